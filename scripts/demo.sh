@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The README's demo command: installs, migrates a SQLite database, loads demo data and starts the web app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+export SHOPCS_SECRET_KEY="${SHOPCS_SECRET_KEY:-demo-$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(16))')}"
+export SHOPCS_DATABASE_URL="${SHOPCS_DATABASE_URL:-sqlite:///$(pwd)/instance/demo.sqlite3}"
+mkdir -p instance
+.venv/bin/flask --app app db upgrade
+.venv/bin/flask --app app demo seed
+port="${PORT:-5000}"
+echo
+echo "ShopCS demo: open http://127.0.0.1:${port}/ and log in as agent / demo-password-1 (also: supervisor, shipping, aftersales, operator, admin; same password)."
+echo
+exec .venv/bin/flask --app app run --host 127.0.0.1 --port "${port}"

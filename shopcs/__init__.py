@@ -1,0 +1,64 @@
+"""ShopCS: the customer-service workbench. `create_app()` builds everything; importing starts nothing."""
+import os
+
+from flask import Flask
+
+from .config import check_secret_key, load_config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=os.path.join(root, "templates"), static_folder=os.path.join(root, "static"))
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    check_secret_key(app.config, app.debug)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401 - every table known to SQLAlchemy and Alembic
+    from .auth.models import User
+    from .web import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["SHOPCS_TIMEZONE"])
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import web
+    from .auth.views import bp as auth_bp
+    from .orders.api import bp as orders_api_bp
+    from .orders.views import bp as orders_bp
+
+    web.register(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(orders_api_bp)
+    csrf.exempt(orders_api_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from .auth.cli import token_cli, users_cli
+    from .demo import demo_cli
+    from .orders.cli import orders_cli
+
+    for group in (users_cli, token_cli, orders_cli, demo_cli):
+        app.cli.add_command(group)

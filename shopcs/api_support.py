@@ -1,0 +1,67 @@
+"""What every /api/v1/ endpoint shares: bearer-token auth, JSON bodies, the error body."""
+from functools import wraps
+
+from flask import g, jsonify, request
+
+from .actor import Actor
+from .auth.services import find_api_token
+from .extensions import db
+from .timeutil import utcnow
+
+
+class ApiError(Exception):
+    """Raised anywhere under an API view; rendered as {"error": {...}} with its status."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+
+def validation_error(fields: dict, message: str = "The request has invalid fields.") -> ApiError:
+    return ApiError(422, "validation_error", message, fields)
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    response.status_code = status
+    return response
+
+
+def token_required(view):
+    """Bearer token auth; the token acts as the shop's platform (g.actor)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, secret = header.partition(" ")
+        token = find_api_token(secret.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
+            return error_response(401, "unauthorized", "A valid API token is required: Authorization: Bearer <token>.")
+        token.last_used_at = utcnow()
+        db.session.commit()
+        g.actor = Actor.for_token(token)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 that says why not."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "bad_request", "The body must be JSON (Content-Type: application/json).")
+    if not isinstance(data, dict):
+        raise ApiError(422, "validation_error", "The body must be a JSON object.", {"": "must be an object"})
+    return data
+
+
+def page_args(max_per_page: int = 200) -> tuple[int, int]:
+    fields = {}
+    page, per_page = request.args.get("page", "1"), request.args.get("per_page", "50")
+    if not page.isdigit() or int(page) < 1:
+        fields["page"] = "must be a whole number from 1"
+    if not per_page.isdigit() or not 1 <= int(per_page) <= max_per_page:
+        fields["per_page"] = f"must be a whole number from 1 to {max_per_page}"
+    if fields:
+        raise validation_error(fields, "Bad paging parameters.")
+    return int(page), int(per_page)

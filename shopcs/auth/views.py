@@ -1,0 +1,62 @@
+"""Login, logout and change of one's own password."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..timeutil import utcnow
+from .forms import ChangePasswordForm, LoginForm
+from .services import AuthError, authenticate, change_password
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("orders.queue")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("orders.queue"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = authenticate(form.username.data, form.password.data, utcnow(),
+                              current_app.config["SHOPCS_LOGIN_MAX_FAILURES"],
+                              current_app.config["SHOPCS_LOGIN_LOCK_MINUTES"])
+        if result.user is not None:
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")))
+        if result.locked:
+            flash(_("Too many failed attempts. This name is locked for %(minutes)s minutes.",
+                    minutes=current_app.config["SHOPCS_LOGIN_LOCK_MINUTES"]), "error")
+        else:
+            flash(_("Wrong user name or password."), "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data)
+        except AuthError as exc:
+            form.current.errors.append(_(str(exc)))
+        else:
+            flash(_("Your password is changed."), "info")
+            return redirect(url_for("orders.queue"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,40 @@
+"""Order states and the order arithmetic: pure rules, no database, no clock."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+STATUSES = ("unpaid", "paid", "shipped", "completed", "cancelled", "closed")
+_CHAIN = ("unpaid", "paid", "shipped", "completed")
+_SIDE_EXITS = {"unpaid": {"cancelled", "closed"}, "paid": {"closed"}, "shipped": {"closed"}}
+
+
+def can_move(current: str, new: str) -> bool:
+    """Status only moves forward: along unpaid → paid → shipped → completed, or out to cancelled/closed.
+
+    Staying put is allowed (a platform re-sends the same state). A skip forward along the chain is
+    allowed because a platform may drop a push (an order first seen unpaid can next arrive shipped).
+    """
+    if current == new:
+        return True
+    if current in _CHAIN and new in _CHAIN:
+        return _CHAIN.index(new) > _CHAIN.index(current)
+    return new in _SIDE_EXITS.get(current, set())
+
+
+@dataclass(frozen=True)
+class LineItem:
+    sku: str
+    title: str
+    quantity: int
+    unit_price: Decimal
+
+
+def items_total(items: list[LineItem]) -> Decimal:
+    return sum((item.unit_price * item.quantity for item in items), Decimal("0.00"))
+
+
+def expected_total(items: list[LineItem], shipping_fee: Decimal, discount: Decimal) -> Decimal:
+    return items_total(items) + shipping_fee - discount
+
+
+def needs_address_confirmation(status: str, address_confirmed: bool) -> bool:
+    return status == "paid" and not address_confirmed

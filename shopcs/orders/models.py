@@ -1,0 +1,143 @@
+"""Orders as the platform sent them, plus what customer service added: confirmations, shipments, refunds, notes."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import Money, UTCDateTime
+from ..extensions import db
+
+
+class Customer(db.Model):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="", index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_status_paid_at", "status", "paid_at"),
+        Index("ix_orders_status_confirmed", "status", "address_confirmed_at"),
+        Index("ix_orders_status_promised", "status", "promised_ship_date"),
+        Index("ix_orders_updated_at", "updated_at", "id"),
+        Index("ix_orders_phone", "phone"),
+        Index("ix_orders_recipient", "recipient"),
+        Index("ix_orders_customer", "customer_id", "paid_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    items_total: Mapped[Decimal] = mapped_column(Money)
+    shipping_fee: Mapped[Decimal] = mapped_column(Money)
+    discount: Mapped[Decimal] = mapped_column(Money)
+    total: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    recipient: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone_valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    province: Mapped[str] = mapped_column(String(50), default="")
+    city: Mapped[str] = mapped_column(String(50), default="")
+    district: Mapped[str] = mapped_column(String(50), default="")
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+    address_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    address_confirmed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    address_confirm_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    promised_ship_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    lock_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    items: Mapped[list["OrderItem"]] = relationship(
+        back_populates="order", order_by="OrderItem.position", cascade="all, delete-orphan"
+    )
+    shipments: Mapped[list["Shipment"]] = relationship(order_by="Shipment.id", cascade="all, delete-orphan")
+    refunds: Mapped[list["Refund"]] = relationship(order_by="Refund.id", cascade="all, delete-orphan")
+
+
+class OrderItem(db.Model):
+    __tablename__ = "order_items"
+    __table_args__ = (Index("ix_order_items_sku", "sku"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+
+    order: Mapped[Order] = relationship(back_populates="items")
+
+
+class Shipment(db.Model):
+    __tablename__ = "shipments"
+    __table_args__ = (UniqueConstraint("carrier", "tracking_no", name="uq_shipments_carrier_tracking"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    carrier: Mapped[str] = mapped_column(String(20))
+    tracking_no: Mapped[str] = mapped_column(String(40))
+    shipped_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Refund(db.Model):
+    __tablename__ = "refunds"
+    __table_args__ = (UniqueConstraint("order_id", "idempotency_key", name="uq_refunds_idempotency"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(String(30))
+    with_return: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class HandoffNote(db.Model):
+    """A note on an order addressed to a team; it stays in that team's inbox until marked done."""
+
+    __tablename__ = "handoff_notes"
+    __table_args__ = (Index("ix_handoff_open", "department", "done_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    department: Mapped[str] = mapped_column(String(20))  # after_sales | shipping
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    done_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class CarrierExclusion(db.Model):
+    """A province a carrier does not deliver to; supervisors edit the list."""
+
+    __tablename__ = "carrier_exclusions"
+    __table_args__ = (UniqueConstraint("carrier", "province", name="uq_carrier_exclusion"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    carrier: Mapped[str] = mapped_column(String(20))
+    province: Mapped[str] = mapped_column(String(50))

@@ -1,0 +1,136 @@
+"""Refund requests, decisions and completion, each in one transaction under the order's lock."""
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..actor import Actor
+from ..audit.services import record
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from . import refunds as rules
+from .locking import lock_order, order_id_for
+from .models import Refund
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    amount: Decimal
+    reason: str
+    with_return: bool = False
+    note: str = ""
+    idempotency_key: str | None = None
+    requested_at: datetime | None = None  # only the platform may back-date
+
+
+def _snapshot(refund: Refund) -> dict:
+    return {"refund_id": refund.id, "amount": refund.amount, "reason": refund.reason, "status": refund.status,
+            "with_return": refund.with_return}
+
+
+def _find_duplicate(order, req: RefundRequest) -> Refund | None:
+    if req.idempotency_key:
+        return next((r for r in order.refunds if r.idempotency_key == req.idempotency_key), None)
+    return next((r for r in order.refunds if r.status == "requested" and r.amount == req.amount
+                 and r.reason == req.reason and r.with_return == req.with_return), None)
+
+
+def request_refund(order_no: str, req: RefundRequest, actor: Actor, now: datetime) -> tuple[Refund, bool]:
+    """Returns (refund, created). A repeated request (same idempotency key, or identical and open) returns the first."""
+    if req.reason not in rules.REASONS:
+        raise Invalid("Unknown refund reason.", {"reason": f"must be one of {', '.join(rules.REASONS)}"})
+    order = lock_order(order_id_for(order_no))
+    try:
+        existing = _find_duplicate(order, req)
+        if existing is not None:
+            db.session.rollback()
+            return existing, False
+        available = rules.refundable(order.total, [(r.amount, r.status) for r in order.refunds])
+        try:
+            rules.check_request(order.status, req.amount, available)
+        except rules.RefundRuleError as exc:
+            if exc.code == "amount":
+                raise Invalid(str(exc), {"amount": str(exc)}) from exc
+            raise Conflict(str(exc)) from exc
+        refund = Refund(
+            order_id=order.id, amount=req.amount, reason=req.reason, with_return=req.with_return,
+            note=(req.note or "").strip(), idempotency_key=req.idempotency_key, status="requested",
+            requested_by=actor.label,
+            requested_at=req.requested_at if (req.requested_at and actor.is_platform) else now,
+        )
+        order.refunds.append(refund)
+        order.updated_at = now
+        db.session.flush()
+        record(actor, "refund.requested", now, order_id=order.id, after=_snapshot(refund))
+        db.session.commit()
+        return refund, True
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _locked_refund(refund_id: int) -> tuple[Refund, object]:
+    order_id = db.session.scalar(select(Refund.order_id).where(Refund.id == refund_id))
+    if order_id is None:
+        raise NotFound(f"No refund {refund_id}.")
+    order = lock_order(order_id)
+    refund = next(r for r in order.refunds if r.id == refund_id)
+    return refund, order
+
+
+def _move(refund_id: int, new_status: str, actor: Actor, now: datetime, *, at: datetime | None = None,
+          limit: Decimal | None = None, note: str = "") -> Refund:
+    refund, order = _locked_refund(refund_id)
+    try:
+        if refund.status == new_status:  # a repeated decision is answered, not applied twice
+            db.session.rollback()
+            return refund
+        try:
+            rules.check_move(refund.status, new_status)
+        except rules.RefundRuleError as exc:
+            raise Conflict(str(exc)) from exc
+        if new_status == "approved" and not rules.may_approve(actor.role, refund.amount, limit, is_platform=actor.is_platform):
+            raise Forbidden(f"Refunds above ¥{limit:,.2f} need a supervisor's approval.")
+        before = _snapshot(refund)
+        refund.status = new_status
+        stamp = at if (at and actor.is_platform) else now
+        setattr(refund, f"{new_status}_at", stamp)
+        if new_status in ("approved", "rejected"):
+            refund.decided_by = actor.label
+        if note:
+            refund.note = (refund.note + "\n" + note).strip()
+        if new_status == "completed":
+            _close_if_fully_refunded(order, actor, now)
+        order.updated_at = now
+        record(actor, f"refund.{new_status}", now, order_id=order.id, before=before, after=_snapshot(refund))
+        db.session.commit()
+        return refund
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _close_if_fully_refunded(order, actor: Actor, now: datetime) -> None:
+    completed = sum((r.amount for r in order.refunds if r.status == "completed"), Decimal("0.00"))
+    if rules.fully_refunded(order.total, completed) and order.status in ("paid", "shipped"):
+        record(actor, "order.status", now, order_id=order.id, before={"status": order.status}, after={"status": "closed"})
+        order.status = "closed"
+
+
+def approve_refund(refund_id: int, actor: Actor, now: datetime, limit: Decimal) -> Refund:
+    return _move(refund_id, "approved", actor, now, limit=limit)
+
+
+def reject_refund(refund_id: int, actor: Actor, now: datetime, note: str = "") -> Refund:
+    if actor.role not in (None, "agent", "after_sales", "supervisor", "admin") and not actor.is_platform:
+        raise Forbidden("Your role cannot decide refunds.")
+    return _move(refund_id, "rejected", actor, now, note=note)
+
+
+def complete_refund(refund_id: int, actor: Actor, now: datetime, completed_at: datetime | None = None) -> Refund:
+    return _move(refund_id, "completed", actor, now, at=completed_at)
+
+
+def refunded_total(order) -> Decimal:
+    return sum((r.amount for r in order.refunds if r.status == "completed"), Decimal("0.00"))

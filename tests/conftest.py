@@ -1,0 +1,122 @@
+"""Fixtures: `app` runs once per database (SQLite and PostgreSQL); `client`, `login`, builders."""
+import os
+import re
+
+import pytest
+from sqlalchemy import delete
+
+from shopcs import create_app
+from shopcs.extensions import db
+
+from . import databases
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory):
+    urls = {"sqlite": "sqlite:///" + str(tmp_path_factory.mktemp("db") / "shopcs-test.sqlite3")}
+    yield urls
+    if "postgresql" in urls:
+        databases.drop_pg_database()
+
+
+@pytest.fixture(scope="session")
+def _schemas():
+    return set()
+
+
+def _url_for(backend, database_urls):
+    if backend not in database_urls:
+        database_urls[backend] = databases.create_pg_database()
+    return database_urls[backend]
+
+
+def make_app(url, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "SHOPCS_TIMEZONE": "Asia/Shanghai",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def _empty_all_tables():
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(delete(table))
+    db.session.commit()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, database_urls, _schemas, app_config):
+    url = _url_for(backend, database_urls)
+    application = make_app(url, **app_config)
+    with application.app_context():
+        if url not in _schemas:
+            db.drop_all()
+            db.create_all()
+            _schemas.add(url)
+        else:
+            _empty_all_tables()
+        yield application
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(database_urls, _schemas, app_config):
+    """For page tests that need one database only."""
+    url = database_urls["sqlite"]
+    application = make_app(url, **app_config)
+    with application.app_context():
+        if url not in _schemas:
+            db.drop_all()
+            db.create_all()
+            _schemas.add(url)
+        else:
+            _empty_all_tables()
+        yield application
+        _empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no csrf_token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def login():
+    """login(client, user, password) logs in through the real form."""
+
+    def do_login(client, username, password="correct horse battery"):
+        page = client.get("/login")
+        token = csrf_token_from(page.get_data(as_text=True)) if b"csrf_token" in page.data and 'value="' in page.get_data(as_text=True) else ""
+        return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+    return do_login
+
+
+os.environ.setdefault("SHOPCS_SECRET_KEY", "test-secret-key")

@@ -1,0 +1,116 @@
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from shopcs.actor import Actor
+from shopcs.audit.services import entries_for_order
+from shopcs.errors import Conflict, Forbidden, Invalid, NotFound
+from shopcs.extensions import db
+from shopcs.orders.models import Order
+from shopcs.orders.refund_service import (RefundRequest, approve_refund, complete_refund, refunded_total,
+                                          reject_refund, request_refund)
+
+from ..builders import NOW, make_order
+
+AGENT = Actor("user:amy", "agent")
+SUPERVISOR = Actor("user:sam", "supervisor")
+PLATFORM = Actor("token:shop", None, is_platform=True)
+LIMIT = D("200.00")
+
+
+def test_a_refund_goes_from_request_to_completion_and_leaves_an_audit_trail(app):
+    order = make_order(total="150.00")
+    refund, created = request_refund(order.order_no, RefundRequest(D("50.00"), "size"), AGENT, NOW)
+    assert created and refund.status == "requested" and refund.requested_at == NOW
+    approve_refund(refund.id, AGENT, NOW + timedelta(minutes=1), LIMIT)
+    done = complete_refund(refund.id, AGENT, NOW + timedelta(minutes=2))
+    assert done.status == "completed" and done.completed_at == NOW + timedelta(minutes=2)
+    order = db.session.get(Order, order.id)
+    assert refunded_total(order) == D("50.00") and order.status == "paid"
+    actions = [e.action for e in entries_for_order(order.id)]
+    assert actions == ["refund.requested", "refund.approved", "refund.completed"]
+
+
+def test_completing_the_whole_amount_closes_the_order(app):
+    order = make_order(total="80.00", status="shipped")
+    refund, _ = request_refund(order.order_no, RefundRequest(D("80.00"), "damaged", with_return=True), AGENT, NOW)
+    approve_refund(refund.id, AGENT, NOW, LIMIT)
+    complete_refund(refund.id, AGENT, NOW)
+    assert db.session.get(Order, order.id).status == "closed"
+
+
+def test_two_requests_may_never_promise_more_than_was_paid(app):
+    order = make_order(total="100.00")
+    request_refund(order.order_no, RefundRequest(D("70.00"), "quality"), AGENT, NOW)
+    with pytest.raises(Invalid) as caught:
+        request_refund(order.order_no, RefundRequest(D("30.01"), "size"), AGENT, NOW)
+    assert "30.00" in caught.value.fields["amount"]
+    assert len(db.session.get(Order, order.id).refunds) == 1
+
+
+def test_a_rejected_request_frees_its_amount_again(app):
+    order = make_order(total="100.00")
+    first, _ = request_refund(order.order_no, RefundRequest(D("100.00"), "quality"), AGENT, NOW)
+    reject_refund(first.id, AGENT, NOW, note="buyer withdrew")
+    second, created = request_refund(order.order_no, RefundRequest(D("100.00"), "size"), AGENT, NOW)
+    assert created and second.id != first.id
+
+
+def test_the_same_idempotency_key_returns_the_same_refund(app):
+    order = make_order(total="100.00")
+    req = RefundRequest(D("10.00"), "other", idempotency_key="k-1")
+    first, created_first = request_refund(order.order_no, req, PLATFORM, NOW)
+    again, created_again = request_refund(order.order_no, req, PLATFORM, NOW)
+    assert (created_first, created_again) == (True, False) and again.id == first.id
+
+
+def test_an_identical_open_request_without_key_is_the_same_refund(app):
+    order = make_order(total="100.00")
+    first, _ = request_refund(order.order_no, RefundRequest(D("10.00"), "size"), AGENT, NOW)
+    again, created = request_refund(order.order_no, RefundRequest(D("10.00"), "size"), Actor("user:bob", "agent"), NOW)
+    assert not created and again.id == first.id
+
+
+def test_an_agent_cannot_approve_above_the_limit_but_a_supervisor_can(app):
+    order = make_order(total="500.00")
+    refund, _ = request_refund(order.order_no, RefundRequest(D("200.01"), "quality"), AGENT, NOW)
+    with pytest.raises(Forbidden):
+        approve_refund(refund.id, AGENT, NOW, LIMIT)
+    assert approve_refund(refund.id, SUPERVISOR, NOW, LIMIT).status == "approved"
+
+
+def test_the_platform_may_back_date_completion_but_a_person_may_not(app):
+    order = make_order(total="500.00")
+    earlier = NOW - timedelta(days=1)
+    refund, _ = request_refund(order.order_no, RefundRequest(D("300.00"), "quality", requested_at=earlier), PLATFORM, NOW)
+    assert refund.requested_at == earlier
+    approve_refund(refund.id, PLATFORM, NOW, LIMIT)
+    assert complete_refund(refund.id, PLATFORM, NOW, completed_at=earlier).completed_at == earlier
+    other, _ = request_refund(order.order_no, RefundRequest(D("5.00"), "size", requested_at=earlier), AGENT, NOW)
+    assert other.requested_at == NOW
+
+
+def test_illegal_moves_and_unknown_refunds_are_refused(app):
+    order = make_order(total="100.00")
+    refund, _ = request_refund(order.order_no, RefundRequest(D("10.00"), "size"), AGENT, NOW)
+    with pytest.raises(Conflict):
+        complete_refund(refund.id, AGENT, NOW)
+    with pytest.raises(NotFound):
+        approve_refund(999999, AGENT, NOW, LIMIT)
+    with pytest.raises(NotFound):
+        request_refund("NO-SUCH", RefundRequest(D("1.00"), "size"), AGENT, NOW)
+
+
+def test_an_unpaid_order_cannot_be_refunded_and_nothing_is_written(app):
+    order = make_order(status="unpaid", total="100.00")
+    with pytest.raises(Conflict):
+        request_refund(order.order_no, RefundRequest(D("1.00"), "size"), AGENT, NOW)
+    assert db.session.get(Order, order.id).refunds == [] and entries_for_order(order.id) == []
+
+
+def test_an_unknown_reason_is_invalid(app):
+    order = make_order(total="100.00")
+    with pytest.raises(Invalid) as caught:
+        request_refund(order.order_no, RefundRequest(D("1.00"), "because"), AGENT, NOW)
+    assert "reason" in caught.value.fields

@@ -1,0 +1,81 @@
+from decimal import Decimal as D
+
+import pytest
+
+from shopcs.money import MoneyError, format_cny, from_fen, money_str, parse_money, to_fen
+from shopcs.orders.address import DEFAULT_EXCLUSIONS, carrier_reaches, carriers_not_reaching, province_key
+from shopcs.orders.domain import LineItem, can_move, expected_total
+from shopcs.orders.shipping import tracking_error
+from shopcs.phone import mask_phone, normalize_phone
+from shopcs.timeutil import TimeError, parse_aware
+
+
+@pytest.mark.parametrize("value,expected", [("12.5", D("12.50")), ("0", D("0.00")), (12, D("12.00")), ("99.99", D("99.99"))])
+def test_money_accepts_strings_and_integers_with_at_most_two_decimals(value, expected):
+    assert parse_money(value) == expected
+
+
+@pytest.mark.parametrize("value", [12.5, "1.005", "-1.00", -3, "NaN", "1e3", "", " ", None, True, "¥12", [], "12,50"])
+def test_money_refuses_floats_negatives_exponents_and_junk(value):
+    with pytest.raises(MoneyError):
+        parse_money(value)
+
+
+def test_money_round_trips_through_fen_exactly():
+    assert from_fen(to_fen(D("1234.56"))) == D("1234.56")
+    assert money_str(D("99")) == "99.00"
+
+
+def test_money_is_shown_with_yen_sign_and_thousands():
+    assert format_cny(D("1234.5")) == "¥1,234.50"
+
+
+def test_a_naive_time_is_refused_and_an_offset_is_converted_to_utc():
+    assert parse_aware("2026-03-04T10:00:00+08:00").isoformat() == "2026-03-04T02:00:00+00:00"
+    with pytest.raises(TimeError):
+        parse_aware("2026-03-04T10:00:00")
+
+
+@pytest.mark.parametrize("current,new,ok", [
+    ("unpaid", "paid", True), ("paid", "shipped", True), ("shipped", "completed", True), ("unpaid", "shipped", True),
+    ("unpaid", "cancelled", True), ("unpaid", "closed", True), ("paid", "closed", True), ("shipped", "closed", True),
+    ("paid", "paid", True), ("paid", "unpaid", False), ("completed", "shipped", False), ("paid", "cancelled", False),
+    ("cancelled", "paid", False), ("closed", "paid", False), ("completed", "closed", False),
+])
+def test_order_status_only_moves_forward(current, new, ok):
+    assert can_move(current, new) is ok
+
+
+def test_the_expected_total_is_items_plus_shipping_minus_discount():
+    items = [LineItem("A", "a", 2, D("10.00")), LineItem("B", "b", 1, D("5.50"))]
+    assert expected_total(items, D("8.00"), D("3.50")) == D("30.00")
+
+
+@pytest.mark.parametrize("carrier,number", [
+    ("SF", "SF1234567890123"), ("SF", "123456789012"), ("ZTO", "773012345678901"), ("YTO", "YT1234567890123"),
+    ("STO", "7730123456789"), ("YUNDA", "4312345678901"), ("JD", "JDVA12345678901"), ("EMS", "EA123456785CN"),
+    ("EMS", "1234567890123"), ("OTHER", "ABC-123456"), ("SF", " sf1234567890123 "),
+])
+def test_good_tracking_numbers_pass_their_carrier_format(carrier, number):
+    assert tracking_error(carrier, number) is None
+
+
+@pytest.mark.parametrize("carrier,number", [
+    ("SF", "SF123"), ("YTO", "1234567890123"), ("JD", "SF1234567890123"), ("EMS", "EA123456784CN"),
+    ("ZTO", "ZTO12345"), ("SF", ""), ("NOPE", "123456789012"),
+])
+def test_bad_tracking_numbers_get_a_message(carrier, number):
+    assert tracking_error(carrier, number)
+
+
+def test_economy_couriers_do_not_reach_the_remote_west_by_default():
+    assert not carrier_reaches("新疆维吾尔自治区", DEFAULT_EXCLUSIONS["ZTO"])
+    assert carrier_reaches("浙江省", DEFAULT_EXCLUSIONS["ZTO"])
+    assert carriers_not_reaching("西藏", DEFAULT_EXCLUSIONS) == ["STO", "YTO", "YUNDA", "ZTO"]
+    assert province_key("广西壮族自治区") == "广西"
+
+
+def test_phones_are_normalised_flagged_and_masked():
+    assert normalize_phone("+86 138 1234 5678") == ("13812345678", True)
+    assert normalize_phone("12345") == ("12345", False)
+    assert mask_phone("13812345678") == "138****5678"
