@@ -8,15 +8,15 @@ from sqlalchemy import create_engine, text
 from shopcs.extensions import db
 
 from .. import databases
-from ..conftest import make_app
+from ..conftest import _url_for, make_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path):
+def empty_database_url(request, tmp_path, database_urls):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         return
-    base = databases.create_pg_database().rsplit("/", 1)[0]
+    base = _url_for("postgresql", database_urls).rsplit("/", 1)[0]
     name = databases.PG_TEST_DB + "_mig"
     admin = create_engine(databases.PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
