@@ -1,0 +1,73 @@
+"""A live ShopCS server (SQLite file, CSRF on) in a thread, and headless Debian Chromium via Playwright."""
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from shopcs.extensions import db
+
+from ..conftest import make_app
+from ..databases import in_ci
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "browser.sqlite3")
+    app = make_app(url, WTF_CSRF_ENABLED=True, TESTING=False, DEBUG=False)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium")
+    if not executable:
+        if in_ci():
+            pytest.fail("Debian's chromium is required for browser tests under CI", pytrace=False)
+        pytest.skip("chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """page_for(locale) opens a fresh browser context (own cookies) in that UI language."""
+    contexts = []
+
+    def open_page(locale="en-US"):
+        context = browser.new_context(locale=locale, base_url=live_server, viewport={"width": 1366, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, username, password):
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit].primary")
