@@ -44,8 +44,12 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from . import web
+    from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .orders.api import bp as orders_api_bp
+    from .orders.import_views import bp as imports_bp
+    from .orders.note_views import bp as notes_bp
+    from .orders.refund_views import bp as refunds_bp
     from .orders.views import bp as orders_bp
 
     web.register(app)
@@ -53,6 +57,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(orders_bp)
     app.register_blueprint(orders_api_bp)
     csrf.exempt(orders_api_bp)
+    app.register_blueprint(refunds_bp)
+    app.register_blueprint(notes_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(imports_bp)
 
 
 def _register_cli(app: Flask) -> None:

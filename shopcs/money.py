@@ -3,7 +3,7 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
-_MONEY_TEXT = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
+_MONEY_TEXT = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
 
 
 class MoneyError(ValueError):

@@ -3,6 +3,7 @@ import os
 import re
 
 import pytest
+from flask import g
 from sqlalchemy import delete
 
 from shopcs import create_app
@@ -112,6 +113,7 @@ def login():
     """login(client, user, password) logs in through the real form."""
 
     def do_login(client, username, password="correct horse battery"):
+        g.pop("_login_user", None)  # tests share one app context: forget the previous client's user
         page = client.get("/login")
         token = csrf_token_from(page.get_data(as_text=True)) if b"csrf_token" in page.data and 'value="' in page.get_data(as_text=True) else ""
         return client.post("/login", data={"username": username, "password": password, "csrf_token": token})

@@ -25,7 +25,8 @@ class Order(db.Model):
     __tablename__ = "orders"
     __table_args__ = (
         Index("ix_orders_status_paid_at", "status", "paid_at"),
-        Index("ix_orders_status_confirmed", "status", "address_confirmed_at"),
+        Index("ix_orders_status_confirmed", "status", "address_confirmed_at", "paid_at"),  # queue: oldest unconfirmed first
+        Index("ix_orders_status_phone_valid", "status", "phone_valid"),  # queue: flagged contact details
         Index("ix_orders_status_promised", "status", "promised_ship_date"),
         Index("ix_orders_updated_at", "updated_at", "id"),
         Index("ix_orders_phone", "phone"),
@@ -124,12 +125,14 @@ class HandoffNote(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    department: Mapped[str] = mapped_column(String(20))  # after_sales | shipping
+    department: Mapped[str] = mapped_column(String(20))  # after_sales | shipping | general (to nobody)
     body: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     done_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+    order: Mapped[Order] = relationship(lazy="joined", viewonly=True)  # inbox rows show the order no.
 
 
 class CarrierExclusion(db.Model):

@@ -40,6 +40,8 @@ def request_refund(order_no: str, req: RefundRequest, actor: Actor, now: datetim
     """Returns (refund, created). A repeated request (same idempotency key, or identical and open) returns the first."""
     if req.reason not in rules.REASONS:
         raise Invalid("Unknown refund reason.", {"reason": f"must be one of {', '.join(rules.REASONS)}"})
+    if not rules.may_decide(actor.role, is_platform=actor.is_platform):
+        raise Forbidden("Your role cannot open refunds.")
     order = lock_order(order_id_for(order_no))
     try:
         existing = _find_duplicate(order, req)
@@ -81,8 +83,12 @@ def _locked_refund(refund_id: int) -> tuple[Refund, object]:
 
 def _move(refund_id: int, new_status: str, actor: Actor, now: datetime, *, at: datetime | None = None,
           limit: Decimal | None = None, note: str = "") -> Refund:
+    if not rules.may_decide(actor.role, is_platform=actor.is_platform):
+        raise Forbidden("Your role cannot decide refunds.")
     refund, order = _locked_refund(refund_id)
     try:
+        if new_status == "approved" and not rules.may_approve(actor.role, refund.amount, limit, is_platform=actor.is_platform):
+            raise Forbidden(f"Refunds above ¥{limit:,.2f} need a supervisor's approval.")
         if refund.status == new_status:  # a repeated decision is answered, not applied twice
             db.session.rollback()
             return refund
@@ -90,8 +96,6 @@ def _move(refund_id: int, new_status: str, actor: Actor, now: datetime, *, at: d
             rules.check_move(refund.status, new_status)
         except rules.RefundRuleError as exc:
             raise Conflict(str(exc)) from exc
-        if new_status == "approved" and not rules.may_approve(actor.role, refund.amount, limit, is_platform=actor.is_platform):
-            raise Forbidden(f"Refunds above ¥{limit:,.2f} need a supervisor's approval.")
         before = _snapshot(refund)
         refund.status = new_status
         stamp = at if (at and actor.is_platform) else now
@@ -123,8 +127,6 @@ def approve_refund(refund_id: int, actor: Actor, now: datetime, limit: Decimal) 
 
 
 def reject_refund(refund_id: int, actor: Actor, now: datetime, note: str = "") -> Refund:
-    if actor.role not in (None, "agent", "after_sales", "supervisor", "admin") and not actor.is_platform:
-        raise Forbidden("Your role cannot decide refunds.")
     return _move(refund_id, "rejected", actor, now, note=note)
 
 

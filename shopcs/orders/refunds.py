@@ -36,6 +36,14 @@ def check_move(current: str, new: str) -> None:
         raise RefundRuleError("state", f"A {current} refund cannot become {new}.")
 
 
+DECIDING_ROLES = ("agent", "after_sales", "supervisor", "admin")
+
+
+def may_decide(role: str | None, *, is_platform: bool = False) -> bool:
+    """Who may open, reject and complete refunds: service roles and the platform, not shipping or operators."""
+    return is_platform or role in DECIDING_ROLES
+
+
 def may_approve(role: str | None, amount: Decimal, limit: Decimal, *, is_platform: bool = False) -> bool:
     """Agents approve up to the limit; supervisors and admins above it; the platform token always."""
     if is_platform:

@@ -1,12 +1,153 @@
-"""The agent's pages: order queue and order page."""
-from flask import Blueprint, render_template
+"""The agent's pages: order queue, order page, address confirmation and correction, promised date, shipping."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from ..auth.access import roles_required
+from ..auth.access import current_actor, has_role, roles_required
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..timeutil import local_date, utcnow
+from . import carrier_views, queue as order_queue
+from .address import carriers_not_reaching
+from .details import buyer_history, get_order, timeline
+from .exclusions import load_exclusions
+from .forms import AddressForm, ConfirmAddressForm, PromisedDateForm, ShipForm, apply_errors
+from .handling import (ADDRESS_ROLES, SHIPPING_ROLES, ShipmentInput, confirm_address, correct_address,
+                       open_shipping_notes, record_shipment, set_promised_ship_date)
+from .refund_service import refunded_total
+from .shipping import CARRIERS
 
 bp = Blueprint("orders", __name__)
+VIEW_ROLES = ("agent", "after_sales", "shipping", "supervisor", "operator")
+carrier_views.register(bp)
+
+
+def _today():
+    return local_date(utcnow(), current_app.config["SHOPCS_TIMEZONE"])
+
+
+def _order_or_404(order_no: str):
+    try:
+        return get_order(order_no)
+    except NotFound:
+        abort(404)
 
 
 @bp.route("/")
-@roles_required("agent", "after_sales", "shipping", "supervisor", "operator")
+@roles_required(*VIEW_ROLES)
 def queue():
-    return render_template("orders/queue.html")
+    today, exclusions = _today(), load_exclusions()
+    query, counts = order_queue.query_from_args(request.args, exclusions), order_queue.group_counts(today)
+    return render_template("orders/queue.html", query=query, page=order_queue.list_page(query, today, counts),
+                           counts=counts, carriers=CARRIERS, today=today, qurl=_queue_url)
+
+
+def _queue_url(**changes):
+    """The queue's URL with some parameters changed (None drops one)."""
+    args = {**request.args.to_dict(), **changes}
+    return url_for("orders.queue", **{k: v for k, v in args.items() if v not in (None, "")})
+
+
+def _render_order(order, confirm_form=None, promise_form=None, status=200):
+    exclusions = load_exclusions()
+    return render_template(
+        "orders/order.html", order=order, history=buyer_history(order), events=timeline(order),
+        refunded=refunded_total(order), carriers=CARRIERS, today=_today(),
+        not_reaching=carriers_not_reaching(order.province, exclusions), shipping_notes=open_shipping_notes(order.id),
+        confirm_form=confirm_form or ConfirmAddressForm(),
+        promise_form=promise_form or PromisedDateForm(promised_ship_date=order.promised_ship_date),
+        can_confirm=has_role(*ADDRESS_ROLES), can_ship=has_role(*SHIPPING_ROLES),
+    ), status
+
+
+@bp.route("/orders/<order_no>")
+@roles_required(*VIEW_ROLES)
+def order_page(order_no):
+    return _render_order(_order_or_404(order_no))
+
+
+def _service_failed(exc, order_no: str, form=None):
+    """Map a service error: 404/403 abort, a conflict is flashed; returns the response or None for Invalid."""
+    if isinstance(exc, NotFound):
+        abort(404)
+    if isinstance(exc, Forbidden):
+        abort(403)
+    if isinstance(exc, Conflict):
+        flash(_(exc.message), "error")
+        return redirect(url_for("orders.order_page", order_no=order_no))
+    apply_errors(form, exc.fields, _)
+    return None
+
+
+@bp.route("/orders/<order_no>/confirm-address", methods=["POST"])
+@roles_required(*ADDRESS_ROLES)
+def confirm(order_no):
+    form = ConfirmAddressForm()
+    if form.validate_on_submit():
+        try:
+            order, missing = confirm_address(order_no, form.method.data, current_actor(), utcnow(), load_exclusions())
+        except (Invalid, Conflict, NotFound, Forbidden) as exc:
+            return _service_failed(exc, order_no, form) or _render_order(_order_or_404(order_no), confirm_form=form)
+        if missing:
+            flash(_("Address confirmed. Warning: %(carriers)s do not deliver to %(province)s.",
+                    carriers=", ".join(missing), province=order.province), "warning")
+        else:
+            flash(_("Address confirmed."), "info")
+        return redirect(url_for("orders.order_page", order_no=order_no))
+    return _render_order(_order_or_404(order_no), confirm_form=form)
+
+
+@bp.route("/orders/<order_no>/address", methods=["GET", "POST"])
+@roles_required(*ADDRESS_ROLES)
+def edit_address(order_no):
+    order = _order_or_404(order_no)
+    form = AddressForm(obj=order)
+    if form.validate_on_submit():
+        try:
+            _order, changed = correct_address(order_no, {n: form[n].data for n in form.data if n != "csrf_token"},
+                                              current_actor(), utcnow())
+        except (Invalid, Conflict, NotFound, Forbidden) as exc:
+            failed = _service_failed(exc, order_no, form)
+            if failed:
+                return failed
+        else:
+            flash(_("Address corrected.") if changed else _("Nothing was changed."), "info")
+            return redirect(url_for("orders.order_page", order_no=order_no))
+    return render_template("orders/address.html", order=order, form=form)
+
+
+@bp.route("/orders/<order_no>/promised-ship-date", methods=["POST"])
+@roles_required(*SHIPPING_ROLES)
+def promise(order_no):
+    form = PromisedDateForm()
+    if form.validate_on_submit():
+        try:
+            set_promised_ship_date(order_no, form.promised_ship_date.data, current_actor(), utcnow(), _today())
+        except (Invalid, Conflict, NotFound, Forbidden) as exc:
+            return _service_failed(exc, order_no, form) or _render_order(_order_or_404(order_no), promise_form=form)
+        flash(_("Promised ship date saved."), "info")
+        return redirect(url_for("orders.order_page", order_no=order_no))
+    return _render_order(_order_or_404(order_no), promise_form=form)
+
+
+@bp.route("/orders/<order_no>/ship", methods=["GET", "POST"])
+@roles_required(*SHIPPING_ROLES)
+def ship(order_no):
+    order, exclusions = _order_or_404(order_no), load_exclusions()
+    form = ShipForm(shipped_on=_today())
+    if form.validate_on_submit():
+        data = ShipmentInput(form.carrier.data, form.tracking_no.data, form.shipped_on.data)
+        try:
+            shipment, missing = record_shipment(order_no, data, current_actor(), utcnow(), _today(), exclusions)
+        except (Invalid, Conflict, NotFound, Forbidden) as exc:
+            failed = _service_failed(exc, order_no, form)
+            if failed:
+                return failed
+        else:
+            flash(_("Shipped with %(carrier)s, tracking number %(number)s. The buyer's notice is queued.",
+                    carrier=CARRIERS[shipment.carrier].name_en, number=shipment.tracking_no), "info")
+            if missing:
+                flash(_("Warning: %(carrier)s does not deliver to %(province)s.", carrier=data.carrier,
+                        province=order.province), "warning")
+            return redirect(url_for("orders.order_page", order_no=order_no))
+    return render_template("orders/ship.html", order=order, form=form, carriers=CARRIERS, exclusions=exclusions,
+                           not_reaching=carriers_not_reaching(order.province, exclusions),
+                           shipping_notes=open_shipping_notes(order.id))

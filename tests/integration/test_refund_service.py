@@ -114,3 +114,25 @@ def test_an_unknown_reason_is_invalid(app):
     with pytest.raises(Invalid) as caught:
         request_refund(order.order_no, RefundRequest(D("1.00"), "because"), AGENT, NOW)
     assert "reason" in caught.value.fields
+
+
+def test_shipping_and_operators_cannot_open_reject_or_complete_refunds(app):
+    order = make_order(total="100.00")
+    refund, _ = request_refund(order.order_no, RefundRequest(D("10.00"), "size"), AGENT, NOW)
+    for role in ("shipping", "operator"):
+        outsider = Actor(f"user:{role}", role)
+        with pytest.raises(Forbidden):
+            request_refund(order.order_no, RefundRequest(D("5.00"), "size"), outsider, NOW)
+        with pytest.raises(Forbidden):
+            reject_refund(refund.id, outsider, NOW)
+    approve_refund(refund.id, AGENT, NOW, LIMIT)
+    with pytest.raises(Forbidden):
+        complete_refund(refund.id, Actor("user:op", "operator"), NOW)
+
+
+def test_repeating_an_approval_above_the_limit_is_still_refused_for_an_agent(app):
+    order = make_order(total="500.00")
+    refund, _ = request_refund(order.order_no, RefundRequest(D("300.00"), "quality"), AGENT, NOW)
+    approve_refund(refund.id, SUPERVISOR, NOW, LIMIT)
+    with pytest.raises(Forbidden):
+        approve_refund(refund.id, AGENT, NOW, LIMIT)

@@ -15,7 +15,7 @@ def test_money_accepts_strings_and_integers_with_at_most_two_decimals(value, exp
     assert parse_money(value) == expected
 
 
-@pytest.mark.parametrize("value", [12.5, "1.005", "-1.00", -3, "NaN", "1e3", "", " ", None, True, "¥12", [], "12,50"])
+@pytest.mark.parametrize("value", [12.5, "1.005", "-1.00", -3, "NaN", "1e3", "", " ", None, True, "¥12", [], "12,50", "１２"])
 def test_money_refuses_floats_negatives_exponents_and_junk(value):
     with pytest.raises(MoneyError):
         parse_money(value)

@@ -65,3 +65,10 @@ def test_the_platform_may_approve_any_amount():
 def test_an_order_is_fully_refunded_when_completed_refunds_reach_the_total():
     assert rules.fully_refunded(D("100.00"), D("100.00"))
     assert not rules.fully_refunded(D("100.00"), D("99.99"))
+
+
+@pytest.mark.parametrize("role,allowed", [("agent", True), ("after_sales", True), ("supervisor", True), ("admin", True),
+                                          ("shipping", False), ("operator", False), (None, False)])
+def test_only_service_roles_and_the_platform_decide_refunds(role, allowed):
+    assert rules.may_decide(role) is allowed
+    assert rules.may_decide(None, is_platform=True)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: fd5b3ba48de0
+Revision ID: b9ee0e430911
 Revises: 
-Create Date: 2026-11-25 17:18:01.615820
+Create Date: 2026-11-25 17:41:08.893526
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'fd5b3ba48de0'
+revision = 'b9ee0e430911'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -102,8 +102,9 @@ def upgrade():
         batch_op.create_index('ix_orders_customer', ['customer_id', 'paid_at'], unique=False)
         batch_op.create_index('ix_orders_phone', ['phone'], unique=False)
         batch_op.create_index('ix_orders_recipient', ['recipient'], unique=False)
-        batch_op.create_index('ix_orders_status_confirmed', ['status', 'address_confirmed_at'], unique=False)
+        batch_op.create_index('ix_orders_status_confirmed', ['status', 'address_confirmed_at', 'paid_at'], unique=False)
         batch_op.create_index('ix_orders_status_paid_at', ['status', 'paid_at'], unique=False)
+        batch_op.create_index('ix_orders_status_phone_valid', ['status', 'phone_valid'], unique=False)
         batch_op.create_index('ix_orders_status_promised', ['status', 'promised_ship_date'], unique=False)
         batch_op.create_index('ix_orders_updated_at', ['updated_at', 'id'], unique=False)
 
@@ -255,6 +256,7 @@ def downgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_updated_at')
         batch_op.drop_index('ix_orders_status_promised')
+        batch_op.drop_index('ix_orders_status_phone_valid')
         batch_op.drop_index('ix_orders_status_paid_at')
         batch_op.drop_index('ix_orders_status_confirmed')
         batch_op.drop_index('ix_orders_recipient')

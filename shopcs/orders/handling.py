@@ -1,0 +1,178 @@
+"""What an agent does to an order: confirm or correct the address, promise a ship date, record a shipment.
+
+Each service works under the order's lock in one transaction, writes its audit entries and commits;
+bad input raises Invalid with field reasons and leaves the database untouched.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..actor import Actor
+from ..audit.services import changes, record
+from ..errors import Conflict, Forbidden, Invalid
+from ..extensions import db
+from ..notify.models import OutboxMessage
+from ..phone import normalize_phone
+from .address import carriers_not_reaching
+from .locking import lock_order, order_id_for
+from .models import HandoffNote, Order, Shipment
+from .shipping import CARRIERS, normalize_tracking, tracking_error
+
+CONFIRM_METHODS = ("chat", "phone", "platform")
+ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "detail", "postal_code")
+_FIELD_NAMES_ZH = {"recipient": "收件人", "phone": "电话", "province": "省份", "city": "城市", "district": "区县",
+                   "detail": "详细地址", "postal_code": "邮编"}
+ADDRESS_ROLES = ("agent", "supervisor", "admin")
+SHIPPING_ROLES = ("shipping", "agent", "supervisor", "admin")
+
+
+@dataclass(frozen=True)
+class ShipmentInput:
+    carrier: str
+    tracking_no: str
+    shipped_on: date
+
+
+def _require_role(actor: Actor, roles: tuple[str, ...]) -> None:
+    if not actor.is_platform and actor.role not in roles:
+        raise Forbidden("Your role cannot do this.")
+
+
+def _address_snapshot(order: Order) -> dict:
+    return {name: getattr(order, name) for name in ADDRESS_FIELDS}
+
+
+def _locked(order_no: str, statuses: tuple[str, ...], what: str) -> Order:
+    order = lock_order(order_id_for(order_no))
+    if order.status not in statuses:
+        db.session.rollback()
+        raise Conflict(f"A {order.status} order cannot {what}.")
+    return order
+
+
+def confirm_address(order_no: str, method: str, actor: Actor, now: datetime,
+                    exclusions: dict[str, list[str]]) -> tuple[Order, list[str]]:
+    """Record that the buyer confirmed recipient, phone and address. Returns the carriers that do not reach it."""
+    _require_role(actor, ADDRESS_ROLES)
+    if method not in CONFIRM_METHODS:
+        raise Invalid("Choose how the buyer confirmed.", {"method": "must be chat, phone or platform"})
+    order = _locked(order_no, ("unpaid", "paid"), "have its address confirmed")
+    before = None if order.address_confirmed_at is None else {
+        "address_confirmed_at": order.address_confirmed_at, "address_confirmed_by": order.address_confirmed_by,
+        "address_confirm_method": order.address_confirm_method}
+    order.address_confirmed_at, order.address_confirmed_by, order.address_confirm_method = now, actor.label, method
+    order.updated_at = now
+    record(actor, "address.confirmed", now, order_id=order.id, before=before,
+           after={"method": method, **_address_snapshot(order)})
+    db.session.commit()
+    return order, carriers_not_reaching(order.province, exclusions)
+
+
+def correct_address(order_no: str, values: dict, actor: Actor, now: datetime) -> tuple[Order, dict]:
+    """Change recipient/phone/address fields; returns (order, {field: (before, after)}) for what changed."""
+    _require_role(actor, ADDRESS_ROLES)
+    new = {name: (values.get(name) or "").strip() for name in ADDRESS_FIELDS if name in values}
+    missing = {name: "is required" for name in ("recipient", "province", "city", "detail") if name in new and not new[name]}
+    if missing:
+        raise Invalid("Some address fields are missing.", missing)
+    order = _locked(order_no, ("unpaid", "paid"), "have its address changed")
+    phone_valid = order.phone_valid
+    if "phone" in new:
+        new["phone"], phone_valid = normalize_phone(new["phone"])
+    before, after = changes(order, list(ADDRESS_FIELDS), new)
+    if not after:
+        db.session.rollback()
+        return order, {}
+    for name, value in after.items():
+        setattr(order, name, value)
+    order.phone_valid = phone_valid
+    order.updated_at = now
+    record(actor, "address.corrected", now, order_id=order.id, before=before, after=after)
+    if order.address_confirmed_at is not None:
+        lines = "；".join(f"{_FIELD_NAMES_ZH[n]}：{before[n] or '—'} → {after[n] or '—'}" for n in after)
+        db.session.add(HandoffNote(order_id=order.id, department="shipping", author=actor.label, created_at=now,
+                                   body=f"地址在确认后已修改（Address changed after confirmation）：{lines}"))
+    db.session.commit()
+    return order, {name: (before[name], after[name]) for name in after}
+
+
+def set_promised_ship_date(order_no: str, day: date | None, actor: Actor, now: datetime, today: date) -> Order:
+    """Set, change or clear the ship date promised to the buyer; a new promise cannot lie in the past."""
+    _require_role(actor, SHIPPING_ROLES)
+    if day is not None and day < today:
+        raise Invalid("A promised ship date cannot be in the past.", {"promised_ship_date": "is in the past"})
+    order = _locked(order_no, ("unpaid", "paid"), "get a promised ship date")
+    if order.promised_ship_date == day:
+        db.session.rollback()
+        return order
+    record(actor, "order.promised_ship_date", now, order_id=order.id,
+           before={"promised_ship_date": order.promised_ship_date}, after={"promised_ship_date": day})
+    order.promised_ship_date = day
+    order.updated_at = now
+    db.session.commit()
+    return order
+
+
+def shipment_errors(data: ShipmentInput, today: date) -> dict[str, str]:
+    errors = {}
+    if data.carrier not in CARRIERS:
+        errors["carrier"] = "Choose a carrier from the list."
+    elif (message := tracking_error(data.carrier, data.tracking_no)) is not None:
+        errors["tracking_no"] = message
+    if data.shipped_on is None:
+        errors["shipped_on"] = "Enter the ship date."
+    elif data.shipped_on > today:
+        errors["shipped_on"] = "The ship date cannot be in the future."
+    return errors
+
+
+def _duplicate_error(carrier: str, number: str) -> Invalid:
+    return Invalid("This tracking number is already recorded.",
+                   {"tracking_no": f"{CARRIERS[carrier].name_en} {number} is already recorded for another parcel."})
+
+
+def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datetime, today: date,
+                    exclusions: dict[str, list[str]]) -> tuple[Shipment, list[str]]:
+    """Write the shipment, mark the order shipped and queue the buyer's shipping notice (once)."""
+    _require_role(actor, SHIPPING_ROLES)
+    errors = shipment_errors(data, today)
+    if errors:
+        raise Invalid("Please check the shipment.", errors)
+    number = normalize_tracking(data.tracking_no)
+    if db.session.scalar(select(Shipment.id).where(Shipment.carrier == data.carrier, Shipment.tracking_no == number)):
+        raise _duplicate_error(data.carrier, number)
+    order = _locked(order_no, ("paid", "shipped"), "be shipped")
+    try:
+        shipment = Shipment(order_id=order.id, carrier=data.carrier, tracking_no=number, shipped_on=data.shipped_on,
+                            created_by=actor.label, created_at=now)
+        db.session.add(shipment)
+        db.session.flush()
+        if order.status == "paid":
+            record(actor, "order.status", now, order_id=order.id, before={"status": "paid"}, after={"status": "shipped"})
+            order.status = "shipped"
+        order.updated_at = now
+        record(actor, "shipment.created", now, order_id=order.id,
+               after={"carrier": data.carrier, "tracking_no": number, "shipped_on": data.shipped_on})
+        db.session.add(_shipping_notice(order, shipment, now))
+        db.session.commit()
+    except IntegrityError as exc:  # another person recorded the same number a moment ago
+        db.session.rollback()
+        raise _duplicate_error(data.carrier, number) from exc
+    return shipment, [c for c in carriers_not_reaching(order.province, exclusions) if c == data.carrier]
+
+
+def _shipping_notice(order: Order, shipment: Shipment, now: datetime) -> OutboxMessage:
+    carrier = CARRIERS[shipment.carrier].name_zh
+    body = (f"您好，您的订单 {order.order_no} 已于 {shipment.shipped_on:%Y-%m-%d} 由{carrier} 发出，"
+            f"运单号 {shipment.tracking_no}。感谢您的支持！")
+    return OutboxMessage(dedupe_key=f"shipping_notice:{shipment.id}", kind="shipping_notice",
+                         customer_id=order.customer_id, order_id=order.id, channel="manual", body=body,
+                         scheduled_for=now, status="pending", attempts=0, created_at=now)
+
+
+def open_shipping_notes(order_id: int) -> list[HandoffNote]:
+    return list(db.session.scalars(
+        select(HandoffNote).where(HandoffNote.order_id == order_id, HandoffNote.department == "shipping",
+                                  HandoffNote.done_at.is_(None)).order_by(HandoffNote.created_at, HandoffNote.id)))

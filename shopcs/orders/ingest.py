@@ -1,0 +1,134 @@
+"""Create or update an order from a validated OrderInput: the one door for the API, CSV import and adapters.
+
+One transaction per order: the order row, its items and the customer are written together or not
+at all; every change leaves an audit entry, and an address change after confirmation reaches shipping.
+"""
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..actor import Actor
+from ..audit.services import changes, record
+from ..errors import Conflict
+from ..extensions import db
+from ..phone import normalize_phone
+from .domain import can_move, items_total
+from .locking import lock_order
+from .models import Customer, HandoffNote, Order, OrderItem
+from .schemas import OrderInput
+
+ORDER_FIELDS = ["placed_at", "paid_at", "items_total", "shipping_fee", "discount", "total", "currency",
+                "customer_id", "phone_valid"]
+ADDRESS_FIELDS = ["recipient", "phone", "province", "city", "district", "detail", "postal_code"]
+
+
+def ingest_order(data: OrderInput, actor: Actor, now: datetime) -> tuple[Order, bool]:
+    """Returns (order, created). Raises Conflict for a status moving backwards or a concurrent write."""
+    try:
+        order_id = db.session.scalar(select(Order.id).where(Order.order_no == data.order_no))
+        order = lock_order(order_id) if order_id is not None else None
+        customer = _upsert_customer(data.customer, now)
+        values = _order_values(data, customer)
+        if order is None:
+            order = _create(data, values, actor, now)
+            created = True
+        else:
+            _update(order, data, values, actor, now)
+            created = False
+        db.session.commit()
+        return order, created
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict("The order or its customer was written by another request at the same time; send it again.") from exc
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _upsert_customer(values: dict, now: datetime) -> Customer:
+    phone, _valid = normalize_phone(values["phone"])
+    wanted = {"name": values["name"], "phone": phone, "email": values["email"]}
+    customer = db.session.scalar(select(Customer).where(Customer.external_id == values["external_id"]))
+    if customer is None:
+        customer = Customer(external_id=values["external_id"], opted_out=False, created_at=now, **wanted)
+        db.session.add(customer)
+        db.session.flush()
+        return customer
+    for name, value in wanted.items():
+        if getattr(customer, name) != value:
+            setattr(customer, name, value)
+    return customer
+
+
+def _order_values(data: OrderInput, customer: Customer) -> dict:
+    phone, valid = normalize_phone(data.address["phone"])
+    return {
+        "placed_at": data.placed_at, "paid_at": data.paid_at, "items_total": items_total(data.items),
+        "shipping_fee": data.shipping_fee, "discount": data.discount, "total": data.total,
+        "currency": data.currency, "customer_id": customer.id, "phone_valid": valid,
+        **data.address, "phone": phone,
+    }
+
+
+def _item_rows(data: OrderInput) -> list[dict]:
+    return [{"sku": i.sku, "title": i.title, "quantity": i.quantity, "unit_price": str(i.unit_price)} for i in data.items]
+
+
+def _stored_items(order: Order) -> list[dict]:
+    return [{"sku": i.sku, "title": i.title, "quantity": i.quantity, "unit_price": str(i.unit_price)} for i in order.items]
+
+
+def _set_items(order: Order, data: OrderInput) -> None:
+    order.items.clear()
+    for position, item in enumerate(data.items):
+        order.items.append(OrderItem(position=position, sku=item.sku, title=item.title, quantity=item.quantity,
+                                     unit_price=item.unit_price))
+
+
+def _create(data: OrderInput, values: dict, actor: Actor, now: datetime) -> Order:
+    order = Order(order_no=data.order_no, status=data.status, lock_version=0, created_at=now, updated_at=now, **values)
+    _set_items(order, data)
+    db.session.add(order)
+    db.session.flush()
+    after = {"order_no": order.order_no, "status": order.status, **values, "items": _item_rows(data)}
+    record(actor, "order.created", now, order_id=order.id, after=after)
+    return order
+
+
+def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: datetime) -> None:
+    if not can_move(order.status, data.status):
+        raise Conflict(f"The order is {order.status}; it cannot go back to {data.status}.",
+                       {"status": f"cannot move from {order.status} to {data.status}"})
+    before, after = changes(order, ORDER_FIELDS + ADDRESS_FIELDS, values)
+    new_items, old_items = _item_rows(data), _stored_items(order)
+    if new_items != old_items:
+        before["items"], after["items"] = old_items, new_items
+    status_changed = order.status != data.status
+    if not before and not status_changed:
+        return  # the platform re-sent what we already have: nothing to record, updated_at stays
+    if status_changed:
+        record(actor, "order.status", now, order_id=order.id, before={"status": order.status}, after={"status": data.status})
+        order.status = data.status
+    if before:
+        record(actor, "order.updated", now, order_id=order.id, before=before, after=after)
+    address_before = {k: v for k, v in before.items() if k in ADDRESS_FIELDS}
+    if address_before and order.address_confirmed_at is not None:
+        _address_changed_after_confirmation(order, address_before, after, actor, now)
+    for name, value in values.items():
+        if getattr(order, name) != value:
+            setattr(order, name, value)
+    if "items" in before:
+        _set_items(order, data)
+    order.updated_at = now
+
+
+def _address_changed_after_confirmation(order: Order, before: dict, after: dict, actor: Actor, now: datetime) -> None:
+    """The buyer confirmed one address and the platform now sends another: shipping must see it before shipping."""
+    new = {k: after[k] for k in before}
+    record(actor, "order.address_changed", now, order_id=order.id, before=before, after=new)
+    lines = [f"{name}: {before[name] or '—'} → {new[name] or '—'}" for name in before]
+    body = ("The address changed after the buyer confirmed it on "
+            f"{order.address_confirmed_at:%Y-%m-%d %H:%M} UTC; check it before shipping.\n" + "\n".join(lines))
+    db.session.add(HandoffNote(order_id=order.id, department="shipping", body=body, author=actor.label,
+                               created_at=now))

@@ -1,0 +1,92 @@
+"""Hand-off notes: a note on an order for after-sales or shipping stays in that team's inbox until done."""
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from ..actor import Actor
+from ..audit.services import record
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..extensions import db
+from .locking import order_id_for
+from .models import HandoffNote
+
+DEPARTMENTS = ("after_sales", "shipping", "general")  # general: a note to nobody, shown on the order only
+INBOX_ROLES = {"after_sales": ("after_sales", "supervisor", "admin"), "shipping": ("shipping", "supervisor", "admin")}
+MAX_BODY = 2000
+
+
+def may_mark_done(role: str | None, department: str) -> bool:
+    """Only the addressed team (and supervisors, admins) clears a note from its inbox."""
+    return role in INBOX_ROLES.get(department, ())
+
+
+def inbox_departments(role: str | None) -> list[str]:
+    return [dept for dept in INBOX_ROLES if may_mark_done(role, dept)]
+
+
+def _snapshot(note: HandoffNote) -> dict:
+    return {"note_id": note.id, "department": note.department, "body": note.body}
+
+
+def add_note(order_no: str, department: str, body: str, actor: Actor, now: datetime) -> HandoffNote:
+    text = (body or "").strip()
+    fields = {}
+    if department not in DEPARTMENTS:
+        fields["department"] = f"must be one of {', '.join(DEPARTMENTS)}"
+    if not text:
+        fields["body"] = "must not be empty"
+    elif len(text) > MAX_BODY:
+        fields["body"] = f"must be at most {MAX_BODY} characters"
+    if fields:
+        raise Invalid("The note is not valid.", fields)
+    note = HandoffNote(order_id=order_id_for(order_no), department=department, body=text,
+                       author=actor.label, created_at=now)
+    try:
+        db.session.add(note)
+        db.session.flush()
+        record(actor, "note.added", now, order_id=note.order_id, after=_snapshot(note))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return note
+
+
+def mark_done(note_id: int, actor: Actor, now: datetime) -> HandoffNote:
+    """Marking a done note again answers with the note and changes nothing."""
+    note = db.session.get(HandoffNote, note_id)
+    if note is None:
+        raise NotFound(f"No note {note_id}.")
+    if note.department not in INBOX_ROLES:
+        raise Conflict("A general note is in no team's inbox.")
+    if not may_mark_done(actor.role, note.department):
+        raise Forbidden("Only the team the note is addressed to can mark it done.")
+    try:
+        claimed = db.session.execute(
+            update(HandoffNote).where(HandoffNote.id == note_id, HandoffNote.done_at.is_(None))
+            .values(done_at=now, done_by=actor.label).execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:  # someone of the team was first
+            db.session.rollback()
+            return db.session.get(HandoffNote, note_id, populate_existing=True)
+        record(actor, "note.done", now, order_id=note.order_id, before={"note_id": note.id, "done_at": None},
+               after={"note_id": note.id, "done_at": now, "done_by": actor.label})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return db.session.get(HandoffNote, note_id, populate_existing=True)
+
+
+def open_notes(department: str, page: int = 1, per_page: int = 25):
+    """The team's inbox, newest first: a Flask-SQLAlchemy pagination of HandoffNote (with .order loaded)."""
+    if department not in INBOX_ROLES:
+        raise NotFound(f"No inbox {department}.")
+    query = (select(HandoffNote).where(HandoffNote.department == department, HandoffNote.done_at.is_(None))
+             .order_by(HandoffNote.created_at.desc(), HandoffNote.id.desc()))
+    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False, count=True)
+
+
+def notes_for_order(order_id: int) -> list[HandoffNote]:
+    query = select(HandoffNote).where(HandoffNote.order_id == order_id).order_by(HandoffNote.created_at.desc(), HandoffNote.id.desc())
+    return list(db.session.scalars(query))

@@ -1,0 +1,194 @@
+"""Refund pages: open a refund from the order page, decide and complete it, and the list of refunds awaiting someone."""
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import quote
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import current_actor, roles_required
+from ..errors import Forbidden, NotFound, ServiceError
+from ..money import format_cny
+from ..timeutil import utcnow
+from . import refunds as rules
+from .refund_forms import REASON_LABELS, STATUS_BADGES, STATUS_LABELS, DecisionForm, RefundForm, RejectForm
+from .refund_queries import PENDING, get_refund, order_no_of, pending_refunds, still_refundable
+from .refund_service import RefundRequest, approve_refund, complete_refund, reject_refund, request_refund
+
+bp = Blueprint("refunds", __name__)
+
+DECIDERS = ("agent", "after_sales", "supervisor")  # and admin; shipping and operator only look
+LIST_ROLES = ("after_sales", "supervisor")
+
+
+def order_url(order_no: str) -> str:
+    """The order page lives in the orders blueprint at /orders/<order_no>."""
+    return f"{request.script_root}/orders/{quote(order_no, safe='')}"
+
+
+def safe_back(target: str | None, fallback: str) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return fallback
+
+
+def _limit() -> Decimal:
+    return current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"]
+
+
+@dataclass(frozen=True)
+class RefundRights:
+    """What the current user may do with a refund; the services check again on every POST."""
+
+    role: str | None
+    limit: Decimal
+
+    @property
+    def can_request(self) -> bool:
+        return self.role == "admin" or self.role in DECIDERS
+
+    def needs_supervisor(self, refund) -> bool:
+        return refund.amount > self.limit
+
+    def can_approve(self, refund) -> bool:
+        return refund.status == "requested" and self.can_request and rules.may_approve(self.role, refund.amount, self.limit)
+
+    def can_reject(self, refund) -> bool:
+        return refund.status == "requested" and self.can_request
+
+    def can_complete(self, refund) -> bool:
+        return refund.status == "approved" and self.can_request
+
+
+def refund_rights() -> RefundRights:
+    return RefundRights(current_user.role if current_user.is_authenticated else None, _limit())
+
+
+def refund_panel(order) -> dict:
+    """Everything templates/orders/_refunds.html needs besides `order`."""
+    available = still_refundable(order)
+    return {"rights": refund_rights(), "available": available, "form": RefundForm.fresh(),
+            "open": available > 0, "order_url": order_url(order.order_no)}
+
+
+@bp.app_context_processor
+def _refund_helpers():
+    return {"refund_panel": refund_panel, "refund_rights": refund_rights}
+
+
+@bp.app_template_filter("refund_reason")
+def _reason_label(code: str) -> str:
+    return str(REASON_LABELS.get(code, code))
+
+
+@bp.app_template_filter("refund_status")
+def _status_label(code: str) -> str:
+    return str(STATUS_LABELS.get(code, code))
+
+
+@bp.app_template_filter("refund_badge")
+def _status_badge(code: str) -> str:
+    return STATUS_BADGES.get(code, "badge-muted")
+
+
+@bp.app_template_filter("actor_name")
+def _actor_name(label: str | None) -> str:
+    return label.split(":", 1)[-1] if label else "—"
+
+
+def _flash_error(exc: ServiceError, forbidden: str | None = None) -> None:
+    if isinstance(exc, Forbidden):
+        flash(forbidden or _("Not allowed: your role may not do this."), "error")
+    elif exc.fields:
+        labels = {"amount": _("Amount"), "reason": _("Reason")}
+        for field, reason in exc.fields.items():
+            flash(_("%(field)s: %(reason)s", field=labels.get(field, field), reason=reason), "error")
+    else:
+        flash(_("Nothing was changed: %(reason)s", reason=exc.message), "error")
+
+
+def _flash_form_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(_("%(field)s: %(reason)s", field=field.label.text or field.name, reason=error), "error")
+
+
+@bp.route("/orders/<order_no>/refunds", methods=["POST"])
+@roles_required(*DECIDERS)
+def open_refund(order_no):
+    form = RefundForm()
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(order_url(order_no) + "#refunds")
+    req = RefundRequest(form.amount.data, form.reason.data, bool(form.with_return.data), form.note.data or "",
+                        form.idempotency_key.data)
+    try:
+        refund, created = request_refund(order_no, req, current_actor(), utcnow())
+    except NotFound:
+        abort(404)
+    except ServiceError as exc:
+        _flash_error(exc)
+    else:
+        flash(_("Refund of %(amount)s requested.", amount=format_cny(refund.amount)) if created
+              else _("This refund was already requested; nothing new was made."), "info")
+    return redirect(order_url(order_no) + "#refunds")
+
+
+def _decide(refund_id: int, form, action, done: str, forbidden: str | None = None):
+    order_no = order_no_of(refund_id)
+    if order_no is None:
+        abort(404)
+    back = safe_back(form.next.data, order_url(order_no) + "#refunds")
+    if not form.validate_on_submit():
+        _flash_form_errors(form)
+        return redirect(back)
+    try:
+        action(current_actor(), utcnow())
+    except ServiceError as exc:
+        _flash_error(exc, forbidden)
+    else:
+        flash(done, "info")
+    return redirect(back)
+
+
+@bp.route("/refunds/<int:refund_id>/approve", methods=["POST"])
+@roles_required(*DECIDERS)
+def approve(refund_id):
+    return _decide(refund_id, DecisionForm(), lambda actor, now: approve_refund(refund_id, actor, now, _limit()),
+                   _("Refund approved."),
+                   forbidden=_("Not allowed: refunds above %(limit)s need a supervisor's approval.", limit=format_cny(_limit())))
+
+
+@bp.route("/refunds/<int:refund_id>/complete", methods=["POST"])
+@roles_required(*DECIDERS)
+def complete(refund_id):
+    return _decide(refund_id, DecisionForm(), lambda actor, now: complete_refund(refund_id, actor, now),
+                   _("Refund marked as paid out."))
+
+
+@bp.route("/refunds/<int:refund_id>/reject", methods=["GET", "POST"])
+@roles_required(*DECIDERS)
+def reject(refund_id):
+    """GET is the confirmation step; POST rejects."""
+    form = RejectForm()
+    if request.method == "POST":
+        return _decide(refund_id, form, lambda actor, now: reject_refund(refund_id, actor, now, form.note.data or ""),
+                       _("Refund rejected."))
+    refund = get_refund(refund_id) or abort(404)
+    order_no = order_no_of(refund_id)
+    form.next.data = safe_back(request.args.get("next"), order_url(order_no) + "#refunds")
+    return render_template("refunds/reject.html", refund=refund, order_no=order_no, form=form,
+                           order_href=order_url(order_no))
+
+
+@bp.route("/refunds")
+@roles_required(*LIST_ROLES)
+def index():
+    status = request.args.get("status", "requested")
+    if status not in PENDING:
+        status = "requested"
+    pagination, order_nos = pending_refunds(status, request.args.get("page", 1, type=int))
+    return render_template("refunds/index.html", status=status, pagination=pagination, order_nos=order_nos,
+                           rights=refund_rights(), order_url=order_url,
+                           here=url_for("refunds.index", status=status, page=pagination.page))

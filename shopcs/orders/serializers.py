@@ -1,0 +1,55 @@
+"""Orders and refunds as the API shows them: money as two-decimal strings, times as aware UTC ISO strings."""
+from datetime import date, datetime
+
+from ..money import money_str
+from ..timeutil import UTC
+from .models import Order, Refund
+from .refund_service import refunded_total
+
+
+def iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return value.isoformat()
+
+
+def refund_json(refund: Refund, order_no: str) -> dict:
+    return {
+        "id": refund.id, "order_no": order_no, "amount": money_str(refund.amount), "reason": refund.reason,
+        "with_return": refund.with_return, "status": refund.status, "note": refund.note,
+        "requested_at": iso(refund.requested_at), "approved_at": iso(refund.approved_at),
+        "rejected_at": iso(refund.rejected_at), "completed_at": iso(refund.completed_at),
+    }
+
+
+def order_json(order: Order) -> dict:
+    customer = order.customer
+    return {
+        "order_no": order.order_no,
+        "status": order.status,
+        "placed_at": iso(order.placed_at),
+        "paid_at": iso(order.paid_at),
+        "customer": {"external_id": customer.external_id, "name": customer.name, "phone": customer.phone,
+                     "email": customer.email},
+        "shipping_address": {"recipient": order.recipient, "phone": order.phone, "province": order.province,
+                             "city": order.city, "district": order.district, "detail": order.detail,
+                             "postal_code": order.postal_code},
+        "phone_valid": order.phone_valid,
+        "items": [{"sku": i.sku, "title": i.title, "quantity": i.quantity, "unit_price": money_str(i.unit_price)}
+                  for i in order.items],
+        "items_total": money_str(order.items_total),
+        "shipping_fee": money_str(order.shipping_fee),
+        "discount": money_str(order.discount),
+        "total": money_str(order.total),
+        "currency": order.currency,
+        "refunded_total": money_str(refunded_total(order)),
+        "address_confirmed_at": iso(order.address_confirmed_at),
+        "promised_ship_date": iso(order.promised_ship_date),
+        "shipments": [{"carrier": s.carrier, "tracking_no": s.tracking_no, "shipped_on": iso(s.shipped_on)}
+                      for s in order.shipments],
+        "refunds": [refund_json(r, order.order_no) for r in order.refunds],
+        "created_at": iso(order.created_at),
+        "updated_at": iso(order.updated_at),
+    }

@@ -1,0 +1,78 @@
+from datetime import timedelta
+
+from flask import g
+
+from shopcs.actor import Actor
+from shopcs.audit.services import record
+from shopcs.extensions import db
+
+from ..builders import NOW, make_order, make_user
+
+
+def _client(app, login, role):
+    g.pop("_login_user", None)  # the tests share one app context; drop Flask-Login's cached user
+    user = make_user(role.replace("_", "-"), role=role)
+    client = app.test_client()
+    login(client, user.username)
+    return client
+
+
+def _rows(html: str) -> int:
+    return html.count('data-test="audit-row"')
+
+
+def _seed():
+    first, second = make_order(order_no="T-AUDIT-1"), make_order(order_no="T-AUDIT-2")
+    amy, token = Actor("user:amy", "agent"), Actor("token:shopify", None, is_platform=True)
+    record(amy, "address.corrected", NOW, order_id=first.id, before={"city": "杭州市"}, after={"city": "宁波市"})
+    record(amy, "refund.approved", NOW + timedelta(minutes=1), order_id=second.id,
+           before={"status": "requested"}, after={"status": "approved"})
+    record(token, "order.created", NOW + timedelta(minutes=2), order_id=first.id, after={"status": "paid"})
+    record(Actor("user:sam", "supervisor"), "carrier.exclusion_added", NOW + timedelta(minutes=3),
+           after={"carrier": "ZTO", "province": "西藏自治区"})
+    db.session.commit()
+
+
+def test_the_audit_log_shows_every_entry_newest_first_with_before_and_after(sqlite_app, login):
+    _seed()
+    html = _client(sqlite_app, login, "supervisor").get("/audit").get_data(as_text=True)
+    assert _rows(html) == 4
+    assert html.index("carrier.exclusion_added") < html.index("order.created") < html.index("address.corrected")
+    assert "杭州市 → 宁波市" in html and "2026-03-04 10:00:00" in html
+    assert "西藏自治区" in html  # an entry without an order shows too
+
+
+def test_the_audit_log_filters_by_exact_order_no(sqlite_app, login):
+    _seed()
+    client = _client(sqlite_app, login, "supervisor")
+    html = client.get("/audit?order_no=T-AUDIT-1").get_data(as_text=True)
+    assert _rows(html) == 2 and 'data-action="refund.approved"' not in html and "carrier.exclusion_added" not in html
+    assert _rows(client.get("/audit?order_no=T-AUDIT").get_data(as_text=True)) == 0
+    assert 'data-test="audit-empty"' in client.get("/audit?order_no=NOPE").get_data(as_text=True)
+
+
+def test_the_audit_log_filters_by_actor_and_action(sqlite_app, login):
+    _seed()
+    client = _client(sqlite_app, login, "supervisor")
+    assert _rows(client.get("/audit?actor=AMY").get_data(as_text=True)) == 2
+    assert _rows(client.get("/audit?actor=shopify").get_data(as_text=True)) == 1
+    assert _rows(client.get("/audit?action=refund").get_data(as_text=True)) == 1
+    assert _rows(client.get("/audit?action=refund.approved&actor=amy&order_no=T-AUDIT-2").get_data(as_text=True)) == 1
+    assert _rows(client.get("/audit?action=%25").get_data(as_text=True)) == 0
+
+
+def test_the_audit_log_pages_by_fifty_and_keeps_the_filters(sqlite_app, login):
+    order = make_order(order_no="T-MANY")
+    for minute in range(51):
+        record(Actor("user:amy", "agent"), "order.note", NOW + timedelta(minutes=minute), order_id=order.id)
+    db.session.commit()
+    client = _client(sqlite_app, login, "admin")
+    first = client.get("/audit?order_no=T-MANY").get_data(as_text=True)
+    assert _rows(first) == 50 and "order_no=T-MANY" in first and "page=2" in first
+    assert _rows(client.get("/audit?order_no=T-MANY&page=2").get_data(as_text=True)) == 1
+
+
+def test_operators_may_read_the_audit_log_and_agents_may_not(sqlite_app, login):
+    assert _client(sqlite_app, login, "operator").get("/audit").status_code == 200
+    for role in ("agent", "shipping", "after_sales"):
+        assert _client(sqlite_app, login, role).get("/audit").status_code == 403
