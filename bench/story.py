@@ -1,0 +1,162 @@
+"""The life of each generated order: status by age, confirmations, shipments, refunds, notes.
+
+Rows are dicts keyed by column name, in the database's own terms: integer fen, naive UTC times.
+Orders are numbered in time order (id 1 is the oldest), as a real shop's ids grow with time.
+"""
+import random
+from datetime import date, datetime, timedelta
+
+from . import fake
+
+DAY = 86400.0
+SHOP_OFFSET = timedelta(hours=8)  # Asia/Shanghai has no daylight saving: local date = UTC + 8 h
+CARRIERS = (("SF", 20), ("ZTO", 25), ("YTO", 15), ("STO", 10), ("YUNDA", 15), ("JD", 10), ("EMS", 5))
+AGENTS = tuple(f"agent{n:02d}" for n in range(1, 13))
+CONFIRM_METHODS = ("phone", "chat", "sms")
+REFUND_REASONS = ("not_as_described", "quality", "wrong_item", "damaged", "not_received", "size", "changed_mind", "other")
+NOTES = ("买家要求周末送货", "请用顺丰,买家加了运费", "地址已改为公司地址,请核对", "礼品包装,不要放发票", "买家要求先电话联系")
+
+
+def local_date(utc_naive: datetime) -> date:
+    return (utc_naive + SHOP_OFFSET).date()
+
+
+def tracking_no(carrier: str, order_id: int) -> str:
+    """Unique per carrier (the order id is inside) and valid for the carrier's format."""
+    return {
+        "SF": f"SF{order_id:013d}", "ZTO": f"77{order_id:013d}", "YTO": f"YT{order_id:013d}",
+        "STO": f"77{order_id:011d}", "YUNDA": f"43{order_id:011d}", "JD": f"JDVA{order_id:011d}",
+        "EMS": f"98{order_id:011d}",
+    }[carrier]
+
+
+class Story:
+    """Builds customers and orders for one seed; `batch(first_id, count)` is deterministic per id range."""
+
+    def __init__(self, orders: int, customers: int, now: datetime, seed: int, sku_count: int = 5000,
+                 days: float = 730):
+        self.orders, self.customers, self.now, self.seed = orders, max(customers, 1), now, seed
+        self.start = now - timedelta(days=days)
+        self.span = (now - self.start).total_seconds()
+        self.skus = fake.skus(random.Random(seed), sku_count)
+        self.carriers, self.carrier_weights = zip(*CARRIERS)
+        self.contacts: list[tuple[str, str]] = []  # (name, phone) per customer id - 1
+
+    def customer_rows(self, first_id: int, count: int) -> list[dict]:
+        rng = random.Random(f"{self.seed}-c-{first_id}")
+        rows = []
+        assert first_id == len(self.contacts) + 1, "customers are generated in order"
+        for cid in range(first_id, first_id + count):
+            phone = fake.mobile(rng) if rng.random() > 0.001 else fake.invalid_phone(rng)
+            rows.append({"id": cid, "external_id": f"TB{cid:09d}", "name": fake.name(rng), "phone": phone,
+                         "email": fake.email(rng, cid), "opted_out": rng.random() < 0.02,
+                         "created_at": self.start - timedelta(seconds=rng.random() * 365 * DAY)})
+            self.contacts.append((rows[-1]["name"], phone))
+        return rows
+
+    def order_batch(self, first_id: int, count: int) -> dict[str, list[dict]]:
+        """Needs every customer generated first: most orders ship to the buyer's own name and phone."""
+        rng = random.Random(f"{self.seed}-o-{first_id}")
+        out = {"orders": [], "order_items": [], "shipments": [], "refunds": [], "handoff_notes": []}
+        for oid in range(first_id, first_id + count):
+            self._order(rng, oid, out)
+        return out
+
+    # -- one order ---------------------------------------------------------------------------------------
+    def _order(self, rng: random.Random, oid: int, out: dict) -> None:
+        now = self.now
+        placed = self.start + timedelta(seconds=self.span * (oid - 1 + rng.random()) / self.orders)
+        age = (now - placed).total_seconds() / DAY
+        cid = int(self.customers * rng.random() ** 1.6) + 1
+        items_total = self._items(rng, oid, out["order_items"])
+        fee = 0 if rng.random() < 0.7 else rng.choice((600, 800, 1000, 1200))
+        discount = min(items_total // 10 // 100 * 100, 5000) if rng.random() < 0.2 else 0
+        total = items_total + fee - discount
+        status, paid_at, updated = self._status(rng, placed, age)
+        recipient, phone = self.contacts[cid - 1] if rng.random() < 0.85 else (fake.name(rng), fake.mobile(rng))
+        if rng.random() < 0.001:
+            phone = fake.invalid_phone(rng)
+        province, city, district, detail, postal = fake.address(rng)
+        row = {"id": oid, "order_no": f"{local_date(placed):%Y%m%d}{oid:010d}", "status": status,
+               "customer_id": cid, "placed_at": placed, "paid_at": paid_at, "items_total": items_total,
+               "shipping_fee": fee, "discount": discount, "total": total, "currency": "CNY",
+               "recipient": recipient, "phone": phone, "phone_valid": phone not in fake.INVALID_PHONES,
+               "province": province, "city": city, "district": district, "detail": detail, "postal_code": postal,
+               "address_confirmed_at": None, "address_confirmed_by": None, "address_confirm_method": None,
+               "promised_ship_date": None, "lock_version": 0, "created_at": placed, "updated_at": updated}
+        if paid_at is not None:
+            updated = self._after_payment(rng, row, age, out)
+            row["updated_at"] = max(row["updated_at"], updated)
+        out["orders"].append(row)
+
+    def _items(self, rng: random.Random, oid: int, items: list) -> int:
+        total = 0
+        count = rng.choices((1, 2, 3), (65, 27, 8))[0]
+        for position, (sku, title, price) in enumerate(rng.sample(self.skus, count)):
+            quantity = rng.choices((1, 2, 3), (80, 15, 5))[0]
+            items.append({"order_id": oid, "position": position, "sku": sku, "title": title,
+                          "quantity": quantity, "unit_price": price})
+            total += quantity * price
+        return total
+
+    def _status(self, rng: random.Random, placed: datetime, age: float):
+        r = rng.random()
+        if r < 0.02:
+            return "unpaid", None, placed
+        if r < 0.03:
+            return "cancelled", None, min(placed + timedelta(days=1), self.now)
+        paid_at = min(placed + timedelta(seconds=30 + rng.random() * 7200), self.now)
+        if age < 3:
+            status = "paid" if age < 0.3 or rng.random() < 0.65 else "shipped"
+        elif age < 10:
+            status = "paid" if rng.random() < 0.05 else "shipped"
+        else:
+            status = "closed" if rng.random() < 0.005 else "completed"
+        return status, paid_at, paid_at
+
+    def _after_payment(self, rng: random.Random, row: dict, age: float, out: dict) -> datetime:
+        """Confirmation, promised date, shipment, completion and refunds; returns the last event's time."""
+        now, oid, paid_at, status = self.now, row["id"], row["paid_at"], row["status"]
+        last = paid_at
+        if rng.random() < (0.55 if status == "paid" and age < 3 else 0.9):
+            confirmed = min(paid_at + timedelta(seconds=600 + rng.random() * 6 * 3600), now)
+            row.update(address_confirmed_at=confirmed, address_confirmed_by=rng.choice(AGENTS),
+                       address_confirm_method=rng.choice(CONFIRM_METHODS))
+            last = confirmed
+        if rng.random() < (0.75 if status == "paid" else 0.6):
+            row["promised_ship_date"] = local_date(paid_at) + timedelta(days=rng.choice((1, 2, 2, 3)))
+        if status == "paid" and rng.random() < 0.08:
+            out["handoff_notes"].append({"order_id": oid, "department": "shipping", "body": rng.choice(NOTES),
+                                         "author": rng.choice(AGENTS), "created_at": last, "done_at": None, "done_by": None})
+        if status in ("shipped", "completed"):
+            shipped = min(paid_at + timedelta(seconds=4 * 3600 + rng.random() * 2 * DAY), now)
+            carrier = rng.choices(self.carriers, self.carrier_weights)[0]
+            out["shipments"].append({"order_id": oid, "carrier": carrier, "tracking_no": tracking_no(carrier, oid),
+                                     "shipped_on": local_date(shipped), "created_by": "shipping01", "created_at": shipped})
+            last = shipped
+            if status == "completed":
+                last = min(shipped + timedelta(seconds=(3 + rng.random() * 7) * DAY), now)
+        if status == "closed" or rng.random() < 0.078:
+            last = max(last, self._refund(rng, row, last, out["refunds"]))
+        return last
+
+    def _refund(self, rng: random.Random, row: dict, after: datetime, refunds: list) -> datetime:
+        now, total, status = self.now, row["total"], row["status"]
+        full = status == "closed" or rng.random() < 0.4
+        amount = total if full else max(1, int(total * (0.1 + rng.random() * 0.8)))
+        requested = min(after + timedelta(seconds=rng.random() * 3 * DAY), now)
+        if status == "closed":
+            state = "completed"
+        elif (now - requested).total_seconds() < 5 * DAY:
+            state = rng.choices(("requested", "approved", "completed", "rejected"), (50, 20, 20, 10))[0]
+        else:
+            state = "completed" if rng.random() < 0.85 else "rejected"
+        decided = min(requested + timedelta(seconds=rng.random() * DAY), now) if state != "requested" else None
+        completed = min(decided + timedelta(seconds=rng.random() * 2 * DAY), now) if state == "completed" else None
+        refunds.append({"order_id": row["id"], "amount": amount, "reason": rng.choice(REFUND_REASONS),
+                        "with_return": status != "paid" and rng.random() < 0.5, "status": state, "note": "",
+                        "idempotency_key": None, "requested_by": "token:taobao" if rng.random() < 0.7 else rng.choice(AGENTS),
+                        "decided_by": rng.choice(AGENTS) if decided else None, "requested_at": requested,
+                        "approved_at": decided if state in ("approved", "completed") else None,
+                        "rejected_at": decided if state == "rejected" else None, "completed_at": completed})
+        return completed or decided or requested
