@@ -10,10 +10,19 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".${extras}"
 .venv/bin/pybabel compile --use-fuzzy -d shopcs/translations >/dev/null 2>&1 || .venv/bin/pybabel compile -d shopcs/translations
-if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2
+if [ "${1:-}" = "--test" ]; then
+  # Browser tests need Debian's chromium and a CJK font (without one, Chinese renders as empty boxes).
+  missing=""
+  command -v chromium >/dev/null 2>&1 || missing="chromium"
+  if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh family 2>/dev/null || true)" ]; then
+    missing="${missing:+$missing }fonts-noto-cjk"
+  fi
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = "0" ]; then
+      # shellcheck disable=SC2086 # one word per package
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    else
+      echo "Browser tests need: sudo apt-get install -y $missing" >&2
+    fi
   fi
 fi

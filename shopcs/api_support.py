@@ -21,8 +21,19 @@ def validation_error(fields: dict, message: str = "The request has invalid field
     return ApiError(422, "validation_error", message, fields)
 
 
+def _plain(value):
+    """A field reason as JSON: text (a lazy translation included) becomes str; lists and objects keep their shape."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value if value is None or isinstance(value, (bool, int, float)) else str(value)
+
+
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    """Messages may be lazy translations: the body carries them as plain strings in the request's language."""
+    fields = {str(name): _plain(reason) for name, reason in (fields or {}).items()}
+    response = jsonify({"error": {"code": code, "message": str(message), "fields": fields}})
     response.status_code = status
     return response
 

@@ -63,10 +63,9 @@ def app_config():
     return {}
 
 
-@pytest.fixture
-def app(backend, database_urls, _schemas, app_config):
-    url = _url_for(backend, database_urls)
-    application = make_app(url, **app_config)
+def _app_on(url, _schemas, **config):
+    """An app on `url` with a fresh schema the first time and empty tables every time after."""
+    application = make_app(url, **config)
     with application.app_context():
         if url not in _schemas:
             db.drop_all()
@@ -81,20 +80,20 @@ def app(backend, database_urls, _schemas, app_config):
 
 
 @pytest.fixture
+def app(backend, database_urls, _schemas, app_config):
+    yield from _app_on(_url_for(backend, database_urls), _schemas, **app_config)
+
+
+@pytest.fixture
 def sqlite_app(database_urls, _schemas, app_config):
     """For page tests that need one database only."""
-    url = database_urls["sqlite"]
-    application = make_app(url, **app_config)
-    with application.app_context():
-        if url not in _schemas:
-            db.drop_all()
-            db.create_all()
-            _schemas.add(url)
-        else:
-            _empty_all_tables()
-        yield application
-        _empty_all_tables()
-        db.session.remove()
+    yield from _app_on(database_urls["sqlite"], _schemas, **app_config)
+
+
+@pytest.fixture
+def csrf_app(database_urls, _schemas):
+    """SQLite, with CSRF protection on as in production."""
+    yield from _app_on(database_urls["sqlite"], _schemas, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture

@@ -5,17 +5,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
 from .models import ROLES, ApiToken, LoginThrottle, User
-from .passwords import after_failure, hash_password, is_locked, password_problem, verify_password
+from .passwords import MIN_PASSWORD_LENGTH, after_failure, hash_password, is_locked, password_problem, verify_password
 
 _DUMMY_HASH = hash_password("not-a-real-password")
 
 
 class AuthError(ValueError):
-    pass
+    """Messages of the account CLI stay English; those the password page shows are translated (lazy)."""
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,9 @@ def authenticate(username: str, password: str, now: datetime, max_failures: int,
 
 def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current or ""):
-        raise AuthError("The current password is not right.")
-    problem = password_problem(new)
-    if problem:
-        raise AuthError(problem)
+        raise AuthError(_l("The current password is not right."))
+    if password_problem(new):
+        raise AuthError(_l("The password needs at least %(count)s characters.", count=MIN_PASSWORD_LENGTH))
     user.password_hash = hash_password(new)
     db.session.commit()
 

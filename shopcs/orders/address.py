@@ -6,13 +6,13 @@ DEFAULT_EXCLUSIONS = {
     for code in ("ZTO", "YTO", "STO", "YUNDA")
 }
 
-_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 
 
 def province_key(name: str) -> str:
     """'新疆维吾尔自治区', '新疆' and ' 新疆 ' all name the same province."""
     text = (name or "").strip()
-    for suffix in _SUFFIXES:
+    for suffix in PROVINCE_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             return text[: -len(suffix)]
     return text

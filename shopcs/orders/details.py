@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from ..audit.services import entries_for_order
 from ..errors import NotFound
 from ..extensions import db
+from ..i18n_labels import code_label
 from .models import Order, Refund
 
 ACTION_LABELS = {
@@ -37,6 +38,8 @@ FIELD_LABELS = {
     "total": _l("total"),
     "reason": _l("reason"), "with_return": _l("with return"), "address_confirmed_at": _l("confirmed at"),
     "address_confirmed_by": _l("confirmed by"), "address_confirm_method": _l("confirmed via"),
+    "department": _l("for"), "body": _l("note"), "note_id": _l("note no."), "refund_id": _l("refund no."),
+    "done_at": _l("done at"), "done_by": _l("done by"),
 }
 
 
@@ -86,9 +89,11 @@ def buyer_history(order: Order) -> BuyerHistory:
 
 
 def _changes(before: dict | None, after: dict | None) -> list[Change]:
+    """What changed; codes (status, reason, method, carrier) are shown as words in the reader's language."""
     before, after = before or {}, after or {}
     names = list(dict.fromkeys([*before, *after]))
-    return [Change(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
+    return [Change(n, code_label(n, before.get(n)), code_label(n, after.get(n)))
+            for n in names if before.get(n) != after.get(n)]
 
 
 def timeline(order: Order) -> list[TimelineEvent]:

@@ -3,9 +3,11 @@
 Each service works under the order's lock in one transaction, writes its audit entries and commits;
 bad input raises Invalid with field reasons and leaves the database untouched.
 """
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +15,7 @@ from ..actor import Actor
 from ..audit.services import changes, record
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
+from ..i18n_labels import carrier_name, order_status
 from ..notify.models import OutboxMessage
 from ..phone import normalize_phone
 from .address import carriers_not_reaching
@@ -37,18 +40,26 @@ class ShipmentInput:
 
 def _require_role(actor: Actor, roles: tuple[str, ...]) -> None:
     if not actor.is_platform and actor.role not in roles:
-        raise Forbidden("Your role cannot do this.")
+        raise Forbidden(_l("Your role cannot do this."))
 
 
 def _address_snapshot(order: Order) -> dict:
     return {name: getattr(order, name) for name in ADDRESS_FIELDS}
 
 
+_REFUSALS = {  # why an order in this status cannot have this done, in the reader's language
+    "confirm": lambda status: _l("The address of a %(status)s order cannot be confirmed.", status=status),
+    "correct": lambda status: _l("The address of a %(status)s order cannot be changed.", status=status),
+    "promise": lambda status: _l("A %(status)s order cannot get a promised ship date.", status=status),
+    "ship": lambda status: _l("A %(status)s order cannot be shipped.", status=status),
+}
+
+
 def _locked(order_no: str, statuses: tuple[str, ...], what: str) -> Order:
     order = lock_order(order_id_for(order_no))
     if order.status not in statuses:
         db.session.rollback()
-        raise Conflict(f"A {order.status} order cannot {what}.")
+        raise Conflict(_REFUSALS[what](order_status(order.status)))
     return order
 
 
@@ -57,8 +68,8 @@ def confirm_address(order_no: str, method: str, actor: Actor, now: datetime,
     """Record that the buyer confirmed recipient, phone and address. Returns the carriers that do not reach it."""
     _require_role(actor, ADDRESS_ROLES)
     if method not in CONFIRM_METHODS:
-        raise Invalid("Choose how the buyer confirmed.", {"method": "must be chat, phone or platform"})
-    order = _locked(order_no, ("unpaid", "paid"), "have its address confirmed")
+        raise Invalid(_l("Choose how the buyer confirmed."), {"method": _l("must be chat, phone or platform")})
+    order = _locked(order_no, ("unpaid", "paid"), "confirm")
     before = None if order.address_confirmed_at is None else {
         "address_confirmed_at": order.address_confirmed_at, "address_confirmed_by": order.address_confirmed_by,
         "address_confirm_method": order.address_confirm_method}
@@ -74,10 +85,10 @@ def correct_address(order_no: str, values: dict, actor: Actor, now: datetime) ->
     """Change recipient/phone/address fields; returns (order, {field: (before, after)}) for what changed."""
     _require_role(actor, ADDRESS_ROLES)
     new = {name: (values.get(name) or "").strip() for name in ADDRESS_FIELDS if name in values}
-    missing = {name: "is required" for name in ("recipient", "province", "city", "detail") if name in new and not new[name]}
+    missing = {name: _l("is required") for name in ("recipient", "province", "city", "detail") if name in new and not new[name]}
     if missing:
-        raise Invalid("Some address fields are missing.", missing)
-    order = _locked(order_no, ("unpaid", "paid"), "have its address changed")
+        raise Invalid(_l("Some address fields are missing."), missing)
+    order = _locked(order_no, ("unpaid", "paid"), "correct")
     phone_valid = order.phone_valid
     if "phone" in new:
         new["phone"], phone_valid = normalize_phone(new["phone"])
@@ -102,8 +113,8 @@ def set_promised_ship_date(order_no: str, day: date | None, actor: Actor, now: d
     """Set, change or clear the ship date promised to the buyer; a new promise cannot lie in the past."""
     _require_role(actor, SHIPPING_ROLES)
     if day is not None and day < today:
-        raise Invalid("A promised ship date cannot be in the past.", {"promised_ship_date": "is in the past"})
-    order = _locked(order_no, ("unpaid", "paid"), "get a promised ship date")
+        raise Invalid(_l("A promised ship date cannot be in the past."), {"promised_ship_date": _l("is in the past")})
+    order = _locked(order_no, ("unpaid", "paid"), "promise")
     if order.promised_ship_date == day:
         db.session.rollback()
         return order
@@ -118,19 +129,31 @@ def set_promised_ship_date(order_no: str, day: date | None, actor: Actor, now: d
 def shipment_errors(data: ShipmentInput, today: date) -> dict[str, str]:
     errors = {}
     if data.carrier not in CARRIERS:
-        errors["carrier"] = "Choose a carrier from the list."
-    elif (message := tracking_error(data.carrier, data.tracking_no)) is not None:
-        errors["tracking_no"] = message
+        errors["carrier"] = _l("Choose a carrier from the list.")
+    elif tracking_error(data.carrier, data.tracking_no) is not None:
+        errors["tracking_no"] = _tracking_message(data.carrier, data.tracking_no)
     if data.shipped_on is None:
-        errors["shipped_on"] = "Enter the ship date."
+        errors["shipped_on"] = _l("Enter the ship date.")
     elif data.shipped_on > today:
-        errors["shipped_on"] = "The ship date cannot be in the future."
+        errors["shipped_on"] = _l("The ship date cannot be in the future.")
     return errors
 
 
+def _tracking_message(code: str, text: str):
+    """shipping.tracking_error's reason in the reader's language (shipping.py stays free of Flask)."""
+    carrier, number = CARRIERS[code], normalize_tracking(text)
+    if not number:
+        return _l("Enter the tracking number.")
+    if not re.fullmatch(carrier.pattern, number):
+        return _l("This does not look like a %(carrier)s tracking number (example: %(example)s).",
+                  carrier=carrier_name(code), example=carrier.example)
+    return _l("The check digit of this EMS number is wrong; please re-type it.")
+
+
 def _duplicate_error(carrier: str, number: str) -> Invalid:
-    return Invalid("This tracking number is already recorded.",
-                   {"tracking_no": f"{CARRIERS[carrier].name_en} {number} is already recorded for another parcel."})
+    return Invalid(_l("This tracking number is already recorded."),
+                   {"tracking_no": _l("%(carrier)s %(number)s is already recorded for another parcel.",
+                                      carrier=carrier_name(carrier), number=number)})
 
 
 def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datetime, today: date,
@@ -139,11 +162,11 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
     _require_role(actor, SHIPPING_ROLES)
     errors = shipment_errors(data, today)
     if errors:
-        raise Invalid("Please check the shipment.", errors)
+        raise Invalid(_l("Please check the shipment."), errors)
     number = normalize_tracking(data.tracking_no)
     if db.session.scalar(select(Shipment.id).where(Shipment.carrier == data.carrier, Shipment.tracking_no == number)):
         raise _duplicate_error(data.carrier, number)
-    order = _locked(order_no, ("paid", "shipped"), "be shipped")
+    order = _locked(order_no, ("paid", "shipped"), "ship")
     try:
         shipment = Shipment(order_id=order.id, carrier=data.carrier, tracking_no=number, shipped_on=data.shipped_on,
                             created_by=actor.label, created_at=now)

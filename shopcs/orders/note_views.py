@@ -45,7 +45,7 @@ def add(order_no):
         except NotFound:
             abort(404)
         except ServiceError as exc:
-            flash(_("The note was not saved: %(reason)s", reason="; ".join(exc.fields.values()) or exc.message), "error")
+            flash(_("The note was not saved: %(reason)s", reason="; ".join(map(str, exc.fields.values())) or exc.message), "error")
         else:
             flash(_("Note saved for %(team)s.", team=_department_label(form.department.data)), "info")
     else:

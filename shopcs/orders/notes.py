@@ -1,6 +1,7 @@
 """Hand-off notes: a note on an order for after-sales or shipping stays in that team's inbox until done."""
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..actor import Actor
@@ -32,13 +33,13 @@ def add_note(order_no: str, department: str, body: str, actor: Actor, now: datet
     text = (body or "").strip()
     fields = {}
     if department not in DEPARTMENTS:
-        fields["department"] = f"must be one of {', '.join(DEPARTMENTS)}"
+        fields["department"] = _l("must be one of %(choices)s", choices=", ".join(DEPARTMENTS))
     if not text:
-        fields["body"] = "must not be empty"
+        fields["body"] = _l("must not be empty")
     elif len(text) > MAX_BODY:
-        fields["body"] = f"must be at most {MAX_BODY} characters"
+        fields["body"] = _l("must be at most %(count)s characters", count=MAX_BODY)
     if fields:
-        raise Invalid("The note is not valid.", fields)
+        raise Invalid(_l("The note is not valid."), fields)
     note = HandoffNote(order_id=order_id_for(order_no), department=department, body=text,
                        author=actor.label, created_at=now)
     try:
@@ -56,11 +57,11 @@ def mark_done(note_id: int, actor: Actor, now: datetime) -> HandoffNote:
     """Marking a done note again answers with the note and changes nothing."""
     note = db.session.get(HandoffNote, note_id)
     if note is None:
-        raise NotFound(f"No note {note_id}.")
+        raise NotFound(_l("No note %(id)s.", id=note_id))
     if note.department not in INBOX_ROLES:
-        raise Conflict("A general note is in no team's inbox.")
+        raise Conflict(_l("A general note is in no team's inbox."))
     if not may_mark_done(actor.role, note.department):
-        raise Forbidden("Only the team the note is addressed to can mark it done.")
+        raise Forbidden(_l("Only the team the note is addressed to can mark it done."))
     try:
         claimed = db.session.execute(
             update(HandoffNote).where(HandoffNote.id == note_id, HandoffNote.done_at.is_(None))
@@ -81,7 +82,7 @@ def mark_done(note_id: int, actor: Actor, now: datetime) -> HandoffNote:
 def open_notes(department: str, page: int = 1, per_page: int = 25):
     """The team's inbox, newest first: a Flask-SQLAlchemy pagination of HandoffNote (with .order loaded)."""
     if department not in INBOX_ROLES:
-        raise NotFound(f"No inbox {department}.")
+        raise NotFound(_l("No inbox %(name)s.", name=department))
     query = (select(HandoffNote).where(HandoffNote.department == department, HandoffNote.done_at.is_(None))
              .order_by(HandoffNote.created_at.desc(), HandoffNote.id.desc()))
     return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False, count=True)

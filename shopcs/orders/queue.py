@@ -13,7 +13,7 @@ from sqlalchemy import exists, false, func, or_, select
 
 from ..extensions import db
 from ..phone import normalize_phone, search_digits
-from .address import _SUFFIXES as PROVINCE_SUFFIXES, province_key
+from .address import PROVINCE_SUFFIXES, province_key
 from .models import Customer, Order, Refund, Shipment
 
 GROUPS = ("confirm", "ship", "due", "refund", "flagged")

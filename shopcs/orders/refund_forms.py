@@ -36,7 +36,7 @@ class MoneyField(StringField):
             try:
                 self.data = parse_money(valuelist[0])
             except MoneyError as exc:
-                raise ValueError(_l("The amount %(reason)s.", reason=str(exc))) from exc
+                raise ValueError(_l("The amount %(reason)s.", reason=_l(str(exc)))) from exc  # i18n_labels lists them
 
     def _value(self):
         return "" if self.data is None else str(self.data)

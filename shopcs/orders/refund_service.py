@@ -3,12 +3,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..actor import Actor
 from ..audit.services import record
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
+from ..i18n_labels import refund_status
+from ..money import format_cny
 from . import refunds as rules
 from .locking import lock_order, order_id_for
 from .models import Refund
@@ -29,6 +32,19 @@ def _snapshot(refund: Refund) -> dict:
             "with_return": refund.with_return}
 
 
+def _rule_error(exc: rules.RefundRuleError, amount: Decimal, available: Decimal):
+    """The pure rules speak English; the reader gets the same reason in their language, chosen by the rule's code."""
+    if exc.code == "not_paid":
+        return Conflict(_l("Only a paid order can be refunded."))
+    if exc.code != "amount":
+        return Conflict(str(exc))
+    if amount <= 0:
+        message = _l("The amount must be above %(amount)s.", amount=format_cny(Decimal("0.00")))
+    else:
+        message = _l("At most %(amount)s can still be refunded on this order.", amount=format_cny(available))
+    return Invalid(message, {"amount": message})
+
+
 def _find_duplicate(order, req: RefundRequest) -> Refund | None:
     if req.idempotency_key:
         return next((r for r in order.refunds if r.idempotency_key == req.idempotency_key), None)
@@ -39,9 +55,10 @@ def _find_duplicate(order, req: RefundRequest) -> Refund | None:
 def request_refund(order_no: str, req: RefundRequest, actor: Actor, now: datetime) -> tuple[Refund, bool]:
     """Returns (refund, created). A repeated request (same idempotency key, or identical and open) returns the first."""
     if req.reason not in rules.REASONS:
-        raise Invalid("Unknown refund reason.", {"reason": f"must be one of {', '.join(rules.REASONS)}"})
+        raise Invalid(_l("Unknown refund reason."),
+                      {"reason": _l("must be one of %(choices)s", choices=", ".join(rules.REASONS))})
     if not rules.may_decide(actor.role, is_platform=actor.is_platform):
-        raise Forbidden("Your role cannot open refunds.")
+        raise Forbidden(_l("Your role cannot open refunds."))
     order = lock_order(order_id_for(order_no))
     try:
         existing = _find_duplicate(order, req)
@@ -52,9 +69,7 @@ def request_refund(order_no: str, req: RefundRequest, actor: Actor, now: datetim
         try:
             rules.check_request(order.status, req.amount, available)
         except rules.RefundRuleError as exc:
-            if exc.code == "amount":
-                raise Invalid(str(exc), {"amount": str(exc)}) from exc
-            raise Conflict(str(exc)) from exc
+            raise _rule_error(exc, req.amount, available) from exc
         refund = Refund(
             order_id=order.id, amount=req.amount, reason=req.reason, with_return=req.with_return,
             note=(req.note or "").strip(), idempotency_key=req.idempotency_key, status="requested",
@@ -75,7 +90,7 @@ def request_refund(order_no: str, req: RefundRequest, actor: Actor, now: datetim
 def _locked_refund(refund_id: int) -> tuple[Refund, object]:
     order_id = db.session.scalar(select(Refund.order_id).where(Refund.id == refund_id))
     if order_id is None:
-        raise NotFound(f"No refund {refund_id}.")
+        raise NotFound(_l("No refund %(id)s.", id=refund_id))
     order = lock_order(order_id)
     refund = next(r for r in order.refunds if r.id == refund_id)
     return refund, order
@@ -84,18 +99,19 @@ def _locked_refund(refund_id: int) -> tuple[Refund, object]:
 def _move(refund_id: int, new_status: str, actor: Actor, now: datetime, *, at: datetime | None = None,
           limit: Decimal | None = None, note: str = "") -> Refund:
     if not rules.may_decide(actor.role, is_platform=actor.is_platform):
-        raise Forbidden("Your role cannot decide refunds.")
+        raise Forbidden(_l("Your role cannot decide refunds."))
     refund, order = _locked_refund(refund_id)
     try:
         if new_status == "approved" and not rules.may_approve(actor.role, refund.amount, limit, is_platform=actor.is_platform):
-            raise Forbidden(f"Refunds above ¥{limit:,.2f} need a supervisor's approval.")
+            raise Forbidden(_l("Refunds above %(limit)s need a supervisor's approval.", limit=format_cny(limit)))
         if refund.status == new_status:  # a repeated decision is answered, not applied twice
             db.session.rollback()
             return refund
         try:
             rules.check_move(refund.status, new_status)
         except rules.RefundRuleError as exc:
-            raise Conflict(str(exc)) from exc
+            raise Conflict(_l("A %(current)s refund cannot become %(new)s.", current=refund_status(refund.status),
+                              new=refund_status(new_status))) from exc
         before = _snapshot(refund)
         refund.status = new_status
         stamp = at if (at and actor.is_platform) else now

@@ -88,7 +88,7 @@ def confirm(order_no):
             return _service_failed(exc, order_no, form) or _render_order(_order_or_404(order_no), confirm_form=form)
         if missing:
             flash(_("Address confirmed. Warning: %(carriers)s do not deliver to %(province)s.",
-                    carriers=", ".join(missing), province=order.province), "warning")
+                    carriers=", ".join(_(CARRIERS[c].name_en) for c in missing), province=order.province), "warning")
         else:
             flash(_("Address confirmed."), "info")
         return redirect(url_for("orders.order_page", order_no=order_no))
@@ -143,9 +143,9 @@ def ship(order_no):
                 return failed
         else:
             flash(_("Shipped with %(carrier)s, tracking number %(number)s. The buyer's notice is queued.",
-                    carrier=CARRIERS[shipment.carrier].name_en, number=shipment.tracking_no), "info")
+                    carrier=_(CARRIERS[shipment.carrier].name_en), number=shipment.tracking_no), "info")
             if missing:
-                flash(_("Warning: %(carrier)s does not deliver to %(province)s.", carrier=data.carrier,
+                flash(_("Warning: %(carrier)s does not deliver to %(province)s.", carrier=_(CARRIERS[data.carrier].name_en),
                         province=order.province), "warning")
             return redirect(url_for("orders.order_page", order_no=order_no))
     return render_template("orders/ship.html", order=order, form=form, carriers=CARRIERS, exclusions=exclusions,

@@ -1,6 +1,7 @@
 """App-wide web pieces: health check, language switch, error pages, security headers, template filters."""
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask import (Blueprint, current_app, has_request_context, jsonify, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import get_locale, refresh
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -40,10 +41,12 @@ def set_language(code):
 
 
 def select_locale():
+    if not has_request_context():
+        return None  # CLI, scheduler, tests outside a request: BABEL_DEFAULT_LOCALE
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    best = request.accept_languages.best_match(["zh_CN", "zh", "en"]) if request else None
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
     if best == "en":
         return "en"
     return "zh_CN"
@@ -97,10 +100,14 @@ def register(app):
     if not app.debug and not app.testing:
         app.register_error_handler(Exception, handle_unexpected)
     app.after_request(security_headers)
+    # The locale is cached on `g`; one app context may serve several requests (tests do), so choose afresh.
+    app.before_request(refresh)
+    app.teardown_request(lambda _exc: refresh())
 
     zone = app.config["SHOPCS_TIMEZONE"]
     app.jinja_env.filters["cny"] = format_cny
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["local"] = lambda value, fmt="%Y-%m-%d %H:%M": to_local(value, zone).strftime(fmt) if value else "—"
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    # Babel spells zh_CN as zh_Hans_CN; the templates compare with the LANGUAGES codes
+    app.jinja_env.globals["current_locale"] = lambda: "zh_CN" if getattr(get_locale(), "language", "") == "zh" else str(get_locale())

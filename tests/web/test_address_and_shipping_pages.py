@@ -92,7 +92,8 @@ def test_a_duplicate_tracking_number_and_a_future_date_are_field_errors(sqlite_a
     client = _client(sqlite_app, login)
     day = _today().isoformat()
     client.post("/orders/T100/ship", data={"carrier": "SF", "tracking_no": "SF1234567890123", "shipped_on": day})
-    duplicate = client.post("/orders/T200/ship", data={"carrier": "SF", "tracking_no": "SF1234567890123", "shipped_on": day})
+    duplicate = client.post("/orders/T200/ship", data={"carrier": "SF", "tracking_no": "SF1234567890123", "shipped_on": day},
+                            headers={"Accept-Language": "en"})
     assert duplicate.status_code == 200 and "already recorded" in duplicate.get_data(as_text=True)
     future = (_today() + timedelta(days=2)).isoformat()
     later = client.post("/orders/T200/ship", data={"carrier": "SF", "tracking_no": "SF1234567890124", "shipped_on": future})

@@ -1,5 +1,4 @@
 import re
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -55,20 +54,6 @@ def test_every_non_public_page_refuses_an_anonymous_visitor(sqlite_app):
                     assert "/login" in response.headers["Location"], (method, rule.rule)
             checked += 1
     assert checked >= 3
-
-
-@pytest.fixture
-def csrf_app(database_urls, _schemas):
-    from ..conftest import _empty_all_tables
-
-    url = database_urls["sqlite"]
-    app = make_app(url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        if url not in _schemas:
-            db.create_all()
-            _schemas.add(url)
-        yield app
-        _empty_all_tables()
 
 
 def test_every_post_form_refuses_a_missing_csrf_token(csrf_app):

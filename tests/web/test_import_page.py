@@ -7,7 +7,7 @@ from shopcs.extensions import db
 from shopcs.orders.models import Order
 
 from ..builders import make_user
-from ..conftest import csrf_token_from, make_app
+from ..conftest import csrf_token_from
 from ..integration.test_csv_import import csv_bytes, row
 
 
@@ -54,20 +54,6 @@ def test_other_roles_may_not_import(sqlite_app, login, role):
     assert client.get("/imports/orders").status_code == 403
     assert upload(client, csv_bytes(row("T1"))).status_code == 403
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
-
-
-@pytest.fixture
-def csrf_app(database_urls, _schemas):
-    from ..conftest import _empty_all_tables
-
-    url = database_urls["sqlite"]
-    app = make_app(url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        if url not in _schemas:
-            db.create_all()
-            _schemas.add(url)
-        yield app
-        _empty_all_tables()
 
 
 def test_the_upload_needs_the_csrf_token(csrf_app, login):

@@ -116,7 +116,7 @@ def test_the_order_partial_lists_notes_and_offers_done_only_to_the_team(sqlite_a
         html = render_template("orders/_notes.html", order=order)
     assert html.count('data-test="note-row"') == 2 and 'data-test="note-form"' in html
     assert f'data-test="note-done" data-note-id="{note.id}"' in html and html.count('data-test="note-done"') == 1
-    with sqlite_app.test_request_context("/"):
+    with sqlite_app.test_request_context("/", headers={"Accept-Language": "en"}):
         login_user(make_user("ann", role="after_sales"))
         html = render_template("orders/_notes.html", order=order)
     assert 'data-test="note-done"' not in html and "General (no team)" in html

@@ -51,7 +51,7 @@ def test_confirming_warns_next_to_the_button_and_in_the_flash_when_a_carrier_doe
     assert 'data-test="carrier-warning"' in page and 'data-test="confirm-address"' in page
     response = client.post("/orders/T100/confirm-address", data={"method": "chat"}, follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "flash-warning" in html and "ZTO" in html and 'data-test="address-confirmed"' in html
+    assert "flash-warning" in html and "中通快递" in html and 'data-test="address-confirmed"' in html  # ZTO, by name
     order = db.session.scalar(select(Order).where(Order.order_no == "T100"))
     assert order.address_confirmed_by == "user:amy" and order.address_confirm_method == "chat"
 

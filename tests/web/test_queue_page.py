@@ -39,8 +39,11 @@ def test_a_flagged_phone_shows_a_badge(sqlite_app, login):
 
 
 def test_an_empty_group_says_so(sqlite_app, login):
-    html = _page(_agent(sqlite_app, login), "/?group=refund")
-    assert 'data-test="queue-empty"' in html and "No refund is waiting for a decision." in html
+    client = _agent(sqlite_app, login)
+    html = _page(client, "/?group=refund")
+    assert 'data-test="queue-empty"' in html and "没有待处理的退款。" in html  # the default language is Chinese
+    english = client.get("/?group=refund", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "No refund is waiting for a decision." in english
 
 
 def test_the_search_box_finds_an_order_by_phone_or_buyer_name_in_any_state(sqlite_app, login):

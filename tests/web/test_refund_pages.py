@@ -20,10 +20,14 @@ def _flashes(client) -> list[tuple[str, str]]:
 
 
 def _client(app, login, role, name=None):
-    """A logged-in client. The tests share one app context, so Flask-Login's cached user in `g` is dropped first."""
+    """A logged-in client. The tests share one app context, so Flask-Login's cached user in `g` is dropped first.
+
+    It asks for English pages (the default is Chinese): these tests read the English wording.
+    """
     g.pop("_login_user", None)
     user = make_user(name or role.replace("_", "-"), role=role)
     client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login(client, user.username)
     return client
 
@@ -43,7 +47,7 @@ def _requested(order, amount):
 
 
 def _render(app, template, user, order):
-    with app.test_request_context("/"):
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
         login_user(user)
         return render_template(template, order=order)
 

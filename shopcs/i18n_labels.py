@@ -1,0 +1,66 @@
+"""Codes that pages translate with _(code) and words that are only known at run time.
+
+The extractor cannot see the values of `_(variable)`, so every code a template or view passes through
+gettext is listed here once, marked with lazy_gettext: `pybabel extract` then puts it in the catalogue.
+The helpers give the label of a code in the reader's language (the code itself when it is unknown).
+"""
+from flask_babel import lazy_gettext as _l
+
+ORDER_STATUSES = {
+    "unpaid": _l("unpaid"), "paid": _l("paid"), "shipped": _l("shipped"), "completed": _l("completed"),
+    "cancelled": _l("cancelled"), "closed": _l("closed"),
+}
+
+REFUND_STATUSES = {"requested": _l("requested"), "approved": _l("approved"), "rejected": _l("rejected")}
+
+ROLES = {
+    "agent": _l("agent"), "after_sales": _l("after_sales"), "shipping": _l("shipping"),
+    "supervisor": _l("supervisor"), "operator": _l("operator"), "admin": _l("admin"),
+}
+
+CARRIER_NAMES = {  # shipping.CARRIERS' English names: templates show _(carrier.name_en)
+    "SF": _l("SF Express"), "ZTO": _l("ZTO Express"), "YTO": _l("YTO Express"), "STO": _l("STO Express"),
+    "YUNDA": _l("Yunda Express"), "JD": _l("JD Logistics"), "EMS": _l("China Post EMS"), "OTHER": _l("Other"),
+}
+
+
+def order_status(code: str | None):
+    return ORDER_STATUSES.get(code, code or "—")
+
+
+def refund_status(code: str | None):
+    return REFUND_STATUSES.get(code) or ORDER_STATUSES.get(code, code or "—")
+
+
+def carrier_name(code: str):
+    return CARRIER_NAMES.get(code, code)
+
+
+REFUND_REASONS = {  # as refund_forms.REASON_LABELS
+    "not_as_described": _l("Not as described"), "quality": _l("Quality problem"), "wrong_item": _l("Wrong item"),
+    "damaged": _l("Damaged"), "not_received": _l("Not received"), "size": _l("Size does not fit"),
+    "changed_mind": _l("Changed mind"), "other": _l("Other"),
+}
+CONFIRM_METHODS = {"chat": _l("chat"), "phone": _l("phone call"), "platform": _l("platform message")}
+DEPARTMENTS = {"after_sales": _l("After-sales"), "shipping": _l("Shipping"), "general": _l("General (no team)")}
+_BOOLEANS = {True: _l("yes"), False: _l("no")}
+_CODE_FIELDS = {
+    "status": REFUND_STATUSES | ORDER_STATUSES, "reason": REFUND_REASONS, "method": CONFIRM_METHODS,
+    "address_confirm_method": CONFIRM_METHODS, "carrier": CARRIER_NAMES, "department": DEPARTMENTS,
+}
+
+
+def code_label(field: str, value):
+    """A stored value as the reader sees it: known codes of `field` become words, anything else is unchanged."""
+    if isinstance(value, bool):
+        return _BOOLEANS[value]
+    if isinstance(value, str) and value in _CODE_FIELDS.get(field, {}):
+        return _CODE_FIELDS[field][value]
+    return value
+
+
+MONEY_PROBLEMS = (  # money.MoneyError's texts, shown after "The amount" on the refund form: _l(str(exc))
+    _l('must be an amount such as "12.50"'), _l("must not be negative"), _l("is too large"),
+    _l('must be a string with at most two decimals, such as "12.50"'),
+    _l('must be a number with at most two decimals, such as "12.50"'), _l("is not a number"),
+)
