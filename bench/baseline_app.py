@@ -3,7 +3,7 @@
     SHOPCS_DATABASE_URL=... gunicorn -w 2 -b 127.0.0.1:8001 'bench.baseline_app:create_app()'
 
 Same statements as shopcs/orders/queue.py issues for the first page of the default group and for a
-search by phone (carrier exclusions, the five group counts, the search's count, the page's rows),
+search by phone (carrier exclusions, the five group counts in one statement, the search's count, the page's rows),
 rendered with a small Jinja template. No login, no layout, no translations: everything the real
 page does on top of this is what the 1.5x budget pays for. Keep the SQL in step with queue.py;
 `python -m bench.profile_queue --sql` prints both side by side.
@@ -64,7 +64,8 @@ def create_app() -> Flask:
     app = Flask(__name__)
     engine = app.extensions["bench_engine"] = create_engine(os.environ["SHOPCS_DATABASE_URL"], pool_pre_ping=True)
     false = "0" if engine.dialect.name == "sqlite" else "false"
-    counts_sql = {name: text(str(sql).replace("{false}", false)) for name, sql in GROUP_COUNTS.items()}
+    counts_sql = text("SELECT " + ", ".join(f"({sql.text.replace('{false}', false)}) AS {name}"
+                                            for name, sql in GROUP_COUNTS.items()))
     app.jinja_env.filters.update(local=_local, cny=_cny, mask=_mask)
     template = app.jinja_env.from_string(TEMPLATE)
 
@@ -76,7 +77,7 @@ def create_app() -> Flask:
         where, order_by = (SEARCH_WHERE, "orders.placed_at, orders.id") if q else (CONFIRM_WHERE, "orders.paid_at, orders.id")
         with engine.connect() as conn:
             conn.execute(EXCLUSIONS).all()
-            counts = {name: conn.execute(sql, params).scalar() for name, sql in counts_sql.items()}
+            counts = dict(conn.execute(counts_sql, params).one()._mapping)  # one round trip, as the real page
             total = conn.execute(text(f"SELECT count(*) FROM orders WHERE {where}"), params).scalar() if q \
                 else counts["confirm"]  # the real page reuses the group's count when nothing narrows it
             rows = conn.execute(text(

@@ -60,7 +60,7 @@ def hammer(workers: list[Worker], target: dict, total: int) -> list[float]:
     latencies: list[float] = []
     failures: list[str] = []
     share = [total // len(workers) + (1 if n < total % len(workers) else 0) for n in range(len(workers))]
-    threads = [threading.Thread(target=w.run, args=(target, n, latencies, failures)) for w, n in zip(workers, share)]
+    threads = [threading.Thread(target=w.run, args=(target, n, latencies, failures)) for w, n in zip(workers, share, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:

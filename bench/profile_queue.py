@@ -67,7 +67,7 @@ def split(app, path: str, repeat: int) -> None:
         timed("list_page()", lambda: queue.list_page(query, today), repeat)
         timed("group_counts()", lambda: queue.group_counts(today), repeat)
         page, counts = queue.list_page(query, today), queue.group_counts(today)
-        extra = {"qurl": views._queue_url} if hasattr(views, "_queue_url") else {}
+        extra = {"qurl": views._queue_url, "status_labels": views._status_labels()}
         timed("render_template()", lambda: render_template(
             "orders/queue.html", query=query, page=page, counts=counts, carriers=CARRIERS, today=today,
             exclusions=exclusions, **extra), repeat)
@@ -97,9 +97,9 @@ def compare_sql(app, real, baseline, path: str, quiet: bool = False) -> bool:
     from shopcs.extensions import db
 
     with app.app_context():
-        real_sql = [s for s in statements(db.engine, lambda: real.get(path)) if " users" not in s and s != "SELECT 1"]
+        real_sql = [s for s in statements(db.engine, lambda path=path: real.get(path)) if " users" not in s and s != "SELECT 1"]
     base_engine = baseline.application.extensions["bench_engine"]
-    base_sql = [s for s in statements(base_engine, lambda: baseline.get(path)) if s != "SELECT 1"]
+    base_sql = [s for s in statements(base_engine, lambda path=path: baseline.get(path)) if s != "SELECT 1"]
     same = [normal(s) for s in real_sql] == [normal(s) for s in base_sql]
     if quiet:
         return same
@@ -122,8 +122,8 @@ def main(argv=None) -> int:
     app, real, baseline, phone = clients(args.url)
     for path in args.path or ["/", f"/?q={phone}"]:
         print(f"{path}")
-        base_ms = timed("baseline: whole request", lambda: baseline.get(path), args.repeat)
-        real_ms = timed("real: whole request", lambda: real.get(path), args.repeat)
+        base_ms = timed("baseline: whole request", lambda path=path: baseline.get(path), args.repeat)
+        real_ms = timed("real: whole request", lambda path=path: real.get(path), args.repeat)
         timed("real: GET /healthz (the framework's floor)", lambda: real.get("/healthz"), args.repeat)
         split(app, path, args.repeat)
         print(f"  real / baseline in process: {real_ms / base_ms:.2f}")

@@ -39,7 +39,7 @@ class Story:
         self.start = now - timedelta(days=days)
         self.span = (now - self.start).total_seconds()
         self.skus = fake.skus(random.Random(seed), sku_count)
-        self.carriers, self.carrier_weights = zip(*CARRIERS)
+        self.carriers, self.carrier_weights = zip(*CARRIERS, strict=True)
         self.contacts: list[tuple[str, str]] = []  # (name, phone) per customer id - 1
 
     def customer_rows(self, first_id: int, count: int) -> list[dict]:

@@ -12,4 +12,4 @@ port="${PORT:-5000}"
 echo
 echo "ShopCS demo: open http://127.0.0.1:${port}/ and log in as agent / demo-password-1 (also: supervisor, shipping, aftersales, operator, admin; same password)."
 echo
-exec .venv/bin/flask --app app run --host 127.0.0.1 --port "${port}"
+exec .venv/bin/gunicorn --workers 2 --bind "127.0.0.1:${port}" --access-logfile - app:app

@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
+.venv/bin/ruff check shopcs tests bench app.py
 exec .venv/bin/python -m pytest "$@"

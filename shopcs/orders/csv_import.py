@@ -77,7 +77,7 @@ def _read_groups(text: str, report: ImportReport) -> dict[str, list[_Row]]:
         for values in reader:
             if not any(value.strip() for value in values):
                 continue
-            row = _Row(reader.line_num, dict(zip(header, values)))
+            row = _Row(reader.line_num, dict(zip(header, values, strict=False)))
             if len(values) != len(header):
                 row.values["__problem__"] = f"has {len(values)} values; the header has {len(header)}"
             groups.setdefault(row.values.get("order_no", "").strip(), []).append(row)

@@ -8,7 +8,7 @@ from ..errors import Forbidden, NotFound, ServiceError
 from ..timeutil import utcnow
 from . import notes as service
 from .refund_forms import DEPARTMENT_LABELS, DecisionForm, NoteForm
-from .refund_views import safe_back, order_url
+from .refund_views import order_url, safe_back
 
 bp = Blueprint("notes", __name__)
 

@@ -37,7 +37,7 @@ def normalize_tracking(text: str) -> str:
 def s10_check_digit_ok(number: str) -> bool:
     """UPU S10 (EMS international style: EA123456785CN): the ninth digit checks the first eight."""
     digits = number[2:11]
-    total = sum(int(d) * w for d, w in zip(digits[:8], _S10_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(digits[:8], _S10_WEIGHTS, strict=True))
     check = 11 - total % 11
     check = {10: 0, 11: 5}.get(check, check)
     return int(digits[8]) == check

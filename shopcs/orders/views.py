@@ -1,23 +1,41 @@
 """The agent's pages: order queue, order page, address confirmation and correction, promised date, shipping."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
 
 from ..auth.access import current_actor, has_role, roles_required
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..timeutil import local_date, utcnow
-from . import carrier_views, queue as order_queue
+from . import carrier_views
+from . import queue as order_queue
 from .address import carriers_not_reaching
 from .details import buyer_history, get_order, timeline
+from .domain import STATUSES
 from .exclusions import load_exclusions
 from .forms import AddressForm, ConfirmAddressForm, PromisedDateForm, ShipForm, apply_errors
-from .handling import (ADDRESS_ROLES, SHIPPING_ROLES, ShipmentInput, confirm_address, correct_address,
-                       open_shipping_notes, record_shipment, set_promised_ship_date)
+from .handling import (
+    ADDRESS_ROLES,
+    SHIPPING_ROLES,
+    ShipmentInput,
+    confirm_address,
+    correct_address,
+    open_shipping_notes,
+    record_shipment,
+    set_promised_ship_date,
+)
 from .refund_service import refunded_total
 from .shipping import CARRIERS
 
 bp = Blueprint("orders", __name__)
 VIEW_ROLES = ("agent", "after_sales", "shipping", "supervisor", "operator")
+STATUS_BADGES = {"unpaid": "badge-muted", "paid": "badge-warn", "shipped": "badge-ok", "completed": "badge-ok",
+                 "cancelled": "badge-muted", "closed": "badge-muted"}
 carrier_views.register(bp)
+
+
+@bp.record_once
+def _share_status_badges(state):
+    state.app.jinja_env.globals["STATUS_BADGES"] = STATUS_BADGES
 
 
 def _today():
@@ -37,7 +55,14 @@ def queue():
     today, exclusions = _today(), load_exclusions()
     query, counts = order_queue.query_from_args(request.args, exclusions), order_queue.group_counts(today)
     return render_template("orders/queue.html", query=query, page=order_queue.list_page(query, today, counts),
-                           counts=counts, carriers=CARRIERS, today=today, qurl=_queue_url)
+                           counts=counts, carriers=CARRIERS, today=today, qurl=_queue_url,
+                           status_labels=_status_labels())
+
+
+def _status_labels() -> dict[str, str]:
+    """The order statuses in the request's language, translated once per page, not once per row."""
+    translations = get_translations()
+    return {status: translations.ugettext(status) for status in STATUSES}
 
 
 def _queue_url(**changes):

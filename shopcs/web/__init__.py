@@ -1,7 +1,6 @@
 """App-wide web pieces: health check, language switch, error pages, security headers, template filters."""
-from flask import (Blueprint, current_app, has_request_context, jsonify, redirect, render_template, request, session,
-                   url_for)
-from flask_babel import get_locale, refresh
+from flask import Blueprint, current_app, g, has_request_context, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, get_translations, refresh
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -84,6 +83,29 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
+def _forget_language():
+    refresh()
+    g.pop("_shopcs_translations", None)
+
+
+def _translations():
+    """The request's catalogue, looked up once: Flask-Babel's own lookup costs more than the translation."""
+    translations = g.get("_shopcs_translations")
+    if translations is None:
+        translations = get_translations()
+        if has_request_context():
+            g._shopcs_translations = translations
+    return translations
+
+
+def _install_request_cached_gettext(app) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+    )
+
+
 def security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -101,8 +123,9 @@ def register(app):
         app.register_error_handler(Exception, handle_unexpected)
     app.after_request(security_headers)
     # The locale is cached on `g`; one app context may serve several requests (tests do), so choose afresh.
-    app.before_request(refresh)
-    app.teardown_request(lambda _exc: refresh())
+    app.before_request(_forget_language)
+    app.teardown_request(lambda _exc: _forget_language())
+    _install_request_cached_gettext(app)
 
     zone = app.config["SHOPCS_TIMEZONE"]
     app.jinja_env.filters["cny"] = format_cny

@@ -9,7 +9,8 @@ from shopcs.orders.models import Order, OrderItem
 from ..builders import NOW
 
 HEADER = ",".join(COLUMNS)
-ORDER = "{no},paid,2026-03-04T09:00:00+08:00,2026-03-04T09:05:00+08:00,buyer-{no},李四,13812345678,,李四,{phone},浙江省,杭州市,西湖区,文三路 100 号,310000"
+ORDER = ("{no},paid,2026-03-04T09:00:00+08:00,2026-03-04T09:05:00+08:00,buyer-{no},李四,13812345678,,"
+         "李四,{phone},浙江省,杭州市,西湖区,文三路 100 号,310000")
 LINE = ORDER + ",{sku},围巾,{qty},{price},10.00,0,{total}"
 
 

@@ -12,8 +12,7 @@ from shopcs.extensions import db
 from shopcs.notify.models import OutboxMessage
 from shopcs.orders.address import DEFAULT_EXCLUSIONS
 from shopcs.orders.exclusions import load_exclusions, save_exclusions
-from shopcs.orders.handling import (ShipmentInput, confirm_address, correct_address, record_shipment,
-                                    set_promised_ship_date)
+from shopcs.orders.handling import ShipmentInput, confirm_address, correct_address, record_shipment, set_promised_ship_date
 from shopcs.orders.models import HandoffNote, Order, Shipment
 
 from ..builders import NOW, make_order

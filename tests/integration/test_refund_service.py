@@ -8,8 +8,14 @@ from shopcs.audit.services import entries_for_order
 from shopcs.errors import Conflict, Forbidden, Invalid, NotFound
 from shopcs.extensions import db
 from shopcs.orders.models import Order
-from shopcs.orders.refund_service import (RefundRequest, approve_refund, complete_refund, refunded_total,
-                                          reject_refund, request_refund)
+from shopcs.orders.refund_service import (
+    RefundRequest,
+    approve_refund,
+    complete_refund,
+    refunded_total,
+    reject_refund,
+    request_refund,
+)
 
 from ..builders import NOW, make_order
 
