@@ -16,7 +16,7 @@ from ..audit.services import changes, record
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..i18n_labels import carrier_name, order_status
-from ..notify.models import OutboxMessage
+from ..notify.outbox import enqueue
 from ..phone import normalize_phone
 from .address import carriers_not_reaching
 from .locking import lock_order, order_id_for
@@ -178,7 +178,7 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
         order.updated_at = now
         record(actor, "shipment.created", now, order_id=order.id,
                after={"carrier": data.carrier, "tracking_no": number, "shipped_on": data.shipped_on})
-        db.session.add(_shipping_notice(order, shipment, now))
+        _queue_shipping_notice(order, shipment, now)
         db.session.commit()
     except IntegrityError as exc:  # another person recorded the same number a moment ago
         db.session.rollback()
@@ -186,13 +186,12 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
     return shipment, [c for c in carriers_not_reaching(order.province, exclusions) if c == data.carrier]
 
 
-def _shipping_notice(order: Order, shipment: Shipment, now: datetime) -> OutboxMessage:
+def _queue_shipping_notice(order: Order, shipment: Shipment, now: datetime) -> None:
     carrier = CARRIERS[shipment.carrier].name_zh
     body = (f"您好，您的订单 {order.order_no} 已于 {shipment.shipped_on:%Y-%m-%d} 由{carrier} 发出，"
             f"运单号 {shipment.tracking_no}。感谢您的支持！")
-    return OutboxMessage(dedupe_key=f"shipping_notice:{shipment.id}", kind="shipping_notice",
-                         customer_id=order.customer_id, order_id=order.id, channel="manual", body=body,
-                         scheduled_for=now, status="pending", attempts=0, created_at=now)
+    enqueue(kind="shipping_notice", dedupe_key=f"shipping_notice:{shipment.id}", body=body, now=now,
+            customer_id=order.customer_id, order_id=order.id)
 
 
 def open_shipping_notes(order_id: int) -> list[HandoffNote]:
