@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's demo command: installs, migrates a SQLite database, loads demo data and starts the web app.
+# The README's demo command: installs, migrates a SQLite database, loads demo data, starts the web app and the scheduler.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -12,4 +12,8 @@ port="${PORT:-5000}"
 echo
 echo "ShopCS demo: open http://127.0.0.1:${port}/ and log in as agent / demo-password-1 (also: supervisor, shipping, aftersales, operator, admin; same password)."
 echo
-exec .venv/bin/gunicorn --workers 2 --bind "127.0.0.1:${port}" --access-logfile - app:app
+# The scheduler is its own process (reminders, greetings, the outbox sender); stop it with the web app.
+.venv/bin/flask --app app followup scheduler &
+scheduler_pid=$!
+trap 'kill -TERM "$scheduler_pid" 2>/dev/null; wait "$scheduler_pid" 2>/dev/null' EXIT INT TERM
+.venv/bin/gunicorn --workers 2 --bind "127.0.0.1:${port}" --access-logfile - app:app

@@ -46,6 +46,10 @@ def _register_blueprints(app: Flask) -> None:
     from . import web
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .followup.optout import api_bp as optout_api_bp
+    from .followup.optout import bp as optout_bp
+    from .followup.views import bp as followup_bp
+    from .notify.api import bp as notify_api_bp
     from .orders.api import bp as orders_api_bp
     from .orders.import_views import bp as imports_bp
     from .orders.note_views import bp as notes_bp
@@ -61,12 +65,19 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notes_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(notify_api_bp)
+    csrf.exempt(notify_api_bp)
+    app.register_blueprint(followup_bp)
+    app.register_blueprint(optout_bp)
+    app.register_blueprint(optout_api_bp)
+    csrf.exempt(optout_api_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from .auth.cli import token_cli, users_cli
     from .demo import demo_cli
+    from .followup.cli import followup_cli
     from .orders.cli import orders_cli
 
-    for group in (users_cli, token_cli, orders_cli, demo_cli):
+    for group in (users_cli, token_cli, orders_cli, demo_cli, followup_cli):
         app.cli.add_command(group)

@@ -31,6 +31,32 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_TRANSLATION_DIRECTORIES": os.path.join(os.path.dirname(__file__), "translations"),
         "WTF_CSRF_TIME_LIMIT": None,
+        **_outbox_config(env),
+    }
+
+
+OUTBOX_CHANNELS = ("manual", "email", "webhook")
+
+
+def _outbox_config(env) -> dict:
+    """The outbox sender and its channels (shopcs.notify). A bad default channel stops the app at start."""
+    channel = env.get("SHOPCS_OUTBOX_CHANNEL", "manual")
+    if channel not in OUTBOX_CHANNELS:
+        raise ConfigError(f"SHOPCS_OUTBOX_CHANNEL must be one of {', '.join(OUTBOX_CHANNELS)}, not {channel!r}.")
+    return {
+        "SHOPCS_OUTBOX_CHANNEL": channel,
+        "SHOPCS_OUTBOX_MAX_ATTEMPTS": int(env.get("SHOPCS_OUTBOX_MAX_ATTEMPTS", "6")),
+        "SHOPCS_OUTBOX_BACKOFF_SECONDS": float(env.get("SHOPCS_OUTBOX_BACKOFF_SECONDS", "30")),
+        "SHOPCS_SMTP_HOST": env.get("SHOPCS_SMTP_HOST", ""),
+        "SHOPCS_SMTP_PORT": int(env.get("SHOPCS_SMTP_PORT", "25")),
+        "SHOPCS_SMTP_USER": env.get("SHOPCS_SMTP_USER", ""),
+        "SHOPCS_SMTP_PASSWORD": env.get("SHOPCS_SMTP_PASSWORD", ""),
+        "SHOPCS_SMTP_FROM": env.get("SHOPCS_SMTP_FROM", "shop@localhost"),
+        "SHOPCS_SMTP_STARTTLS": env.get("SHOPCS_SMTP_STARTTLS", "0") == "1",
+        "SHOPCS_WEBHOOK_URL": env.get("SHOPCS_WEBHOOK_URL", ""),
+        "SHOPCS_WEBHOOK_SECRET": env.get("SHOPCS_WEBHOOK_SECRET", ""),
+        "SHOPCS_WEBHOOK_TIMEOUT_SECONDS": float(env.get("SHOPCS_WEBHOOK_TIMEOUT_SECONDS", "5")),
+        "SHOPCS_PUBLIC_URL": env.get("SHOPCS_PUBLIC_URL", "http://localhost:5000").rstrip("/"),
     }
 
 

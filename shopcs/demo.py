@@ -51,11 +51,13 @@ def _seed_users(now):
             create_user(username, role, DEMO_PASSWORD, now, display_name=display)
 
 
-def _make_order(rng, index, customers, now, platform):
+def _make_order(rng, index, customers, now, platform, fresh_unpaid=False):
     placed = now - timedelta(days=rng.uniform(0, 60), minutes=rng.randrange(60))
     roll = rng.random()
     status = ("unpaid" if roll < 0.06 else "cancelled" if roll < 0.09 else "paid" if roll < 0.35
               else "shipped" if roll < 0.55 else "completed")
+    if fresh_unpaid:  # placed within the last hours, so the scheduler has reminders to queue
+        placed, status = now - timedelta(minutes=rng.randrange(20, 600)), "unpaid"
     if placed > now - timedelta(days=2) and status == "completed":
         status = "paid"
     customer = rng.choice(customers)
@@ -132,7 +134,7 @@ def seed_command(orders, seed):
     customers = [Customer(external_id=f"demo-buyer-{i}", name=_name(rng), phone=_phone(rng), email="", opted_out=False,
                           created_at=now - timedelta(days=90)) for i in range(120)]
     db.session.add_all(customers)
-    made = [_make_order(rng, i, customers, now, platform) for i in range(orders)]
+    made = [_make_order(rng, i, customers, now, platform, fresh_unpaid=i < 8) for i in range(orders)]
     for order in made:
         _work_on(rng, order, now, agent, shipper)
     db.session.commit()

@@ -1,5 +1,6 @@
 """Imports every model module so that the metadata is complete (for Alembic and tests)."""
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import ApiToken, LoginThrottle, User  # noqa: F401
+from .followup.models import BuyerConcern, FollowupSetting, Promotion  # noqa: F401
 from .notify.models import OutboxMessage  # noqa: F401
 from .orders.models import CarrierExclusion, Customer, HandoffNote, Order, OrderItem, Refund, Shipment  # noqa: F401

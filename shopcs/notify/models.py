@@ -1,7 +1,7 @@
-"""The outbox: every message to a buyer is a row first, sent later by a channel (a later issue)."""
+"""The outbox: every message to a buyer is a row first, sent later by a channel (shopcs.notify.sender)."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime
@@ -12,6 +12,7 @@ OUTBOX_STATUSES = ("pending", "sent", "failed", "dead", "cancelled")
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_due", "status", "scheduled_for"),)  # the sender's claim query
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(120), unique=True)
@@ -28,3 +29,7 @@ class OutboxMessage(db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A sender's lease: while claimed_until is in the future no other sender takes the row; a sender killed
+    # mid-send leaves the lease to run out, and the row is sent again with the same id (the idempotency key).
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -6,23 +6,28 @@ outbox_messages.dedupe_key turns "send it once" into a database fact.
 """
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..config import OUTBOX_CHANNELS
 from ..extensions import db
 from .models import OutboxMessage
 
 KINDS = ("unpaid_reminder", "holiday_greeting", "promotion", "shipping_notice", "case_reply", "alert")
-CHANNELS = ("manual", "email", "webhook")
+CHANNELS = OUTBOX_CHANNELS  # ("manual", "email", "webhook")
 
 
 def enqueue(*, kind: str, dedupe_key: str, body: str, now: datetime, scheduled_for: datetime | None = None,
-            customer_id: int | None = None, order_id: int | None = None, channel: str = "manual") -> OutboxMessage | None:
+            customer_id: int | None = None, order_id: int | None = None, channel: str | None = None) -> OutboxMessage | None:
     """Add the message inside the caller's transaction; returns None when that key was already queued.
+
+    The channel is fixed now, when the message is queued: the one given, else SHOPCS_OUTBOX_CHANNEL.
 
     Uses a savepoint so that a duplicate (even one inserted concurrently by another process) leaves
     the caller's transaction intact.
     """
+    channel = channel or current_app.config.get("SHOPCS_OUTBOX_CHANNEL", "manual")
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
     if channel not in CHANNELS:

@@ -32,6 +32,7 @@ class Order(db.Model):
         Index("ix_orders_phone", "phone"),
         Index("ix_orders_recipient", "recipient"),
         Index("ix_orders_customer", "customer_id", "paid_at"),
+        Index("ix_orders_status_placed_at", "status", "placed_at"),  # follow-up sweeps: unpaid orders by age
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

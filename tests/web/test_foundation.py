@@ -10,7 +10,7 @@ from shopcs.extensions import db
 from ..builders import PASSWORD, make_user
 from ..conftest import csrf_token_from, make_app
 
-PUBLIC_ENDPOINTS = {"static", "auth.login", "web.healthz", "web.set_language"}
+PUBLIC_ENDPOINTS = {"static", "auth.login", "web.healthz", "web.set_language", "optout.unsubscribe"}
 
 
 def _sample_url(rule):

@@ -1,0 +1,34 @@
+"""A customer's opt-out from reminders, greetings and promotions, and what the customer page shows."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..actor import Actor
+from ..audit.services import record
+from ..errors import NotFound
+from ..extensions import db
+from ..orders.models import Customer, Order
+
+
+def get_customer(external_id: str) -> Customer:
+    customer = db.session.scalar(select(Customer).where(Customer.external_id == external_id)) if len(external_id) <= 100 else None
+    if customer is None:
+        raise NotFound(f"No customer {external_id}.")
+    return customer
+
+
+def orders_of(customer: Customer, limit: int = 100) -> list[Order]:
+    return list(db.session.scalars(select(Order).where(Order.customer_id == customer.id)
+                                   .order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit)))
+
+
+def set_opted_out(external_id: str, opted_out: bool, actor: Actor, now: datetime) -> Customer:
+    """Opt the customer out of (or back into) messages they may refuse; audited when it changes. Commits."""
+    customer = get_customer(external_id)
+    if customer.opted_out != opted_out:
+        record(actor, "customer.opt_out" if opted_out else "customer.opt_in", now,
+               before={"customer": external_id, "opted_out": customer.opted_out},
+               after={"customer": external_id, "opted_out": opted_out})
+        customer.opted_out = opted_out
+        db.session.commit()
+    return customer

@@ -1,0 +1,53 @@
+"""Follow-up settings (key/value), shop promotions and the buyer concerns agents record on orders."""
+from datetime import date, datetime, time
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db_types import UTCDateTime
+from ..extensions import db
+from ..notify.models import OutboxMessage
+
+
+class FollowupSetting(db.Model):
+    """One setting per row, the value as JSON text: a changed default needs no schema change."""
+
+    __tablename__ = "followup_settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class Promotion(db.Model):
+    __tablename__ = "followup_promotions"
+    __table_args__ = (Index("ix_followup_promotions_send_day", "send_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)  # "promotion:<random>": never reused, unlike ids
+    name: Mapped[str] = mapped_column(String(100))
+    day: Mapped[date] = mapped_column(Date)
+    send_time: Mapped[time] = mapped_column(Time)
+    days_before: Mapped[int] = mapped_column(Integer, default=0)
+    send_day: Mapped[date] = mapped_column(Date)  # day - days_before: when the greeting sweep announces it
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BuyerConcern(db.Model):
+    """Why a buyer hesitated to pay (顾忌), as the agent heard it."""
+
+    __tablename__ = "buyer_concerns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    category: Mapped[str] = mapped_column(String(30), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# The greeting gap check and the cap count read the outbox by customer / order and kind.
+Index("ix_outbox_customer_kind_scheduled", OutboxMessage.customer_id, OutboxMessage.kind, OutboxMessage.scheduled_for)
+Index("ix_outbox_order_kind", OutboxMessage.order_id, OutboxMessage.kind)

@@ -1,0 +1,97 @@
+"""Read-only views of the outbox for the follow-up pages and `flask followup status`."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..notify.models import OutboxMessage
+from ..orders.models import Customer, Order
+from ..timeutil import local_date, local_midnight_utc
+
+DUE_SOON = timedelta(hours=1)
+TABS = ("manual", "due", "sent", "failed")
+
+
+def _today_start(now: datetime, zone: str) -> datetime:
+    return local_midnight_utc(local_date(now, zone), zone)
+
+
+def tab_filters(tab: str, now: datetime, zone: str) -> list:
+    """The rows each tab of the follow-up page lists."""
+    m = OutboxMessage
+    if tab == "manual":  # waiting for an agent to copy the text into the platform's chat
+        return [m.channel == "manual", m.status == "pending", m.scheduled_for <= now]
+    if tab == "due":
+        return [m.status == "pending", m.scheduled_for > now, m.scheduled_for <= now + DUE_SOON]
+    if tab == "sent":
+        return [m.status == "sent", m.sent_at >= _today_start(now, zone)]
+    if tab == "failed":
+        return [m.status.in_(("failed", "dead"))]
+    raise ValueError(tab)
+
+
+def _ordering(tab: str):
+    m = OutboxMessage
+    if tab == "sent":
+        return (m.sent_at.desc(), m.id.desc())
+    if tab == "failed":
+        return (m.status, m.next_attempt_at, m.id)
+    return (m.scheduled_for, m.id)
+
+
+def tab_page(tab: str, now: datetime, zone: str, page: int, per_page: int = 25):
+    query = select(OutboxMessage).where(*tab_filters(tab, now, zone)).order_by(*_ordering(tab))
+    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False, count=True)
+
+
+def tab_counts(now: datetime, zone: str) -> dict[str, int]:
+    return {tab: db.session.scalar(select(func.count(OutboxMessage.id)).where(*tab_filters(tab, now, zone))) for tab in TABS}
+
+
+def orders_and_customers(messages) -> tuple[dict[int, Order], dict[int, Customer]]:
+    """The orders and customers a page of messages names, loaded in two queries, by id."""
+    order_ids = {m.order_id for m in messages if m.order_id}
+    customer_ids = {m.customer_id for m in messages if m.customer_id}
+    orders = {o.id: o for o in db.session.scalars(select(Order).where(Order.id.in_(order_ids)))} if order_ids else {}
+    customer_ids |= {o.customer_id for o in orders.values()}
+    customers = ({c.id: c for c in db.session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))}
+                 if customer_ids else {})
+    return orders, customers
+
+
+def messages_for_order(order_id: int) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.order_id == order_id)
+                                   .order_by(OutboxMessage.scheduled_for, OutboxMessage.id)))
+
+
+def messages_for_customer(customer: Customer) -> list[OutboxMessage]:
+    """Everything addressed to the customer: rows naming them, and rows of their orders."""
+    order_ids = select(Order.id).where(Order.customer_id == customer.id)
+    return list(db.session.scalars(
+        select(OutboxMessage).where((OutboxMessage.customer_id == customer.id) | OutboxMessage.order_id.in_(order_ids))
+        .order_by(OutboxMessage.scheduled_for.desc(), OutboxMessage.id.desc())))
+
+
+def status_counts(now: datetime, zone: str) -> dict:
+    """What `flask followup status` prints: counts by kind and status, and what is due, sent today, failing."""
+    m = OutboxMessage
+    by_kind_status = {(kind, status): n for kind, status, n in db.session.execute(
+        select(m.kind, m.status, func.count(m.id)).group_by(m.kind, m.status).order_by(m.kind, m.status))}
+    due_now = {channel: n for channel, n in db.session.execute(
+        select(m.channel, func.count(m.id)).where(m.status == "pending", m.scheduled_for <= now)
+        .group_by(m.channel).order_by(m.channel))}
+    retrying = db.session.scalar(select(func.count(m.id)).where(m.status == "failed", m.next_attempt_at <= now))
+
+    def count(*where):
+        return db.session.scalar(select(func.count(m.id)).where(*where))
+
+    return {
+        "by_kind_status": by_kind_status,
+        "due_now_by_channel": due_now,
+        "due_soon": count(*tab_filters("due", now, zone)),
+        "pending": count(m.status == "pending"),
+        "sent_today": count(*tab_filters("sent", now, zone)),
+        "failing": count(m.status == "failed"),
+        "retry_due": retrying,
+        "dead": count(m.status == "dead"),
+    }

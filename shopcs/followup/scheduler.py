@@ -1,0 +1,104 @@
+"""The scheduler process: a small table of periodic sweeps, run by APScheduler in its own process.
+
+Never imported by the web app: with several gunicorn workers each would run the sweeps. Every job is
+idempotent (the outbox's unique keys make "send once" a database fact), so a coalesced, late or
+repeated run is harmless; the scheduler only decides *when* to look.
+"""
+import dataclasses
+import importlib
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from ..timeutil import UTC, utcnow
+
+log = logging.getLogger("shopcs.followup.scheduler")
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    id: str
+    seconds: int
+    target: str  # "module:function", called with `now`; imported when the job runs
+
+    @property
+    def misfire_grace_seconds(self) -> int:
+        """A run that is late by less than one interval still runs; later than that, the next run covers it."""
+        return self.seconds
+
+
+JOBS = (
+    PeriodicJob("unpaid_sweep", 60, "shopcs.followup.jobs:sweep_unpaid"),
+    PeriodicJob("greeting_sweep", 600, "shopcs.followup.jobs:sweep_greetings"),
+    PeriodicJob("outbox_sender", 15, "shopcs.notify.sender:drain"),
+    PeriodicJob("auto_close", 300, "shopcs.followup.jobs:auto_close_unpaid"),
+)
+
+
+def _resolve(target: str):
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def counts_of(result) -> dict:
+    """A job's report as a dict for the log line: sweeps return dicts, the sender a dataclass."""
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        return dataclasses.asdict(result)
+    return dict(result) if isinstance(result, dict) else {"result": result}
+
+
+def run_job(app, job: PeriodicJob) -> None:
+    """One run inside an app context with a fresh clock read; logs the counts, never raises."""
+    from ..extensions import db
+
+    with app.app_context():
+        now = utcnow()
+        try:
+            result = _resolve(job.target)(now)
+        except Exception:  # noqa: BLE001 - a failing run is logged and the next one tries again
+            db.session.rollback()
+            log.exception("job %s failed at %s", job.id, now.isoformat())
+        else:
+            log.info("job %s at %s: %s", job.id, now.isoformat(), counts_of(result))
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app, first_run: datetime | None = None) -> BlockingScheduler:
+    """The scheduler with the job table; every job runs first at `first_run` (default: at start)."""
+    scheduler = BlockingScheduler(timezone=UTC)
+    first_run = first_run or datetime.now(UTC)
+    for job in JOBS:
+        scheduler.add_job(run_job, IntervalTrigger(seconds=job.seconds, timezone=UTC), args=(app, job), id=job.id,
+                          name=job.id, coalesce=True, max_instances=1, misfire_grace_time=job.misfire_grace_seconds,
+                          next_run_time=first_run, replace_existing=True)
+    return scheduler
+
+
+def run_scheduler(app) -> None:
+    """Run until SIGTERM or SIGINT, then stop taking jobs and wait for the running ones to finish."""
+    scheduler = build_scheduler(app)
+    stopping: list[threading.Thread] = []
+
+    def stop(signum, _frame):
+        # shutdown(wait=True) joins the worker threads; do it off the signal handler so the main loop can end.
+        if not stopping:
+            log.info("received %s: stopping after the running jobs finish", signal.Signals(signum).name)
+            stopping.append(threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, name="scheduler-stop"))
+            stopping[0].start()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    log.info("scheduler starting: %s", ", ".join(f"{job.id} every {job.seconds}s" for job in JOBS))
+    try:
+        scheduler.start()
+    finally:
+        for thread in stopping:
+            thread.join()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("scheduler stopped")

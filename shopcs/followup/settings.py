@@ -1,0 +1,144 @@
+"""Load and save the follow-up settings: stored as key/value rows, validated, every change audited."""
+import json
+from dataclasses import replace
+from datetime import datetime, time
+from types import MappingProxyType
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..actor import Actor
+from ..audit.services import record
+from ..errors import Invalid
+from ..extensions import db
+from .models import FollowupSetting
+from .rules import quiet_at_wall
+from .texts import TEMPLATE_KINDS, template_problems
+from .values import LOCALES, SCALAR_FIELDS, FollowupSettings
+
+__all__ = ["FollowupSettings", "load_settings", "save_settings", "parse_values"]
+
+_RANGES = {  # field: (lowest, highest)
+    "first_reminder_minutes": (1, 24 * 60),
+    "second_reminder_hours": (1, 72),
+    "max_reminders": (0, 5),
+    "auto_close_hours": (1, 24 * 30),
+    "repeat_window_days": (1, 3650),
+    "greeting_gap_days": (0, 365),
+}
+_TIMES = ("quiet_start", "quiet_end", "greeting_send_time")
+
+
+def _template_key(kind: str, locale: str) -> str:
+    return f"template:{kind}:{locale}"
+
+
+def load_settings() -> FollowupSettings:
+    """The saved values over the defaults from the issue (30 min, 12 h, 2, 24 h, 22:00–08:00, 10:00, 365, 7)."""
+    rows = {row.key: json.loads(row.value) for row in db.session.scalars(select(FollowupSetting))}
+    defaults = FollowupSettings()
+    values = {}
+    for name in SCALAR_FIELDS:
+        if name in rows:
+            values[name] = time.fromisoformat(rows[name]) if name in _TIMES else rows[name]
+    templates = dict(defaults.templates)
+    for kind in TEMPLATE_KINDS:
+        for locale in LOCALES:
+            if _template_key(kind, locale) in rows:
+                templates[(kind, locale)] = rows[_template_key(kind, locale)]
+    return replace(defaults, **values, templates=MappingProxyType(templates))
+
+
+def _parse_time(value) -> time:
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    return time.fromisoformat(str(value).strip())
+
+
+def _template_items(templates) -> dict:
+    """{(kind, locale): text}; "kind:locale" string keys are accepted too (form field names)."""
+    out = {}
+    for key, text in (templates or {}).items():
+        if not isinstance(key, tuple):
+            key = tuple(str(key).split(":", 1)) if ":" in str(key) else (str(key), "")
+        out[key] = text
+    return out
+
+
+def parse_values(values: dict, current: FollowupSettings) -> FollowupSettings:
+    """`current` with `values` applied; raises Invalid naming every bad field."""
+    errors, changes = {}, {}
+    for name in _RANGES:
+        if name not in values:
+            continue
+        low, high = _RANGES[name]
+        try:
+            number = int(str(values[name]).strip())
+        except ValueError:
+            errors[name] = _l("must be a whole number")
+            continue
+        if not low <= number <= high:
+            errors[name] = _l("must be between %(low)s and %(high)s", low=low, high=high)
+        changes[name] = number
+    for name in _TIMES:
+        if name in values:
+            try:
+                changes[name] = _parse_time(values[name])
+            except ValueError:
+                errors[name] = _l("must be a time such as 22:00")
+    if "locale" in values:
+        if values["locale"] not in LOCALES:
+            errors["locale"] = _l("must be one of %(choices)s", choices=", ".join(LOCALES))
+        changes["locale"] = values["locale"]
+    if "shop_name" in values:
+        changes["shop_name"] = str(values["shop_name"] or "").strip()
+        if len(changes["shop_name"]) > 100:
+            errors["shop_name"] = _l("must be at most %(limit)s characters", limit=100)
+    templates = dict(current.templates)
+    for (kind, locale), text in _template_items(values.get("templates")).items():
+        field = f"template_{kind}_{locale}"
+        if kind not in TEMPLATE_KINDS or locale not in LOCALES:
+            errors[field] = _l("is not a known template")
+            continue
+        problems = template_problems(text or "")
+        if problems:
+            errors[field] = " ".join(map(str, problems))
+        templates[(kind, locale)] = text
+    if errors:
+        raise Invalid(_l("Some settings are not valid."), errors)
+    result = replace(current, **changes, templates=MappingProxyType(templates))
+    _check_together(result)
+    return result
+
+
+def _check_together(settings: FollowupSettings) -> None:
+    if settings.second_reminder_hours * 60 <= settings.first_reminder_minutes:
+        raise Invalid(_l("Some settings are not valid."), {"second_reminder_hours": _l("must come after the first reminder")})
+    if quiet_at_wall(settings.greeting_send_time, settings):
+        raise Invalid(_l("Some settings are not valid."), {"greeting_send_time": _l("must be outside the quiet hours")})
+
+
+def _stored(settings: FollowupSettings) -> dict:
+    out = {name: getattr(settings, name) for name in SCALAR_FIELDS}
+    out = {name: value.strftime("%H:%M") if isinstance(value, time) else value for name, value in out.items()}
+    out.update({_template_key(kind, locale): text for (kind, locale), text in settings.templates.items()})
+    return out
+
+
+def save_settings(values: dict, actor: Actor, now: datetime) -> FollowupSettings:
+    """Validate and store; audit "followup.settings" with the fields that changed. Commits."""
+    current = load_settings()
+    new = parse_values(values, current)
+    before_all, after_all = _stored(current), _stored(new)
+    changed = [key for key in after_all if before_all.get(key) != after_all[key]]
+    if not changed:
+        return new
+    existing = {row.key: row for row in db.session.scalars(select(FollowupSetting).where(FollowupSetting.key.in_(changed)))}
+    for key in changed:
+        row = existing.get(key) or FollowupSetting(key=key)
+        row.value, row.updated_at, row.updated_by = json.dumps(after_all[key], ensure_ascii=False), now, actor.label
+        db.session.add(row)
+    record(actor, "followup.settings", now, before={k: before_all.get(k) for k in changed},
+           after={k: after_all[k] for k in changed})
+    db.session.commit()
+    return new

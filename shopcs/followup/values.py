@@ -1,0 +1,40 @@
+"""The follow-up settings as a value: cadence, quiet hours, greetings and templates. Pure, no database."""
+from dataclasses import dataclass, field, fields
+from datetime import time, timedelta
+from types import MappingProxyType
+
+from .texts import DEFAULT_TEMPLATES
+
+LOCALES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class FollowupSettings:
+    first_reminder_minutes: int = 30
+    second_reminder_hours: int = 12
+    max_reminders: int = 2  # per order, counting reminders an agent sent by hand
+    auto_close_hours: int = 24
+    quiet_start: time = time(22)
+    quiet_end: time = time(8)
+    greeting_send_time: time = time(10)
+    repeat_window_days: int = 365
+    greeting_gap_days: int = 7
+    locale: str = "zh"  # the language of messages to buyers
+    shop_name: str = ""  # shown as {shop_name}; empty means "本店" / "our shop"
+    templates: MappingProxyType = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_TEMPLATES)))
+
+    @property
+    def auto_close(self) -> timedelta:
+        return timedelta(hours=self.auto_close_hours)
+
+    def step_offsets(self) -> list[timedelta]:
+        """Automatic reminder steps (1, 2, …) as time after placing; never more steps than the cap."""
+        offsets = [timedelta(minutes=self.first_reminder_minutes), timedelta(hours=self.second_reminder_hours)]
+        return offsets[: max(self.max_reminders, 0)]
+
+    def template(self, kind: str, locale: str | None = None) -> str:
+        locale = locale or self.locale
+        return self.templates.get((kind, locale)) or DEFAULT_TEMPLATES[(kind, locale)]
+
+
+SCALAR_FIELDS = tuple(f.name for f in fields(FollowupSettings) if f.name != "templates")

@@ -1,0 +1,66 @@
+"""Message templates: known variables only, polite reminder wording, settings validation."""
+from datetime import datetime, time, timezone
+from decimal import Decimal
+
+import pytest
+
+from shopcs.errors import Invalid
+from shopcs.followup.settings import parse_values
+from shopcs.followup.texts import DEFAULT_TEMPLATES, reminder_variables, render_template, template_problems
+from shopcs.followup.values import FollowupSettings
+
+CLOSES = datetime(2026, 3, 5, 2, 0, tzinfo=timezone.utc)
+
+
+def test_unknown_variables_are_rejected():
+    problems = template_problems("您好 {buyer_name}，{coupon_code}")
+    assert len(problems) == 1 and "{coupon_code}" in problems[0]
+
+
+def test_stray_braces_and_empty_templates_are_rejected():
+    assert template_problems("您好 {buyer_name") and template_problems("   ")
+
+
+def test_every_default_template_is_valid():
+    assert all(template_problems(text) == [] for text in DEFAULT_TEMPLATES.values())
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_the_reminder_names_items_total_and_closing_time_and_asks_politely(locale):
+    variables = reminder_variables(buyer_name="张三", order_no="T1", items=[("羊毛围巾", 2)], total=Decimal("256.00"),
+                                   closes_at=CLOSES, zone="Asia/Shanghai", locale=locale)
+    body = render_template(DEFAULT_TEMPLATES[("unpaid_reminder", locale)], variables)
+    assert "T1" in body and "羊毛围巾 ×2" in body and "256.00" in body and "2026-03-05 10:00" in body
+    if locale == "zh":
+        assert "不清楚" in body and "付款方式" in body and "最后" not in body and "马上" not in body
+    else:
+        assert "unclear" in body and "payment method" in body
+
+
+def test_render_leaves_unknown_placeholders_as_written():
+    assert render_template("{buyer_name} {x}", {"buyer_name": "李四"}) == "李四 {x}"
+
+
+def test_settings_validation_names_every_bad_field():
+    with pytest.raises(Invalid) as caught:
+        parse_values({"first_reminder_minutes": "abc", "max_reminders": 9, "quiet_end": "25:00",
+                      "templates": {"unpaid_reminder:zh": "{nope}"}}, FollowupSettings())
+    assert set(caught.value.fields) == {"first_reminder_minutes", "max_reminders", "quiet_end", "template_unpaid_reminder_zh"}
+
+
+def test_the_second_reminder_must_come_after_the_first():
+    with pytest.raises(Invalid) as caught:
+        parse_values({"first_reminder_minutes": "720", "second_reminder_hours": "12"}, FollowupSettings())
+    assert "second_reminder_hours" in caught.value.fields
+
+
+def test_greetings_are_not_sent_in_quiet_hours():
+    with pytest.raises(Invalid) as caught:
+        parse_values({"greeting_send_time": "23:00"}, FollowupSettings())
+    assert "greeting_send_time" in caught.value.fields
+
+
+def test_valid_values_are_applied():
+    new = parse_values({"quiet_start": "21:30", "quiet_end": time(7), "templates": {("promotion", "en"): "Hi {buyer_name}"}},
+                       FollowupSettings())
+    assert new.quiet_start == time(21, 30) and new.quiet_end == time(7) and new.template("promotion", "en") == "Hi {buyer_name}"
