@@ -64,3 +64,26 @@ MONEY_PROBLEMS = (  # money.MoneyError's texts, shown after "The amount" on the 
     _l('must be a string with at most two decimals, such as "12.50"'),
     _l('must be a number with at most two decimals, such as "12.50"'), _l("is not a number"),
 )
+
+
+# Why an outbox message was cancelled: stored in English (the API shows it as is), shown translated.
+CANCEL_REASONS = {
+    "customer opted out": _l("the buyer opted out"),
+    "promotion deleted": _l("the promotion was deleted"),
+    "order closed": _l("the order was closed"),
+    "order paid": _l("the order was paid"),
+    "order cancelled": _l("the order was cancelled"),
+    "order shipped": _l("the order was shipped"),
+    "order completed": _l("the order was completed"),
+    "dropped: the order closes before quiet hours end": _l("dropped: the order closes before quiet hours end"),
+    "dropped: the order already had the maximum number of reminders": _l(
+        "dropped: the order already had the maximum number of reminders"),
+}
+
+
+CANCEL_REASONS.update({f"order is {status}": CANCEL_REASONS[f"order {status}"]
+                       for status in ("closed", "paid", "cancelled", "shipped", "completed")})
+
+
+def cancel_reason(text: str | None) -> str:
+    return str(CANCEL_REASONS.get(text or "", text or ""))

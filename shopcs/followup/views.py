@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from ..auth.access import current_actor, roles_required
 from ..errors import NotFound, ServiceError
+from ..i18n_labels import cancel_reason
 from ..notify import sender
 from ..orders.refund_views import safe_back
 from ..timeutil import utcnow
@@ -31,6 +32,11 @@ def _status_label(code: str) -> str:
 @bp.app_template_filter("outbox_badge")
 def _status_badge(code: str) -> str:
     return OUTBOX_STATUS_BADGES.get(code, "badge-muted")
+
+
+@bp.app_template_filter("cancel_reason")
+def _cancel_reason(text: str | None) -> str:
+    return cancel_reason(text)
 
 
 @bp.app_template_filter("outbox_channel")
