@@ -87,3 +87,8 @@ CANCEL_REASONS.update({f"order is {status}": CANCEL_REASONS[f"order {status}"]
 
 def cancel_reason(text: str | None) -> str:
     return str(CANCEL_REASONS.get(text or "", text or ""))
+
+
+def label_lookup(labels: dict, default=None):
+    """A template filter that shows a stored code by its (translated) label; unknown codes show as stored."""
+    return lambda code: str(labels.get(code, code if default is None else default))

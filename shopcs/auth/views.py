@@ -1,10 +1,9 @@
 """Login, logout and change of one's own password."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from .forms import ChangePasswordForm, LoginForm
 from .services import AuthError, authenticate, change_password
@@ -13,9 +12,7 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("orders.queue")
+    return safe_local_path(target, url_for("orders.queue"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

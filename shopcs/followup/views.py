@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 
 from ..auth.access import current_actor, roles_required
 from ..errors import NotFound, ServiceError
-from ..i18n_labels import cancel_reason
+from ..i18n_labels import cancel_reason, label_lookup
 from ..notify import sender
-from ..orders.refund_views import safe_back
+from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from . import customer_views, queries, settings_views
 from .forms import CHANNEL_LABELS, CONCERN_LABELS, KIND_LABELS, OUTBOX_STATUS_BADGES, OUTBOX_STATUS_LABELS, ActionForm
@@ -19,34 +19,12 @@ FOLLOWUP_ROLES = ("agent", "after_sales", "supervisor")
 PER_PAGE = 25
 
 
-@bp.app_template_filter("outbox_kind")
-def _kind_label(code: str) -> str:
-    return str(KIND_LABELS.get(code, code))
-
-
-@bp.app_template_filter("outbox_status")
-def _status_label(code: str) -> str:
-    return str(OUTBOX_STATUS_LABELS.get(code, code))
-
-
-@bp.app_template_filter("outbox_badge")
-def _status_badge(code: str) -> str:
-    return OUTBOX_STATUS_BADGES.get(code, "badge-muted")
-
-
-@bp.app_template_filter("cancel_reason")
-def _cancel_reason(text: str | None) -> str:
-    return cancel_reason(text)
-
-
-@bp.app_template_filter("outbox_channel")
-def _channel_label(code: str) -> str:
-    return str(CHANNEL_LABELS.get(code, code))
-
-
-@bp.app_template_filter("concern_category")
-def _concern_label(code: str) -> str:
-    return str(CONCERN_LABELS.get(code, code))
+_FILTERS = {"outbox_kind": label_lookup(KIND_LABELS), "outbox_status": label_lookup(OUTBOX_STATUS_LABELS),
+            "outbox_badge": label_lookup(OUTBOX_STATUS_BADGES, default="badge-muted"),
+            "outbox_channel": label_lookup(CHANNEL_LABELS), "concern_category": label_lookup(CONCERN_LABELS),
+            "cancel_reason": cancel_reason}
+for _name, _filter in _FILTERS.items():
+    bp.add_app_template_filter(_filter, _name)
 
 
 @bp.route("/followup")
@@ -64,7 +42,7 @@ def index():
 
 def _act(message_id: int, action, done: str):
     form = ActionForm()
-    back = safe_back(form.next.data, url_for("followup.index"))
+    back = safe_local_path(form.next.data, url_for("followup.index"))
     if form.validate_on_submit():
         try:
             action(message_id, current_actor(), utcnow())

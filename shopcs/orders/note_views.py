@@ -5,10 +5,11 @@ from flask_login import current_user
 
 from ..auth.access import current_actor, roles_required
 from ..errors import Forbidden, NotFound, ServiceError
+from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from . import notes as service
 from .refund_forms import DEPARTMENT_LABELS, DecisionForm, NoteForm
-from .refund_views import order_url, safe_back
+from .refund_views import order_url
 
 bp = Blueprint("notes", __name__)
 
@@ -59,7 +60,7 @@ def add(order_no):
 @roles_required("after_sales", "shipping", "supervisor")
 def done(note_id):
     form = DecisionForm()
-    back = safe_back(form.next.data, url_for("notes.inbox_" + ("shipping" if current_user.role == "shipping" else "after_sales")))
+    back = safe_local_path(form.next.data, url_for("notes.inbox_" + ("shipping" if current_user.role == "shipping" else "after_sales")))
     if form.validate_on_submit():
         try:
             service.mark_done(note_id, current_actor(), utcnow())

@@ -9,7 +9,9 @@ from flask_login import current_user
 
 from ..auth.access import current_actor, roles_required
 from ..errors import Forbidden, NotFound, ServiceError
+from ..i18n_labels import label_lookup
 from ..money import format_cny
+from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from . import refunds as rules
 from .refund_forms import REASON_LABELS, STATUS_BADGES, STATUS_LABELS, DecisionForm, RefundForm, RejectForm
@@ -25,12 +27,6 @@ LIST_ROLES = ("after_sales", "supervisor")
 def order_url(order_no: str) -> str:
     """The order page lives in the orders blueprint at /orders/<order_no>."""
     return f"{request.script_root}/orders/{quote(order_no, safe='')}"
-
-
-def safe_back(target: str | None, fallback: str) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
 
 
 def _limit() -> Decimal:
@@ -77,19 +73,9 @@ def _refund_helpers():
     return {"refund_panel": refund_panel, "refund_rights": refund_rights}
 
 
-@bp.app_template_filter("refund_reason")
-def _reason_label(code: str) -> str:
-    return str(REASON_LABELS.get(code, code))
-
-
-@bp.app_template_filter("refund_status")
-def _status_label(code: str) -> str:
-    return str(STATUS_LABELS.get(code, code))
-
-
-@bp.app_template_filter("refund_badge")
-def _status_badge(code: str) -> str:
-    return STATUS_BADGES.get(code, "badge-muted")
+bp.add_app_template_filter(label_lookup(REASON_LABELS), "refund_reason")
+bp.add_app_template_filter(label_lookup(STATUS_LABELS), "refund_status")
+bp.add_app_template_filter(label_lookup(STATUS_BADGES, default="badge-muted"), "refund_badge")
 
 
 @bp.app_template_filter("actor_name")
@@ -139,7 +125,7 @@ def _decide(refund_id: int, form, action, done: str, forbidden: str | None = Non
     order_no = order_no_of(refund_id)
     if order_no is None:
         abort(404)
-    back = safe_back(form.next.data, order_url(order_no) + "#refunds")
+    back = safe_local_path(form.next.data, order_url(order_no) + "#refunds")
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return redirect(back)
@@ -177,7 +163,7 @@ def reject(refund_id):
                        _("Refund rejected."))
     refund = get_refund(refund_id) or abort(404)
     order_no = order_no_of(refund_id)
-    form.next.data = safe_back(request.args.get("next"), order_url(order_no) + "#refunds")
+    form.next.data = safe_local_path(request.args.get("next"), order_url(order_no) + "#refunds")
     return render_template("refunds/reject.html", refund=refund, order_no=order_no, form=form,
                            order_href=order_url(order_no))
 

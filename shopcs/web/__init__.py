@@ -9,6 +9,7 @@ from ..api_support import ApiError, error_response
 from ..extensions import db
 from ..money import format_cny
 from ..phone import mask_phone
+from ..redirects import safe_local_path
 from ..timeutil import to_local
 
 bp = Blueprint("web", __name__)
@@ -33,10 +34,7 @@ def healthz():
 def set_language(code):
     if code in LANGUAGES:
         session["lang"] = code
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("orders.queue")
-    return redirect(target)
+    return redirect(safe_local_path(request.form.get("next"), url_for("orders.queue")))
 
 
 def select_locale():
