@@ -3,6 +3,7 @@ import os
 
 from flask import Flask
 
+from . import sqlite_pragmas
 from .config import check_secret_key, load_config
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -29,6 +30,9 @@ def _init_extensions(app: Flask) -> None:
     from .web import select_locale
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            sqlite_pragmas.apply_to(engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["SHOPCS_TIMEZONE"])

@@ -77,9 +77,10 @@ class WebhookChannel:
         except requests.RequestException as exc:
             raise SendFailure(f"could not reach the webhook: {type(exc).__name__}") from exc
         with response:
-            status, text = response.status_code, response.text[:200]
-        if 200 <= status < 300:
-            return
+            status = response.status_code
+            if 200 <= status < 300:
+                return  # the body of a success is not read: decoding it (charset detection) costs more than the POST
+            text = response.text[:200]
         permanent = 300 <= status < 500 and status not in RETRYABLE_4XX
         raise SendFailure(f"HTTP {status}: {text}".strip(), permanent=permanent)
 

@@ -69,7 +69,7 @@ def test_two_senders_draining_at_once_never_send_one_message_twice(app, receiver
         thread.join()
     assert keys_received(receiver) == Counter({key: 1 for key in ids})
     assert sum(r.sent for r in reports.values()) == 40
-    assert all(r.sent > 0 for r in reports.values())  # both really worked at the same time
+    assert all(r.sent > 0 for r in reports.values()), reports  # both really worked at the same time
     statuses = db.session.scalars(select(OutboxMessage.status)).all()
     assert set(statuses) == {"sent"}
 
@@ -80,6 +80,20 @@ def test_a_claimed_row_is_not_claimed_again_while_its_lease_lasts(app):
     assert claim_due(NOW + timedelta(minutes=1), limit=10, worker="b") == []
     assert claim_due(NOW + timedelta(minutes=3), limit=10, worker="b") == [message.id]
     assert reload(message).claimed_by == "b"
+
+
+def test_a_claim_takes_at_most_its_limit_oldest_first_also_on_the_senders_autocommit_connection(app):
+    customer = make_customer()
+    ids = [queue(order=make_order(customer=customer, commit=False), key=f"k{i}",
+                 scheduled_for=NOW - timedelta(minutes=i % 7)).id for i in range(25)]
+    oldest_first = sorted(ids, key=lambda i: (-(ids.index(i) % 7), i))
+    first = claim_due(NOW, limit=10, worker="a")
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        second = claim_due(NOW, limit=10, worker="b", connection=connection)
+    third = claim_due(NOW, limit=10, worker="c")
+    assert (first, second, third) == (oldest_first[:10], oldest_first[10:20], oldest_first[20:])
+    holders = dict(db.session.execute(select(OutboxMessage.id, OutboxMessage.claimed_by)).all())
+    assert Counter(holders.values()) == {"a": 10, "b": 10, "c": 5}
 
 
 def test_a_sender_killed_mid_send_leaves_a_lease_that_runs_out_and_the_row_is_resent_with_the_same_key(app, receiver):
