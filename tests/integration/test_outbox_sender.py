@@ -4,17 +4,19 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shopcs.actor import Actor
 from shopcs.audit.services import entries_for_order
 from shopcs.errors import Conflict, NotFound
 from shopcs.extensions import db
+from shopcs.notify import sender
 from shopcs.notify.channels import Envelope, WebhookChannel
 from shopcs.notify.claims import claim_due
 from shopcs.notify.models import OutboxMessage
 from shopcs.notify.outbox import enqueue
 from shopcs.notify.sender import cancel_for_order, drain, mark_manual_sent, retry
+from shopcs.orders.models import Order
 
 from ..builders import NOW, make_customer, make_order
 from ..receivers import WebhookReceiver
@@ -130,6 +132,24 @@ def test_a_reminder_for_an_order_paid_in_the_meantime_is_cancelled_not_sent(app,
     assert (report.cancelled, report.sent) == (1, 0) and receiver.requests == []
     stored = reload(message)
     assert stored.status == "cancelled" and stored.cancel_reason == "order is paid" and stored.claimed_by is None
+
+
+def test_a_slow_batch_is_read_again_so_a_payment_during_it_stops_the_next_reminder(app, receiver, monkeypatch):
+    first, second = make_order(status="unpaid"), make_order(status="unpaid")
+    queue(kind="unpaid_reminder", order=first)
+    late = queue(kind="unpaid_reminder", order=second)
+    monkeypatch.setattr(sender, "FRESH_FOR", 0.0)  # every send counts as slow: the batch is read again before the next
+    real_send = WebhookChannel.send
+
+    def send_then_the_buyer_pays(channel, envelope):
+        real_send(channel, envelope)
+        with db.engine.begin() as connection:  # the platform's payment arrives while the batch is being sent
+            connection.execute(update(Order.__table__).where(Order.__table__.c.id == second.id).values(status="paid"))
+
+    monkeypatch.setattr(WebhookChannel, "send", send_then_the_buyer_pays)
+    report = drain(NOW, worker="w")
+    assert (report.sent, report.cancelled) == (1, 1) and len(receiver.requests) == 1
+    assert reload(late).cancel_reason == "order is paid"
 
 
 def test_a_reminder_for_a_still_unpaid_order_is_sent(app, receiver):
