@@ -50,6 +50,41 @@ _CODE_FIELDS = {
 }
 
 
+# Audit actions (shopcs.audit.services.record) as the order timeline and the audit log show them.
+ACTION_LABELS = {
+    "order.placed": _l("Order placed"),
+    "order.paid": _l("Order paid"),
+    "order.created": _l("Order received from the platform"),
+    "order.updated": _l("Order updated by the platform"),
+    "order.status": _l("Status changed"),
+    "order.promised_ship_date": _l("Promised ship date set"),
+    "address.confirmed": _l("Address confirmed with the buyer"),
+    "address.corrected": _l("Address corrected"),
+    "shipment.created": _l("Shipped"),
+    "refund.requested": _l("Refund requested"),
+    "refund.approved": _l("Refund approved"),
+    "refund.rejected": _l("Refund rejected"),
+    "refund.completed": _l("Refund completed"),
+    "order.address_changed": _l("Address changed by the platform after confirmation"),
+    "note.added": _l("Note added"),
+    "note.done": _l("Note marked done"),
+    "outbox.manual_sent": _l("Message marked sent by hand"),
+    "outbox.retry": _l("Message sent for another try"),
+    "followup.concern": _l("Buyer's concern recorded"),
+    "followup.reminder_by_hand": _l("Payment reminder sent by hand"),
+    "followup.settings": _l("Follow-up settings changed"),
+    "followup.promotion_added": _l("Promotion added"),
+    "followup.promotion_deleted": _l("Promotion deleted"),
+    "customer.opt_out": _l("Buyer opted out of messages"),
+    "customer.opt_in": _l("Buyer opted in to messages again"),
+    "carrier.exclusions": _l("Carrier coverage changed"),
+}
+
+
+def action_label(action: str):
+    return ACTION_LABELS.get(action, action)
+
+
 def code_label(field: str, value):
     """A stored value as the reader sees it: known codes of `field` become words, anything else is unchanged."""
     if isinstance(value, bool):

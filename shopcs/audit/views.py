@@ -6,9 +6,11 @@ from wtforms import StringField
 from wtforms.validators import Length, Optional
 
 from ..auth.access import roles_required
+from ..i18n_labels import ACTION_LABELS, label_lookup
 from .search import AuditQuery, changed_fields, search
 
 bp = Blueprint("audit", __name__)
+bp.add_app_template_filter(label_lookup(ACTION_LABELS), "audit_action")
 PER_PAGE = 50
 
 

@@ -8,27 +8,8 @@ from sqlalchemy import func, select
 from ..audit.services import entries_for_order
 from ..errors import NotFound
 from ..extensions import db
-from ..i18n_labels import code_label
+from ..i18n_labels import action_label, code_label
 from .models import Order, Refund
-
-ACTION_LABELS = {
-    "order.placed": _l("Order placed"),
-    "order.paid": _l("Order paid"),
-    "order.created": _l("Order received from the platform"),
-    "order.updated": _l("Order updated by the platform"),
-    "order.status": _l("Status changed"),
-    "order.promised_ship_date": _l("Promised ship date set"),
-    "address.confirmed": _l("Address confirmed with the buyer"),
-    "address.corrected": _l("Address corrected"),
-    "shipment.created": _l("Shipped"),
-    "refund.requested": _l("Refund requested"),
-    "refund.approved": _l("Refund approved"),
-    "refund.rejected": _l("Refund rejected"),
-    "refund.completed": _l("Refund completed"),
-    "order.address_changed": _l("Address changed by the platform after confirmation"),
-    "note.added": _l("Note added"),
-    "note.done": _l("Note marked done"),
-}
 
 FIELD_LABELS = {
     "method": _l("confirmed via"), "recipient": _l("recipient"), "phone": _l("phone"), "province": _l("province"),
@@ -63,7 +44,7 @@ class TimelineEvent:
 
     @property
     def label(self):
-        return ACTION_LABELS.get(self.action, self.action)
+        return action_label(self.action)
 
 
 @dataclass(frozen=True)

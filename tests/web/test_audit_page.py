@@ -76,3 +76,25 @@ def test_operators_may_read_the_audit_log_and_agents_may_not(sqlite_app, login):
     assert _client(sqlite_app, login, "operator").get("/audit").status_code == 200
     for role in ("agent", "shipping", "after_sales"):
         assert _client(sqlite_app, login, role).get("/audit").status_code == 403
+
+
+def test_the_audit_log_names_each_action_in_the_readers_language_and_keeps_the_code(sqlite_app, login):
+    _seed()
+    client = _client(sqlite_app, login, "supervisor")
+    client.post("/lang/zh_CN", data={"next": "/audit"})
+    html = client.get("/audit").get_data(as_text=True)
+    assert "同意退款" in html and "<code class=\"muted\">refund.approved</code>" in html
+    assert "carrier.exclusion_added" in html  # an action without a label shows its code
+
+
+def test_every_action_the_code_records_has_a_label():
+    import pathlib
+    import re
+
+    from shopcs.i18n_labels import ACTION_LABELS
+
+    source = pathlib.Path(__file__).resolve().parents[2] / "shopcs"
+    literal = re.compile(r'record\(\s*\w+,\s*"([a-z_]+\.[a-z_.]+)"')
+    recorded = {m for path in source.rglob("*.py") for m in literal.findall(path.read_text(encoding="utf-8"))}
+    recorded |= {"customer.opt_in", "customer.opt_out"} | {f"refund.{s}" for s in ("approved", "rejected", "completed")}
+    assert len(recorded) > 15 and recorded - set(ACTION_LABELS) == set()
