@@ -59,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from .orders.note_views import bp as notes_bp
     from .orders.refund_views import bp as refunds_bp
     from .orders.views import bp as orders_bp
+    from .reports.api import bp as reports_api_bp
 
     web.register(app)
     app.register_blueprint(auth_bp)
@@ -75,6 +76,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(optout_bp)
     app.register_blueprint(optout_api_bp)
     csrf.exempt(optout_api_bp)
+    app.register_blueprint(reports_api_bp)
+    csrf.exempt(reports_api_bp)
 
 
 def _register_cli(app: Flask) -> None:

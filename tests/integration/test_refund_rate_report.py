@@ -1,0 +1,171 @@
+"""The refund-rate report on hand-built data worked out by hand, its API, and a brute-force check on random data.
+
+Window: March 2026 in Asia/Shanghai (UTC+8). Orders A, B and E are paid inside it, C just after, D just before.
+A has two completed refunds (counts once), D one completed inside the window (counts: the definition is by
+refund completion), B one completed a minute after the window and one rejected, E one still requested.
+Paid: 3 orders, ¥700.00. Refunded: A and D, ¥100.00. Rate 2/3 = 0.6667; amount rate 100/700 = 0.1429.
+"""
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal as D
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete
+
+from shopcs.extensions import db
+from shopcs.orders.models import Order, OrderItem, Refund
+from shopcs.reports.refund_rate import by_day, by_product, by_reason, totals
+from shopcs.reports.windows import Window
+
+from ..builders import make_order, make_token
+
+ZONE = "Asia/Shanghai"
+MARCH = Window(date(2026, 3, 1), date(2026, 3, 31))
+
+
+def local(*parts) -> datetime:
+    return datetime(*parts, tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
+
+
+def refund(order, amount, status="completed", at=None, reason="quality"):
+    row = Refund(order_id=order.id, amount=D(amount), reason=reason, status=status, requested_by="user:amy",
+                 requested_at=(at or local(2026, 3, 1)) - timedelta(hours=1),
+                 completed_at=at if status == "completed" else None)
+    db.session.add(row)
+    return row
+
+
+def march():
+    orders = {
+        "A": make_order(order_no="A", total="100.00", sku="SKU-A", paid_at=local(2026, 3, 1, 0, 0)),
+        "B": make_order(order_no="B", total="200.00", sku="SKU-B", paid_at=local(2026, 3, 31, 23, 59, 59)),
+        "C": make_order(order_no="C", total="300.00", sku="SKU-C", paid_at=local(2026, 4, 1, 0, 0)),
+        "D": make_order(order_no="D", total="50.00", sku="SKU-D", paid_at=local(2026, 2, 28, 23, 59)),
+        "E": make_order(order_no="E", total="400.00", sku="SKU-A", paid_at=local(2026, 3, 15, 12, 0)),
+    }
+    refund(orders["A"], "30.00", at=local(2026, 3, 5, 10), reason="size")
+    refund(orders["A"], "20.00", at=local(2026, 3, 20, 10))
+    refund(orders["D"], "50.00", at=local(2026, 3, 10, 10))
+    refund(orders["B"], "200.00", at=local(2026, 4, 1, 0, 0))
+    refund(orders["B"], "10.00", status="rejected")
+    refund(orders["E"], "100.00", status="requested")
+    db.session.commit()
+    return orders
+
+
+def test_totals_follow_the_definitions_at_every_edge(app):
+    march()
+    figures = totals(MARCH, ZONE)
+    assert (figures.paid_orders, figures.refunded_orders) == (3, 2)
+    assert (figures.paid_amount, figures.refunded_amount) == (D("700.00"), D("100.00"))
+    assert (figures.rate, figures.amount_rate) == (D("0.6667"), D("0.1429"))
+
+
+def test_an_empty_window_has_no_rate_rather_than_a_division_error(app):
+    march()
+    figures = totals(Window(date(2025, 1, 1), date(2025, 1, 31)), ZONE)
+    assert (figures.paid_orders, figures.refunded_orders, figures.paid_amount) == (0, 0, D("0.00"))
+    assert figures.rate is None and figures.amount_rate is None
+
+
+def test_each_day_carries_its_own_figures_and_the_rolling_30_days_ending_that_day(app):
+    march()
+    days = {row.day: row for row in by_day(MARCH, ZONE)}
+    assert len(days) == 31 and sum(row.paid_orders for row in days.values()) == 3
+    first, tenth, twentieth, last = (days[date(2026, 3, d)] for d in (1, 10, 20, 31))
+    assert (first.paid_orders, first.refunded_orders, first.rate) == (1, 0, D("0.0000"))
+    assert (first.rolling_paid, first.rolling_refunded) == (2, 0)  # A, and D paid the day before
+    assert (tenth.refunded_orders, tenth.rolling_30d_rate) == (1, D("1.0000"))  # A (5th) and D (10th) of A, D
+    assert (twentieth.rolling_paid, twentieth.rolling_refunded, twentieth.rolling_30d_rate) == (3, 2, D("0.6667"))
+    assert (last.paid_orders, last.rolling_paid, last.rolling_refunded) == (1, 2, 2)  # B, E paid; A, D refunded
+    assert days[date(2026, 3, 2)].rate is None  # nothing paid that day
+
+
+def test_by_reason_and_by_product(app):
+    march()
+    assert [(r.reason, r.refunded_orders, r.refunded_amount) for r in by_reason(MARCH, ZONE)] == [
+        ("quality", 2, D("70.00")), ("size", 1, D("30.00"))]
+    assert [(r.sku, r.paid_orders, r.paid_amount, r.refunded_orders, r.refunded_amount, r.rate)
+            for r in by_product(MARCH, ZONE)] == [
+        ("SKU-A", 2, D("500.00"), 1, D("50.00"), D("0.5000")),
+        ("SKU-D", 0, D("0.00"), 1, D("50.00"), None),
+        ("SKU-B", 1, D("200.00"), 0, D("0.00"), D("0.0000")),
+    ]
+
+
+def test_the_api_answers_with_decimal_strings_and_refuses_bad_ranges(app, client):
+    march()
+    headers = {"Authorization": f"Bearer {make_token('shop')}"}
+    body = client.get("/api/v1/reports/refund-rate?start=2026-03-01&end=2026-03-31&by=reason", headers=headers).json
+    assert {k: body[k] for k in ("start", "end", "paid_orders", "refunded_orders", "rate", "paid_amount",
+                                 "refunded_amount", "amount_rate")} == {
+        "start": "2026-03-01", "end": "2026-03-31", "paid_orders": 3, "refunded_orders": 2, "rate": "0.6667",
+        "paid_amount": "700.00", "refunded_amount": "100.00", "amount_rate": "0.1429"}
+    assert body["rows"][0] == {"reason": "quality", "refunded_orders": 2, "refunded_amount": "70.00"}
+    day = client.get("/api/v1/reports/refund-rate?start=2026-03-20&end=2026-03-20", headers=headers).json["rows"]
+    assert day == [{"date": "2026-03-20", "paid_orders": 0, "refunded_orders": 1, "rate": None, "rolling_30d_rate": "0.6667"}]
+    empty = client.get("/api/v1/reports/refund-rate?start=2025-01-01&end=2025-01-02&by=product", headers=headers).json
+    assert (empty["rate"], empty["amount_rate"], empty["rows"]) == (None, None, [])
+    for query, field in [("start=2026-03-02&end=2026-03-01", "end"), ("start=2026-13-01&end=2026-03-01", "start"),
+                         ("start=2020-01-01&end=2026-03-01", "end"), ("end=2026-03-01", "start"),
+                         ("start=2026-03-01&end=2026-03-01&by=week", "by")]:
+        answer = client.get(f"/api/v1/reports/refund-rate?{query}", headers=headers)
+        assert answer.status_code == 422 and field in answer.json["error"]["fields"], query
+    assert client.get("/api/v1/reports/refund-rate?start=2026-03-01&end=2026-03-31").status_code == 401
+
+
+# -- random data against a brute-force count in Python ------------------------------------------------------
+
+START = local(2026, 2, 1)
+minutes = st.integers(min_value=0, max_value=90 * 24 * 60)  # February to April
+orders_strategy = st.lists(st.tuples(
+    st.one_of(st.none(), minutes),  # paid at, or never paid
+    st.integers(min_value=1, max_value=50_000),  # total in fen
+    st.lists(st.tuples(st.sampled_from(["completed", "completed", "requested", "rejected"]), minutes,
+                       st.integers(min_value=1, max_value=5_000)), max_size=3),
+), max_size=25)
+
+
+def _brute_force(rows, window):
+    def day(at):
+        return at.astimezone(ZoneInfo(ZONE)).date()
+
+    def inside(at, first, last):
+        return at is not None and first <= day(at) <= last
+
+    def figures(first, last):
+        paid = [(paid_at, total) for paid_at, total, _ in rows if inside(paid_at, first, last)]
+        done = [(i, amount) for i, (_, _, refunds) in enumerate(rows)
+                for status, at, amount in refunds if status == "completed" and inside(at, first, last)]
+        return len(paid), len({i for i, _ in done}), sum(t for _, t in paid), sum(a for _, a in done)
+
+    per_day = [(d, figures(d, d), figures(d - timedelta(days=29), d)) for d in window.each_day()]
+    return figures(window.start, window.end), per_day
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=orders_strategy, first=st.integers(0, 80), length=st.integers(1, 20))
+def test_the_report_equals_a_brute_force_count_over_all_rows(app, data, first, length):
+    for table in (Refund, OrderItem, Order):
+        db.session.execute(delete(table))
+    rows = []
+    for paid_minute, total_fen, refunds in data:
+        paid_at = START + timedelta(minutes=paid_minute) if paid_minute is not None else None
+        order = make_order(total=str(D(total_fen) / 100), status="paid" if paid_at else "unpaid", paid_at=paid_at,
+                           placed_at=(paid_at or START) - timedelta(minutes=1), commit=False)
+        db.session.flush()
+        stored = []
+        for status, minute, fen in refunds:
+            at = START + timedelta(minutes=minute)
+            refund(order, str(D(fen) / 100), status=status, at=at)
+            stored.append((status, at, D(fen) / 100))
+        rows.append((paid_at, D(total_fen) / 100, stored))
+    db.session.commit()
+    window = Window(date(2026, 2, 1) + timedelta(days=first), date(2026, 2, 1) + timedelta(days=first + length - 1))
+    (paid, refunded, paid_amount, refunded_amount), per_day = _brute_force(rows, window)
+    figures = totals(window, ZONE)
+    assert (figures.paid_orders, figures.refunded_orders, figures.paid_amount, figures.refunded_amount) == (
+        paid, refunded, paid_amount, refunded_amount)
+    assert [(r.day, (r.paid_orders, r.refunded_orders), (r.rolling_paid, r.rolling_refunded)) for r in by_day(window, ZONE)] == [
+        (d, one[:2], rolling[:2]) for d, one, rolling in per_day]
