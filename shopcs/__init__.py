@@ -60,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     from .orders.refund_views import bp as refunds_bp
     from .orders.views import bp as orders_bp
     from .reports.api import bp as reports_api_bp
+    from .reports.views import bp as reports_bp
 
     web.register(app)
     app.register_blueprint(auth_bp)
@@ -77,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(optout_api_bp)
     csrf.exempt(optout_api_bp)
     app.register_blueprint(reports_api_bp)
+    app.register_blueprint(reports_bp)
     csrf.exempt(reports_api_bp)
 
 

@@ -2,28 +2,11 @@
 from flask import Blueprint, current_app, jsonify, request
 
 from ..api_support import token_required, validation_error
-from ..money import money_str
-from .refund_rate import BREAKDOWNS, DayRow, ProductRow, ReasonRow, refund_rate
+from .refund_rate import BREAKDOWNS, refund_rate
+from .serializers import report_json
 from .windows import WindowError, parse_window
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
-
-
-def _rate(value) -> str | None:
-    return None if value is None else str(value)
-
-
-def _row(row) -> dict:
-    if isinstance(row, DayRow):
-        return {"date": row.day.isoformat(), "paid_orders": row.paid_orders, "refunded_orders": row.refunded_orders,
-                "rate": _rate(row.rate), "rolling_30d_rate": _rate(row.rolling_30d_rate)}
-    if isinstance(row, ProductRow):
-        return {"sku": row.sku, "title": row.title, "paid_orders": row.paid_orders, "refunded_orders": row.refunded_orders,
-                "rate": _rate(row.rate), "paid_amount": money_str(row.paid_amount),
-                "refunded_amount": money_str(row.refunded_amount)}
-    if isinstance(row, ReasonRow):
-        return {"reason": row.reason, "refunded_orders": row.refunded_orders, "refunded_amount": money_str(row.refunded_amount)}
-    raise TypeError(type(row))
 
 
 @bp.get("/refund-rate")
@@ -40,9 +23,4 @@ def refund_rate_report():
         fields["by"] = f"must be one of {', '.join(BREAKDOWNS)}"
     if fields:
         raise validation_error(fields)
-    report = refund_rate(window, current_app.config["SHOPCS_TIMEZONE"], by)
-    totals = report.totals
-    return jsonify(start=window.start.isoformat(), end=window.end.isoformat(), by=by,
-                   paid_orders=totals.paid_orders, refunded_orders=totals.refunded_orders, rate=_rate(totals.rate),
-                   paid_amount=money_str(totals.paid_amount), refunded_amount=money_str(totals.refunded_amount),
-                   amount_rate=_rate(totals.amount_rate), rows=[_row(row) for row in report.rows])
+    return jsonify(report_json(refund_rate(window, current_app.config["SHOPCS_TIMEZONE"], by), by))

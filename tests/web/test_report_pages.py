@@ -1,0 +1,90 @@
+"""The refund-rate page: who may read it, the figures with their definitions, bad ranges, and the exports."""
+import csv
+import io
+from datetime import timedelta
+
+from flask import g
+
+from shopcs.extensions import db
+from shopcs.timeutil import local_date, utcnow
+
+from ..builders import make_user
+from ..integration.test_refund_rate_report import march
+
+MARCH = "start=2026-03-01&end=2026-03-31"
+
+
+def _client(app, login, role):
+    g.pop("_login_user", None)
+    user = make_user(f"{role.replace('_', '-')}-reports", role=role)
+    client = app.test_client()
+    login(client, user.username)
+    return client
+
+
+def test_operators_supervisors_and_admins_read_the_report_and_the_others_may_not(sqlite_app, login):
+    for role in ("operator", "supervisor", "admin"):
+        client = _client(sqlite_app, login, role)
+        assert client.get("/reports/refund-rate").status_code == 200
+        assert 'data-test="nav-reports"' in client.get("/").get_data(as_text=True)
+    for role in ("agent", "after_sales", "shipping"):
+        client = _client(sqlite_app, login, role)
+        assert client.get("/reports/refund-rate").status_code == 403
+        assert client.get(f"/reports/refund-rate/export?{MARCH}").status_code == 403
+    g.pop("_login_user", None)
+    assert sqlite_app.test_client().get("/reports/refund-rate").status_code == 302  # to the login page
+
+
+def test_the_page_shows_the_figures_with_their_definitions(sqlite_app, login):
+    march()
+    page = _client(sqlite_app, login, "operator").get(f"/reports/refund-rate?{MARCH}").get_data(as_text=True)
+    assert 'data-test="total-rate"><strong>66.67%</strong>' in page
+    assert 'data-test="total-amount-rate">14.29%' in page and "¥700.00" in page and "¥100.00" in page
+    assert "counts once" in page or "只计一次" in page
+    assert page.count('data-test="day-row"') == 31 and page.count('data-test="reason-row"') == 2
+    assert 'data-sku="SKU-A"' in page
+
+
+def test_the_default_range_is_the_30_days_ending_yesterday_and_an_empty_range_shows_a_dash(sqlite_app, login):
+    client = _client(sqlite_app, login, "operator")
+    yesterday = local_date(utcnow(), sqlite_app.config["SHOPCS_TIMEZONE"]) - timedelta(days=1)
+    page = client.get("/reports/refund-rate").get_data(as_text=True)
+    assert f'value="{(yesterday - timedelta(days=29)).isoformat()}"' in page and f'value="{yesterday.isoformat()}"' in page
+    assert 'data-test="total-rate"><strong>—</strong>' in page
+
+
+def test_a_bad_range_is_explained_and_shows_no_figures(sqlite_app, login):
+    client = _client(sqlite_app, login, "operator")
+    for query in ("start=2026-03-31&end=2026-03-01", "start=2026-02-30&end=2026-03-01", "start=2020-01-01&end=2026-01-01"):
+        answer = client.get(f"/reports/refund-rate?{query}")
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 422 and 'data-test="range-error"' in page and 'data-test="refund-totals"' not in page
+
+
+def test_every_table_exports_as_csv_with_a_bom_for_excel_and_as_json(sqlite_app, login):
+    orders = march()
+    for order in (orders["A"], orders["E"]):  # SKU-A: a title a platform let a seller type
+        order.items[0].title = "=HYPERLINK(\"http://evil\")"
+    db.session.commit()
+    client = _client(sqlite_app, login, "operator")
+    answer = client.get(f"/reports/refund-rate/export?{MARCH}&table=product&format=csv")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert 'filename="refund-rate-by-product-2026-03-01-2026-03-31.csv"' in answer.headers["Content-Disposition"]
+    text = answer.get_data(as_text=True)
+    assert text.startswith("\ufeffsku,title,")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0] == {"sku": "SKU-A", "title": "'=HYPERLINK(\"http://evil\")", "paid_orders": "2", "refunded_orders": "1",
+                       "rate": "0.5000", "paid_amount": "500.00", "refunded_amount": "50.00"}
+    assert rows[1]["rate"] == ""  # SKU-D: refunded but nothing paid in the range
+    days = client.get(f"/reports/refund-rate/export?{MARCH}&table=day&format=json").json
+    assert days["rate"] == "0.6667" and len(days["rows"]) == 31 and days["rows"][0]["date"] == "2026-03-01"
+    assert client.get(f"/reports/refund-rate/export?{MARCH}&table=week").status_code == 422
+    assert client.get("/reports/refund-rate/export?start=2026-03-02&end=2026-03-01").status_code == 422
+
+
+def test_the_chinese_page_names_the_reasons(sqlite_app, login):
+    march()
+    client = _client(sqlite_app, login, "operator")
+    client.post("/lang/zh_CN", data={"next": "/"})
+    page = client.get(f"/reports/refund-rate?{MARCH}").get_data(as_text=True)
+    assert "退款率" in page and "质量问题" in page  # the reason "quality" in Chinese
