@@ -105,17 +105,20 @@ def _work_on(rng, order, now, agent, shipper):
 
 
 def _refunds(rng, orders, now, agent, supervisor):
+    """Refunds spread over the orders' history (a few days after payment), so the refund-rate page has a shape."""
     for order in rng.sample(orders, k=min(40, len(orders))):
         if order.status not in ("paid", "shipped", "completed"):
             continue
         amount = order.total if rng.random() < 0.4 else (order.total / 2).quantize(Decimal("0.01"))
+        requested = min(order.paid_at + timedelta(hours=rng.uniform(12, 96)), now - timedelta(hours=rng.uniform(20, 30)))
+        requested = max(requested, order.paid_at + timedelta(minutes=30))
         refund, _ = request_refund(order.order_no, RefundRequest(amount, rng.choice(["size", "quality", "damaged", "changed_mind"]),
-                                   with_return=rng.random() < 0.5, note="买家申请"), agent, now - timedelta(days=1))
-        roll = rng.random()
-        if roll < 0.6:
-            approve_refund(refund.id, supervisor, now - timedelta(hours=20), current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"])
-            if roll < 0.45:
-                complete_refund(refund.id, supervisor, now - timedelta(hours=10))
+                                   with_return=rng.random() < 0.5, note="买家申请"), agent, requested)
+        roll, approved, completed = rng.random(), requested + timedelta(hours=4), requested + timedelta(hours=14)
+        if roll < 0.6 and approved <= now:
+            approve_refund(refund.id, supervisor, approved, current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"])
+            if roll < 0.45 and completed <= now:
+                complete_refund(refund.id, supervisor, completed)
 
 
 @demo_cli.command("seed")

@@ -3,6 +3,7 @@ from sqlalchemy import func, select
 from shopcs.auth.models import User
 from shopcs.extensions import db
 from shopcs.orders.models import Order, Refund
+from shopcs.timeutil import utcnow
 
 
 def test_demo_seed_makes_users_of_every_role_and_orders_in_every_state_once(app):
@@ -16,3 +17,15 @@ def test_demo_seed_makes_users_of_every_role_and_orders_in_every_state_once(app)
     assert db.session.scalar(select(func.count()).select_from(Refund)) > 0
     again = runner.invoke(args=["demo", "seed", "--orders", "120"])
     assert again.exit_code == 0 and db.session.scalar(select(func.count()).select_from(Order)) == 120
+
+
+def test_demo_refunds_happen_after_payment_and_never_in_the_future(app):
+    assert app.test_cli_runner().invoke(args=["demo", "seed", "--orders", "120", "--seed", "3"]).exit_code == 0
+    rows = db.session.execute(select(Refund, Order.paid_at).join(Order, Order.id == Refund.order_id)).all()
+    now = utcnow()
+    assert rows and any(refund.status == "completed" for refund, _ in rows)
+    for refund, paid_at in rows:
+        assert paid_at < refund.requested_at <= now
+        assert refund.completed_at is None or refund.requested_at < refund.completed_at <= now
+    completed_days = {refund.completed_at.date() for refund, _ in rows if refund.completed_at}
+    assert len(completed_days) > 3  # spread over the history, not all on the seed day
