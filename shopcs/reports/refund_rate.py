@@ -7,7 +7,8 @@ Definitions (the API and the pages show them beside each number):
 - rate = refunded orders ÷ paid orders; amount rate = money refunded (completed in the window) ÷ money
   paid in the window. Both null when nothing was paid.
 By product, an order counts for every SKU it contains, with that SKU's line amounts and the order's
-whole refunded amount; by reason, a refund counts under its own reason.
+whole refunded amount; by reason, a refund counts under its own reason; by agent, under the person (or
+platform token) who approved it — "" when it was completed without an approval in ShopCS.
 """
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -75,6 +76,13 @@ class ProductRow:
 @dataclass(frozen=True)
 class ReasonRow:
     reason: str
+    refunded_orders: int
+    refunded_amount: Decimal
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    agent: str  # the approver's label, e.g. "user:amy" or "token:shopify"; "" when none
     refunded_orders: int
     refunded_amount: Decimal
 
@@ -150,7 +158,17 @@ def by_product(window: Window, zone: str) -> list[ProductRow]:
     return sorted(rows, key=lambda row: (-row.refunded_orders, -row.refunded_amount, row.sku))
 
 
-BREAKDOWNS = {"day": by_day, "product": by_product, "reason": by_reason}
+def by_agent(window: Window, zone: str) -> list[AgentRow]:
+    lo, hi = window.utc_bounds(zone)
+    agent = func.coalesce(Refund.decided_by, "")
+    rows = db.session.execute(
+        select(agent, func.count(distinct(Refund.order_id)), func.sum(type_coerce(Refund.amount, Integer)))
+        .where(*_completed_in(lo, hi)).group_by(agent)).all()
+    return sorted((AgentRow(name, orders, from_fen(fen)) for name, orders, fen in rows),
+                  key=lambda row: (-row.refunded_orders, -row.refunded_amount, row.agent))
+
+
+BREAKDOWNS = {"day": by_day, "product": by_product, "reason": by_reason, "agent": by_agent}
 
 
 def refund_rate(window: Window, zone: str, by: str = "day") -> RefundRateReport:

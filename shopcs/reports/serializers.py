@@ -1,11 +1,12 @@
 """Report rows as the API and the JSON/CSV exports give them: rates as 4-place strings (or null), money as "0.00"."""
 from ..money import money_str
-from .refund_rate import DayRow, ProductRow, ReasonRow
+from .refund_rate import AgentRow, DayRow, ProductRow, ReasonRow
 
 COLUMNS = {
     "day": ("date", "paid_orders", "refunded_orders", "rate", "rolling_30d_rate"),
     "product": ("sku", "title", "paid_orders", "refunded_orders", "rate", "paid_amount", "refunded_amount"),
     "reason": ("reason", "refunded_orders", "refunded_amount"),
+    "agent": ("agent", "refunded_orders", "refunded_amount"),
 }
 
 
@@ -23,6 +24,8 @@ def row_json(row) -> dict:
                 "refunded_amount": money_str(row.refunded_amount)}
     if isinstance(row, ReasonRow):
         return {"reason": row.reason, "refunded_orders": row.refunded_orders, "refunded_amount": money_str(row.refunded_amount)}
+    if isinstance(row, AgentRow):
+        return {"agent": row.agent, "refunded_orders": row.refunded_orders, "refunded_amount": money_str(row.refunded_amount)}
     raise TypeError(type(row))
 
 

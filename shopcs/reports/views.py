@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from ..auth.access import roles_required
 from ..timeutil import local_date, utcnow
-from .refund_rate import BREAKDOWNS, RefundRateReport, by_day, by_product, by_reason, refund_rate, totals
+from .refund_rate import BREAKDOWNS, RefundRateReport, by_agent, by_day, by_product, by_reason, refund_rate, totals
 from .serializers import COLUMNS, report_json, row_json
 from .windows import ROLLING_DAYS, Window, WindowError, parse_window
 
@@ -43,7 +43,7 @@ def refund_rate_page():
     zone = _zone()
     return render_template("reports/refund_rate.html", window=window, errors={}, args=request.args,
                            totals=totals(window, zone), days=by_day(window, zone), reasons=by_reason(window, zone),
-                           products=by_product(window, zone))
+                           products=by_product(window, zone), agents=by_agent(window, zone))
 
 
 @bp.route("/refund-rate/export")
@@ -55,7 +55,8 @@ def refund_rate_export():
     except WindowError as exc:
         return Response("; ".join(f"{k}: {v}" for k, v in exc.fields.items()), status=422, mimetype="text/plain")
     if table not in BREAKDOWNS or kind not in ("csv", "json"):
-        return Response("table must be day, product or reason; format must be csv or json", status=422, mimetype="text/plain")
+        return Response(f"table must be one of {', '.join(BREAKDOWNS)}; format must be csv or json", status=422,
+                        mimetype="text/plain")
     report = refund_rate(window, _zone(), table)
     name = f"refund-rate-by-{table}-{window.start.isoformat()}-{window.end.isoformat()}.{kind}"
     body, mimetype = (_json(report, table), "application/json") if kind == "json" else (_csv(report, table), "text/csv")

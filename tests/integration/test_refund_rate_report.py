@@ -15,7 +15,7 @@ from sqlalchemy import delete
 
 from shopcs.extensions import db
 from shopcs.orders.models import Order, OrderItem, Refund
-from shopcs.reports.refund_rate import by_day, by_product, by_reason, totals
+from shopcs.reports.refund_rate import by_agent, by_day, by_product, by_reason, totals
 from shopcs.reports.windows import Window
 
 from ..builders import make_order, make_token
@@ -28,8 +28,8 @@ def local(*parts) -> datetime:
     return datetime(*parts, tzinfo=ZoneInfo(ZONE)).astimezone(UTC)
 
 
-def refund(order, amount, status="completed", at=None, reason="quality"):
-    row = Refund(order_id=order.id, amount=D(amount), reason=reason, status=status, requested_by="user:amy",
+def refund(order, amount, status="completed", at=None, reason="quality", decided_by=None):
+    row = Refund(order_id=order.id, amount=D(amount), reason=reason, status=status, requested_by="user:amy", decided_by=decided_by,
                  requested_at=(at or local(2026, 3, 1)) - timedelta(hours=1),
                  completed_at=at if status == "completed" else None)
     db.session.add(row)
@@ -44,8 +44,8 @@ def march():
         "D": make_order(order_no="D", total="50.00", sku="SKU-D", paid_at=local(2026, 2, 28, 23, 59)),
         "E": make_order(order_no="E", total="400.00", sku="SKU-A", paid_at=local(2026, 3, 15, 12, 0)),
     }
-    refund(orders["A"], "30.00", at=local(2026, 3, 5, 10), reason="size")
-    refund(orders["A"], "20.00", at=local(2026, 3, 20, 10))
+    refund(orders["A"], "30.00", at=local(2026, 3, 5, 10), reason="size", decided_by="user:amy")
+    refund(orders["A"], "20.00", at=local(2026, 3, 20, 10), decided_by="user:sam")
     refund(orders["D"], "50.00", at=local(2026, 3, 10, 10))
     refund(orders["B"], "200.00", at=local(2026, 4, 1, 0, 0))
     refund(orders["B"], "10.00", status="rejected")
@@ -82,8 +82,10 @@ def test_each_day_carries_its_own_figures_and_the_rolling_30_days_ending_that_da
     assert days[date(2026, 3, 2)].rate is None  # nothing paid that day
 
 
-def test_by_reason_and_by_product(app):
+def test_by_reason_by_product_and_by_who_approved(app):
     march()
+    assert [(r.agent, r.refunded_orders, r.refunded_amount) for r in by_agent(MARCH, ZONE)] == [
+        ("", 1, D("50.00")), ("user:amy", 1, D("30.00")), ("user:sam", 1, D("20.00"))]
     assert [(r.reason, r.refunded_orders, r.refunded_amount) for r in by_reason(MARCH, ZONE)] == [
         ("quality", 2, D("70.00")), ("size", 1, D("30.00"))]
     assert [(r.sku, r.paid_orders, r.paid_amount, r.refunded_orders, r.refunded_amount, r.rate)
@@ -105,6 +107,8 @@ def test_the_api_answers_with_decimal_strings_and_refuses_bad_ranges(app, client
     assert body["rows"][0] == {"reason": "quality", "refunded_orders": 2, "refunded_amount": "70.00"}
     day = client.get("/api/v1/reports/refund-rate?start=2026-03-20&end=2026-03-20", headers=headers).json["rows"]
     assert day == [{"date": "2026-03-20", "paid_orders": 0, "refunded_orders": 1, "rate": None, "rolling_30d_rate": "0.6667"}]
+    agents = client.get("/api/v1/reports/refund-rate?start=2026-03-01&end=2026-03-31&by=agent", headers=headers).json
+    assert agents["rows"][1] == {"agent": "user:amy", "refunded_orders": 1, "refunded_amount": "30.00"}
     empty = client.get("/api/v1/reports/refund-rate?start=2025-01-01&end=2025-01-02&by=product", headers=headers).json
     assert (empty["rate"], empty["amount_rate"], empty["rows"]) == (None, None, [])
     for query, field in [("start=2026-03-02&end=2026-03-01", "end"), ("start=2026-13-01&end=2026-03-01", "start"),

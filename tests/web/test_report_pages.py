@@ -43,6 +43,7 @@ def test_the_page_shows_the_figures_with_their_definitions(sqlite_app, login):
     assert "counts once" in page or "只计一次" in page
     assert page.count('data-test="day-row"') == 31 and page.count('data-test="reason-row"') == 2
     assert 'data-sku="SKU-A"' in page
+    assert page.count('data-test="agent-row"') == 3 and ">amy<" in page and "（由平台完成）" in page
 
 
 def test_the_default_range_is_the_30_days_ending_yesterday_and_an_empty_range_shows_a_dash(sqlite_app, login):
