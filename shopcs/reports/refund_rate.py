@@ -173,3 +173,31 @@ BREAKDOWNS = {"day": by_day, "product": by_product, "reason": by_reason, "agent"
 
 def refund_rate(window: Window, zone: str, by: str = "day") -> RefundRateReport:
     return RefundRateReport(window, totals(window, zone), BREAKDOWNS[by](window, zone))
+
+
+FILTERS = ("sku", "reason", "agent")
+
+
+def orders_behind(window: Window, zone: str, *, sku: str | None = None, reason: str | None = None,
+                  agent: str | None = None):
+    """The orders behind one row of a breakdown, newest payment first, as a statement to page through.
+
+    A product row counts orders containing the SKU that were paid in the window or had a refund completed
+    in it; a reason or approver row counts orders with a refund of that reason / approved by that person
+    completed in the window. Each row: the order and the money refunded on it in the window.
+    """
+    lo, hi = window.utc_bounds(zone)
+    refunds = select(Refund.order_id, func.sum(type_coerce(Refund.amount, Integer)).label("fen")).where(*_completed_in(lo, hi))
+    if reason is not None:
+        refunds = refunds.where(Refund.reason == reason)
+    if agent is not None:
+        refunds = refunds.where(func.coalesce(Refund.decided_by, "") == agent)
+    refunded = refunds.group_by(Refund.order_id).subquery()
+    statement = select(Order, refunded.c.fen).outerjoin(refunded, refunded.c.order_id == Order.id)
+    if sku is not None:
+        has_sku = select(OrderItem.id).where(OrderItem.order_id == Order.id, OrderItem.sku == sku).exists()
+        paid_inside = Order.paid_at.is_not(None) & (Order.paid_at >= lo) & (Order.paid_at < hi)
+        statement = statement.where(has_sku, paid_inside | refunded.c.fen.is_not(None))
+    else:
+        statement = statement.where(refunded.c.fen.is_not(None))
+    return statement.order_by(Order.paid_at.desc(), Order.id.desc())

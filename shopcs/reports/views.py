@@ -2,18 +2,34 @@
 import csv
 import io
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from sqlalchemy import func, select
 
 from ..auth.access import roles_required
+from ..extensions import db
+from ..money import from_fen
 from ..timeutil import local_date, utcnow
-from .refund_rate import BREAKDOWNS, RefundRateReport, by_agent, by_day, by_product, by_reason, refund_rate, totals
+from .refund_rate import (
+    BREAKDOWNS,
+    FILTERS,
+    RefundRateReport,
+    by_agent,
+    by_day,
+    by_product,
+    by_reason,
+    orders_behind,
+    refund_rate,
+    totals,
+)
 from .serializers import COLUMNS, report_json, row_json
 from .windows import ROLLING_DAYS, Window, WindowError, parse_window
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 REPORT_ROLES = ("operator", "supervisor")
+PER_PAGE = 50
 UTF8_BOM = "\ufeff"  # so that Excel opens the Chinese in a CSV correctly
 
 
@@ -44,6 +60,26 @@ def refund_rate_page():
     return render_template("reports/refund_rate.html", window=window, errors={}, args=request.args,
                            totals=totals(window, zone), days=by_day(window, zone), reasons=by_reason(window, zone),
                            products=by_product(window, zone), agents=by_agent(window, zone))
+
+
+@bp.route("/refund-rate/orders")
+@roles_required(*REPORT_ROLES)
+def refund_rate_orders():
+    """The orders behind one row of a breakdown (?sku=, ?reason= or ?agent=), for the click-through."""
+    chosen = {name: request.args[name][:100] for name in FILTERS if name in request.args}
+    if len(chosen) != 1:
+        abort(404)
+    try:
+        window = _window_from_args()
+    except WindowError as exc:
+        return render_template("reports/refund_orders.html", window=None, errors=exc.fields, chosen=chosen), 422
+    statement = orders_behind(window, _zone(), **chosen)
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    pagination = RowsPage(page=max(request.args.get("page", 1, type=int), 1), per_page=PER_PAGE, total=total)
+    rows = [(order, None if fen is None else from_fen(int(fen)))
+            for order, fen in db.session.execute(statement.limit(PER_PAGE).offset(pagination.offset))]
+    return render_template("reports/refund_orders.html", window=window, errors={}, chosen=chosen, rows=rows,
+                           pagination=pagination)
 
 
 @bp.route("/refund-rate/export")
@@ -83,6 +119,39 @@ def _cell(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """Paging facts in the shape of Flask-SQLAlchemy's Pagination, for the shared pager macro."""
+
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 def percent(rate) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import delete
 
 from shopcs.extensions import db
 from shopcs.orders.models import Order, OrderItem, Refund
-from shopcs.reports.refund_rate import by_agent, by_day, by_product, by_reason, totals
+from shopcs.reports.refund_rate import by_agent, by_day, by_product, by_reason, orders_behind, totals
 from shopcs.reports.windows import Window
 
 from ..builders import make_order, make_token
@@ -94,6 +94,20 @@ def test_by_reason_by_product_and_by_who_approved(app):
         ("SKU-D", 0, D("0.00"), 1, D("50.00"), None),
         ("SKU-B", 1, D("200.00"), 0, D("0.00"), D("0.0000")),
     ]
+
+
+def test_the_orders_behind_a_row_are_the_ones_it_counts(app):
+    march()
+
+    def behind(**row):
+        return [(order.order_no, fen if fen is None else int(fen))
+                for order, fen in db.session.execute(orders_behind(MARCH, ZONE, **row))]
+
+    assert behind(sku="SKU-A") == [("E", None), ("A", 5000)]  # both paid in March; A refunded ¥50.00 in it
+    assert behind(sku="SKU-D") == [("D", 5000)]  # paid in February, refunded in March
+    assert behind(sku="SKU-B") == [("B", None)] and behind(sku="SKU-C") == []
+    assert behind(reason="size") == [("A", 3000)] and behind(reason="quality") == [("A", 2000), ("D", 5000)]
+    assert behind(agent="user:sam") == [("A", 2000)] and behind(agent="") == [("D", 5000)]
 
 
 def test_the_api_answers_with_decimal_strings_and_refuses_bad_ranges(app, client):

@@ -8,8 +8,8 @@ from flask import g
 from shopcs.extensions import db
 from shopcs.timeutil import local_date, utcnow
 
-from ..builders import make_user
-from ..integration.test_refund_rate_report import march
+from ..builders import make_order, make_user
+from ..integration.test_refund_rate_report import local, march
 
 MARCH = "start=2026-03-01&end=2026-03-31"
 
@@ -89,3 +89,31 @@ def test_the_chinese_page_names_the_reasons(sqlite_app, login):
     client.post("/lang/zh_CN", data={"next": "/"})
     page = client.get(f"/reports/refund-rate?{MARCH}").get_data(as_text=True)
     assert "退款率" in page and "质量问题" in page  # the reason "quality" in Chinese
+
+
+def test_a_row_clicks_through_to_the_orders_it_counts(sqlite_app, login):
+    march()
+    client = _client(sqlite_app, login, "operator")
+    page = client.get(f"/reports/refund-rate?{MARCH}").get_data(as_text=True)
+    assert 'href="/reports/refund-rate/orders?start=2026-03-01&amp;end=2026-03-31&amp;sku=SKU-A"' in page
+    orders = client.get(f"/reports/refund-rate/orders?{MARCH}&sku=SKU-A").get_data(as_text=True)
+    assert orders.count('data-test="behind-order"') == 2 and 'href="/orders/A"' in orders and "¥50.00" in orders
+    by_reason = client.get(f"/reports/refund-rate/orders?{MARCH}&reason=size").get_data(as_text=True)
+    assert by_reason.count('data-test="behind-order"') == 1 and 'data-order-no="A"' in by_reason
+    assert client.get(f"/reports/refund-rate/orders?{MARCH}").status_code == 404  # which row?
+    assert client.get(f"/reports/refund-rate/orders?{MARCH}&sku=A&reason=size").status_code == 404
+    assert client.get("/reports/refund-rate/orders?start=2026-04-01&end=2026-03-01&sku=A").status_code == 422
+    agent = _client(sqlite_app, login, "agent")
+    assert agent.get(f"/reports/refund-rate/orders?{MARCH}&sku=SKU-A").status_code == 403
+
+
+def test_the_orders_behind_a_row_come_in_pages_of_50(sqlite_app, login):
+    for n in range(55):
+        make_order(sku="SKU-P", paid_at=local(2026, 3, 2) + timedelta(minutes=n), commit=False)
+    db.session.commit()
+    client = _client(sqlite_app, login, "operator")
+    first = client.get(f"/reports/refund-rate/orders?{MARCH}&sku=SKU-P").get_data(as_text=True)
+    second = client.get(f"/reports/refund-rate/orders?{MARCH}&sku=SKU-P&page=2").get_data(as_text=True)
+    assert first.count('data-test="behind-order"') == 50 and 'data-test="pager-next"' in first
+    assert second.count('data-test="behind-order"') == 5 and 'data-test="pager-prev"' in second
+    assert "sku=SKU-P" in second and "start=2026-03-01" in second  # the pager keeps the row and the range
