@@ -7,6 +7,7 @@ from wtforms.validators import Length, Optional
 
 from ..auth.access import roles_required
 from ..i18n_labels import ACTION_LABELS, label_lookup
+from ..paging import page_number
 from .search import AuditQuery, changed_fields, search
 
 bp = Blueprint("audit", __name__)
@@ -28,7 +29,7 @@ class AuditFilterForm(FlaskForm):
 def index():
     form = AuditFilterForm(request.args)
     query = AuditQuery(**{name: (form[name].data or "")[:100] for name in ("order_no", "actor", "action")})
-    pagination, order_nos = search(query, request.args.get("page", 1, type=int), PER_PAGE)
+    pagination, order_nos = search(query, page_number(request.args), PER_PAGE)
     filters = {name: value for name, value in vars(query).items() if value}
     return render_template("audit/index.html", form=form, pagination=pagination, order_nos=order_nos,
                            filters=filters, changed_fields=changed_fields)

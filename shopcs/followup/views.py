@@ -6,6 +6,7 @@ from ..auth.access import current_actor, roles_required
 from ..errors import NotFound, ServiceError
 from ..i18n_labels import cancel_reason, label_lookup
 from ..notify import sender
+from ..paging import page_number
 from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from . import customer_views, queries, settings_views
@@ -33,7 +34,7 @@ def index():
     tab = request.args.get("tab", "manual")
     tab = tab if tab in queries.TABS else "manual"
     now, zone = utcnow(), current_app.config["SHOPCS_TIMEZONE"]
-    pagination = queries.tab_page(tab, now, zone, request.args.get("page", 1, type=int), PER_PAGE)
+    pagination = queries.tab_page(tab, now, zone, page_number(request.args), PER_PAGE)
     orders, customers = queries.orders_and_customers(pagination.items)
     return render_template("followup/index.html", tab=tab, pagination=pagination, orders=orders, customers=customers,
                            counts=queries.tab_counts(now, zone), form=ActionForm(),

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..auth.access import current_actor, roles_required
 from ..errors import Forbidden, NotFound, ServiceError
+from ..paging import page_number
 from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from . import notes as service
@@ -76,7 +77,7 @@ def done(note_id):
 
 
 def _inbox(department: str):
-    pagination = service.open_notes(department, request.args.get("page", 1, type=int), INBOX_PER_PAGE)
+    pagination = service.open_notes(department, page_number(request.args), INBOX_PER_PAGE)
     return render_template("notes/inbox.html", department=department, pagination=pagination, order_url=order_url,
                            here=url_for(request.endpoint, page=pagination.page))
 

@@ -11,6 +11,7 @@ from ..auth.access import current_actor, roles_required
 from ..errors import Forbidden, NotFound, ServiceError
 from ..i18n_labels import label_lookup
 from ..money import format_cny
+from ..paging import page_number
 from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from . import refunds as rules
@@ -174,7 +175,7 @@ def index():
     status = request.args.get("status", "requested")
     if status not in PENDING:
         status = "requested"
-    pagination, order_nos = pending_refunds(status, request.args.get("page", 1, type=int))
+    pagination, order_nos = pending_refunds(status, page_number(request.args))
     return render_template("refunds/index.html", status=status, pagination=pagination, order_nos=order_nos,
                            rights=refund_rights(), order_url=order_url,
                            here=url_for("refunds.index", status=status, page=pagination.page))

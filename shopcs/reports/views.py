@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..auth.access import roles_required
 from ..extensions import db
 from ..money import from_fen
+from ..paging import page_number
 from ..timeutil import local_date, utcnow
 from .refund_rate import (
     BREAKDOWNS,
@@ -75,7 +76,8 @@ def refund_rate_orders():
         return render_template("reports/refund_orders.html", window=None, errors=exc.fields, chosen=chosen), 422
     statement = orders_behind(window, _zone(), **chosen)
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    pagination = RowsPage(page=max(request.args.get("page", 1, type=int), 1), per_page=PER_PAGE, total=total)
+    last_page = RowsPage(page=1, per_page=PER_PAGE, total=total).pages
+    pagination = RowsPage(page=min(page_number(request.args), last_page), per_page=PER_PAGE, total=total)
     rows = [(order, None if fen is None else from_fen(int(fen)))
             for order, fen in db.session.execute(statement.limit(PER_PAGE).offset(pagination.offset))]
     return render_template("reports/refund_orders.html", window=window, errors={}, chosen=chosen, rows=rows,

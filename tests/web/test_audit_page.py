@@ -98,3 +98,11 @@ def test_every_action_the_code_records_has_a_label():
     recorded = {m for path in source.rglob("*.py") for m in literal.findall(path.read_text(encoding="utf-8"))}
     recorded |= {"customer.opt_in", "customer.opt_out"} | {f"refund.{s}" for s in ("approved", "rejected", "completed")}
     assert len(recorded) > 15 and recorded - set(ACTION_LABELS) == set()
+
+
+def test_a_page_number_too_large_for_the_database_shows_an_empty_page_not_an_error(sqlite_app, login):
+    _seed()
+    client = _client(sqlite_app, login, "admin")
+    for path in ("/audit", "/refunds", "/inbox/after-sales", "/inbox/shipping", "/followup"):
+        for page in (10**30, -5, "x"):
+            assert client.get(f"{path}?page={page}").status_code == 200, (path, page)

@@ -117,3 +117,5 @@ def test_the_orders_behind_a_row_come_in_pages_of_50(sqlite_app, login):
     assert first.count('data-test="behind-order"') == 50 and 'data-test="pager-next"' in first
     assert second.count('data-test="behind-order"') == 5 and 'data-test="pager-prev"' in second
     assert "sku=SKU-P" in second and "start=2026-03-01" in second  # the pager keeps the row and the range
+    beyond = client.get(f"/reports/refund-rate/orders?{MARCH}&sku=SKU-P&page={10**30}")
+    assert beyond.status_code == 200 and beyond.get_data(as_text=True).count('data-test="behind-order"') == 5  # the last page
