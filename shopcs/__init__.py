@@ -60,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     from .orders.refund_views import bp as refunds_bp
     from .orders.views import bp as orders_bp
     from .reports.api import bp as reports_api_bp
+    from .reports.dashboard_views import bp as dashboard_bp
     from .reports.views import bp as reports_bp
 
     web.register(app)
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(optout_api_bp)
     app.register_blueprint(reports_api_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(dashboard_bp)
     csrf.exempt(reports_api_bp)
 
 

@@ -78,6 +78,7 @@ ACTION_LABELS = {
     "customer.opt_out": _l("Buyer opted out of messages"),
     "customer.opt_in": _l("Buyer opted in to messages again"),
     "carrier.exclusions": _l("Carrier coverage changed"),
+    "report_alerts.settings_changed": _l("Refund-rate alert settings changed"),
 }
 
 

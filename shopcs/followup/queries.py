@@ -20,7 +20,7 @@ def tab_filters(tab: str, now: datetime, zone: str) -> list:
     """The rows each tab of the follow-up page lists."""
     m = OutboxMessage
     if tab == "manual":  # waiting for an agent to copy the text into the platform's chat
-        return [m.channel == "manual", m.status == "pending", m.scheduled_for <= now]
+        return [m.channel == "manual", m.status == "pending", m.scheduled_for <= now, m.kind != "alert"]  # alerts: operators' dashboard
     if tab == "due":
         return [m.status == "pending", m.scheduled_for > now, m.scheduled_for <= now + DUE_SOON]
     if tab == "sent":

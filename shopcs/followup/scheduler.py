@@ -37,6 +37,7 @@ JOBS = (
     PeriodicJob("greeting_sweep", 600, "shopcs.followup.jobs:sweep_greetings"),
     PeriodicJob("outbox_sender", 15, "shopcs.notify.sender:drain"),
     PeriodicJob("auto_close", 300, "shopcs.followup.jobs:auto_close_unpaid"),
+    PeriodicJob("refund_rate_alerts", 900, "shopcs.reports.alerts:send_alerts"),
 )
 
 

@@ -162,7 +162,16 @@ _RELEASE = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("message_id"), _OUTB
 def _envelope(row) -> Envelope:
     link = unsubscribe_url(row.external_id) if row.external_id and row.kind in UNSUBSCRIBABLE else None
     return Envelope(id=row.id, kind=row.kind, channel=row.channel, body=row.body, scheduled_for=row.scheduled_for,
-                    customer=row.external_id, email=row.email or "", order_no=row.order_no, unsubscribe_url=link)
+                    customer=row.external_id, email=_address(row), order_no=row.order_no, unsubscribe_url=link)
+
+
+def _address(row) -> str:
+    """The buyer's email; an operators' alert has no buyer and goes to the address in the alert settings."""
+    if row.kind == "alert":
+        from ..reports.alerts import operator_email  # the reports build on the outbox, not the other way round
+
+        return operator_email()
+    return row.email or ""
 
 
 def _record_sent(connection: Connection, message_id: int, now: datetime, report: DrainReport) -> None:

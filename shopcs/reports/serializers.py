@@ -1,12 +1,19 @@
-"""Report rows as the API and the JSON/CSV exports give them: rates as 4-place strings (or null), money as "0.00"."""
+"""Report rows as the API and the JSON/CSV exports give them: rates as 4-place strings (or null), money as "0.00",
+seconds as whole numbers (or null)."""
 from ..money import money_str
+from .concerns import CategoryRow, ConcernsReport
 from .refund_rate import AgentRow, DayRow, ProductRow, ReasonRow
+from .repurchase import OrdersRow, RepurchaseReport
+from .unpaid_recovery import RecoveryReport, StepRow
 
 COLUMNS = {
     "day": ("date", "paid_orders", "refunded_orders", "rate", "rolling_30d_rate"),
     "product": ("sku", "title", "paid_orders", "refunded_orders", "rate", "paid_amount", "refunded_amount"),
     "reason": ("reason", "refunded_orders", "refunded_amount"),
     "agent": ("agent", "refunded_orders", "refunded_amount"),
+    "step": ("step", "orders", "recovered", "rate", "recovered_amount"),
+    "orders_paid": ("orders_paid", "customers", "returning"),
+    "category": ("category", "concerns", "orders", "paid_since", "rate"),
 }
 
 
@@ -14,7 +21,7 @@ def rate_str(value) -> str | None:
     return None if value is None else str(value)
 
 
-def row_json(row) -> dict:
+def _refund_row_json(row) -> dict:
     if isinstance(row, DayRow):
         return {"date": row.day.isoformat(), "paid_orders": row.paid_orders, "refunded_orders": row.refunded_orders,
                 "rate": rate_str(row.rate), "rolling_30d_rate": rate_str(row.rolling_30d_rate)}
@@ -29,9 +36,49 @@ def row_json(row) -> dict:
     raise TypeError(type(row))
 
 
+def row_json(row) -> dict:
+    if isinstance(row, StepRow):
+        return {"step": row.step, "orders": row.orders, "recovered": row.recovered, "rate": rate_str(row.rate),
+                "recovered_amount": money_str(row.recovered_amount)}
+    if isinstance(row, OrdersRow):
+        return {"orders_paid": row.orders_paid, "customers": row.customers, "returning": row.returning}
+    if isinstance(row, CategoryRow):
+        return {"category": row.category, "concerns": row.concerns, "orders": row.orders, "paid_since": row.paid_since,
+                "rate": rate_str(row.rate)}
+    return _refund_row_json(row)
+
+
+def _window_json(window) -> dict:
+    return {"start": window.start.isoformat(), "end": window.end.isoformat()}
+
+
 def report_json(report, by: str) -> dict:
+    """The refund-rate report broken down `by` day, product, reason or agent."""
     totals, window = report.totals, report.window
     return {"start": window.start.isoformat(), "end": window.end.isoformat(), "by": by,
             "paid_orders": totals.paid_orders, "refunded_orders": totals.refunded_orders, "rate": rate_str(totals.rate),
             "paid_amount": money_str(totals.paid_amount), "refunded_amount": money_str(totals.refunded_amount),
             "amount_rate": rate_str(totals.amount_rate), "rows": [row_json(row) for row in report.rows]}
+
+
+def recovery_json(report: RecoveryReport) -> dict:
+    totals = report.totals
+    body = {**_window_json(report.window), "grace_seconds": int(report.grace.total_seconds())}
+    for prefix, part in (("", totals.cohort), ("reminded_", totals.reminded), ("not_reminded_", totals.not_reminded)):
+        body.update({f"{prefix}orders": part.orders, f"{prefix}recovered": part.recovered,
+                     f"{prefix}rate": rate_str(part.rate), f"{prefix}recovered_amount": money_str(part.recovered_amount)})
+    body.update({"median_seconds_to_pay": totals.median_seconds_to_pay, "rows": [row_json(row) for row in report.rows]})
+    return body
+
+
+def repurchase_json(report: RepurchaseReport) -> dict:
+    totals = report.totals
+    return {**_window_json(report.window), "customers": totals.customers, "returning": totals.returning,
+            "returning_rate": rate_str(totals.returning_rate), "multi": totals.multi,
+            "multi_rate": rate_str(totals.multi_rate), "rows": [row_json(row) for row in report.rows]}
+
+
+def concerns_json(report: ConcernsReport) -> dict:
+    totals = report.totals
+    return {**_window_json(report.window), "concerns": totals.concerns, "orders": totals.orders,
+            "paid_since": totals.paid_since, "rate": rate_str(totals.rate), "rows": [row_json(row) for row in report.rows]}

@@ -1,5 +1,7 @@
-"""The queue in a Chinese browser: the UI text is Chinese, and the glyphs really render (no tofu boxes)."""
+"""The queue (and the refund-rate chart) in a Chinese browser: the UI text is Chinese, and the glyphs really
+render (no tofu boxes)."""
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,7 @@ from playwright.sync_api import expect
 
 from ..builders import PASSWORD
 from .conftest import ARTIFACTS, log_in, seed
+from .test_report_flow import chart_points, seed_refund_history
 
 pytestmark = pytest.mark.browser
 
@@ -80,3 +83,64 @@ def test_chinese_glyphs_render_as_real_characters_not_tofu_boxes(page_for, live_
     assert len(singles) == 6, "some Chinese characters render as the same box: no CJK font"
     # A CJK glyph is one em wide: four characters take about four ems.
     assert 3.6 <= first_ems <= 4.4 and 3.6 <= second_ems <= 4.4, (first_ems, second_ems)
+
+
+REFUND_RATE_ZH = "退款率"  # "Refund rate" in messages.po
+ROLLING_ZH = "30 天退款率"  # "30-day refund rate"
+
+
+def test_the_refund_rate_chart_draws_chinese_labels_with_real_glyphs(page_for, live_app):
+    """The chart is a canvas: its text does not use the page's CSS fonts, so check it on its own."""
+    operator, _skus, _lone = seed_refund_history(live_app, first_day=date(2025, 10, 1), days=45, sku_prefix="ZH")
+    page = page_for("zh-CN")
+    page.emulate_media(reduced_motion="reduce")  # drawn at once: a steady screenshot
+    log_in(page, operator, PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/reports/refund-rate?start=2025-10-01&end=2025-11-14")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("main h1")).to_have_text(REFUND_RATE_ZH)
+    expect(page).to_have_title(re.compile(REFUND_RATE_ZH))
+    assert chart_points(page) == 45
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = page.screenshot(path=ARTIFACTS / "refund-rate-zh-CN.png", full_page=True, animations="disabled")
+    assert len(shot) > 10_000
+    page.locator("[data-test=refund-chart]").screenshot(path=ARTIFACTS / "refund-rate-chart-zh-CN.png")
+
+    drawn = page.evaluate("""() => {
+        const canvas = document.querySelector("[data-test=refund-chart] canvas");
+        const chart = Chart.getChart(canvas);
+        const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+        let inked = 0, blue = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+            if (pixels[i + 3] > 0) inked++;
+            if (pixels[i + 3] > 200 && pixels[i + 2] > 180 && pixels[i] < 90) blue++;  // the 30-day line
+        }
+        return {inked, blue, total: pixels.length / 4, legend: chart.legend.legendItems.map(item => item.text),
+                x: chart.scales.x.options.title.text, y: chart.scales.y.options.title.text,
+                font: Chart.helpers.toFont(chart.legend.options.labels.font).string};
+    }""")
+    assert drawn["legend"] == [ROLLING_ZH, REFUND_RATE_ZH], drawn["legend"]
+    assert CJK.search(drawn["x"]) and CJK.search(drawn["y"]), (drawn["x"], drawn["y"])
+    assert "Noto Sans CJK SC" in drawn["font"], drawn["font"]
+    assert drawn["inked"] > drawn["total"] * 0.01, drawn  # lines, grid and labels, not a blank canvas
+    assert drawn["blue"] > 200, drawn
+
+    # The chart's own font, on a canvas: each character of its labels has its own shape, about one em wide.
+    glyphs = page.evaluate("""([font, chars]) => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 64; canvas.height = 64;
+        const ctx = canvas.getContext("2d");
+        ctx.font = font.replace(/\\d+px/, "40px");
+        ctx.textBaseline = "top";
+        return chars.map(char => {
+            ctx.clearRect(0, 0, 64, 64);
+            ctx.fillText(char, 4, 4);
+            const data = ctx.getImageData(0, 0, 64, 64).data;
+            let sum = 0;
+            for (let i = 3; i < data.length; i += 4) sum = (sum * 31 + data[i]) % 2147483647;
+            return {sum, ems: ctx.measureText(char).width / 40};
+        });
+    }""", [drawn["font"], list("退款率天日期")])
+    sums = {glyph["sum"] for glyph in glyphs}
+    assert len(sums) == 6, "some Chinese characters draw as the same box on the chart's canvas: no CJK font"
+    assert all(0.9 <= glyph["ems"] <= 1.1 for glyph in glyphs), glyphs

@@ -1,0 +1,72 @@
+"""The dashboard's figures: each headline rate for the chosen days and for the same number of days just before."""
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from .refund_rate import DayRow, Totals, by_day, totals
+from .repurchase import RepurchaseTotals, by_orders_paid
+from .repurchase import totals_of as repurchase_totals
+from .unpaid_recovery import RecoveryTotals, by_step, median_seconds_to_pay
+from .unpaid_recovery import totals_of as recovery_totals
+from .windows import Window
+
+
+@dataclass(frozen=True)
+class Change:
+    """A rate now and in the period before; `points` is the difference in percentage points (None without both)."""
+
+    current: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def points(self) -> Decimal | None:
+        if self.current is None or self.previous is None:
+            return None
+        return (self.current - self.previous) * 100
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    window: Window
+    previous_window: Window
+    refund: Totals
+    refund_before: Totals
+    trend: list[DayRow]  # each day of the window with its rolling 30-day rate
+    recovery: RecoveryTotals
+    recovery_before: RecoveryTotals
+    repurchase: RepurchaseTotals
+    repurchase_before: RepurchaseTotals
+
+    @property
+    def refund_rate(self) -> Change:
+        return Change(self.refund.rate, self.refund_before.rate)
+
+    @property
+    def recovery_rate(self) -> Change:
+        return Change(self.recovery.cohort.rate, self.recovery_before.cohort.rate)
+
+    @property
+    def returning_rate(self) -> Change:
+        return Change(self.repurchase.returning_rate, self.repurchase_before.returning_rate)
+
+
+def previous_window(window: Window) -> Window:
+    """The same number of days, ending the day before `window` starts."""
+    end = window.start - timedelta(days=1)
+    return Window(end - timedelta(days=window.days - 1), end)
+
+
+def recovery_figures(window: Window, zone: str, grace: timedelta) -> RecoveryTotals:
+    return recovery_totals(by_step(window, zone, grace), median_seconds_to_pay(window, zone, grace))
+
+
+def repurchase_figures(window: Window, zone: str) -> RepurchaseTotals:
+    return repurchase_totals(by_orders_paid(window, zone))
+
+
+def dashboard_figures(window: Window, zone: str, grace: timedelta) -> DashboardFigures:
+    """`grace`: how long after placing an order counts as not paid at once (the first reminder's delay)."""
+    before = previous_window(window)
+    return DashboardFigures(window, before, totals(window, zone), totals(before, zone), by_day(window, zone),
+                            recovery_figures(window, zone, grace), recovery_figures(before, zone, grace),
+                            repurchase_figures(window, zone), repurchase_figures(before, zone))

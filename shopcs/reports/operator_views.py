@@ -1,0 +1,111 @@
+"""The unpaid-recovery, repurchase and buyer-concerns pages, their exports, and the concerns' click-through.
+
+Each page reads ?start=&end= (default: the 30 shop-local days ending yesterday), shows every figure beside its
+definition, and answers 422 with the problem shown for a bad range. Each table downloads as CSV or JSON.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Blueprint, abort, render_template, request
+
+from ..auth.access import roles_required
+from .concerns import concerns_report, orders_with
+from .exports import FORMATS, download, refused
+from .page_support import REPORT_ROLES, page_of, window_from_args, zone
+from .repurchase import repurchase
+from .serializers import COLUMNS, concerns_json, recovery_json, repurchase_json
+from .unpaid_recovery import current_grace, unpaid_recovery
+from .windows import Window, WindowError
+
+
+@dataclass(frozen=True)
+class OperatorReport:
+    template: str
+    file_name: str  # the downloads' name before the dates
+    table: str  # the rows' columns in serializers.COLUMNS
+    build: Callable[[Window], object]
+    as_json: Callable[[object], dict]
+
+
+REPORTS = {
+    "unpaid_recovery": OperatorReport("reports/unpaid_recovery.html", "unpaid-recovery-by-step", "step",
+                                      lambda window: unpaid_recovery(window, zone(), current_grace()), recovery_json),
+    "repurchase": OperatorReport("reports/repurchase.html", "repurchase-by-orders-paid", "orders_paid",
+                                 lambda window: repurchase(window, zone()), repurchase_json),
+    "concerns": OperatorReport("reports/concerns.html", "concerns-by-category", "category",
+                               lambda window: concerns_report(window, zone()), concerns_json),
+}
+
+
+def _page(name: str):
+    report = REPORTS[name]
+    try:
+        window = window_from_args()
+    except WindowError as exc:
+        return render_template(report.template, window=None, report=None, errors=exc.fields, args=request.args), 422
+    return render_template(report.template, window=window, report=report.build(window), errors={}, args=request.args)
+
+
+def _export(name: str):
+    report, kind = REPORTS[name], request.args.get("format", "csv")
+    try:
+        window = window_from_args()
+    except WindowError as exc:
+        return refused(exc.fields)
+    if kind not in FORMATS:
+        return refused({"format": "must be csv or json"})
+    file_name = f"{report.file_name}-{window.start.isoformat()}-{window.end.isoformat()}"
+    return download(kind, file_name, report.as_json(report.build(window)), COLUMNS[report.table])
+
+
+@roles_required(*REPORT_ROLES)
+def unpaid_recovery_page():
+    return _page("unpaid_recovery")
+
+
+@roles_required(*REPORT_ROLES)
+def unpaid_recovery_export():
+    return _export("unpaid_recovery")
+
+
+@roles_required(*REPORT_ROLES)
+def repurchase_page():
+    return _page("repurchase")
+
+
+@roles_required(*REPORT_ROLES)
+def repurchase_export():
+    return _export("repurchase")
+
+
+@roles_required(*REPORT_ROLES)
+def concerns_page():
+    return _page("concerns")
+
+
+@roles_required(*REPORT_ROLES)
+def concerns_export():
+    return _export("concerns")
+
+
+@roles_required(*REPORT_ROLES)
+def concern_orders():
+    """The orders behind one category row (?category=), paged, the latest concern first."""
+    category = request.args.get("category", "")[:30]
+    if not category:
+        abort(404)
+    try:
+        window = window_from_args()
+    except WindowError as exc:
+        return render_template("reports/concern_orders.html", window=None, errors=exc.fields, category=category), 422
+    pagination, rows = page_of(orders_with(window, zone(), category))
+    return render_template("reports/concern_orders.html", window=window, errors={}, category=category, rows=rows,
+                           pagination=pagination)
+
+
+def register(bp: Blueprint) -> None:
+    for rule, view in (("/unpaid-recovery", unpaid_recovery_page), ("/unpaid-recovery/export", unpaid_recovery_export),
+                       ("/repurchase", repurchase_page), ("/repurchase/export", repurchase_export),
+                       ("/concerns", concerns_page), ("/concerns/export", concerns_export),
+                       ("/concerns/orders", concern_orders)):
+        bp.add_url_rule(rule, view_func=view)
