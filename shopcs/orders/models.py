@@ -33,6 +33,7 @@ class Order(db.Model):
         Index("ix_orders_recipient", "recipient"),
         Index("ix_orders_customer", "customer_id", "paid_at"),
         Index("ix_orders_status_placed_at", "status", "placed_at"),  # follow-up sweeps: unpaid orders by age
+        Index("ix_orders_paid_at", "paid_at", "total"),  # refund-rate report: orders paid in a window, index only
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -100,14 +101,18 @@ class Shipment(db.Model):
 
 class Refund(db.Model):
     __tablename__ = "refunds"
-    __table_args__ = (UniqueConstraint("order_id", "idempotency_key", name="uq_refunds_idempotency"),)
+    __table_args__ = (
+        UniqueConstraint("order_id", "idempotency_key", name="uq_refunds_idempotency"),
+        # refunds by status (the queue's "requested"), and the refund-rate report's refunds completed in a window
+        Index("ix_refunds_status_completed", "status", "completed_at", "order_id", "amount"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money)
     reason: Mapped[str] = mapped_column(String(30))
     with_return: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
     idempotency_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
     requested_by: Mapped[str] = mapped_column(String(100))

@@ -10,20 +10,20 @@ By product, an order counts for every SKU it contains, with that SKU's line amou
 whole refunded amount; by reason, a refund counts under its own reason; by agent, under the person (or
 platform token) who approved it — "" when it was completed without an approval in ShopCS.
 """
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import Integer, distinct, func, select, type_coerce
+from sqlalchemy import Integer, Select, bindparam, case, distinct, func, literal_column, select, true, type_coerce
 
+from ..db_types import UTCDateTime
 from ..extensions import db
 from ..money import from_fen
 from ..orders.models import Order, OrderItem, Refund
-from ..timeutil import local_date
+from .local_day import day_number, days_table, to_date, to_day_number
 from .windows import ROLLING_DAYS, Window, rate
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -102,69 +102,145 @@ def _completed_in(lo, hi):
     return (Refund.status == "completed", Refund.completed_at >= lo, Refund.completed_at < hi)
 
 
-def totals(window: Window, zone: str) -> Totals:
+# The statements are built once, with the window's bounds as parameters: building and compiling a statement costs
+# more than running it on a 30-day window of a small shop. Each reads through an index (EXPLAIN in
+# bench/reports_bench.py): orders by payment time through ix_orders_paid_at (paid_at, total), completed refunds
+# through ix_refunds_status_completed (status, completed_at, order_id, amount), a refunded order's lines through
+# ix_order_items_order_id.
+_LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
+_FEN = type_coerce(Refund.amount, Integer)
+
+_paid = select(func.count().label("orders"), func.coalesce(func.sum(type_coerce(Order.total, Integer)), 0).label("fen")
+               ).where(*_paid_in(_LO, _HI)).subquery("paid")
+_refunded = select(func.count(distinct(Refund.order_id)).label("orders"), func.coalesce(func.sum(_FEN), 0).label("fen")
+                   ).where(*_completed_in(_LO, _HI)).subquery("refunded")
+TOTALS = select(_paid.c.orders, _refunded.c.orders, _paid.c.fen, _refunded.c.fen).select_from(
+    _paid.join(_refunded, true()))  # one row each: one statement, one round trip
+
+_AGENT = func.coalesce(Refund.decided_by, literal_column("''"))
+BY_REASON = (select(Refund.reason, func.count(distinct(Refund.order_id)), func.sum(_FEN))
+             .where(*_completed_in(_LO, _HI)).group_by(Refund.reason))
+BY_AGENT = select(_AGENT, func.count(distinct(Refund.order_id)), func.sum(_FEN)).where(*_completed_in(_LO, _HI)).group_by(_AGENT)
+
+PAID_PER_SKU = (select(OrderItem.sku, func.max(OrderItem.title), func.count(distinct(Order.id)),
+                       func.sum(type_coerce(OrderItem.unit_price, Integer) * OrderItem.quantity))
+                .join(Order, Order.id == OrderItem.order_id).where(*_paid_in(_LO, _HI)).group_by(OrderItem.sku))
+# The same on PostgreSQL for a short window: each paid order's lines looked up through ix_order_items_order_id. The
+# planner would hash-join every line of the shop instead (twice as slow for 30 days of two years); the OFFSET 0
+# keeps it from flattening the LATERAL subquery back into that join.
+_lines = (select(OrderItem.sku, OrderItem.title, OrderItem.unit_price, OrderItem.quantity)
+          .where(OrderItem.order_id == Order.id).offset(literal_column("0")).lateral("lines"))
+PAID_PER_SKU_NESTED = (select(_lines.c.sku, func.max(_lines.c.title), func.count(distinct(Order.id)),
+                              func.sum(type_coerce(_lines.c.unit_price, Integer) * _lines.c.quantity))
+                       .select_from(Order).join(_lines, true()).where(*_paid_in(_LO, _HI)).group_by(_lines.c.sku))
+NESTED_LOOP_SHARE = 0.08  # below ~8 % of all orders the lookups win, above it the hash join (bench/reports_bench.py)
+PAID_SPAN = select(select(func.min(Order.paid_at)).scalar_subquery(),  # two index seeks, one per subquery
+                   select(func.max(Order.paid_at)).scalar_subquery())
+_refunded_per_order = (select(Refund.order_id, func.sum(_FEN).label("fen")).where(*_completed_in(_LO, _HI))
+                       .group_by(Refund.order_id).subquery("refunded_per_order"))
+_skus_per_order = (  # only the refunded orders' lines, each (order, SKU) once with the order's refunded money
+    select(OrderItem.sku, func.max(OrderItem.title).label("title"), func.max(_refunded_per_order.c.fen).label("fen"))
+    .join(_refunded_per_order, _refunded_per_order.c.order_id == OrderItem.order_id)
+    .group_by(_refunded_per_order.c.order_id, OrderItem.sku).subquery("skus_per_order"))
+REFUNDED_PER_SKU = (select(_skus_per_order.c.sku, func.max(_skus_per_order.c.title), func.count(),
+                           func.sum(_skus_per_order.c.fen)).group_by(_skus_per_order.c.sku))
+
+
+def _run(statement, window: Window, zone: str):
+    """Core execution on the session's connection: rows of plain values, without the ORM's per-row work."""
     lo, hi = window.utc_bounds(zone)
-    paid_orders, paid_fen = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(type_coerce(Order.total, Integer)), 0)).where(*_paid_in(lo, hi))).one()
-    refunded_orders, refunded_fen = db.session.execute(
-        select(func.count(distinct(Refund.order_id)), func.coalesce(func.sum(type_coerce(Refund.amount, Integer)), 0))
-        .where(*_completed_in(lo, hi))).one()
+    return db.session.connection().execute(statement, {"lo": lo, "hi": hi})
+
+
+def totals(window: Window, zone: str) -> Totals:
+    paid_orders, refunded_orders, paid_fen, refunded_fen = _run(TOTALS, window, zone).one()
     return Totals(paid_orders, refunded_orders, from_fen(paid_fen), from_fen(refunded_fen))
 
 
 def by_day(window: Window, zone: str) -> list[DayRow]:
-    """Each day's paid and refunded orders, and the rolling 30-day figures ending that day."""
-    lo, hi = window.widened_for_rolling().utc_bounds(zone)
-    paid = Counter(local_date(at, zone) for at in db.session.scalars(select(Order.paid_at).where(*_paid_in(lo, hi))))
-    refunded_on = defaultdict(set)  # day -> orders with a refund completed that day
-    for order_id, at in db.session.execute(select(Refund.order_id, Refund.completed_at).where(*_completed_in(lo, hi))):
-        refunded_on[local_date(at, zone)].add(order_id)
-    rows = []
-    for day in window.each_day():
-        last_30 = [day - timedelta(days=n) for n in range(ROLLING_DAYS)]
-        rows.append(DayRow(day, paid[day], len(refunded_on[day]), sum(paid[d] for d in last_30),
-                           len(set().union(*(refunded_on[d] for d in last_30)))))
+    """Each day's paid and refunded orders, and the rolling 30-day figures ending that day.
+
+    Two statements over the window widened by 29 days (what the first day's rolling figures need), both bucketing
+    in the database (see local_day for the two ways, and bench/reports_bench.py for why each is used where it is):
+    - paid orders per day: a table of the days' UTC bounds (local_day.days_table), and per day one count over
+      ix_orders_paid_at: no function runs on the million rows of two years (13x faster on SQLite than computing
+      each row's day);
+    - refunded orders: the distinct (order, local day) pairs of completed refunds — the few completed refunds each
+      given their day by local_day.day_number, 2-4x faster on PostgreSQL than a join to the days — each with the
+      previous day the same order had one (LAG). An order is in the rolling 30 days ending on D when one of its
+      refund days is in [D - 29, D]; so each pair newly covers the days [max(day, previous + 30), day + 29], and a
+      running sum of "+1 from the first newly covered day, -1 from day + 30" counts each order once however many
+      refunds it had. The statement returns how many pairs have each (day, first newly covered day): a few hundred
+      rows.
+    """
+    widened = window.widened_for_rolling()
+    lo, hi = widened.utc_bounds(zone)
+    connection = db.session.connection()
+    dialect = connection.dialect
+    days, params = days_table(widened.start, widened.end, zone, dialect)
+    paid = dict(connection.execute(_paid_per_day(days), params).all())
+
+    day = day_number(Refund.completed_at, zone, lo, hi, dialect.name)
+    pairs = select(Refund.order_id, day.label("day")).where(*_completed_in(lo, hi)).distinct().subquery()
+    previous = func.lag(pairs.c.day).over(partition_by=pairs.c.order_id, order_by=pairs.c.day)
+    spans = select(pairs.c.day, previous.label("previous")).subquery()
+    rolling = literal_column(str(ROLLING_DAYS), Integer)  # a constant, not a parameter: it is in the GROUP BY
+    covers_from = case((spans.c.previous > spans.c.day - rolling, spans.c.previous + rolling), else_=spans.c.day)
+    refunded, change = Counter(), Counter()  # day -> orders refunded that day; day -> change of the rolling count
+    for refund_day, first_covered, orders in connection.execute(
+            select(spans.c.day, covers_from, func.count()).group_by(spans.c.day, covers_from)):
+        refunded[refund_day] += orders
+        change[first_covered] += orders
+        change[refund_day + ROLLING_DAYS] -= orders
+
+    rows, rolling_paid, rolling_refunded = [], 0, 0
+    first = to_day_number(window.start)
+    for n in range(to_day_number(widened.start), to_day_number(window.end) + 1):
+        rolling_paid += paid.get(n, 0) - paid.get(n - ROLLING_DAYS, 0)
+        rolling_refunded += change[n]
+        if n >= first:
+            rows.append(DayRow(to_date(n), paid.get(n, 0), refunded[n], rolling_paid, rolling_refunded))
     return rows
 
 
+@lru_cache(maxsize=32)
+def _paid_per_day(days) -> Select:
+    paid_that_day = select(func.count()).where(Order.paid_at >= days.c.lo, Order.paid_at < days.c.hi).scalar_subquery()
+    return select(days.c.day, paid_that_day)
+
+
 def by_reason(window: Window, zone: str) -> list[ReasonRow]:
-    lo, hi = window.utc_bounds(zone)
-    rows = db.session.execute(
-        select(Refund.reason, func.count(distinct(Refund.order_id)), func.sum(type_coerce(Refund.amount, Integer)))
-        .where(*_completed_in(lo, hi)).group_by(Refund.reason)).all()
-    return sorted((ReasonRow(reason, orders, from_fen(fen)) for reason, orders, fen in rows),
+    return sorted((ReasonRow(reason, orders, from_fen(fen)) for reason, orders, fen in _run(BY_REASON, window, zone)),
                   key=lambda row: (-row.refunded_orders, -row.refunded_amount, row.reason))
 
 
 def by_product(window: Window, zone: str) -> list[ProductRow]:
-    lo, hi = window.utc_bounds(zone)
-    line_fen = func.sum(type_coerce(OrderItem.unit_price, Integer) * OrderItem.quantity)
-    paid = db.session.execute(
-        select(OrderItem.sku, func.max(OrderItem.title), func.count(distinct(Order.id)), line_fen)
-        .join(Order, Order.id == OrderItem.order_id).where(*_paid_in(lo, hi)).group_by(OrderItem.sku)).all()
-    refunded_per_order = (select(Refund.order_id, func.sum(type_coerce(Refund.amount, Integer)).label("fen"))
-                          .where(*_completed_in(lo, hi)).group_by(Refund.order_id).subquery())
-    skus_per_order = select(OrderItem.order_id, OrderItem.sku, func.max(OrderItem.title).label("title")).group_by(
-        OrderItem.order_id, OrderItem.sku).subquery()
-    refunded = db.session.execute(
-        select(skus_per_order.c.sku, func.max(skus_per_order.c.title), func.count(), func.sum(refunded_per_order.c.fen))
-        .join(refunded_per_order, refunded_per_order.c.order_id == skus_per_order.c.order_id)
-        .group_by(skus_per_order.c.sku)).all()
-    figures = {sku: [title, orders, from_fen(fen), 0, ZERO] for sku, title, orders, fen in paid}
-    for sku, title, orders, fen in refunded:
-        figures.setdefault(sku, [title, 0, ZERO, 0, ZERO])[3:] = [orders, from_fen(fen)]
-    rows = [ProductRow(sku, title, paid_orders, refunded_orders, paid_amount, refunded_amount)
-            for sku, (title, paid_orders, paid_amount, refunded_orders, refunded_amount) in figures.items()]
-    return sorted(rows, key=lambda row: (-row.refunded_orders, -row.refunded_amount, row.sku))
+    """Paid: the window's orders (ix_orders_paid_at) joined to their lines — on PostgreSQL, for a window holding a small
+    share of the orders, by looking up each order's lines (PAID_PER_SKU_NESTED). Refunded: the orders with a refund
+    completed in the window, joined to their own lines only (not every line of the shop grouped first)."""
+    paid_per_sku = PAID_PER_SKU
+    if db.session.connection().dialect.name == "postgresql" and _share_of_orders(*window.utc_bounds(zone)) < NESTED_LOOP_SHARE:
+        paid_per_sku = PAID_PER_SKU_NESTED
+    figures = {sku: [title, orders, fen, 0, 0] for sku, title, orders, fen in _run(paid_per_sku, window, zone)}
+    for sku, title, orders, fen in _run(REFUNDED_PER_SKU, window, zone):
+        figures.setdefault(sku, [title, 0, 0, 0, 0])[3:] = [orders, fen]
+    # sorted on the integer fen (the order of the amounts), made into money once: thousands of SKUs
+    ordered = sorted(figures.items(), key=lambda item: (-item[1][3], -item[1][4], item[0]))
+    return [ProductRow(sku, title, paid_orders, refunded_orders, from_fen(paid_fen), from_fen(refunded_fen))
+            for sku, (title, paid_orders, paid_fen, refunded_orders, refunded_fen) in ordered]
+
+
+def _share_of_orders(lo, hi) -> float:
+    """About which share of the paid orders [lo, hi) holds: its part of the span of payment times. Only to choose
+    between two plans that give the same figures."""
+    first, last = db.session.connection().execute(PAID_SPAN).one()
+    if first is None or last <= first:
+        return 1.0
+    return max((min(hi, last) - max(lo, first)).total_seconds(), 0) / (last - first).total_seconds()
 
 
 def by_agent(window: Window, zone: str) -> list[AgentRow]:
-    lo, hi = window.utc_bounds(zone)
-    agent = func.coalesce(Refund.decided_by, "")
-    rows = db.session.execute(
-        select(agent, func.count(distinct(Refund.order_id)), func.sum(type_coerce(Refund.amount, Integer)))
-        .where(*_completed_in(lo, hi)).group_by(agent)).all()
-    return sorted((AgentRow(name, orders, from_fen(fen)) for name, orders, fen in rows),
+    return sorted((AgentRow(name, orders, from_fen(fen)) for name, orders, fen in _run(BY_AGENT, window, zone)),
                   key=lambda row: (-row.refunded_orders, -row.refunded_amount, row.agent))
 
 

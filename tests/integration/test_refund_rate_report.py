@@ -9,12 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
 from shopcs.extensions import db
 from shopcs.orders.models import Order, OrderItem, Refund
+from shopcs.reports import refund_rate
 from shopcs.reports.refund_rate import by_agent, by_day, by_product, by_reason, orders_behind, totals
 from shopcs.reports.windows import Window
 
@@ -96,6 +98,16 @@ def test_by_reason_by_product_and_by_who_approved(app):
     ]
 
 
+def test_by_product_gives_the_same_rows_whichever_plan_it_takes(app, monkeypatch):
+    """PostgreSQL looks up each order's lines for a window holding few of the orders, and joins otherwise."""
+    march()
+    plans = []
+    for share in (0.0, 2.0):  # never, always
+        monkeypatch.setattr(refund_rate, "NESTED_LOOP_SHARE", share)
+        plans.append(by_product(MARCH, ZONE))
+    assert plans[0] == plans[1] and len(plans[0]) == 3
+
+
 def test_the_orders_behind_a_row_are_the_ones_it_counts(app):
     march()
 
@@ -133,6 +145,52 @@ def test_the_api_answers_with_decimal_strings_and_refuses_bad_ranges(app, client
     assert client.get("/api/v1/reports/refund-rate?start=2026-03-01&end=2026-03-31").status_code == 401
 
 
+# -- a zone with daylight saving ------------------------------------------------------------------------------
+
+NEW_YORK = "America/New_York"  # 8 March 2026 has 23 hours (02:00 EST -> 03:00 EDT), 1 November 25 (02:00 EDT -> 01:00 EST)
+
+
+def new_york(*parts, fold=0) -> datetime:
+    return datetime(*parts, tzinfo=ZoneInfo(NEW_YORK), fold=fold).astimezone(UTC)
+
+
+def test_days_follow_the_zones_daylight_saving(app):
+    """Each time lands on its New York day at the offset of its own instant: 00:30 EDT on 9 March is 23:30 on the 8th
+    at the winter offset, 23:30 EST on 1 November is 00:30 on the 2nd at the summer one. The two refunds of order B,
+    29 days apart, count once in every rolling window holding either of them."""
+    make_order(order_no="A", total="10.00", paid_at=new_york(2026, 3, 8, 0, 30))  # EST
+    b = make_order(order_no="B", total="20.00", paid_at=new_york(2026, 3, 9, 0, 30))  # EDT
+    make_order(order_no="C", total="30.00", paid_at=new_york(2026, 11, 1, 1, 30, fold=1))  # the second 01:30, EST
+    make_order(order_no="D", total="40.00", paid_at=new_york(2026, 11, 1, 23, 30))  # EST
+    refund(b, "5.00", at=new_york(2026, 3, 9, 0, 10))
+    refund(b, "6.00", at=new_york(2026, 4, 7, 23, 50))
+    db.session.commit()
+
+    spring = {row.day: row for row in by_day(Window(date(2026, 3, 7), date(2026, 5, 8)), NEW_YORK)}
+    assert [spring[date(2026, 3, d)].paid_orders for d in (7, 8, 9, 10)] == [0, 1, 1, 0]
+    assert [day for day, row in spring.items() if row.refunded_orders] == [date(2026, 3, 9), date(2026, 4, 7)]
+    covered = [day for day, row in spring.items() if row.rolling_refunded]
+    assert (covered[0], covered[-1], len(covered)) == (date(2026, 3, 9), date(2026, 5, 6), 59)
+    assert {row.rolling_refunded for row in spring.values()} == {0, 1}
+    assert spring[date(2026, 4, 7)].rolling_paid == 1 and spring[date(2026, 4, 6)].rolling_paid == 2
+
+    autumn = {row.day: row for row in by_day(Window(date(2026, 10, 31), date(2026, 11, 2)), NEW_YORK)}
+    assert [row.paid_orders for row in autumn.values()] == [0, 2, 0]
+    figures = totals(Window(date(2026, 11, 1), date(2026, 11, 1)), NEW_YORK)
+    assert (figures.paid_orders, figures.paid_amount) == (2, D("70.00"))
+    spring_totals = totals(Window(date(2026, 3, 9), date(2026, 4, 7)), NEW_YORK)
+    assert (spring_totals.paid_orders, spring_totals.refunded_orders, spring_totals.refunded_amount) == (1, 1, D("11.00"))
+
+
+@pytest.mark.parametrize("app_config", [{"SHOPCS_TIMEZONE": NEW_YORK}])
+def test_the_api_counts_days_in_the_configured_zone(app, client):
+    make_order(order_no="NY-1", total="20.00", paid_at=new_york(2026, 3, 8, 20, 0))  # 9 March in Shanghai
+    make_order(order_no="NY-2", total="20.00", paid_at=new_york(2026, 3, 9, 0, 30))  # the 8th at the winter offset
+    headers = {"Authorization": f"Bearer {make_token('shop')}"}
+    rows = client.get("/api/v1/reports/refund-rate?start=2026-03-08&end=2026-03-09", headers=headers).json["rows"]
+    assert [(row["date"], row["paid_orders"]) for row in rows] == [("2026-03-08", 1), ("2026-03-09", 1)]
+
+
 # -- random data against a brute-force count in Python ------------------------------------------------------
 
 START = local(2026, 2, 1)
@@ -145,9 +203,9 @@ orders_strategy = st.lists(st.tuples(
 ), max_size=25)
 
 
-def _brute_force(rows, window):
+def _brute_force(rows, window, zone=ZONE):
     def day(at):
-        return at.astimezone(ZoneInfo(ZONE)).date()
+        return at.astimezone(ZoneInfo(zone)).date()
 
     def inside(at, first, last):
         return at is not None and first <= day(at) <= last
@@ -162,28 +220,39 @@ def _brute_force(rows, window):
     return figures(window.start, window.end), per_day
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=orders_strategy, first=st.integers(0, 80), length=st.integers(1, 20))
-def test_the_report_equals_a_brute_force_count_over_all_rows(app, data, first, length):
+def _check_against_brute_force(data, first, length, zone, start):
     for table in (Refund, OrderItem, Order):
         db.session.execute(delete(table))
     rows = []
     for paid_minute, total_fen, refunds in data:
-        paid_at = START + timedelta(minutes=paid_minute) if paid_minute is not None else None
+        paid_at = start + timedelta(minutes=paid_minute) if paid_minute is not None else None
         order = make_order(total=str(D(total_fen) / 100), status="paid" if paid_at else "unpaid", paid_at=paid_at,
-                           placed_at=(paid_at or START) - timedelta(minutes=1), commit=False)
+                           placed_at=(paid_at or start) - timedelta(minutes=1), commit=False)
         db.session.flush()
         stored = []
         for status, minute, fen in refunds:
-            at = START + timedelta(minutes=minute)
+            at = start + timedelta(minutes=minute)
             refund(order, str(D(fen) / 100), status=status, at=at)
             stored.append((status, at, D(fen) / 100))
         rows.append((paid_at, D(total_fen) / 100, stored))
     db.session.commit()
     window = Window(date(2026, 2, 1) + timedelta(days=first), date(2026, 2, 1) + timedelta(days=first + length - 1))
-    (paid, refunded, paid_amount, refunded_amount), per_day = _brute_force(rows, window)
-    figures = totals(window, ZONE)
+    (paid, refunded, paid_amount, refunded_amount), per_day = _brute_force(rows, window, zone)
+    figures = totals(window, zone)
     assert (figures.paid_orders, figures.refunded_orders, figures.paid_amount, figures.refunded_amount) == (
         paid, refunded, paid_amount, refunded_amount)
-    assert [(r.day, (r.paid_orders, r.refunded_orders), (r.rolling_paid, r.rolling_refunded)) for r in by_day(window, ZONE)] == [
+    assert [(r.day, (r.paid_orders, r.refunded_orders), (r.rolling_paid, r.rolling_refunded)) for r in by_day(window, zone)] == [
         (d, one[:2], rolling[:2]) for d, one, rolling in per_day]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=orders_strategy, first=st.integers(0, 80), length=st.integers(1, 20))
+def test_the_report_equals_a_brute_force_count_over_all_rows(app, data, first, length):
+    _check_against_brute_force(data, first, length, ZONE, START)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=orders_strategy, first=st.integers(20, 50), length=st.integers(1, 20))
+def test_the_report_equals_a_brute_force_count_in_a_zone_with_daylight_saving(app, data, first, length):
+    """New York, February to April 2026: the clocks move on 8 March, inside most windows or their rolling 30 days."""
+    _check_against_brute_force(data, first, length, NEW_YORK, new_york(2026, 2, 1))

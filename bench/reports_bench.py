@@ -1,0 +1,468 @@
+"""Report functions against the best hand-written SQL for the same figures, on the same database, in the same run.
+
+    .venv/bin/python -m bench.reports_bench \\
+        --sqlite-url sqlite:////tmp/shopcs-bench/reports-1m.sqlite3 \\
+        --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/shopcs_bench_reports_1m
+
+For each backend, and for two windows — the 30 shop-local days ending the day before the newest order, and the
+whole history up to that day — each report function is called through the app (create_app with
+SHOPCS_DATABASE_URL pointing at the bench database, inside an app context) and each of its baselines: raw
+`text()` SQL through the app's own engine plus the least Python that turns the rows into the same figures.
+One warm-up call of each, then `--runs` rounds, each calling every side once in a shuffled order. Prints the
+median per side and the ratio app ÷ fastest baseline (the one with the lowest median): the median over the rounds of
+the two calls' ratio within a round. The figures of every side must be equal. Then, unless --no-explain,
+EXPLAIN QUERY PLAN (SQLite) / EXPLAIN (PostgreSQL) of every statement the report sent, with the indexes it uses.
+Exit status 1 when a ratio exceeds --limit (1.3) or any figures differ.
+
+A report has several baselines when the fastest hand-written SQL is not the same on both backends or windows
+(e.g. counting an index range per day vs. computing each row's day): the ratio is against the fastest one that
+run. To add a report: write its baselines (SQL + post-processing) and add a `Case` to `CASES`.
+"""
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from time import perf_counter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, text
+
+LIMIT = 1.3
+DAY = 86400
+ROLLING = 30
+
+
+# -- what a baseline gets -----------------------------------------------------------------------------------
+
+@dataclass
+class Query:
+    """One backend, one window: the connection a baseline runs its SQL on, and the window's parameters."""
+
+    conn: Any  # a Connection of the app's engine
+    dialect: str
+    first: date  # the window's first and last shop-local day
+    last: date
+    zone: str
+
+    def instant(self, day: date):
+        """The first instant of a shop-local day, as the database stores times (naive UTC; SQLite: its text)."""
+        at = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(self.zone)).astimezone(UTC).replace(tzinfo=None)
+        return at.isoformat(" ", "microseconds") if self.dialect == "sqlite" else at
+
+    def bounds(self, widened: bool = False) -> dict:
+        first = self.first - timedelta(days=ROLLING - 1) if widened else self.first
+        return {"lo": self.instant(first), "hi": self.instant(self.last + timedelta(days=1))}
+
+    def days(self, widened: bool = False, how: str = "values") -> tuple[str, dict]:
+        """`WITH days(day, lo, hi) AS (...)`: each day's number (since 1970-01-01) and UTC bounds."""
+        first = self.first - timedelta(days=ROLLING - 1) if widened else self.first
+        rows = [((first - date(1970, 1, 1)).days + n, self.instant(first + timedelta(days=n)),
+                 self.instant(first + timedelta(days=n + 1))) for n in range((self.last - first).days + 1)]
+        if how == "unnest":  # PostgreSQL: three array parameters
+            return ("WITH days AS (SELECT * FROM unnest(CAST(:days AS integer[]), CAST(:los AS timestamp[]), "
+                    "CAST(:his AS timestamp[])) AS d(day, lo, hi))",
+                    {"days": [r[0] for r in rows], "los": [r[1] for r in rows], "his": [r[2] for r in rows]})
+        cast = ("CAST(:d{0} AS integer), CAST(:l{0} AS timestamp), CAST(:h{0} AS timestamp)" if self.dialect == "postgresql"
+                else ":d{0}, :l{0}, :h{0}")
+        params = {}
+        for n, (number, lo, hi) in enumerate(rows):
+            params.update({f"d{n}": number, f"l{n}": lo, f"h{n}": hi})
+        return "WITH days(day, lo, hi) AS (VALUES " + ", ".join(f"({cast.format(n)})" for n in range(len(rows))) + ")", params
+
+    def day_number(self, column: str) -> str:
+        """SQL for the shop-local day number of a naive-UTC column; written for zones without daylight saving."""
+        first, tz = self.first - timedelta(days=ROLLING), ZoneInfo(self.zone)
+        offsets = {tz.utcoffset(datetime.combine(first + timedelta(days=n), time(12)))
+                   for n in range((self.last - first).days + 2)}
+        if len(offsets) != 1:
+            raise SystemExit(f"the hand-written baselines assume a zone without daylight saving, not {self.zone}")
+        offset = int(offsets.pop().total_seconds())
+        if self.dialect == "sqlite":
+            return f"((CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) + {offset}) / {DAY})"
+        return f"(CAST({column} + interval '{offset} seconds' AS date) - DATE '1970-01-01')"
+
+    def rows(self, sql: str, params: dict | None = None) -> list[tuple]:
+        return [tuple(row) for row in self.conn.execute(text(sql), params or {})]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    name: str
+    run: Callable[[Query], Any]  # SQL and post-processing; returns the figures in the Case's normal form
+    dialects: tuple[str, ...] = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    report: Callable  # report(window, zone), called in the app context
+    normal: Callable[[Any], Any]  # the report's result -> plain, comparable figures
+    baselines: tuple[Baseline, ...]
+
+
+# -- the refund-rate report ---------------------------------------------------------------------------------
+
+COMPLETED = "status = 'completed' AND completed_at >= :lo AND completed_at < :hi"
+
+
+def _fen(amount) -> int:
+    return int(amount * 100)
+
+
+def totals_sql(q: Query):
+    (row,) = q.rows(f"""
+        SELECT p.orders, r.orders, p.fen, r.fen
+        FROM (SELECT count(*) AS orders, coalesce(sum(total), 0) AS fen
+              FROM orders WHERE paid_at >= :lo AND paid_at < :hi) AS p,
+             (SELECT count(DISTINCT order_id) AS orders, coalesce(sum(amount), 0) AS fen
+              FROM refunds WHERE {COMPLETED}) AS r""", q.bounds())
+    return tuple(int(value) for value in row)
+
+
+def _rolling(q: Query, paid: dict, spans) -> list[tuple]:
+    """Per day of the window: (day, paid, refunded, rolling paid, rolling refunded) from the per-day counts and the
+    (refund day, first day it newly covers, pairs) rows."""
+    refunded, change = Counter(), Counter()
+    for day, covers_from, pairs in spans:
+        refunded[day] += pairs
+        change[covers_from] += pairs
+        change[day + ROLLING] -= pairs
+    out, rolling_paid, rolling_refunded = [], 0, 0
+    epoch = date(1970, 1, 1)
+    first = (q.first - epoch).days
+    for n in range(first - ROLLING + 1, (q.last - epoch).days + 1):
+        rolling_paid += paid.get(n, 0) - paid.get(n - ROLLING, 0)
+        rolling_refunded += change[n]
+        if n >= first:
+            out.append((epoch + timedelta(days=n), paid.get(n, 0), refunded[n], rolling_paid, rolling_refunded))
+    return out
+
+
+SPANS = f"""
+    spans AS (SELECT day, LAG(day) OVER (PARTITION BY order_id ORDER BY day) AS previous FROM pairs)
+    SELECT day, CASE WHEN previous > day - {ROLLING} THEN previous + {ROLLING} ELSE day END AS covers_from, count(*)
+    FROM spans GROUP BY day, covers_from"""
+
+
+def _paid_per_day_by_bounds(q: Query, how: str = "values") -> dict:
+    days, params = q.days(widened=True, how=how)
+    return dict(q.rows(days + " SELECT day, (SELECT count(*) FROM orders WHERE paid_at >= lo AND paid_at < hi) FROM days",
+                       params))
+
+
+def _paid_per_day_by_row(q: Query) -> dict:
+    return dict(q.rows(f"SELECT {q.day_number('paid_at')} AS day, count(*) FROM orders "
+                       "WHERE paid_at >= :lo AND paid_at < :hi GROUP BY day", q.bounds(widened=True)))
+
+
+def _spans_by_row(q: Query) -> list[tuple]:
+    return q.rows(f"WITH pairs AS (SELECT DISTINCT order_id, {q.day_number('completed_at')} AS day FROM refunds "
+                  f"WHERE {COMPLETED}), " + SPANS, q.bounds(widened=True))
+
+
+def _spans_by_bounds(q: Query) -> list[tuple]:
+    days, params = q.days(widened=True)
+    return q.rows(days + ", pairs AS (SELECT DISTINCT r.order_id, days.day FROM days JOIN refunds r "
+                  "ON r.status = 'completed' AND r.completed_at >= days.lo AND r.completed_at < days.hi), " + SPANS, params)
+
+
+def _spans_in_python(q: Query) -> list[tuple]:
+    """The distinct (order, day) pairs to Python, the LAG done there."""
+    days_of: dict[int, set] = {}
+    for order_id, day in q.rows(f"SELECT order_id, {q.day_number('completed_at')} FROM refunds WHERE {COMPLETED}",
+                                q.bounds(widened=True)):
+        days_of.setdefault(order_id, set()).add(day)
+    spans = Counter()
+    for days in days_of.values():
+        previous = None
+        for day in sorted(days):
+            spans[(day, previous + ROLLING if previous is not None and previous > day - ROLLING else day)] += 1
+            previous = day
+    return [(day, covers_from, n) for (day, covers_from), n in spans.items()]
+
+
+DAY_BASELINES = (
+    Baseline("bounds count + row day LAG", lambda q: _rolling(q, _paid_per_day_by_bounds(q), _spans_by_row(q))),
+    Baseline("bounds count (unnest) + row day LAG",
+             lambda q: _rolling(q, _paid_per_day_by_bounds(q, "unnest"), _spans_by_row(q)), ("postgresql",)),
+    Baseline("row day GROUP BY + row day LAG", lambda q: _rolling(q, _paid_per_day_by_row(q), _spans_by_row(q))),
+    Baseline("bounds count + bounds join LAG", lambda q: _rolling(q, _paid_per_day_by_bounds(q), _spans_by_bounds(q))),
+    Baseline("bounds count + pairs to Python", lambda q: _rolling(q, _paid_per_day_by_bounds(q), _spans_in_python(q))),
+)
+
+PAID_PER_SKU = """
+    SELECT oi.sku, max(oi.title), count(DISTINCT o.id), sum(oi.unit_price * oi.quantity)
+    FROM orders o JOIN order_items oi ON oi.order_id = o.id
+    WHERE o.paid_at >= :lo AND o.paid_at < :hi GROUP BY oi.sku"""
+PAID_PER_SKU_ITEMS_FIRST = """
+    SELECT oi.sku, max(oi.title), count(DISTINCT o.id), sum(oi.unit_price * oi.quantity)
+    FROM order_items oi NOT INDEXED CROSS JOIN orders o ON oi.order_id = o.id
+    WHERE o.paid_at >= :lo AND o.paid_at < :hi GROUP BY oi.sku"""
+PAID_PER_SKU_LATERAL = """
+    SELECT oi.sku, max(oi.title), count(DISTINCT o.id), sum(oi.unit_price * oi.quantity)
+    FROM orders o CROSS JOIN LATERAL (SELECT sku, title, unit_price, quantity FROM order_items
+                                      WHERE order_id = o.id OFFSET 0) AS oi
+    WHERE o.paid_at >= :lo AND o.paid_at < :hi GROUP BY oi.sku"""
+REFUNDED_PER_SKU = f"""
+    SELECT sku, max(title), count(*), sum(fen) FROM (
+        SELECT oi.sku, max(oi.title) AS title, max(r.fen) AS fen
+        FROM (SELECT order_id, sum(amount) AS fen FROM refunds WHERE {COMPLETED} GROUP BY order_id) AS r
+        JOIN order_items oi ON oi.order_id = r.order_id
+        GROUP BY r.order_id, oi.sku) AS lines
+    GROUP BY sku"""
+
+
+def _by_product(q: Query, paid_sql: str = PAID_PER_SKU) -> list[tuple]:
+    figures = {sku: [title, orders, int(fen), 0, 0] for sku, title, orders, fen in q.rows(paid_sql, q.bounds())}
+    for sku, title, orders, fen in q.rows(REFUNDED_PER_SKU, q.bounds()):
+        figures.setdefault(sku, [title, 0, 0, 0, 0])[3:] = [orders, int(fen)]
+    rows = [(sku, *values) for sku, values in figures.items()]
+    return sorted(rows, key=lambda r: (-r[4], -r[5], r[0]))
+
+
+def _grouped(column: str):
+    def run(q: Query) -> list[tuple]:
+        rows = q.rows(f"SELECT {column} AS k, count(DISTINCT order_id), sum(amount) FROM refunds WHERE {COMPLETED} "
+                      "GROUP BY k", q.bounds())
+        return sorted(((k, n, int(fen)) for k, n, fen in rows), key=lambda r: (-r[1], -r[2], r[0]))
+    return run
+
+
+def _refund_rate_cases() -> tuple[Case, ...]:
+    from shopcs.reports import refund_rate as rr
+
+    return (
+        Case("totals", rr.totals,
+             lambda t: (t.paid_orders, t.refunded_orders, _fen(t.paid_amount), _fen(t.refunded_amount)),
+             (Baseline("one statement", totals_sql),)),
+        Case("by_day", rr.by_day,
+             lambda rows: [(r.day, r.paid_orders, r.refunded_orders, r.rolling_paid, r.rolling_refunded) for r in rows],
+             DAY_BASELINES),
+        Case("by_product", rr.by_product,
+             lambda rows: [(r.sku, r.title, r.paid_orders, _fen(r.paid_amount), r.refunded_orders, _fen(r.refunded_amount))
+                           for r in rows],
+             (Baseline("orders first", _by_product),
+              Baseline("items first", lambda q: _by_product(q, PAID_PER_SKU_ITEMS_FIRST), ("sqlite",)),
+              Baseline("each order's lines (LATERAL)", lambda q: _by_product(q, PAID_PER_SKU_LATERAL), ("postgresql",)))),
+        Case("by_reason", rr.by_reason, lambda rows: [(r.reason, r.refunded_orders, _fen(r.refunded_amount)) for r in rows],
+             (Baseline("group by", _grouped("reason")),)),
+        Case("by_agent", rr.by_agent, lambda rows: [(r.agent, r.refunded_orders, _fen(r.refunded_amount)) for r in rows],
+             (Baseline("group by", _grouped("coalesce(decided_by, '')")),)),
+    )
+
+
+CASES: dict[str, Callable[[], tuple[Case, ...]]] = {"refund_rate": _refund_rate_cases}
+
+
+# -- running ------------------------------------------------------------------------------------------------
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.reports_bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sqlite-url", default="sqlite:////tmp/shopcs-bench/reports-1m.sqlite3")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/shopcs_bench_reports_1m")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--windows", default="30d,full", help="30d (the 30 days ending yesterday), full (all history)")
+    parser.add_argument("--reports", default="refund_rate", help=f"comma separated: {', '.join(CASES)}")
+    parser.add_argument("--only", default="", help="comma separated case names, e.g. by_day,totals")
+    parser.add_argument("--runs", type=int, default=5, help="timed rounds per side (after one warm-up)")
+    parser.add_argument("--limit", type=float, default=LIMIT)
+    parser.add_argument("--zone", default=None, help="SHOPCS_TIMEZONE for the app (default: the app's)")
+    parser.add_argument("--no-explain", dest="explain", action="store_false")
+    parser.add_argument("--add-missing-indexes", action="store_true",
+                        help="create the models' indexes that the bench database lacks (then ANALYZE)")
+    return parser.parse_args(argv)
+
+
+def windows_of(conn, names: list[str], zone: str) -> dict[str, tuple[date, date]]:
+    """'Yesterday' is the day before the newest order's (the bench database's `now`), not the clock's."""
+    newest, oldest = (conn.execute(text(f"SELECT placed_at FROM orders ORDER BY id {o} LIMIT 1")).scalar()
+                      for o in ("DESC", "ASC"))
+
+    def local(value) -> date:
+        value = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return value.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
+
+    yesterday = local(newest) - timedelta(days=1)
+    known = {"30d": (yesterday - timedelta(days=ROLLING - 1), yesterday), "full": (local(oldest), yesterday)}
+    return {name: known[name] for name in names}
+
+
+def check_indexes(engine, metadata, tables: tuple[str, ...], add: bool) -> bool:
+    """The bench database should have the indexes the app's models declare (a database generated before an index
+    was added lacks it); with `add`, create the missing ones and refresh the planner's statistics."""
+    from sqlalchemy import inspect
+
+    missing = [index for name in tables for index in metadata.tables[name].indexes
+               if index.name not in {known["name"] for known in inspect(engine).get_indexes(name)}]
+    for index in missing:
+        print(f"  index {index.name} of the models is missing from the bench database"
+              + ("; creating it" if add else " (--add-missing-indexes creates it)"))
+        if add:
+            index.create(engine)
+    if missing and add:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    return not missing or add
+
+
+def timed(call) -> tuple[float, Any]:
+    started = perf_counter()
+    value = call()
+    return perf_counter() - started, value
+
+
+class StatementLog:
+    """The statements the app sends while `recording`, for EXPLAIN."""
+
+    def __init__(self, engine):
+        self.recording, self.statements = False, []
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        if self.recording:
+            self.statements.append((statement, parameters))
+
+
+def explain(conn, dialect: str, statement: str, parameters) -> list[str]:
+    if dialect == "sqlite":
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        depth = {0: -1}
+        lines = []
+        for node, parent, _, detail in rows:
+            depth[node] = depth.get(parent, -1) + 1
+            lines.append("  " * depth[node] + detail)
+        return lines
+    return [row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()]
+
+
+def indexes_in(plan: list[str]) -> list[str]:
+    found = []
+    for line in plan:
+        for name in re.findall(r"(?:INDEX|[Ii]ndex(?: Only)? Scan(?: Backward)? using|Bitmap Index Scan on) ([A-Za-z_]\w*)", line):
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def short(statement: str) -> str:
+    one_line = " ".join(statement.split())
+    one_line = re.sub(r"VALUES \(.{40,}?\)\)", "VALUES (...)", one_line)
+    return one_line if len(one_line) <= 150 else one_line[:147] + "..."
+
+
+def bench_backend(url: str, args, cases: list[Case]) -> tuple[list[tuple], bool]:
+    os.environ["SHOPCS_DATABASE_URL"] = url
+    os.environ.setdefault("SHOPCS_SECRET_KEY", "bench-" + "k" * 32)
+    if args.zone:
+        os.environ["SHOPCS_TIMEZONE"] = args.zone
+    from shopcs import create_app
+    from shopcs.extensions import db
+    from shopcs.reports.windows import Window
+
+    app = create_app()
+    zone = app.config["SHOPCS_TIMEZONE"]
+    results, ok = [], True
+    with app.app_context():
+        engine = db.engine
+        dialect = engine.dialect.name
+        ok &= check_indexes(engine, db.metadata, ("orders", "order_items", "refunds"), args.add_missing_indexes)
+        log = StatementLog(engine)
+        with engine.connect() as conn:
+            windows = windows_of(conn, args.windows.split(","), zone)
+            conn.rollback()
+            for window_name, (first, last) in windows.items():
+                window = Window(first, last)
+                query = Query(conn, dialect, first, last, zone)
+                print(f"\n== {dialect}, {window_name}: {first} .. {last} ({window.days} days), zone {zone}")
+                for case in cases:
+                    # only the report call is timed on the app's side; its figures are normalised afterwards
+                    sides = {"app": lambda c=case, w=window: c.report(w, zone)}
+                    for baseline in case.baselines:
+                        if dialect in baseline.dialects:
+                            sides[baseline.name] = lambda b=baseline, q=query: b.run(q)
+                    times = {name: [] for name in sides}
+                    figures = {}
+                    for round_ in range(args.runs + 1):
+                        order = list(sides)
+                        random.shuffle(order)
+                        for name in order:
+                            elapsed, value = timed(sides[name])
+                            (db.session if name == "app" else conn).rollback()
+                            if round_:
+                                times[name].append(elapsed)
+                            else:
+                                figures[name] = case.normal(value) if name == "app" else value
+                    medians = {name: statistics.median(values) for name, values in times.items()}
+                    best = min((name for name in medians if name != "app"), key=medians.get)
+                    # the ratio of the two calls of each round (close in time, so a busy moment moves both), median
+                    ratio = statistics.median(a / b for a, b in zip(times["app"], times[best], strict=True))
+                    same = all(value == figures["app"] for value in figures.values())
+                    passed = same and ratio <= args.limit
+                    ok &= passed
+                    results.append((dialect, window_name, case.name, medians["app"], best, medians[best], ratio, same))
+                    print(f"  {case.name:<11} app {medians['app'] * 1000:9.1f} ms   best baseline {medians[best] * 1000:9.1f} ms"
+                          f" ({best})   ratio {ratio:5.2f}  {'PASS' if passed else 'FAIL'}"
+                          + ("" if same else "   DIFFERENT FIGURES"))
+                    for name in sides:
+                        if name not in ("app", best):
+                            print(f"      {'':<11} other baseline {medians[name] * 1000:9.1f} ms ({name})")
+                    if not same:
+                        for name, value in figures.items():
+                            if value != figures["app"]:
+                                print(f"      {name} differs from the app, e.g. {_first_difference(figures['app'], value)}")
+                    if args.explain:
+                        log.statements.clear()
+                        log.recording = True
+                        case.report(window, zone)
+                        log.recording = False
+                        db.session.rollback()
+                        for statement, parameters in log.statements:
+                            plan = explain(conn, dialect, statement, parameters)
+                            conn.rollback()
+                            print(f"      SQL: {short(statement)}")
+                            print(f"      indexes: {', '.join(indexes_in(plan)) or 'NONE'}")
+                            for line in plan:
+                                print(f"        | {line}")
+        db.session.remove()
+        engine.dispose()
+    return results, ok
+
+
+def _first_difference(expected, got):
+    if isinstance(expected, list) and isinstance(got, list):
+        for a, b in zip(expected, got, strict=False):
+            if a != b:
+                return f"app {a} vs {b}"
+        return f"app has {len(expected)} rows, baseline {len(got)}"
+    return f"app {expected} vs {got}"
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    cases = [case for name in args.reports.split(",") for case in CASES[name]()]
+    if args.only:
+        cases = [case for case in cases if case.name in args.only.split(",")]
+    urls = {"sqlite": args.sqlite_url, "postgresql": args.pg_url}
+    results, ok = [], True
+    for backend in args.backends.split(","):
+        backend_results, backend_ok = bench_backend(urls[backend], args, cases)
+        results += backend_results
+        ok &= backend_ok
+    print(f"\n== summary: app / fastest hand-written SQL (median of {args.runs}; pass if <= {args.limit} and same figures)")
+    print(f"  {'backend':<11}{'window':<7}{'report':<12}{'app ms':>10}{'baseline ms':>13}  {'ratio':>5}")
+    for dialect, window, name, app_s, best, best_s, ratio, same in results:
+        verdict = "PASS" if same and ratio <= args.limit else "FAIL"
+        print(f"  {dialect:<11}{window:<7}{name:<12}{app_s * 1000:10.1f}{best_s * 1000:13.1f}  {ratio:5.2f}  {verdict}"
+              f"   ({best}{'' if same else '; DIFFERENT FIGURES'})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
