@@ -5,11 +5,14 @@
     ... --profile   a pyinstrument profile of the real page (pip install pyinstrument into the venv)
 
 No gunicorn, no network: quick to iterate on while fixing the page. The database needs the bench
-user, which bench.queue_bench creates (or run it once with --reuse --keep).
+user, which bench.queue_bench creates (or run it once with --reuse --keep). Times are CPU ms per call
+(the median of 7 rounds), so a busy machine blurs them less than wall-clock times; the ratio comes
+from interleaved rounds of both apps.
 """
 import argparse
 import os
 import re
+import statistics
 import sys
 import time
 
@@ -17,16 +20,33 @@ from sqlalchemy import event
 
 from . import servers
 
+ROUNDS = 7
+
+
+def _round_ms(call, count: int) -> float:
+    started = time.thread_time()  # CPU time of this thread: the neighbours' load does not count, their cache misses do
+    for _ in range(count):
+        call()
+    return (time.thread_time() - started) / count * 1000
+
 
 def timed(label: str, call, repeat: int) -> float:
+    """The median of ROUNDS rounds of repeat / ROUNDS calls each, in CPU ms per call: the machine is shared,
+    one slow round must not decide."""
     for _ in range(max(10, repeat // 10)):
         call()
-    started = time.perf_counter()
-    for _ in range(repeat):
-        call()
-    ms = (time.perf_counter() - started) / repeat * 1000
+    ms = statistics.median(_round_ms(call, max(1, repeat // ROUNDS)) for _ in range(ROUNDS))
     print(f"  {label:<44}{ms:8.2f} ms")
     return ms
+
+
+def ratio(real_call, baseline_call, repeat: int) -> float:
+    """real / baseline, from interleaved rounds (each round's ratio, then the median): both sides see the
+    same moments of the machine's other work."""
+    for _ in range(max(10, repeat // 10)):
+        real_call(), baseline_call()
+    count = max(1, repeat // ROUNDS)
+    return statistics.median(_round_ms(real_call, count) / _round_ms(baseline_call, count) for _ in range(ROUNDS))
 
 
 def clients(url: str):
@@ -47,30 +67,36 @@ def clients(url: str):
 
 
 def split(app, path: str, repeat: int) -> None:
-    """The view's parts, timed separately inside one request context."""
-    from flask import render_template, request
+    """The request's parts, timed separately inside one request context."""
+    from flask import request
     from flask_login import login_user
 
     from shopcs.auth.models import User
     from shopcs.extensions import db
     from shopcs.orders import queue, views
     from shopcs.orders.exclusions import load_exclusions
-    from shopcs.orders.shipping import CARRIERS
     from shopcs.timeutil import local_date, utcnow
 
     with app.test_request_context(path):
-        login_user(db.session.query(User).filter_by(username=servers.BENCH_USER).one())
+        user = db.session.query(User).filter_by(username=servers.BENCH_USER).one()
+        login_user(user)
+        loader, user_id = app.login_manager._user_callback, str(user.id)
+
+        def load_user():
+            db.session.expunge_all()  # as on a new request: nothing in the session yet
+            return loader(user_id)
+
         today = local_date(utcnow(), app.config["SHOPCS_TIMEZONE"])
         exclusions = load_exclusions()
         query = queue.query_from_args(request.args, exclusions)
+        timed("user load (Flask-Login's user_loader)", load_user, repeat)
         timed("load_exclusions()", load_exclusions, repeat)
-        timed("list_page()", lambda: queue.list_page(query, today), repeat)
         timed("group_counts()", lambda: queue.group_counts(today), repeat)
-        page, counts = queue.list_page(query, today), queue.group_counts(today)
-        extra = {"qurl": views._queue_url, "status_labels": views._status_labels()}
-        timed("render_template()", lambda: render_template(
-            "orders/queue.html", query=query, page=page, counts=counts, carriers=CARRIERS, today=today,
-            exclusions=exclusions, **extra), repeat)
+        counts = queue.group_counts(today)
+        timed("list_page()", lambda: queue.list_page(query, today, counts), repeat)
+        page = queue.list_page(query, today, counts)
+        args = request.args.to_dict()
+        timed("render_queue() (render_template)", lambda: views.render_queue(query, page, counts, today, args), repeat)
 
 
 def statements(engine, call) -> list[str]:
@@ -122,11 +148,12 @@ def main(argv=None) -> int:
     app, real, baseline, phone = clients(args.url)
     for path in args.path or ["/", f"/?q={phone}"]:
         print(f"{path}")
-        base_ms = timed("baseline: whole request", lambda path=path: baseline.get(path), args.repeat)
-        real_ms = timed("real: whole request", lambda path=path: real.get(path), args.repeat)
+        timed("baseline: whole request", lambda path=path: baseline.get(path), args.repeat)
+        timed("real: whole request", lambda path=path: real.get(path), args.repeat)
         timed("real: GET /healthz (the framework's floor)", lambda: real.get("/healthz"), args.repeat)
         split(app, path, args.repeat)
-        print(f"  real / baseline in process: {real_ms / base_ms:.2f}")
+        interleaved = ratio(lambda path=path: real.get(path), lambda path=path: baseline.get(path), args.repeat)
+        print(f"  real / baseline in process (interleaved rounds): {interleaved:.2f}")
         if args.sql:
             compare_sql(app, real, baseline, path)
         if args.profile:

@@ -26,7 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401 - every table known to SQLAlchemy and Alembic
-    from .auth.models import User
+    from .auth.loader import load_user
     from .web import select_locale
 
     db.init_app(app)
@@ -40,10 +40,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    login_manager.user_loader(load_user)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -19,9 +19,14 @@ from .shipping import CARRIERS
 MAX_PROVINCES = 40
 
 
+# Built once, on the table: the order queue reads the lists on every request, and building an ORM select
+# (and loading entities) cost more than running it.
+_STORED = select(CarrierExclusion.__table__).order_by(CarrierExclusion.__table__.c.id)
+
+
 def load_exclusions() -> dict[str, list[str]]:
     stored: dict[str, list[str]] = {}
-    for row in db.session.scalars(select(CarrierExclusion).order_by(CarrierExclusion.id)):
+    for row in db.session.execute(_STORED):
         stored.setdefault(row.carrier, [])
         if row.province:
             stored[row.carrier].append(row.province)

@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import Date, bindparam, exists, false, func, or_, select
+from sqlalchemy import Date, bindparam, exists, false, func, literal, or_, select
 
 from ..extensions import db
 from ..phone import normalize_phone, search_digits
@@ -34,8 +35,9 @@ class QueueQuery:
     page: int = 1
 
 
-@dataclass(frozen=True)
-class QueueRow:
+class QueueRow(NamedTuple):
+    """One line of the list (a named tuple: a page builds fifty, and a frozen dataclass's __init__ cost 5x more)."""
+
     order_no: str
     status: str
     placed_at: datetime
@@ -63,45 +65,72 @@ class QueuePage:
         return max(1, -(-self.total // self.per_page))
 
 
-def group_conditions(group: str, today: date) -> list:
-    """The WHERE clauses that define a group; each starts from an indexed column."""
+# The statements are built on the tables (SQLAlchemy Core), not the mapped classes: the page only reads
+# columns, and Core skips the ORM's compile and loading steps on every request.
+orders, customers, refunds, shipments = Order.__table__, Customer.__table__, Refund.__table__, Shipment.__table__
+_ROW_COLUMNS = (orders.c.order_no, orders.c.status, orders.c.placed_at, orders.c.paid_at, orders.c.total, orders.c.recipient,
+                customers.c.name, orders.c.phone, orders.c.phone_valid, orders.c.province, orders.c.city,
+                orders.c.address_confirmed_at, orders.c.promised_ship_date)
+
+
+def group_conditions(group: str, today) -> list:
+    """The WHERE clauses that define a group; each starts from an indexed column. `today`: a date or a bindparam."""
     if group == "confirm":
-        return [Order.status == "paid", Order.address_confirmed_at.is_(None)]
+        return [orders.c.status == "paid", orders.c.address_confirmed_at.is_(None)]
     if group == "ship":
-        return [Order.status == "paid", Order.address_confirmed_at.is_not(None),
-                ~exists().where(Shipment.order_id == Order.id)]
+        return [orders.c.status == "paid", orders.c.address_confirmed_at.is_not(None),
+                ~exists().where(shipments.c.order_id == orders.c.id)]
     if group == "due":
-        return [Order.status == "paid", Order.promised_ship_date <= today]
+        return [orders.c.status == "paid", orders.c.promised_ship_date <= today]
     if group == "refund":
-        return [Order.id.in_(select(Refund.order_id).where(Refund.status == "requested"))]
+        return [orders.c.id.in_(select(refunds.c.order_id).where(refunds.c.status == "requested"))]
     if group == "flagged":
-        return [Order.phone_valid == false(), Order.status.in_(("unpaid", "paid"))]
+        # Two literals, not a list: a list is an "expanding" parameter, re-rendered into the SQL on each execution.
+        return [orders.c.phone_valid == false(), orders.c.status.in_([literal("unpaid"), literal("paid")])]
     raise ValueError(f"unknown queue group {group!r}")
 
 
-def search_conditions(text: str) -> list:
-    """Order no. exactly; a phone by its stored (normalised) digits; otherwise recipient or buyer name."""
+def search_parameters(text: str) -> dict[str, str]:
+    """What a search looks for: {"q": text} for an order no. or a name, plus "phone" (its stored digits) when
+    the text is a phone number; {} when there is nothing to search for."""
     term = (text or "").strip()[:MAX_QUERY]
     if not term:
-        return []
-    matches = [Order.order_no == term]
+        return {}
     digits = search_digits(term)
     if digits and len(digits) >= len(term.replace(" ", "").replace("-", "").lstrip("+")):
         stored, valid = normalize_phone(term)
-        matches += [Order.phone == (stored if valid else digits)]
-    else:
-        matches += [Order.recipient == term,
-                    Order.customer_id.in_(select(Customer.id).where(Customer.name == term))]
-    return [or_(*matches)]
+        return {"q": term, "phone": stored if valid else digits}
+    return {"q": term}
 
 
-def filter_conditions(query: QueueQuery) -> list:
-    conditions = []
+def search_condition(by_phone: bool):
+    """Order no. exactly; a phone by its stored (normalised) digits; otherwise recipient or buyer name."""
+    term = bindparam("q")
+    if by_phone:
+        return or_(orders.c.order_no == term, orders.c.phone == bindparam("phone"))
+    return or_(orders.c.order_no == term, orders.c.recipient == term,
+               orders.c.customer_id.in_(select(customers.c.id).where(customers.c.name == term)))
+
+
+def filter_parameters(query: QueueQuery) -> dict[str, list[str]]:
+    """The province filter's spellings ("provinces") and the unreachable provinces' ("unreachable")."""
+    parameters = {}
     if query.province:
-        conditions.append(Order.province.in_(_spellings([query.province])))
+        parameters["provinces"] = _spellings([query.province])
     if query.unreachable is not None:
-        spellings = _spellings(query.unreachable)
-        conditions.append(Order.province.in_(spellings) if spellings else false())
+        parameters["unreachable"] = _spellings(query.unreachable)
+    return parameters
+
+
+def filter_conditions(province: bool, unreachable: str | None) -> list:
+    """`unreachable`: None (no filter), "none" (the carrier reaches everywhere: nothing matches) or "some"."""
+    conditions = []
+    if province:
+        conditions.append(orders.c.province.in_(bindparam("provinces", expanding=True)))
+    if unreachable == "some":
+        conditions.append(orders.c.province.in_(bindparam("unreachable", expanding=True)))
+    elif unreachable == "none":
+        conditions.append(false())
     return conditions
 
 
@@ -115,51 +144,68 @@ def _spellings(provinces) -> list[str]:
 
 
 def _order_by(group: str, sort: str) -> list:
-    time_column = Order.placed_at if group in ("flagged", SEARCH) else Order.paid_at
+    time_column = orders.c.placed_at if group in ("flagged", SEARCH) else orders.c.paid_at
     if sort == "newest":
-        return [time_column.desc(), Order.id.desc()]
+        return [time_column.desc(), orders.c.id.desc()]
     if sort == "total":
-        return [Order.total.desc(), Order.id.desc()]
+        return [orders.c.total.desc(), orders.c.id.desc()]
     if group == "due":
-        return [Order.promised_ship_date, time_column, Order.id]
-    return [time_column, Order.id]
+        return [orders.c.promised_ship_date, time_column, orders.c.id]
+    return [time_column, orders.c.id]
 
 
-_ROW_COLUMNS = (Order.order_no, Order.status, Order.placed_at, Order.paid_at, Order.total, Order.recipient,
-                Customer.name, Order.phone, Order.phone_valid, Order.province, Order.city,
-                Order.address_confirmed_at, Order.promised_ship_date)
+@dataclass(frozen=True)
+class _Shape:
+    """What decides a list page's SQL; everything else (the date, the search, the provinces, the page) is a parameter."""
+    group: str
+    search: str | None  # "phone", "text" or None
+    province: bool
+    unreachable: str | None  # see filter_conditions
+    sort: str
 
 
-def _where(query: QueueQuery, today: date) -> list:
-    if query.group == SEARCH:
-        return search_conditions(query.q) + filter_conditions(query)
-    return group_conditions(query.group, today) + search_conditions(query.q) + filter_conditions(query)
+@functools.cache
+def _statements(shape: _Shape):
+    """(count, rows) for one shape, built once: there are at most a few hundred shapes, and building a statement
+    (and its cache key) cost more per request than running it. Parameters: today, q, phone, provinces,
+    unreachable, limit, offset."""
+    where = [] if shape.group == SEARCH else group_conditions(shape.group, bindparam("today", type_=Date))
+    if shape.search:
+        where.append(search_condition(shape.search == "phone"))
+    where += filter_conditions(shape.province, shape.unreachable)
+    count = select(func.count()).select_from(orders).where(*where)
+    rows = (
+        select(*_ROW_COLUMNS).select_from(orders).join(customers, customers.c.id == orders.c.customer_id)
+        .where(*where).order_by(*_order_by(shape.group, shape.sort))
+        .limit(bindparam("limit")).offset(bindparam("offset"))
+    )
+    return count, rows
 
 
 def list_page(query: QueueQuery, today: date, counts: dict[str, int] | None = None) -> QueuePage:
     """One page of a group; pass group_counts() to spare the count query when nothing narrows the group."""
-    where = _where(query, today)
-    if query.group == SEARCH and not where:
+    narrowing = search_parameters(query.q) | filter_parameters(query)
+    if query.group == SEARCH and not narrowing:
         return QueuePage(rows=[], total=0, page=1)
+    parameters = {"today": today, **narrowing}
+    unreachable = None if query.unreachable is None else ("some" if parameters["unreachable"] else "none")
+    search = ("phone" if "phone" in parameters else "text") if "q" in parameters else None
+    count, rows = _statements(_Shape(query.group, search, "provinces" in parameters, unreachable, query.sort))
+    connection = db.session.connection()
     unfiltered = not (query.q or query.province or query.unreachable is not None)
     if counts is not None and unfiltered and query.group in counts:
         total = counts[query.group]
     else:
-        total = db.session.scalar(select(func.count()).select_from(Order).where(*where))
+        total = connection.execute(count, parameters).scalar_one()
     page = min(max(1, query.page), max(1, -(-total // PER_PAGE)))
-    statement = (
-        select(*_ROW_COLUMNS).select_from(Order).join(Customer, Customer.id == Order.customer_id)
-        .where(*where).order_by(*_order_by(query.group, query.sort))
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    )
-    rows = [QueueRow(*row) for row in db.session.execute(statement)]
-    return QueuePage(rows=rows, total=total, page=page)
+    result = connection.execute(rows, {**parameters, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE})
+    return QueuePage(rows=[QueueRow(*row) for row in result], total=total, page=page)
 
 
-def _count_statement(group: str, today: date):
+def _count_statement(group: str, today):
     if group == "refund":
-        return select(func.count(func.distinct(Refund.order_id))).where(Refund.status == "requested")
-    return select(func.count()).select_from(Order).where(*group_conditions(group, today))
+        return select(func.count(func.distinct(refunds.c.order_id))).where(refunds.c.status == "requested")
+    return select(func.count()).select_from(orders).where(*group_conditions(group, today))
 
 
 @functools.cache
@@ -171,7 +217,7 @@ def _group_counts_statement():
 
 def group_counts(today: date) -> dict[str, int]:
     """Every group's count in one round trip; each count is limited by its own indexed condition."""
-    row = db.session.execute(_group_counts_statement(), {"today": today}).one()
+    row = db.session.connection().execute(_group_counts_statement(), {"today": today}).one()
     return dict(zip(GROUPS, row, strict=True))
 
 

@@ -1,4 +1,6 @@
 """The agent's pages: order queue, order page, address confirmation and correction, promised date, shipping."""
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
@@ -6,6 +8,7 @@ from flask_babel import gettext as _
 from ..auth.access import current_actor, has_role, roles_required
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..timeutil import local_date, utcnow
+from ..web import fixed_parts
 from . import carrier_views
 from . import queue as order_queue
 from .address import carriers_not_reaching
@@ -52,23 +55,39 @@ def _order_or_404(order_no: str):
 @bp.route("/")
 @roles_required(*VIEW_ROLES)
 def queue():
+    # The first value of each parameter, as MultiDict.get gives it; a plain dict, since MultiDict.get raises and
+    # catches an exception for each parameter that is not there, and the page asks for a dozen.
+    args = request.args.to_dict()
     today, exclusions = _today(), load_exclusions()
-    query, counts = order_queue.query_from_args(request.args, exclusions), order_queue.group_counts(today)
-    return render_template("orders/queue.html", query=query, page=order_queue.list_page(query, today, counts),
-                           counts=counts, carriers=CARRIERS, today=today, qurl=_queue_url,
-                           status_labels=_status_labels())
+    query, counts = order_queue.query_from_args(args, exclusions), order_queue.group_counts(today)
+    return render_queue(query, order_queue.list_page(query, today, counts), counts, today, args)
 
 
-def _status_labels() -> dict[str, str]:
-    """The order statuses in the request's language, translated once per page, not once per row."""
+def render_queue(query: order_queue.QueueQuery, page: order_queue.QueuePage, counts: dict[str, int], today,
+                 args: dict[str, str]) -> str:
     translations = get_translations()
-    return {status: translations.ugettext(status) for status in STATUSES}
+    return render_template(
+        "orders/queue.html", query=query, page=page, counts=counts, today=today, args=args, qurl=QueueLinks(args),
+        fixed=fixed_parts("orders/_queue_fixed.html"),  # the texts and fixed links, worked out once per language
+        status_labels={status: translations.ugettext(status) for status in STATUSES},
+        carrier_names={code: translations.ugettext(carrier.name_en) for code, carrier in CARRIERS.items()})
 
 
-def _queue_url(**changes):
-    """The queue's URL with some parameters changed (None drops one)."""
-    args = {**request.args.to_dict(), **changes}
-    return url_for("orders.queue", **{k: v for k, v in args.items() if v not in (None, "")})
+class QueueLinks:
+    """The queue's URL with some parameters changed (None drops one), for its tabs and pager links.
+
+    url_for() is asked once per page, not once per link; the query string is encoded as url_for() does.
+    """
+
+    SAFE = "!$'()*,/:;?@"  # what werkzeug's url_for leaves unquoted in a query string
+
+    def __init__(self, args: dict[str, str]):
+        self.base, self.args = url_for("orders.queue"), args
+
+    def __call__(self, **changes) -> str:
+        args = {**self.args, **changes}
+        query = urlencode([(k, v) for k, v in args.items() if v not in (None, "")], safe=self.SAFE)
+        return f"{self.base}?{query}" if query else self.base
 
 
 def _render_order(order, confirm_form=None, promise_form=None, status=200):

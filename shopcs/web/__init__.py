@@ -3,6 +3,8 @@ from babel import Locale
 from flask import Blueprint, current_app, g, has_request_context, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations, refresh
 from flask_wtf.csrf import CSRFError
+from jinja2 import StrictUndefined, pass_eval_context
+from markupsafe import Markup
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
@@ -98,12 +100,55 @@ def _translations():
     return translations
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables) -> str:
+    """Jinja's newstyle gettext (escaped variables, always %-formatted), in one call and without a context.
+
+    Jinja's own `_` is a context function calling a context-function wrapper: inside a block that has
+    a `{% set %}` or inside a loop, each such call copies the whole template context first, so a page
+    with fifty `_()` spent more on those copies than on translating. The eval context is all it needs.
+    """
+    translated = _translations().ugettext(string)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)
+    # `%` on a text without one changes nothing (Markup's `%` alone costs as much as the lookup)
+    return translated % variables if variables or "%" in translated else translated
+
+
 def _install_request_cached_gettext(app) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
+
+
+# Template globals that can carry one request's or one user's data. fixed_parts() hides them, since what it
+# renders is shared by every user: using one there fails loudly instead of caching someone's data for all.
+_PER_REQUEST = ("request", "session", "g", "current_user", "csrf_token", "get_flashed_messages", "config")
+
+
+def fixed_parts(template_name: str, **key):
+    """The {% set %} variables of `template_name`, rendered once per language, script root and `key`, then
+    shared by every request: for a hot page's fixed texts and links (translating and url_for()-ing them on
+    each request took a tenth of the order queue's time).
+
+    The template sees `key` and the app's globals (_(), url_for(), current_locale()), never the request or
+    the user (_PER_REQUEST). Key values must come from a small set, such as a role, never a user's id or
+    input. Cached per app; nothing invalidates an entry, as translations and routes do not change while the
+    app runs; with template auto-reload on (debug) nothing is cached, so template edits show at once.
+    """
+    cache_key = (template_name, str(get_locale()), request.script_root, *sorted(key.items()))
+    cache = current_app.extensions.setdefault("shopcs.fixed_parts", {})
+    parts = cache.get(cache_key)
+    if parts is None:
+        hidden = {name: StrictUndefined(name=name, hint=f"{template_name} is shared by every user: no {name} there")
+                  for name in _PER_REQUEST}
+        parts = current_app.jinja_env.get_template(template_name).make_module({**hidden, **key})
+        if not current_app.jinja_env.auto_reload:
+            cache[cache_key] = parts
+    return parts
 
 
 def security_headers(response):
@@ -132,5 +177,6 @@ def register(app):
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["local"] = lambda value, fmt="%Y-%m-%d %H:%M": to_local(value, zone).strftime(fmt) if value else "—"
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["fixed_parts"] = fixed_parts
     # Babel spells zh_CN as zh_Hans_CN; the templates compare with the LANGUAGES codes
     app.jinja_env.globals["current_locale"] = lambda: "zh_CN" if getattr(get_locale(), "language", "") == "zh" else str(get_locale())
