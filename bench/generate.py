@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from .story import Story
 
 ORDER_TABLES = ("orders", "order_items", "shipments", "refunds", "handoff_notes")
+FOLLOWUP_TABLES = ("outbox_messages", "buyer_concerns")  # with --followups (bench/story.py: followup_rows)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -28,6 +29,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--days", type=float, default=730, help="length of the history ending now (default 2 years)")
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--now", default=None, help="end of history, ISO 8601 with offset (default: now)")
+    parser.add_argument("--followups", action="store_true",
+                        help="also the unpaid-order reminders sent (outbox) and buyer concerns (for the reports bench)")
     parser.add_argument("--replace", action="store_true", help="drop the app's tables first")
     parser.add_argument("--create-database", action="store_true",
                         help="PostgreSQL: drop and create the database named in --url first (via the 'postgres' database)")
@@ -61,15 +64,16 @@ def _prepare(engine, metadata, replace: bool) -> None:
 
 def generate(url: str, orders: int, seed: int = 1, customers: int | None = None, skus: int = 5000,
              batch: int = 10_000, now: datetime | None = None, replace: bool = False, analyze: bool = True,
-             days: float = 730, log=print) -> dict[str, int]:
+             days: float = 730, log=print, followups: bool = False) -> dict[str, int]:
     """Returns rows written per table."""
     from .writers import BulkWriter
 
     metadata = _metadata()
     engine = create_engine(url)
     now = now or _end_of_history(None)
-    story = Story(orders, customers if customers is not None else max(orders // 5, 1), now, seed, skus, days)
-    counts = {name: 0 for name in ("customers",) + ORDER_TABLES}
+    story = Story(orders, customers if customers is not None else max(orders // 5, 1), now, seed, skus, days, followups)
+    written = ORDER_TABLES + (FOLLOWUP_TABLES if followups else ())
+    counts = {name: 0 for name in ("customers",) + written}
     started = time.perf_counter()
     _prepare(engine, metadata, replace)
     writer = BulkWriter(engine, metadata)
@@ -82,7 +86,7 @@ def generate(url: str, orders: int, seed: int = 1, customers: int | None = None,
     log(f"customers: {counts['customers']:>9,} in {time.perf_counter() - started:6.1f} s")
     for first in range(1, orders + 1, batch):
         tables = story.order_batch(first, min(batch, orders - first + 1))
-        for name in ORDER_TABLES:
+        for name in written:
             writer.write(name, tables[name])
             counts[name] += len(tables[name])
         writer.commit()
@@ -106,7 +110,8 @@ def main(argv=None) -> int:
 
         create_pg_database(args.url, make_url(args.url).set(database="postgres").render_as_string(hide_password=False))
     generate(args.url, args.orders, args.seed, args.customers, args.skus, args.batch, _end_of_history(args.now),
-             args.replace, args.analyze, args.days, log=(lambda *_: None) if args.quiet else print)
+             args.replace, args.analyze, args.days, log=(lambda *_: None) if args.quiet else print,
+             followups=args.followups)
     return 0
 
 

@@ -1,18 +1,23 @@
-"""Did an index change slow the order queue or the follow-up sweep? The same databases, before and after, alternating.
+"""Did an index change slow the order queue or the follow-ups? The same databases, before and after, alternating.
 
-    .venv/bin/python -m bench.index_ab --phases before,after,before,after
+    .venv/bin/python -m bench.index_ab --phases before,after,before,after            # --change operator_reports
+    .venv/bin/python -m bench.index_ab --change refund_rate
 
 Copies the reports bench databases (1,000,000 orders; SQLite file and PostgreSQL database from `bench.generate`, see
 bench/reports_bench.py), so the originals keep their indexes. Then for each phase it puts the indexes in that phase's
-state (`CHANGES`: the refund-rate report's migration 7c4e1f9a2b3d; edit it for another change), refreshes the
-planner's statistics, and runs
-- the order-queue bench (bench/queue_bench.py: real page and raw-SQL baseline under gunicorn, same load) on the copy;
-- the follow-up sweep (bench/followup_bench.py's `sweep_unpaid` timing, the same 100 orders due) on the copy, its
-  `now` 25 hours after the newest generated order, like the follow-up bench's own databases.
+state (`CHANGES`: the refund-rate report's migration 7c4e1f9a2b3d, the operator reports' 4d8a2c6e1f70; add one for
+another change), refreshes the planner's statistics, and runs on the copy
+- the order-queue bench (bench/queue_bench.py: real page and raw-SQL baseline under gunicorn, same load);
+- the follow-up sweep (`sweep_unpaid`, the same 100 orders due; its `now` 25 hours after the newest generated order,
+  like the follow-up bench's own databases), keeping the outbox's history (the reminders `bench.add_followups`
+  wrote): only the sweep's own rows are deleted between runs;
+- with --drain, the outbox drain (`shopcs.notify.sender.drain` of `--drain-messages` webhook messages to a local
+  receiver, then put back to pending): the writes that mark messages sent maintain the outbox's indexes.
 Phases alternate so that the machine's other work falls on both. Prints each phase's figures and, per backend, the
-median of the "after" phases over the median of the "before" ones.
+median of the "after" phases over the median of the "before" ones, and the plans that changed.
 """
 import argparse
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -23,15 +28,37 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from . import followup_bench, queue_bench, servers
+from . import followup_common, queue_bench, servers
 
-CHANGES = {  # phase -> statements that put the indexes in that state (idempotent)
-    "before": ("DROP INDEX IF EXISTS ix_orders_paid_at", "DROP INDEX IF EXISTS ix_refunds_status_completed",
-               "CREATE INDEX IF NOT EXISTS ix_refunds_status ON refunds (status)"),
-    "after": ("CREATE INDEX IF NOT EXISTS ix_orders_paid_at ON orders (paid_at, total)",
-              "CREATE INDEX IF NOT EXISTS ix_refunds_status_completed ON refunds (status, completed_at, order_id, amount)",
-              "DROP INDEX IF EXISTS ix_refunds_status"),
+CHANGES = {  # change -> phase -> dialect -> statements that put the indexes in that state (idempotent)
+    "refund_rate": {  # migration 7c4e1f9a2b3d
+        "before": lambda dialect: (
+            "DROP INDEX IF EXISTS ix_orders_paid_at", "DROP INDEX IF EXISTS ix_refunds_status_completed",
+            "CREATE INDEX IF NOT EXISTS ix_refunds_status ON refunds (status)"),
+        "after": lambda dialect: (
+            "CREATE INDEX IF NOT EXISTS ix_orders_paid_at ON orders (paid_at, total)",
+            "CREATE INDEX IF NOT EXISTS ix_refunds_status_completed ON refunds (status, completed_at, order_id, amount)",
+            "DROP INDEX IF EXISTS ix_refunds_status"),
+    },
+    "operator_reports": {  # migration 4d8a2c6e1f70 (dropped and made again each phase: an index's columns changed)
+        "before": lambda dialect: (
+            "DROP INDEX IF EXISTS ix_orders_placed_at",
+            "DROP INDEX IF EXISTS ix_orders_paid_at", "CREATE INDEX ix_orders_paid_at ON orders (paid_at, total)",
+            "DROP INDEX IF EXISTS ix_outbox_order_kind",
+            "CREATE INDEX ix_outbox_order_kind ON outbox_messages (order_id, kind)",
+            "DROP INDEX IF EXISTS ix_buyer_concerns_created",
+            "CREATE INDEX IF NOT EXISTS ix_buyer_concerns_category ON buyer_concerns (category)"),
+        "after": lambda dialect: (
+            "CREATE INDEX IF NOT EXISTS ix_orders_placed_at ON orders (placed_at, paid_at, total)"
+            + (" INCLUDE (id)" if dialect == "postgresql" else ""),
+            "DROP INDEX IF EXISTS ix_orders_paid_at", "CREATE INDEX ix_orders_paid_at ON orders (paid_at, total, customer_id)",
+            "DROP INDEX IF EXISTS ix_outbox_order_kind",
+            "CREATE INDEX ix_outbox_order_kind ON outbox_messages (order_id, kind, status, sent_at, id)",
+            "CREATE INDEX IF NOT EXISTS ix_buyer_concerns_created ON buyer_concerns (created_at, category, order_id)",
+            "DROP INDEX IF EXISTS ix_buyer_concerns_category"),
+    },
 }
+ANALYZED = ("orders", "refunds", "outbox_messages", "buyer_concerns")
 DUE = 100
 
 
@@ -40,7 +67,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--sqlite-url", default="sqlite:////tmp/shopcs-bench/reports-1m.sqlite3")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/shopcs_bench_reports_1m")
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--change", default="operator_reports", choices=sorted(CHANGES))
     parser.add_argument("--phases", default="before,after,before,after")
+    parser.add_argument("--drain", action="store_true", help="also time the outbox drain")
+    parser.add_argument("--drain-messages", type=int, default=1000)
     parser.add_argument("--workdir", default="/tmp/shopcs-bench-index-ab")
     parser.add_argument("--rounds", type=int, default=3, help="queue bench rounds per phase")
     parser.add_argument("--runs", type=int, default=7, help="sweep runs per phase")
@@ -65,12 +95,12 @@ def copy_database(url: str, workdir: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-def set_phase(url: str, phase: str) -> None:
+def set_phase(url: str, change: str, phase: str) -> None:
     engine = create_engine(url)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for statement in CHANGES[phase]:
+        for statement in CHANGES[change][phase](engine.dialect.name):
             conn.execute(text(statement))
-        for table in ("orders", "refunds"):
+        for table in ANALYZED:
             conn.execute(text(f"ANALYZE {table}"))
     engine.dispose()
 
@@ -107,14 +137,77 @@ def queue_figures(backend: str, url: str, args) -> dict[str, float]:
 
 
 def sweep_figure(url: str, now: datetime, runs: int) -> float:
-    followup_bench.NOW = now  # _time_sweeps sweeps at followup_bench.NOW
-    return statistics.median(followup_bench._time_sweeps(url, DUE, runs)) * 1000
+    """Median ms of `sweep_unpaid(now)` (after a warm-up run), the outbox's history kept: before each run only the
+    rows the sweep wrote are deleted, so the same DUE orders are due every time."""
+    import time
+
+    from sqlalchemy import delete, func, select
+
+    from shopcs.extensions import db
+    from shopcs.followup.jobs import sweep_unpaid
+    from shopcs.notify.models import OutboxMessage
+
+    from . import followup_common as common
+
+    timings = []
+    with common.make_app(url).app_context():
+        history = db.session.scalar(select(func.coalesce(func.max(OutboxMessage.id), 0)))
+        for run in range(runs + 1):
+            db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > history))
+            db.session.commit()
+            started = time.perf_counter()
+            counts = sweep_unpaid(now)
+            elapsed = time.perf_counter() - started
+            if counts["queued"] != DUE:
+                raise SystemExit(f"sweep on {url} queued {counts}, expected {DUE}")
+            if run:
+                timings.append(elapsed)
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > history))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return statistics.median(timings) * 1000
+
+
+def drain_figure(url: str, now: datetime, count: int, runs: int, receiver_url: str) -> float:
+    """Median ms of draining `count` webhook messages (marked sent one by one), put back to pending after each run."""
+    import time
+
+    from sqlalchemy import delete, update
+
+    from shopcs.extensions import db
+    from shopcs.notify.models import OutboxMessage
+    from shopcs.notify.sender import drain
+
+    from . import followup_common as common
+
+    timings = []
+    with common.make_app(url, webhook_url=receiver_url, channel="webhook").app_context():
+        common.add_webhook_messages(count, now)
+        mine = OutboxMessage.dedupe_key.like("bench:%")
+        for run in range(runs + 1):
+            started = time.perf_counter()
+            report = drain(now, limit=count, worker="bench")
+            elapsed = time.perf_counter() - started
+            if report.sent != count:
+                raise SystemExit(f"drain sent {report}, expected {count}")
+            if run:
+                timings.append(elapsed)
+            db.session.execute(update(OutboxMessage).where(mine).values(status="pending", sent_at=None, attempts=0))
+            db.session.commit()
+        db.session.execute(delete(OutboxMessage).where(mine))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return statistics.median(timings) * 1000
 
 
 def plan_shapes(url: str, now: datetime) -> dict[str, str]:
     """EXPLAIN of every SELECT the queue pages (first page, search by phone) and one sweep send, costs left out:
     an index change can only slow these reads by changing their plans."""
     import re
+
+    from sqlalchemy import delete, func, select
 
     from shopcs.extensions import db
     from shopcs.followup.unpaid import sweep_unpaid
@@ -130,10 +223,11 @@ def plan_shapes(url: str, now: datetime) -> dict[str, str]:
         log.recording = True
         for path in ("/", f"/?q={phone}"):
             real.get(path)
+        history = db.session.scalar(select(func.coalesce(func.max(OutboxMessage.id), 0)))
         sweep_unpaid(now)
         log.recording = False
         db.session.rollback()
-        db.session.execute(OutboxMessage.__table__.delete())
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > history))
         db.session.commit()
         with db.engine.connect() as conn:
             for statement, parameters in log.statements:
@@ -150,6 +244,16 @@ def plan_shapes(url: str, now: datetime) -> dict[str, str]:
 def main(argv=None) -> int:
     args = parse_args(argv)
     os.makedirs(args.workdir, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        receiver = stack.enter_context(followup_common.Receiver()) if args.drain else None
+        summary = run(args, receiver.url if receiver else "")
+    print("\n== after / before (medians over the phases)")
+    for backend, name, before, after in summary:
+        print(f"  {backend:<11}{name:<32}{before:8.1f} ms -> {after:8.1f} ms   {after / before:5.2f}")
+    return 0
+
+
+def run(args, receiver_url: str) -> list[tuple]:
     phases = args.phases.split(",")
     summary = []
     for backend in args.backends.split(","):
@@ -160,10 +264,12 @@ def main(argv=None) -> int:
         figures: dict[str, list[dict]] = {phase: [] for phase in phases}
         plans = {}
         for phase in phases:
-            set_phase(url, phase)
+            set_phase(url, args.change, phase)
             plans.setdefault(phase, plan_shapes(url, now))
             row = queue_figures(backend, url, args)
             row["sweep_unpaid"] = sweep_figure(url, now, args.runs)
+            if args.drain:
+                row[f"drain {args.drain_messages}"] = drain_figure(url, now, args.drain_messages, 3, receiver_url)
             figures[phase].append(row)
             print(f"  {phase:<7}" + "  ".join(f"{name} {ms:7.1f} ms" for name, ms in row.items()), flush=True)
         if {"before", "after"} <= set(phases):
@@ -177,16 +283,13 @@ def main(argv=None) -> int:
                 before = statistics.median(row[name] for row in figures["before"])
                 after = statistics.median(row[name] for row in figures["after"])
                 summary.append((backend, name, before, after))
-        set_phase(url, "after")
+        set_phase(url, args.change, "after")
         if not args.keep:
             if backend == "sqlite":
                 os.remove(make_url(url).database)
             else:
                 servers.drop_pg_database(url, make_url(url).set(database="postgres").render_as_string(hide_password=False))
-    print("\n== after / before (medians over the phases)")
-    for backend, name, before, after in summary:
-        print(f"  {backend:<11}{name:<32}{before:8.1f} ms -> {after:8.1f} ms   {after / before:5.2f}")
-    return 0
+    return summary
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, text
 
 LIMIT = 1.3
+INDEXED_TABLES = ("orders", "order_items", "refunds", "outbox_messages", "buyer_concerns")  # the reports read these
 DAY = 86400
 ROLLING = 30
 
@@ -258,7 +259,253 @@ def _refund_rate_cases() -> tuple[Case, ...]:
     )
 
 
-CASES: dict[str, Callable[[], tuple[Case, ...]]] = {"refund_rate": _refund_rate_cases}
+# -- unpaid recovery -----------------------------------------------------------------------------------------
+
+GRACE = timedelta(minutes=30)  # the follow-up settings' default first-reminder delay
+REMINDER = "unpaid_reminder"
+
+
+def _not_paid_within_grace(q: Query, seconds: int) -> str:
+    """paid_at is null or paid_at >= placed_at + grace, exactly (times to the microsecond)."""
+    if q.dialect == "postgresql":
+        return f"(o.paid_at IS NULL OR o.paid_at >= o.placed_at + interval '{seconds} seconds')"
+    # julianday() keeps milliseconds: decide by it away from the edge, by the text of placed_at + grace near it
+    span = "(julianday(o.paid_at) - julianday(o.placed_at)) * 86400"
+    exact = (f"o.paid_at >= strftime('%Y-%m-%d %H:%M:%S', o.placed_at, '+{seconds} seconds') || substr(o.placed_at, 20)")
+    return f"(o.paid_at IS NULL OR {span} >= {seconds + 0.01} OR ({span} > {seconds - 0.01} AND {exact}))"
+
+
+def _microseconds(q: Query, later: str, earlier: str) -> str:
+    if q.dialect == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM {later} - {earlier}) * 1000000 AS bigint)"
+    whole = f"CAST(round((julianday(substr({later}, 1, 19)) - julianday(substr({earlier}, 1, 19))) * 86400) AS INTEGER)"
+    return f"({whole} * 1000000 + (substr({later}, 21) - substr({earlier}, 21)))"
+
+
+def _recovery_rows(q: Query, how: str) -> str:
+    """Per cohort order: step (null when not reminded), paid_at, total, span (µs from its last reminder sent at or
+    before payment to the payment). `how` finds that reminder: a correlated subquery per order, then the reminder
+    by id; (PostgreSQL) LATERAL, or DISTINCT ON over a join."""
+    where = (f"o.placed_at >= :lo AND o.placed_at < :hi AND {_not_paid_within_grace(q, int(GRACE.total_seconds()))}")
+    sent = (f"m.order_id = o.id AND m.kind = '{REMINDER}' AND m.status = 'sent' AND m.sent_at IS NOT NULL "
+            "AND (o.paid_at IS NULL OR m.sent_at <= o.paid_at)")
+    last = f"FROM outbox_messages m WHERE {sent} ORDER BY m.sent_at DESC, m.id DESC LIMIT 1"
+
+    def columns(order: str, reminder: str) -> str:
+        return (f"substr({reminder}.dedupe_key, length(CAST({order}.id AS text)) + {len(REMINDER) + 3}) AS step, "
+                f"{order}.paid_at, {order}.total, {_microseconds(q, f'{order}.paid_at', f'{reminder}.sent_at')} AS span")
+
+    if how == "subquery":
+        return (f"SELECT {columns('c', 'r')} FROM (SELECT o.id, o.paid_at, o.total, (SELECT m.id {last}) AS mid "
+                f"FROM orders o WHERE {where}) AS c LEFT JOIN outbox_messages r ON r.id = c.mid")
+    if how == "lateral":
+        return (f"SELECT {columns('o', 'r')} FROM orders o LEFT JOIN LATERAL (SELECT m.sent_at, m.dedupe_key {last}) AS r "
+                f"ON true WHERE {where}")
+    assert how == "distinct on"
+    return (f"SELECT {columns('c', 'c')} FROM (SELECT DISTINCT ON (o.id) o.id, o.paid_at, o.total, m.sent_at, "
+            f"m.dedupe_key FROM orders o LEFT JOIN outbox_messages m ON {sent} WHERE {where} "
+            "ORDER BY o.id, m.sent_at DESC, m.id DESC) AS c")
+
+
+STEP_SUMS = ("SELECT step, count(*), count(paid_at), coalesce(sum(CASE WHEN paid_at IS NOT NULL THEN total END), 0) "
+             "FROM per_order GROUP BY step")
+
+
+def _recovery_figures(step_rows, spans_sorted_or_middle, n=None):
+    from shopcs.reports.unpaid_recovery import _step_order, step_name
+
+    figures: dict[str, list[int]] = {}
+    for raw, orders, recovered, fen in step_rows:
+        row = figures.setdefault(step_name(raw), [0, 0, 0])
+        row[0], row[1], row[2] = row[0] + orders, row[1] + recovered, row[2] + int(fen)
+    rows = [(step, *values) for step, values in sorted(figures.items(), key=lambda item: _step_order(item[0]))]
+    return rows, _median(spans_sorted_or_middle, n)
+
+
+def _median(middle: list[int], n: int | None = None) -> int | None:
+    """The median of n sorted values (in µs) given all of them, or (with n) only the one or two middle ones."""
+    from fractions import Fraction
+
+    if n is None:
+        n, middle = len(middle), middle[(len(middle) - 1) // 2: len(middle) // 2 + 1]
+    if not n:
+        return None
+    return round(Fraction(sum(int(value) for value in middle), len(middle)) / 1_000_000)
+
+
+def _recovery_spans_to_python(how: str):
+    """One statement: the per-step sums, then every span (to Python, which sorts them)."""
+    def run(q: Query):
+        rows = q.rows(f"WITH per_order AS ({_recovery_rows(q, how)}) {STEP_SUMS} UNION ALL "
+                      "SELECT '-', NULL, NULL, span FROM per_order WHERE paid_at IS NOT NULL AND span IS NOT NULL",
+                      q.bounds())
+        steps = [row for row in rows if row[0] != "-"]
+        return _recovery_figures(steps, sorted(row[3] for row in rows if row[0] == "-"))
+    return run
+
+
+def _recovery_spans_per_step(how: str):
+    """One statement, one pass: per step its sums and its spans as one array (SQLite JSON, PostgreSQL array_agg)."""
+    def run(q: Query):
+        import json
+
+        spans_of = ("json_group_array(span)" if q.dialect == "sqlite" else "array_agg(span)")
+        rows = q.rows(f"""SELECT step, count(*), count(paid_at), coalesce(sum(CASE WHEN paid_at IS NOT NULL THEN total END), 0),
+                                 {spans_of} FILTER (WHERE paid_at IS NOT NULL AND span IS NOT NULL)
+                          FROM ({_recovery_rows(q, how)}) AS per_order GROUP BY step""", q.bounds())
+        spans = sorted(span for row in rows for span in (json.loads(row[4]) if q.dialect == "sqlite" else row[4] or []))
+        return _recovery_figures([row[:4] for row in rows], spans)
+    return run
+
+
+def _recovery_middle_in_sql(how: str):
+    """One statement: the per-step sums, then the one or two middle spans (row_number over the spans, in SQL)."""
+    def run(q: Query):
+        rows = q.rows(f"""WITH per_order AS MATERIALIZED ({_recovery_rows(q, how)}),
+            spans AS (SELECT span, row_number() OVER (ORDER BY span) AS n, count(*) OVER () AS total
+                      FROM per_order WHERE paid_at IS NOT NULL AND span IS NOT NULL)
+            {STEP_SUMS} UNION ALL SELECT '-', total, NULL, span FROM spans WHERE 2 * n IN (total, total + 1, total + 2)""",
+                      q.bounds())
+        middle = sorted(row[3] for row in rows if row[0] == "-")
+        return _recovery_figures([row for row in rows if row[0] != "-"], middle, next((row[1] for row in rows if row[0] == "-"), 0))
+    return run
+
+
+def _recovery_two_statements(how: str):
+    """The per-step sums; then the middle spans by ORDER BY ... LIMIT/OFFSET (the count known from the first)."""
+    def run(q: Query):
+        steps = q.rows(f"WITH per_order AS ({_recovery_rows(q, how)}) {STEP_SUMS}", q.bounds())
+        n = sum(recovered for raw, _, recovered, _ in steps if raw is not None)
+        middle = [span for (span,) in q.rows(
+            f"SELECT span FROM ({_recovery_rows(q, how)}) AS per_order WHERE paid_at IS NOT NULL AND span IS NOT NULL "
+            "ORDER BY span LIMIT :take OFFSET :skip", {**q.bounds(), "take": 2 - n % 2, "skip": (n - 1) // 2})] if n else []
+        return _recovery_figures(steps, middle, n)
+    return run
+
+
+def _reminded_split(q: Query):
+    """The dashboard's recovery figures: the cohort split by whether any reminder was sent before payment."""
+    where = (f"o.placed_at >= :lo AND o.placed_at < :hi AND {_not_paid_within_grace(q, int(GRACE.total_seconds()))}")
+    sent = (f"m.order_id = o.id AND m.kind = '{REMINDER}' AND m.status = 'sent' AND m.sent_at IS NOT NULL "
+            "AND (o.paid_at IS NULL OR m.sent_at <= o.paid_at)")
+    split = {True: (0, 0, 0), False: (0, 0, 0)}
+    for reminded, orders, recovered, fen in q.rows(f"""
+            SELECT reminded, count(*), count(paid_at), coalesce(sum(CASE WHEN paid_at IS NOT NULL THEN total END), 0)
+            FROM (SELECT EXISTS (SELECT 1 FROM outbox_messages m WHERE {sent}) AS reminded, o.paid_at, o.total
+                  FROM orders o WHERE {where}) AS c GROUP BY reminded""", q.bounds()):
+        split[bool(reminded)] = (orders, recovered, int(fen))
+    return split[True], split[False]
+
+
+def _recovery_cases() -> tuple[Case, ...]:
+    from shopcs.reports import dashboard
+    from shopcs.reports import unpaid_recovery as ur
+
+    both, pg = ("sqlite", "postgresql"), ("postgresql",)
+    return (
+        Case("recovery", lambda window, zone: ur.unpaid_recovery(window, zone, GRACE),
+             lambda r: ([(row.step, row.orders, row.recovered, _fen(row.recovered_amount)) for row in r.rows],
+                        r.totals.median_seconds_to_pay),
+             (Baseline("subquery, spans to Python", _recovery_spans_to_python("subquery"), both),
+              Baseline("subquery, spans per step", _recovery_spans_per_step("subquery"), ("sqlite",)),
+              Baseline("lateral, spans per step", _recovery_spans_per_step("lateral"), pg),
+              Baseline("subquery, middle by row_number", _recovery_middle_in_sql("subquery"), both),
+              Baseline("subquery, two statements", _recovery_two_statements("subquery"), both),
+              Baseline("lateral, spans to Python", _recovery_spans_to_python("lateral"), pg),
+              Baseline("distinct on, spans to Python", _recovery_spans_to_python("distinct on"), pg))),
+        Case("dash_recov", lambda window, zone: dashboard.recovery_figures(window, zone, GRACE),
+             lambda h: tuple((r.orders, r.recovered, _fen(r.recovered_amount)) for r in (h.reminded, h.not_reminded)),
+             (Baseline("exists per order", _reminded_split),)),
+    )
+
+
+# -- repurchase ----------------------------------------------------------------------------------------------
+
+PER_CUSTOMER = "SELECT customer_id, count(*) AS orders FROM orders WHERE paid_at >= :lo AND paid_at < :hi GROUP BY customer_id"
+
+
+def _buckets(rows) -> list[tuple]:
+    from shopcs.reports.repurchase import BUCKETS, bucket
+
+    counts = {name: [0, 0] for name in BUCKETS}
+    for orders, customers, returning in rows:
+        counts[bucket(orders)][0] += customers
+        counts[bucket(orders)][1] += int(returning)
+    return [(name, customers, returning) for name, (customers, returning) in counts.items()]
+
+
+def _repurchase_exists(q: Query):
+    return _buckets(q.rows(f"""
+        SELECT pc.orders, count(*), sum(CASE WHEN EXISTS (SELECT 1 FROM orders b WHERE b.customer_id = pc.customer_id
+                                                          AND b.paid_at < :lo) THEN 1 ELSE 0 END)
+        FROM ({PER_CUSTOMER}) AS pc GROUP BY pc.orders""", q.bounds()))
+
+
+def _repurchase_earlier_set(q: Query):
+    return _buckets(q.rows(f"""
+        SELECT pc.orders, count(*), count(pb.customer_id)
+        FROM ({PER_CUSTOMER}) AS pc LEFT JOIN (SELECT DISTINCT customer_id FROM orders WHERE paid_at < :lo) AS pb
+             ON pb.customer_id = pc.customer_id GROUP BY pc.orders""", q.bounds()))
+
+
+def _repurchase_semi_anti(q: Query):
+    """Two joins the planner can turn into a semi and an anti join (PostgreSQL)."""
+    earlier = "SELECT 1 FROM orders b WHERE b.customer_id = pc.customer_id AND b.paid_at < :lo"
+    return _buckets(q.rows(f"""
+        SELECT orders, count(*), sum(back) FROM (
+            SELECT pc.orders, 1 AS back FROM ({PER_CUSTOMER}) AS pc WHERE EXISTS ({earlier})
+            UNION ALL SELECT pc.orders, 0 FROM ({PER_CUSTOMER}) AS pc WHERE NOT EXISTS ({earlier})) AS x
+        GROUP BY orders""", q.bounds()))
+
+
+def _repurchase_cases() -> tuple[Case, ...]:
+    from shopcs.reports import repurchase as rp
+
+    return (
+        Case("repurchase", rp.by_orders_paid, lambda rows: [(r.orders_paid, r.customers, r.returning) for r in rows],
+             (Baseline("exists per customer", _repurchase_exists),
+              Baseline("join earlier customers", _repurchase_earlier_set),
+              Baseline("semi + anti join", _repurchase_semi_anti, ("postgresql",)))),
+    )
+
+
+# -- buyer concerns ------------------------------------------------------------------------------------------
+
+CONCERNS_IN = ("FROM buyer_concerns bc JOIN orders o ON o.id = bc.order_id "
+               "WHERE bc.created_at >= :lo AND bc.created_at < :hi")
+CONCERN_FIGURES = ("count(*), count(DISTINCT bc.order_id), "
+                   "count(DISTINCT CASE WHEN o.paid_at >= bc.created_at THEN bc.order_id END)")
+
+
+def _concerns_sorted(totals: tuple, rows) -> tuple:
+    return tuple(totals), sorted((tuple(row) for row in rows), key=lambda r: (-r[1], -r[2], r[0]))
+
+
+def _concerns_two(q: Query):
+    (totals,) = q.rows(f"SELECT {CONCERN_FIGURES} {CONCERNS_IN}", q.bounds())
+    return _concerns_sorted(totals, q.rows(f"SELECT bc.category, {CONCERN_FIGURES} {CONCERNS_IN} GROUP BY bc.category",
+                                           q.bounds()))
+
+
+def _concerns_one(q: Query):
+    rows = q.rows(f"SELECT bc.category, {CONCERN_FIGURES} {CONCERNS_IN} GROUP BY bc.category "
+                  f"UNION ALL SELECT NULL, {CONCERN_FIGURES} {CONCERNS_IN}", q.bounds())
+    return _concerns_sorted(next(row[1:] for row in rows if row[0] is None), [row for row in rows if row[0] is not None])
+
+
+def _concerns_cases() -> tuple[Case, ...]:
+    from shopcs.reports import concerns as cc
+
+    return (
+        Case("concerns", cc.concerns_report,
+             lambda r: ((r.totals.concerns, r.totals.orders, r.totals.paid_since),
+                        [(row.category, row.concerns, row.orders, row.paid_since) for row in r.rows]),
+             (Baseline("totals + by category", _concerns_two), Baseline("one UNION ALL", _concerns_one))),
+    )
+
+
+CASES: dict[str, Callable[[], tuple[Case, ...]]] = {"refund_rate": _refund_rate_cases, "unpaid_recovery": _recovery_cases,
+                                                    "repurchase": _repurchase_cases, "concerns": _concerns_cases}
 
 
 # -- running ------------------------------------------------------------------------------------------------
@@ -269,14 +516,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/shopcs_bench_reports_1m")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--windows", default="30d,full", help="30d (the 30 days ending yesterday), full (all history)")
-    parser.add_argument("--reports", default="refund_rate", help=f"comma separated: {', '.join(CASES)}")
+    parser.add_argument("--reports", default=",".join(CASES), help=f"comma separated: {', '.join(CASES)}")
     parser.add_argument("--only", default="", help="comma separated case names, e.g. by_day,totals")
     parser.add_argument("--runs", type=int, default=5, help="timed rounds per side (after one warm-up)")
     parser.add_argument("--limit", type=float, default=LIMIT)
     parser.add_argument("--zone", default=None, help="SHOPCS_TIMEZONE for the app (default: the app's)")
     parser.add_argument("--no-explain", dest="explain", action="store_false")
     parser.add_argument("--add-missing-indexes", action="store_true",
-                        help="create the models' indexes that the bench database lacks (then ANALYZE)")
+                        help="put the bench database's indexes in the models' state: create the missing ones, recreate "
+                             "those on other columns, drop those the models no longer declare (then ANALYZE)")
     return parser.parse_args(argv)
 
 
@@ -296,20 +544,36 @@ def windows_of(conn, names: list[str], zone: str) -> dict[str, tuple[date, date]
 
 def check_indexes(engine, metadata, tables: tuple[str, ...], add: bool) -> bool:
     """The bench database should have the indexes the app's models declare (a database generated before an index
-    was added lacks it); with `add`, create the missing ones and refresh the planner's statistics."""
+    was added or changed lacks it, or has it on other columns, or still has one the models dropped); with `add`,
+    put them in the models' state and refresh the planner's statistics."""
     from sqlalchemy import inspect
 
-    missing = [index for name in tables for index in metadata.tables[name].indexes
-               if index.name not in {known["name"] for known in inspect(engine).get_indexes(name)}]
-    for index in missing:
-        print(f"  index {index.name} of the models is missing from the bench database"
-              + ("; creating it" if add else " (--add-missing-indexes creates it)"))
+    changes = []
+    for name in tables:
+        known = {index["name"]: index["column_names"] for index in inspect(engine).get_indexes(name)}
+        declared = {index.name: index for index in metadata.tables[name].indexes}
+        for index_name, index in declared.items():
+            columns = [column.name for column in index.columns]
+            if index_name not in known:
+                changes.append((f"index {index_name} of the models is missing from the bench database", None, index))
+            elif known[index_name] != columns:
+                changes.append((f"index {index_name} is on {known[index_name]} in the bench database, on {columns} in "
+                                "the models", index_name, index))
+        for index_name in known:
+            if index_name.startswith("ix_") and index_name not in declared:
+                changes.append((f"index {index_name} of the bench database is no longer in the models", index_name, None))
+    for problem, drop, create in changes:
+        print(f"  {problem}" + ("; fixing it" if add else " (--add-missing-indexes fixes it)"))
         if add:
-            index.create(engine)
-    if missing and add:
+            if drop:
+                with engine.begin() as conn:
+                    conn.execute(text(f"DROP INDEX {drop}"))
+            if create is not None:
+                create.create(engine)
+    if changes and add:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))
-    return not missing or add
+    return not changes or add
 
 
 def timed(call) -> tuple[float, Any]:
@@ -372,7 +636,7 @@ def bench_backend(url: str, args, cases: list[Case]) -> tuple[list[tuple], bool]
     with app.app_context():
         engine = db.engine
         dialect = engine.dialect.name
-        ok &= check_indexes(engine, db.metadata, ("orders", "order_items", "refunds"), args.add_missing_indexes)
+        ok &= check_indexes(engine, db.metadata, INDEXED_TABLES, args.add_missing_indexes)
         log = StatementLog(engine)
         with engine.connect() as conn:
             windows = windows_of(conn, args.windows.split(","), zone)

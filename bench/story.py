@@ -14,6 +14,10 @@ CARRIERS = (("SF", 20), ("ZTO", 25), ("YTO", 15), ("STO", 10), ("YUNDA", 15), ("
 AGENTS = tuple(f"agent{n:02d}" for n in range(1, 13))
 CONFIRM_METHODS = ("phone", "chat", "sms")
 REFUND_REASONS = ("not_as_described", "quality", "wrong_item", "damaged", "not_received", "size", "changed_mind", "other")
+CONCERNS = (("price", 30), ("shipping_time", 20), ("size", 12), ("payment_method", 10), ("quality_doubt", 12),
+            ("changed_mind", 10), ("other", 6))
+FIRST_REMINDER, SECOND_REMINDER = timedelta(minutes=30), timedelta(hours=12)  # the follow-up settings' defaults
+REMINDER_BODY = "亲,您的订单还没有付款,库存有限,请尽快完成付款哦"
 NOTES = ("买家要求周末送货", "请用顺丰,买家加了运费", "地址已改为公司地址,请核对", "礼品包装,不要放发票", "买家要求先电话联系")
 
 
@@ -31,16 +35,22 @@ def tracking_no(carrier: str, order_id: int) -> str:
 
 
 class Story:
-    """Builds customers and orders for one seed; `batch(first_id, count)` is deterministic per id range."""
+    """Builds customers and orders for one seed; `batch(first_id, count)` is deterministic per id range.
+
+    With `followups`, each order's unpaid-order reminders (outbox_messages) and buyer concerns too
+    (`followup_rows`, its own random numbers per order: the orders are the same with or without them).
+    """
 
     def __init__(self, orders: int, customers: int, now: datetime, seed: int, sku_count: int = 5000,
-                 days: float = 730):
+                 days: float = 730, followups: bool = False):
         self.orders, self.customers, self.now, self.seed = orders, max(customers, 1), now, seed
         self.start = now - timedelta(days=days)
         self.span = (now - self.start).total_seconds()
         self.skus = fake.skus(random.Random(seed), sku_count)
         self.carriers, self.carrier_weights = zip(*CARRIERS, strict=True)
         self.contacts: list[tuple[str, str]] = []  # (name, phone) per customer id - 1
+        self.opted_out: list[bool] = []  # per customer id - 1
+        self.followups = followups
 
     def customer_rows(self, first_id: int, count: int) -> list[dict]:
         rng = random.Random(f"{self.seed}-c-{first_id}")
@@ -52,14 +62,18 @@ class Story:
                          "email": fake.email(rng, cid), "opted_out": rng.random() < 0.02,
                          "created_at": self.start - timedelta(seconds=rng.random() * 365 * DAY)})
             self.contacts.append((rows[-1]["name"], phone))
+            self.opted_out.append(rows[-1]["opted_out"])
         return rows
 
     def order_batch(self, first_id: int, count: int) -> dict[str, list[dict]]:
         """Needs every customer generated first: most orders ship to the buyer's own name and phone."""
         rng = random.Random(f"{self.seed}-o-{first_id}")
-        out = {"orders": [], "order_items": [], "shipments": [], "refunds": [], "handoff_notes": []}
+        out = {"orders": [], "order_items": [], "shipments": [], "refunds": [], "handoff_notes": [],
+               "outbox_messages": [], "buyer_concerns": []}
         for oid in range(first_id, first_id + count):
             self._order(rng, oid, out)
+            if self.followups:
+                self.followup_rows(out["orders"][-1], self.opted_out[out["orders"][-1]["customer_id"] - 1], out)
         return out
 
     # -- one order ---------------------------------------------------------------------------------------
@@ -160,3 +174,44 @@ class Story:
                         "approved_at": decided if state in ("approved", "completed") else None,
                         "rejected_at": decided if state == "rejected" else None, "completed_at": completed})
         return completed or decided or requested
+
+    # -- follow-ups (issue 4) ------------------------------------------------------------------------------
+    def followup_rows(self, order: dict, opted_out: bool, out: dict) -> None:
+        """The unpaid-order reminders the sweep sent this order, and the concerns agents recorded on it.
+
+        `order`: its id, customer_id, placed_at, paid_at (naive UTC). A buyer who opted out gets no reminder.
+        Reminder 1 is due 30 min after placing, 2 after 12 h, each queued only while the order is still unpaid
+        and sent a few seconds later (so one paid in those seconds has a reminder sent after its payment).
+        Some unpaid orders also get a reminder an agent sent by hand ("hand1"), and about one in twelve
+        reminded orders a concern, recorded after the first reminder (before or after any payment).
+        """
+        oid, placed, paid = order["id"], order["placed_at"], order["paid_at"]
+        if opted_out:
+            return
+        rng = random.Random(f"{self.seed}-f-{oid}")
+        sent_any = None
+        for step, delay in (("1", FIRST_REMINDER), ("2", SECOND_REMINDER)):
+            due = placed + delay
+            if due > self.now or (paid is not None and paid <= due):
+                break
+            sent = min(due + timedelta(seconds=1 + rng.random() * 20), self.now)
+            self._reminder(order, step, due, sent, out)
+            sent_any = sent_any or sent
+        if sent_any is None:
+            return
+        if rng.random() < (0.05 if paid is None else 0.01):
+            at = sent_any + timedelta(seconds=rng.random() * 6 * 3600)
+            if at <= self.now and (paid is None or at < paid):
+                self._reminder(order, "hand1", at, at, out)
+        if rng.random() < 0.08:
+            at = min(sent_any + timedelta(seconds=rng.random() * 3 * 3600), self.now)
+            category = rng.choices(*zip(*CONCERNS, strict=True))[0]
+            out["buyer_concerns"].append({"order_id": oid, "category": category,
+                                          "text": "买家说再考虑一下" if category == "other" else "",
+                                          "author": rng.choice(AGENTS), "created_at": at})
+
+    def _reminder(self, order: dict, step: str, due: datetime, sent: datetime, out: dict) -> None:
+        out["outbox_messages"].append({
+            "dedupe_key": f"unpaid_reminder:{order['id']}:{step}", "kind": "unpaid_reminder",
+            "customer_id": order["customer_id"], "order_id": order["id"], "channel": "manual", "body": REMINDER_BODY,
+            "scheduled_for": due, "status": "sent", "attempts": 1, "created_at": due, "sent_at": sent})

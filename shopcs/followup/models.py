@@ -42,12 +42,17 @@ class BuyerConcern(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    category: Mapped[str] = mapped_column(String(30), index=True)
+    category: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-# The greeting gap check and the cap count read the outbox by customer / order and kind.
+# The greeting gap check and the cap count read the outbox by customer / order and kind; the unpaid-recovery report
+# finds each order's last reminder sent before payment in ix_outbox_order_kind alone (status, then sent_at and id
+# in the report's order).
 Index("ix_outbox_customer_kind_scheduled", OutboxMessage.customer_id, OutboxMessage.kind, OutboxMessage.scheduled_for)
-Index("ix_outbox_order_kind", OutboxMessage.order_id, OutboxMessage.kind)
+Index("ix_outbox_order_kind", OutboxMessage.order_id, OutboxMessage.kind, OutboxMessage.status, OutboxMessage.sent_at,
+      OutboxMessage.id)
+# The concerns report: concerns recorded in a window, with their category and order, from the index alone.
+Index("ix_buyer_concerns_created", BuyerConcern.created_at, BuyerConcern.category, BuyerConcern.order_id)

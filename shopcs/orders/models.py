@@ -33,7 +33,11 @@ class Order(db.Model):
         Index("ix_orders_recipient", "recipient"),
         Index("ix_orders_customer", "customer_id", "paid_at"),
         Index("ix_orders_status_placed_at", "status", "placed_at"),  # follow-up sweeps: unpaid orders by age
-        Index("ix_orders_paid_at", "paid_at", "total"),  # refund-rate report: orders paid in a window, index only
+        # refund-rate and repurchase reports: orders paid in a window (their totals; their customers), index only
+        Index("ix_orders_paid_at", "paid_at", "total", "customer_id"),
+        # unpaid-recovery report: the orders placed in a window and when they were paid, index only (PostgreSQL
+        # keeps the id beside the key; SQLite's rowid is the id)
+        Index("ix_orders_placed_at", "placed_at", "paid_at", "total", postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

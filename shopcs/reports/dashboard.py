@@ -6,8 +6,7 @@ from decimal import Decimal
 from .refund_rate import DayRow, Totals, by_day, totals
 from .repurchase import RepurchaseTotals, by_orders_paid
 from .repurchase import totals_of as repurchase_totals
-from .unpaid_recovery import RecoveryTotals, by_step, median_seconds_to_pay
-from .unpaid_recovery import totals_of as recovery_totals
+from .unpaid_recovery import Recovery, reminded_split
 from .windows import Window
 
 
@@ -26,14 +25,26 @@ class Change:
 
 
 @dataclass(frozen=True)
+class RecoveryHeadline:
+    """What the dashboard shows of unpaid recovery (the report's page adds the steps and the median time to pay)."""
+
+    reminded: Recovery
+    not_reminded: Recovery
+
+    @property
+    def cohort(self) -> Recovery:
+        return self.reminded + self.not_reminded
+
+
+@dataclass(frozen=True)
 class DashboardFigures:
     window: Window
     previous_window: Window
     refund: Totals
     refund_before: Totals
     trend: list[DayRow]  # each day of the window with its rolling 30-day rate
-    recovery: RecoveryTotals
-    recovery_before: RecoveryTotals
+    recovery: RecoveryHeadline
+    recovery_before: RecoveryHeadline
     repurchase: RepurchaseTotals
     repurchase_before: RepurchaseTotals
 
@@ -56,8 +67,8 @@ def previous_window(window: Window) -> Window:
     return Window(end - timedelta(days=window.days - 1), end)
 
 
-def recovery_figures(window: Window, zone: str, grace: timedelta) -> RecoveryTotals:
-    return recovery_totals(by_step(window, zone, grace), median_seconds_to_pay(window, zone, grace))
+def recovery_figures(window: Window, zone: str, grace: timedelta) -> RecoveryHeadline:
+    return RecoveryHeadline(*reminded_split(window, zone, grace))
 
 
 def repurchase_figures(window: Window, zone: str) -> RepurchaseTotals:

@@ -12,8 +12,9 @@ always — with how many of them are returning.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, exists, func, select
 
+from ..db_types import UTCDateTime
 from ..extensions import db
 from ..orders.models import Order
 from .windows import Window, rate
@@ -54,19 +55,24 @@ def bucket(orders: int) -> str:
     return BUCKETS[min(orders, len(BUCKETS)) - 1]
 
 
+# Built once, the window's bounds as parameters. The window's payments come through ix_orders_paid_at, grouped by
+# customer; then one seek per customer in ix_orders_customer (customer_id, paid_at), alone, for an earlier payment
+# (joining the set of every customer who paid before the window reads every earlier order instead).
+_LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
+_per_customer = (select(Order.customer_id, func.count().label("orders")).where(Order.paid_at >= _LO, Order.paid_at < _HI)
+                 .group_by(Order.customer_id).subquery("per_customer"))
+_earlier = exists().where(Order.customer_id == _per_customer.c.customer_id, Order.paid_at < _LO)
+BY_ORDERS_PAID = (select(_per_customer.c.orders, func.count(), func.coalesce(func.sum(case((_earlier, 1), else_=0)), 0))
+                  .group_by(_per_customer.c.orders))
+
+
 def by_orders_paid(window: Window, zone: str) -> list[OrdersRow]:
     """The window's paying customers by how many orders they paid in it, with the returning ones among them."""
     lo, hi = window.utc_bounds(zone)
-    per_customer = (select(Order.customer_id, func.count().label("orders"))
-                    .where(Order.paid_at >= lo, Order.paid_at < hi).group_by(Order.customer_id).subquery())
-    paid_before = select(Order.customer_id).where(Order.paid_at < lo).distinct().subquery()
     counts = {name: [0, 0] for name in BUCKETS}
-    for orders, customers, returning in db.session.execute(
-            select(per_customer.c.orders, func.count(), func.count(paid_before.c.customer_id))
-            .outerjoin(paid_before, paid_before.c.customer_id == per_customer.c.customer_id)
-            .group_by(per_customer.c.orders)):
+    for orders, customers, returning in db.session.connection().execute(BY_ORDERS_PAID, {"lo": lo, "hi": hi}):
         counts[bucket(orders)][0] += customers
-        counts[bucket(orders)][1] += returning
+        counts[bucket(orders)][1] += int(returning)
     return [OrdersRow(name, customers, returning) for name, (customers, returning) in counts.items()]
 
 

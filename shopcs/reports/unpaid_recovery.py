@@ -16,20 +16,22 @@ Definitions (the API and the page show them beside each number):
 - median time to pay: over the recovered reminded orders, paid_at − the last reminder's sent_at; the middle
   value, the mean of the two middle ones for an even count, rounded to whole seconds; null when there is none.
 """
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import Integer, String, case, cast, func, literal_column, or_, select, type_coerce
+from sqlalchemy import Integer, String, bindparam, case, cast, func, literal_column, or_, select, true, type_coerce
 
+from ..db_types import UTCDateTime
 from ..extensions import db
 from ..followup.settings import load_settings
 from ..followup.unpaid import KIND
 from ..money import from_fen
 from ..notify.models import OutboxMessage
 from ..orders.models import Order
-from .sql_time import plus_seconds, whole_seconds
+from .sql_time import at_least_after, microseconds_between, whole_seconds
 from .windows import Window, rate
 
 ZERO = Decimal("0.00")
@@ -87,31 +89,74 @@ def current_grace() -> timedelta:
     return timedelta(minutes=load_settings().first_reminder_minutes)
 
 
-def _last_reminder_id():
-    """Correlated with Order: the reminder sent last at or before the payment (any sent one while unpaid)."""
-    return (select(OutboxMessage.id)
-            .where(OutboxMessage.order_id == Order.id, OutboxMessage.kind == KIND, OutboxMessage.status == "sent",
-                   OutboxMessage.sent_at.is_not(None), or_(Order.paid_at.is_(None), OutboxMessage.sent_at <= Order.paid_at))
-            .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(1)
-            .correlate(Order).scalar_subquery())
+# The statements are built once, with the window's bounds and the grace (in seconds) as parameters. Each reads
+# through an index (EXPLAIN in bench/reports_bench.py): the orders placed in the window through ix_orders_placed_at
+# (placed_at, paid_at, total), alone; each order's last reminder through ix_outbox_order_kind (order_id, kind,
+# status, sent_at, id), alone, then that reminder's row for its dedupe key.
+_LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
+_GRACE = bindparam("grace", type_=Integer)
+_COHORT = (Order.placed_at >= _LO, Order.placed_at < _HI,
+           or_(Order.paid_at.is_(None), at_least_after(Order.paid_at, Order.placed_at, _GRACE)))
+_SENT_BEFORE_PAYMENT = (OutboxMessage.order_id == Order.id, OutboxMessage.kind == KIND, OutboxMessage.status == "sent",
+                        OutboxMessage.sent_at.is_not(None),
+                        or_(Order.paid_at.is_(None), OutboxMessage.sent_at <= Order.paid_at))
+_LAST_FIRST = (OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
 
 
-def cohort(window: Window, zone: str, grace: timedelta):
-    """One row per cohort order: order_id, paid_at, fen (its total), reminder_id (its last reminder, or null)."""
-    lo, hi = window.utc_bounds(zone)
-    not_paid_in_grace = or_(Order.paid_at.is_(None), Order.paid_at >= plus_seconds(Order.placed_at, whole_seconds(grace)))
-    return (select(Order.id.label("order_id"), Order.paid_at, type_coerce(Order.total, Integer).label("fen"),
-                   _last_reminder_id().label("reminder_id"))
-            .where(Order.placed_at >= lo, Order.placed_at < hi, not_paid_in_grace).subquery())
+def _per_order_columns(order_id, paid_at, total, dedupe_key, sent_at):
+    """step (the dedupe key after "unpaid_reminder:<id>:", null without a reminder), paid_at, fen, and span: the
+    microseconds from the last reminder to the payment (null unless both happened)."""
+    step_starts = func.length(cast(order_id, String)) + literal_column(str(_KEY_PREFIX + 2), Integer)
+    return (func.substr(dedupe_key, step_starts).label("step"), paid_at.label("paid_at"),
+            type_coerce(total, Integer).label("fen"), microseconds_between(paid_at, sent_at).label("span"))
 
 
-def _with_last_reminder(window: Window, zone: str, grace: timedelta):
-    """The cohort with its last reminder's step (its dedupe key after "unpaid_reminder:<id>:", null when none) and sent_at."""
-    orders = cohort(window, zone, grace)
-    step_starts = func.length(cast(orders.c.order_id, String)) + literal_column(str(_KEY_PREFIX + 2), Integer)
-    return (select(orders.c.order_id, orders.c.paid_at, orders.c.fen, orders.c.reminder_id,
-                   func.substr(OutboxMessage.dedupe_key, step_starts).label("step"), OutboxMessage.sent_at)
-            .outerjoin(OutboxMessage, OutboxMessage.id == orders.c.reminder_id).subquery())
+def _per_order_sqlite():
+    """SQLite: the last reminder's id by a correlated subquery per order (index only), then its row by id."""
+    last_id = (select(OutboxMessage.id).where(*_SENT_BEFORE_PAYMENT).order_by(*_LAST_FIRST).limit(1)
+               .correlate(Order).scalar_subquery())
+    orders = select(Order.id, Order.paid_at, Order.total, last_id.label("reminder_id")).where(*_COHORT).subquery("cohort")
+    return (select(*_per_order_columns(orders.c.id, orders.c.paid_at, orders.c.total, OutboxMessage.dedupe_key,
+                                       OutboxMessage.sent_at))
+            .select_from(orders.outerjoin(OutboxMessage, OutboxMessage.id == orders.c.reminder_id)))
+
+
+def _per_order_postgresql():
+    """PostgreSQL: the last reminder's row by LATERAL (a join on a subquery's id would scan the whole outbox)."""
+    last = (select(OutboxMessage.dedupe_key, OutboxMessage.sent_at).where(*_SENT_BEFORE_PAYMENT).order_by(*_LAST_FIRST)
+            .limit(1).lateral("last_reminder"))
+    return (select(*_per_order_columns(Order.id, Order.paid_at, Order.total, last.c.dedupe_key, last.c.sent_at))
+            .select_from(Order).outerjoin(last, true()).where(*_COHORT))
+
+
+def _figures_statement(per_order, spans_of):
+    """One row per step: step, orders, recovered, recovered fen, and the spans of its recovered orders as one array
+    (`spans_of`: the backend's array aggregate). One pass over the cohort; Python finds the median of the spans."""
+    orders = per_order.subquery("per_order")
+    recovered = orders.c.paid_at.is_not(None)
+    return (select(orders.c.step, func.count(), func.count(orders.c.paid_at),
+                   func.coalesce(func.sum(case((recovered, orders.c.fen))), 0),
+                   spans_of(orders.c.span).filter(recovered, orders.c.span.is_not(None)))
+            .group_by(orders.c.step))
+
+
+FIGURES = {  # SQLite: a JSON array (json_group_array); PostgreSQL: an array (a list from the driver)
+    "sqlite": _figures_statement(_per_order_sqlite(), func.json_group_array),
+    "postgresql": _figures_statement(_per_order_postgresql(), func.array_agg),
+}
+
+
+def _reminded_statement():
+    """Rows (reminded, orders, recovered, recovered fen): the cohort split by whether any reminder was sent before
+    payment — the same split as the step rows' "none" and the others, without finding which reminder was last."""
+    reminded = select(OutboxMessage.id).where(*_SENT_BEFORE_PAYMENT).exists().label("reminded")
+    orders = select(reminded, Order.paid_at, type_coerce(Order.total, Integer).label("fen")).where(*_COHORT).subquery()
+    return (select(orders.c.reminded, func.count(), func.count(orders.c.paid_at),
+                   func.coalesce(func.sum(case((orders.c.paid_at.is_not(None), orders.c.fen))), 0))
+            .group_by(orders.c.reminded))
+
+
+REMINDED = _reminded_statement()
 
 
 def step_name(raw: str | None) -> str:
@@ -128,33 +173,53 @@ def _step_order(step: str):
     return (1 + (step == HAND) + 2 * (step == NONE), 0, step)
 
 
+def figures(window: Window, zone: str, grace: timedelta) -> tuple[list[StepRow], int | None]:
+    """The step rows and the median time to pay, from one statement (the cohort is read once for both)."""
+    lo, hi = window.utc_bounds(zone)
+    connection = db.session.connection()
+    found: dict[str, Recovery] = {}
+    spans: list[int] = []
+    for raw, count, recovered, fen, step_spans in connection.execute(
+            FIGURES[connection.dialect.name], {"lo": lo, "hi": hi, "grace": whole_seconds(grace)}):
+        step = step_name(raw)
+        found[step] = found.get(step, Recovery()) + Recovery(count, recovered, from_fen(int(fen)))
+        spans += (json.loads(step_spans) if isinstance(step_spans, str) else step_spans) or []
+    rows = [StepRow(step, f.orders, f.recovered, f.recovered_amount)
+            for step, f in sorted(found.items(), key=lambda item: _step_order(item[0]))]
+    return rows, median_microseconds(spans)
+
+
+def reminded_split(window: Window, zone: str, grace: timedelta) -> tuple[Recovery, Recovery]:
+    """(reminded, not reminded) of the cohort, without the steps and the median (the dashboard's figures)."""
+    lo, hi = window.utc_bounds(zone)
+    split = {True: Recovery(), False: Recovery()}
+    for reminded, count, recovered, fen in db.session.connection().execute(
+            REMINDED, {"lo": lo, "hi": hi, "grace": whole_seconds(grace)}):
+        split[bool(reminded)] = Recovery(count, recovered, from_fen(int(fen)))
+    return split[True], split[False]
+
+
 def by_step(window: Window, zone: str, grace: timedelta) -> list[StepRow]:
     """One row per step of the last reminder before payment that occurs in the cohort."""
-    orders = _with_last_reminder(window, zone, grace)
-    recovered_fen = func.coalesce(func.sum(case((orders.c.paid_at.is_not(None), orders.c.fen), else_=0)), 0)
-    figures: dict[str, Recovery] = {}
-    for raw, count, recovered, fen in db.session.execute(
-            select(orders.c.step, func.count(), func.count(orders.c.paid_at), recovered_fen).group_by(orders.c.step)):
-        step = step_name(raw)
-        figures[step] = figures.get(step, Recovery()) + Recovery(count, recovered, from_fen(int(fen)))
-    return [StepRow(step, f.orders, f.recovered, f.recovered_amount) for step, f in sorted(
-        figures.items(), key=lambda item: _step_order(item[0]))]
+    return figures(window, zone, grace)[0]
 
 
-def median_seconds(spans: list[timedelta]) -> int | None:
-    """The middle span (the mean of the two middle ones for an even count) in whole seconds, half to even; exact."""
+def median_microseconds(spans: list[int]) -> int | None:
+    """The middle value (the mean of the two middle ones for an even count) in whole seconds, half to even; exact."""
     if not spans:
         return None
-    micro, middle = sorted(span // timedelta(microseconds=1) for span in spans), len(spans) // 2
+    micro, middle = sorted(spans), len(spans) // 2
     value = Fraction(micro[middle]) if len(micro) % 2 else Fraction(micro[middle - 1] + micro[middle], 2)
     return round(value / 1_000_000)
 
 
+def median_seconds(spans: list[timedelta]) -> int | None:
+    """median_microseconds of timedeltas."""
+    return median_microseconds([span // timedelta(microseconds=1) for span in spans])
+
+
 def median_seconds_to_pay(window: Window, zone: str, grace: timedelta) -> int | None:
-    orders = _with_last_reminder(window, zone, grace)
-    spans = db.session.execute(select(orders.c.paid_at, orders.c.sent_at)
-                               .where(orders.c.paid_at.is_not(None), orders.c.reminder_id.is_not(None))).all()
-    return median_seconds([paid_at - sent_at for paid_at, sent_at in spans])
+    return figures(window, zone, grace)[1]
 
 
 def totals_of(rows: list[StepRow], median: int | None) -> RecoveryTotals:
@@ -168,5 +233,5 @@ def totals_of(rows: list[StepRow], median: int | None) -> RecoveryTotals:
 
 
 def unpaid_recovery(window: Window, zone: str, grace: timedelta) -> RecoveryReport:
-    rows = by_step(window, zone, grace)
-    return RecoveryReport(window, grace, totals_of(rows, median_seconds_to_pay(window, zone, grace)), rows)
+    rows, median = figures(window, zone, grace)
+    return RecoveryReport(window, grace, totals_of(rows, median), rows)

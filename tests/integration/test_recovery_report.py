@@ -37,7 +37,8 @@ from shopcs.extensions import db
 from shopcs.followup.settings import save_settings
 from shopcs.notify.models import OutboxMessage
 from shopcs.orders.models import Customer, Order, OrderItem
-from shopcs.reports.unpaid_recovery import by_step, median_seconds, unpaid_recovery
+from shopcs.reports.dashboard import recovery_figures
+from shopcs.reports.unpaid_recovery import Recovery, by_step, median_seconds, median_seconds_to_pay, reminded_split, unpaid_recovery
 from shopcs.reports.windows import Window
 
 from ..builders import make_order, make_token
@@ -123,6 +124,16 @@ def test_each_order_counts_under_the_step_of_its_last_reminder_before_payment(ap
         ("hand", 3, 2, D("0.6667"), D("520.00")),
         ("none", 4, 3, D("0.7500"), D("190.00")),
     ]
+
+
+def test_the_dashboard_splits_the_cohort_as_the_report_does_without_the_steps(app):
+    march()
+    assert tuple(map(figures, reminded_split(MARCH, ZONE, GRACE))) == ((6, 4, D("0.6667"), D("1020.00")),
+                                                                       (4, 3, D("0.7500"), D("190.00")))
+    headline = recovery_figures(MARCH, ZONE, GRACE)
+    assert figures(headline.cohort) == (10, 7, D("0.7000"), D("1210.00"))
+    assert median_seconds_to_pay(MARCH, ZONE, GRACE) == 1230
+    assert reminded_split(Window(date(2025, 1, 1), date(2025, 1, 31)), ZONE, GRACE) == (Recovery(), Recovery())
 
 
 def test_the_grace_is_a_parameter(app):
@@ -233,3 +244,4 @@ def test_the_report_equals_a_brute_force_count_over_all_rows(app, data, first, l
     assert report.totals.cohort.orders == sum(orders for orders, _, _ in steps.values())
     assert report.totals.not_reminded.orders == steps.get("none", (0,))[0]
     assert report.totals.median_seconds_to_pay == median
+    assert reminded_split(window, ZONE, grace) == (report.totals.reminded, report.totals.not_reminded)
