@@ -1,12 +1,12 @@
 """Did an index change slow the order queue or the follow-ups? The same databases, before and after, alternating.
 
-    .venv/bin/python -m bench.index_ab --phases before,after,before,after            # --change operator_reports
+    .venv/bin/python -m bench.index_ab --phases before,after,before,after            # --change previous_payment
     .venv/bin/python -m bench.index_ab --change refund_rate
 
 Copies the reports bench databases (1,000,000 orders; SQLite file and PostgreSQL database from `bench.generate`, see
 bench/reports_bench.py), so the originals keep their indexes. Then for each phase it puts the indexes in that phase's
-state (`CHANGES`: the refund-rate report's migration 7c4e1f9a2b3d, the operator reports' 4d8a2c6e1f70; add one for
-another change), refreshes the planner's statistics, and runs on the copy
+state (`CHANGES`: the refund-rate report's migration 7c4e1f9a2b3d, the operator reports' 4d8a2c6e1f70, the previous
+payment's e5b7c9d1a3f2; add one for another change), refreshes the planner's statistics, and runs on the copy
 - the order-queue bench (bench/queue_bench.py: real page and raw-SQL baseline under gunicorn, same load);
 - the follow-up sweep (`sweep_unpaid`, the same 100 orders due; its `now` 25 hours after the newest generated order,
   like the follow-up bench's own databases), keeping the outbox's history (the reminders `bench.add_followups`
@@ -57,6 +57,18 @@ CHANGES = {  # change -> phase -> dialect -> statements that put the indexes in 
             "CREATE INDEX IF NOT EXISTS ix_buyer_concerns_created ON buyer_concerns (created_at, category, order_id)",
             "DROP INDEX IF EXISTS ix_buyer_concerns_category"),
     },
+    "previous_payment": {  # migration e5b7c9d1a3f2 (the column stays: the app's writes fill it)
+        "before": lambda dialect: (
+            "DROP INDEX IF EXISTS ix_orders_paid_at", "CREATE INDEX ix_orders_paid_at ON orders (paid_at, total, customer_id)",
+            "DROP INDEX IF EXISTS ix_orders_customer", "CREATE INDEX ix_orders_customer ON orders (customer_id, paid_at)",
+            "DROP INDEX IF EXISTS ix_outbox_kind_created"),
+        "after": lambda dialect: (
+            "DROP INDEX IF EXISTS ix_orders_paid_at",
+            "CREATE INDEX ix_orders_paid_at ON orders (paid_at, total, customer_id, previous_paid_at)",
+            "DROP INDEX IF EXISTS ix_orders_customer",
+            "CREATE INDEX ix_orders_customer ON orders (customer_id, paid_at, previous_paid_at)",
+            "CREATE INDEX IF NOT EXISTS ix_outbox_kind_created ON outbox_messages (kind, created_at, id)"),
+    },
 }
 ANALYZED = ("orders", "refunds", "outbox_messages", "buyer_concerns")
 DUE = 100
@@ -67,7 +79,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--sqlite-url", default="sqlite:////tmp/shopcs-bench/reports-1m.sqlite3")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/shopcs_bench_reports_1m")
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--change", default="operator_reports", choices=sorted(CHANGES))
+    parser.add_argument("--change", default="previous_payment", choices=sorted(CHANGES))
     parser.add_argument("--phases", default="before,after,before,after")
     parser.add_argument("--drain", action="store_true", help="also time the outbox drain")
     parser.add_argument("--drain-messages", type=int, default=1000)

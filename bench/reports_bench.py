@@ -409,6 +409,7 @@ def _recovery_cases() -> tuple[Case, ...]:
              (Baseline("subquery, spans to Python", _recovery_spans_to_python("subquery"), both),
               Baseline("subquery, spans per step", _recovery_spans_per_step("subquery"), ("sqlite",)),
               Baseline("lateral, spans per step", _recovery_spans_per_step("lateral"), pg),
+              Baseline("distinct on, spans per step", _recovery_spans_per_step("distinct on"), pg),
               Baseline("subquery, middle by row_number", _recovery_middle_in_sql("subquery"), both),
               Baseline("subquery, two statements", _recovery_two_statements("subquery"), both),
               Baseline("lateral, spans to Python", _recovery_spans_to_python("lateral"), pg),
@@ -458,6 +459,46 @@ def _repurchase_semi_anti(q: Query):
         GROUP BY orders""", q.bounds()))
 
 
+def _repurchase_previous_payment(q: Query):
+    """orders.previous_paid_at (the customer's payment before each one): no seek per customer."""
+    return _buckets(q.rows("""
+        SELECT orders, count(*), sum(back) FROM (
+            SELECT count(*) AS orders, max(CASE WHEN previous_paid_at < :lo THEN 1 ELSE 0 END) AS back
+            FROM orders WHERE paid_at >= :lo AND paid_at < :hi GROUP BY customer_id) AS pc
+        GROUP BY orders""", q.bounds()))
+
+
+def _repurchase_totals_grouped(q: Query):
+    """The dashboard's three totals by grouping the window's payments by customer, a seek each for an earlier one."""
+    customers, returning, multi = q.rows("""
+        SELECT count(*), coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM orders b WHERE b.customer_id = pc.customer_id
+                                                        AND b.paid_at < :lo) THEN 1 ELSE 0 END), 0),
+               coalesce(sum(CASE WHEN pc.orders > 1 THEN 1 ELSE 0 END), 0)
+        FROM (SELECT customer_id, count(*) AS orders FROM orders WHERE paid_at >= :lo AND paid_at < :hi
+              GROUP BY customer_id) AS pc""", q.bounds())[0]
+    return (customers, returning, multi)
+
+
+def _repurchase_totals_previous_grouped(q: Query):
+    """The three totals from previous_paid_at, grouped by customer."""
+    customers, returning, multi = q.rows("""
+        SELECT count(*), coalesce(sum(back), 0), coalesce(sum(CASE WHEN orders > 1 THEN 1 ELSE 0 END), 0) FROM (
+            SELECT count(*) AS orders, max(CASE WHEN previous_paid_at < :lo THEN 1 ELSE 0 END) AS back
+            FROM orders WHERE paid_at >= :lo AND paid_at < :hi GROUP BY customer_id) AS pc""", q.bounds())[0]
+    return (customers, returning, multi)
+
+
+def _repurchase_totals_previous_counted(q: Query):
+    """The three totals from previous_paid_at, counted without grouping (each customer's first order in the
+    window is the one whose previous payment is not in it)."""
+    customers, returning, multi = q.rows("""
+        SELECT sum(CASE WHEN previous_paid_at IS NULL OR previous_paid_at < :lo THEN 1 ELSE 0 END),
+               sum(CASE WHEN previous_paid_at < :lo THEN 1 ELSE 0 END),
+               count(DISTINCT CASE WHEN previous_paid_at >= :lo THEN customer_id END)
+        FROM orders WHERE paid_at >= :lo AND paid_at < :hi""", q.bounds())[0]
+    return (int(customers or 0), int(returning or 0), multi)
+
+
 def _repurchase_cases() -> tuple[Case, ...]:
     from shopcs.reports import repurchase as rp
 
@@ -465,7 +506,12 @@ def _repurchase_cases() -> tuple[Case, ...]:
         Case("repurchase", rp.by_orders_paid, lambda rows: [(r.orders_paid, r.customers, r.returning) for r in rows],
              (Baseline("exists per customer", _repurchase_exists),
               Baseline("join earlier customers", _repurchase_earlier_set),
-              Baseline("semi + anti join", _repurchase_semi_anti, ("postgresql",)))),
+              Baseline("semi + anti join", _repurchase_semi_anti, ("postgresql",)),
+              Baseline("previous payment, grouped", _repurchase_previous_payment))),
+        Case("dash_repurchase", rp.totals, lambda t: (t.customers, t.returning, t.multi),
+             (Baseline("exists per customer", _repurchase_totals_grouped),
+              Baseline("previous payment, grouped", _repurchase_totals_previous_grouped),
+              Baseline("previous payment, counted", _repurchase_totals_previous_counted))),
     )
 
 

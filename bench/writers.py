@@ -11,6 +11,8 @@ from sqlalchemy import Boolean, Date, DateTime, Table, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import CreateTable
 
+from shopcs.orders.previous_payment import refresh_all
+
 
 def _sqlite_time(value: datetime) -> str:
     return value.isoformat(" ", "microseconds")
@@ -102,13 +104,16 @@ class BulkWriter:
         self.raw.commit()
 
     def finish(self, analyze: bool = True) -> None:
-        """Indexes, PostgreSQL sequences past the generated ids, and planner statistics."""
+        """Indexes, each order's previous payment (the app keeps it on every write; a bulk load fills it once),
+        PostgreSQL sequences past the generated ids, and planner statistics."""
         self.raw.commit()
         self.raw.close()
         with self.engine.begin() as conn:
             for table in self.metadata.sorted_tables:
                 for index in table.indexes:
                     index.create(conn)
+            if "orders" in self.metadata.tables:
+                refresh_all(conn)
             if not self.sqlite:
                 for table in self.metadata.sorted_tables:
                     if "id" in table.c and table.c.id.primary_key:

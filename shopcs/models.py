@@ -4,3 +4,4 @@ from .auth.models import ApiToken, LoginThrottle, User  # noqa: F401
 from .followup.models import BuyerConcern, FollowupSetting, Promotion  # noqa: F401
 from .notify.models import OutboxMessage  # noqa: F401
 from .orders.models import CarrierExclusion, Customer, HandoffNote, Order, OrderItem, Refund, Shipment  # noqa: F401
+from .orders import previous_payment  # noqa: F401 - keeps orders.previous_paid_at exact on every flush

@@ -54,5 +54,7 @@ class BuyerConcern(db.Model):
 Index("ix_outbox_customer_kind_scheduled", OutboxMessage.customer_id, OutboxMessage.kind, OutboxMessage.scheduled_for)
 Index("ix_outbox_order_kind", OutboxMessage.order_id, OutboxMessage.kind, OutboxMessage.status, OutboxMessage.sent_at,
       OutboxMessage.id)
+# The dashboard's latest refund-rate alerts (one kind, newest first): a few rows of an outbox holding every message.
+Index("ix_outbox_kind_created", OutboxMessage.kind, OutboxMessage.created_at, OutboxMessage.id)
 # The concerns report: concerns recorded in a window, with their category and order, from the index alone.
 Index("ix_buyer_concerns_created", BuyerConcern.created_at, BuyerConcern.category, BuyerConcern.order_id)

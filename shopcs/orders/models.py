@@ -31,10 +31,12 @@ class Order(db.Model):
         Index("ix_orders_updated_at", "updated_at", "id"),
         Index("ix_orders_phone", "phone"),
         Index("ix_orders_recipient", "recipient"),
-        Index("ix_orders_customer", "customer_id", "paid_at"),
+        # a customer's orders (history, follow-ups); the repurchase report over a long window, grouped by customer
+        Index("ix_orders_customer", "customer_id", "paid_at", "previous_paid_at"),
         Index("ix_orders_status_placed_at", "status", "placed_at"),  # follow-up sweeps: unpaid orders by age
-        # refund-rate and repurchase reports: orders paid in a window (their totals; their customers), index only
-        Index("ix_orders_paid_at", "paid_at", "total", "customer_id"),
+        # refund-rate and repurchase reports: orders paid in a window (their totals; their customers, and whether
+        # each had paid before), index only
+        Index("ix_orders_paid_at", "paid_at", "total", "customer_id", "previous_paid_at"),
         # unpaid-recovery report: the orders placed in a window and when they were paid, index only (PostgreSQL
         # keeps the id beside the key; SQLite's rowid is the id)
         Index("ix_orders_placed_at", "placed_at", "paid_at", "total", postgresql_include=["id"]),
@@ -43,9 +45,12 @@ class Order(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_no: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(20))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    # active_history: a change knows the customer it leaves, whose previous payments change too (previous_payment.py)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), active_history=True)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # the customer's latest payment before this one (null for their first, or while unpaid); previous_payment.py
+    previous_paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     items_total: Mapped[Decimal] = mapped_column(Money)
     shipping_fee: Mapped[Decimal] = mapped_column(Money)
     discount: Mapped[Decimal] = mapped_column(Money)

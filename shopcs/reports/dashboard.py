@@ -4,8 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from .refund_rate import DayRow, Totals, by_day, totals
-from .repurchase import RepurchaseTotals, by_orders_paid
-from .repurchase import totals_of as repurchase_totals
+from .repurchase import RepurchaseTotals
+from .repurchase import totals as repurchase_totals
 from .unpaid_recovery import Recovery, reminded_split
 from .windows import Window
 
@@ -72,7 +72,7 @@ def recovery_figures(window: Window, zone: str, grace: timedelta) -> RecoveryHea
 
 
 def repurchase_figures(window: Window, zone: str) -> RepurchaseTotals:
-    return repurchase_totals(by_orders_paid(window, zone))
+    return repurchase_totals(window, zone)
 
 
 def dashboard_figures(window: Window, zone: str, grace: timedelta) -> DashboardFigures:

@@ -12,7 +12,7 @@ always — with how many of them are returning.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import bindparam, case, exists, func, select
+from sqlalchemy import bindparam, case, func, or_, select
 
 from ..db_types import UTCDateTime
 from ..extensions import db
@@ -55,14 +55,15 @@ def bucket(orders: int) -> str:
     return BUCKETS[min(orders, len(BUCKETS)) - 1]
 
 
-# Built once, the window's bounds as parameters. The window's payments come through ix_orders_paid_at, grouped by
-# customer; then one seek per customer in ix_orders_customer (customer_id, paid_at), alone, for an earlier payment
-# (joining the set of every customer who paid before the window reads every earlier order instead).
+# Built once, the window's bounds as parameters: the window's payments from ix_orders_paid_at (paid_at, total,
+# customer_id, previous_paid_at) alone, grouped by customer. A customer had paid before the window when one of
+# their orders in it was preceded by a payment before the window (previous_payment.py keeps that column exact).
 _LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
-_per_customer = (select(Order.customer_id, func.count().label("orders")).where(Order.paid_at >= _LO, Order.paid_at < _HI)
+_per_customer = (select(func.count().label("orders"),
+                        func.max(case((Order.previous_paid_at < _LO, 1), else_=0)).label("paid_before"))
+                 .where(Order.paid_at >= _LO, Order.paid_at < _HI)
                  .group_by(Order.customer_id).subquery("per_customer"))
-_earlier = exists().where(Order.customer_id == _per_customer.c.customer_id, Order.paid_at < _LO)
-BY_ORDERS_PAID = (select(_per_customer.c.orders, func.count(), func.coalesce(func.sum(case((_earlier, 1), else_=0)), 0))
+BY_ORDERS_PAID = (select(_per_customer.c.orders, func.count(), func.coalesce(func.sum(_per_customer.c.paid_before), 0))
                   .group_by(_per_customer.c.orders))
 
 
@@ -74,6 +75,21 @@ def by_orders_paid(window: Window, zone: str) -> list[OrdersRow]:
         counts[bucket(orders)][0] += customers
         counts[bucket(orders)][1] += int(returning)
     return [OrdersRow(name, customers, returning) for name, (customers, returning) in counts.items()]
+
+
+# The dashboard's totals without grouping by customer, from the same index: each customer's first order in the
+# window is the one whose previous payment is not in it (previous_payment.py).
+_previous = Order.previous_paid_at
+TOTALS = (select(func.count().filter(or_(_previous.is_(None), _previous < _LO)), func.count().filter(_previous < _LO),
+                 func.count(func.distinct(Order.customer_id)).filter(_previous >= _LO))
+          .where(Order.paid_at >= _LO, Order.paid_at < _HI))
+
+
+def totals(window: Window, zone: str) -> RepurchaseTotals:
+    """The window's customers, returning and multi, without the rows (the dashboard's figures)."""
+    lo, hi = window.utc_bounds(zone)
+    customers, returning, multi = db.session.connection().execute(TOTALS, {"lo": lo, "hi": hi}).one()
+    return RepurchaseTotals(customers=customers, returning=returning, multi=multi)
 
 
 def totals_of(rows: list[OrdersRow]) -> RepurchaseTotals:

@@ -41,16 +41,22 @@ def whole_seconds(span: timedelta) -> int:
     return int(span.total_seconds())
 
 
+def _shifted_postgresql(column: str, seconds: str) -> str:
+    return f"({column} + CAST({seconds} AS INTEGER) * INTERVAL '1 second')"
+
+
+def _shifted_sqlite(column: str, seconds: str) -> str:
+    return f"(strftime('%Y-%m-%d %H:%M:%S', {column}, '+' || {seconds} || ' seconds') || substr({column}, 20))"
+
+
 @compiles(plus_seconds, "postgresql")
 def _plus_seconds_postgresql(element, compiler, **kw):
-    column, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"({column} + CAST({seconds} AS INTEGER) * INTERVAL '1 second')"
+    return _shifted_postgresql(*(compiler.process(clause, **kw) for clause in element.clauses))
 
 
 @compiles(plus_seconds, "sqlite")
 def _plus_seconds_sqlite(element, compiler, **kw):
-    column, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"(strftime('%Y-%m-%d %H:%M:%S', {column}, '+' || {seconds} || ' seconds') || substr({column}, 20))"
+    return _shifted_sqlite(*(compiler.process(clause, **kw) for clause in element.clauses))
 
 
 class at_least_after(FunctionElement):  # noqa: N801 - reads as a SQL function
@@ -64,21 +70,20 @@ class at_least_after(FunctionElement):  # noqa: N801 - reads as a SQL function
     _is_implicitly_boolean = True  # a comparison already: no "= 1" around it where SQLite has no boolean type
 
     def __init__(self, later, earlier, seconds):
-        super().__init__(later, earlier, seconds if hasattr(seconds, "compile") else literal(int(seconds), Integer))
+        super().__init__(later, earlier, literal(seconds, Integer) if isinstance(seconds, int) else seconds)
 
 
 @compiles(at_least_after, "postgresql")
 def _at_least_after_postgresql(element, compiler, **kw):
     later, earlier, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"({later} >= {earlier} + CAST({seconds} AS INTEGER) * INTERVAL '1 second')"
+    return f"({later} >= {_shifted_postgresql(earlier, seconds)})"
 
 
 @compiles(at_least_after, "sqlite")
 def _at_least_after_sqlite(element, compiler, **kw):
     later, earlier, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
     span = f"((julianday({later}) - julianday({earlier})) * 86400)"
-    exact = f"{later} >= strftime('%Y-%m-%d %H:%M:%S', {earlier}, '+' || {seconds} || ' seconds') || substr({earlier}, 20)"
-    return f"({span} >= {seconds} + 0.01 OR ({span} > {seconds} - 0.01 AND {exact}))"
+    return f"({span} >= {seconds} + 0.01 OR ({span} > {seconds} - 0.01 AND {later} >= {_shifted_sqlite(earlier, seconds)}))"
 
 
 class microseconds_between(FunctionElement):  # noqa: N801 - reads as a SQL function

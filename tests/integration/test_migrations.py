@@ -36,3 +36,31 @@ def test_migrations_create_the_schema_the_models_describe(empty_database_url):
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         db.engine.dispose()
     assert diff == []
+
+
+def test_the_previous_payment_migration_fills_every_order(empty_database_url):
+    """e5b7c9d1a3f2 adds orders.previous_paid_at to a database that has orders: each gets its customer's payment
+    before it by (paid_at, id), null for a first payment and an unpaid order."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="4d8a2c6e1f70")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO customers (id, external_id, name, phone, email, opted_out, created_at) "
+                              "VALUES (1, 'a', 'A', '', '', false, '2026-01-01 00:00:00'), "
+                              "(2, 'b', 'B', '', '', false, '2026-01-01 00:00:00')"))
+            orders = [(1, 1, "2026-03-02 10:00:00"), (2, 1, "2026-03-01 10:00:00"), (3, 1, None),
+                      (4, 1, "2026-03-02 10:00:00"), (5, 2, "2026-03-01 09:00:00")]
+            for order_id, customer_id, paid_at in orders:
+                conn.execute(text(
+                    "INSERT INTO orders (id, order_no, status, customer_id, placed_at, paid_at, items_total, "
+                    "shipping_fee, discount, total, currency, recipient, phone, phone_valid, province, city, "
+                    "district, detail, postal_code, lock_version, created_at, updated_at) VALUES (:id, :no, 'paid', "
+                    ":customer, '2026-02-28 10:00:00', :paid, 100, 0, 0, 100, 'CNY', '', '', true, '', '', '', '', "
+                    "'', 0, '2026-02-28 10:00:00', '2026-02-28 10:00:00')"),
+                    {"id": order_id, "no": f"M{order_id}", "customer": customer_id, "paid": paid_at})
+        upgrade()
+        with db.engine.connect() as conn:
+            found = dict(conn.execute(text("SELECT id, previous_paid_at FROM orders")).all())
+        db.engine.dispose()
+    as_text = {order_id: None if at is None else str(at)[:19] for order_id, at in found.items()}
+    assert as_text == {1: "2026-03-01 10:00:00", 2: None, 3: None, 4: "2026-03-02 10:00:00", 5: None}

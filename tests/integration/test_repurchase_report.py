@@ -22,7 +22,7 @@ from sqlalchemy import delete
 
 from shopcs.extensions import db
 from shopcs.orders.models import Customer, Order, OrderItem
-from shopcs.reports.repurchase import by_orders_paid, repurchase
+from shopcs.reports.repurchase import by_orders_paid, repurchase, totals
 from shopcs.reports.windows import Window
 
 from ..builders import make_customer, make_order, make_token
@@ -74,6 +74,25 @@ def test_customers_by_the_number_of_orders_they_paid_in_the_window(app):
     march()
     assert [(row.orders_paid, row.customers, row.returning) for row in by_orders_paid(MARCH, ZONE)] == [
         ("1", 2, 1), ("2", 1, 0), ("3", 1, 0), ("4", 1, 1), ("5+", 1, 1)]
+
+
+def test_the_dashboard_totals_equal_the_report_totals_at_every_edge(app):
+    march()
+    for window in (MARCH, Window(date(2026, 3, 31), date(2026, 4, 1)), Window(date(2025, 1, 1), date(2026, 12, 31))):
+        assert totals(window, ZONE) == repurchase(window, ZONE).totals
+
+
+def test_two_payments_at_the_same_instant_are_one_customer_who_paid_twice(app):
+    buyer, earlier = make_customer(), make_customer()
+    paid(buyer, local(2026, 3, 10, 12))
+    paid(buyer, local(2026, 3, 10, 12))
+    paid(earlier, local(2026, 2, 1, 12))
+    paid(earlier, local(2026, 3, 10, 12))
+    paid(earlier, local(2026, 3, 10, 12))
+    db.session.commit()
+    expected = (2, 1, 2)  # customers, returning, multi
+    for figures in (totals(MARCH, ZONE), repurchase(MARCH, ZONE).totals):
+        assert (figures.customers, figures.returning, figures.multi) == expected
 
 
 def test_an_empty_window_has_no_rate(app):
@@ -140,3 +159,4 @@ def test_the_report_equals_a_brute_force_count_over_all_rows(app, data, first, l
     report = repurchase(window, ZONE)
     assert {row.orders_paid: (row.customers, row.returning) for row in report.rows} == buckets
     assert (report.totals.customers, report.totals.returning, report.totals.multi) == (customers, returning, multi)
+    assert totals(window, ZONE) == report.totals  # the dashboard's statement, without the rows
