@@ -47,6 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     from . import web
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
+    from .cases.api import bp as cases_api_bp
     from .followup.optout import api_bp as optout_api_bp
     from .followup.optout import bp as optout_bp
     from .followup.views import bp as followup_bp
@@ -79,6 +80,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(dashboard_bp)
     csrf.exempt(reports_api_bp)
+    app.register_blueprint(cases_api_bp)
+    csrf.exempt(cases_api_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -79,6 +79,19 @@ ACTION_LABELS = {
     "customer.opt_in": _l("Buyer opted in to messages again"),
     "carrier.exclusions": _l("Carrier coverage changed"),
     "report_alerts.settings_changed": _l("Refund-rate alert settings changed"),
+    "case.created": _l("Case opened"),
+    "case.replied": _l("Reply sent to the customer"),
+    "case.reply_logged": _l("Reply given elsewhere logged"),
+    "case.note_added": _l("Case note added"),
+    "case.customer_message": _l("Customer wrote again"),
+    "case.transferred": _l("Case transferred"),
+    "case.status": _l("Case status changed"),
+    "case.reopened": _l("Case reopened"),
+    "case.severity": _l("Case severity changed"),
+    "case.escalated": _l("Case escalated to the supervisors"),
+    "case.acknowledged": _l("Escalation acknowledged"),
+    "case_sla.settings_changed": _l("Response-time targets changed"),
+    "case_promise_words.settings_changed": _l("Promise words changed"),
 }
 
 

@@ -18,7 +18,7 @@ CONCERN_LABELS = {
 KIND_LABELS = {
     "unpaid_reminder": _l("Unpaid-order reminder"), "holiday_greeting": _l("Holiday greeting"),
     "promotion": _l("Promotion"), "shipping_notice": _l("Shipping notice"), "case_reply": _l("Case reply"),
-    "alert": _l("Alert"),
+    "alert": _l("Alert"), "case_escalation": _l("Case escalation"),
 }
 OUTBOX_STATUS_LABELS = {"pending": _l("Pending"), "sent": _l("Sent"), "failed": _l("Failed, will retry"),
                         "dead": _l("Dead"), "cancelled": _l("Cancelled")}

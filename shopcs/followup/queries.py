@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..notify.models import OutboxMessage
+from ..notify.outbox import INTERNAL_KINDS
 from ..orders.models import Customer, Order
 from ..timeutil import local_date, local_midnight_utc
 
@@ -20,7 +21,8 @@ def tab_filters(tab: str, now: datetime, zone: str) -> list:
     """The rows each tab of the follow-up page lists."""
     m = OutboxMessage
     if tab == "manual":  # waiting for an agent to copy the text into the platform's chat
-        return [m.channel == "manual", m.status == "pending", m.scheduled_for <= now, m.kind != "alert"]  # alerts: operators' dashboard
+        return [m.channel == "manual", m.status == "pending", m.scheduled_for <= now,
+                m.kind.not_in(INTERNAL_KINDS)]  # alerts, escalations: the team's own pages
     if tab == "due":
         return [m.status == "pending", m.scheduled_for > now, m.scheduled_for <= now + DUE_SOON]
     if tab == "sent":

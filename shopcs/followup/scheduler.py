@@ -38,6 +38,7 @@ JOBS = (
     PeriodicJob("outbox_sender", 15, "shopcs.notify.sender:drain"),
     PeriodicJob("auto_close", 300, "shopcs.followup.jobs:auto_close_unpaid"),
     PeriodicJob("refund_rate_alerts", 900, "shopcs.reports.alerts:send_alerts"),
+    PeriodicJob("case_breach_sweep", 60, "shopcs.cases.escalation:escalate_breaches"),  # a minute late at most
 )
 
 

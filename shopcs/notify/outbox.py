@@ -14,7 +14,8 @@ from ..config import OUTBOX_CHANNELS
 from ..extensions import db
 from .models import OutboxMessage
 
-KINDS = ("unpaid_reminder", "holiday_greeting", "promotion", "shipping_notice", "case_reply", "alert")
+KINDS = ("unpaid_reminder", "holiday_greeting", "promotion", "shipping_notice", "case_reply", "alert", "case_escalation")
+INTERNAL_KINDS = ("alert", "case_escalation")  # the shop's own messages: to its team, never to a buyer
 CHANNELS = OUTBOX_CHANNELS  # ("manual", "email", "webhook")
 
 

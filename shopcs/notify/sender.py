@@ -25,6 +25,7 @@ from .cancelling import cancel, cancel_for_order, cancel_unwanted_manual  # noqa
 from .channels import Envelope, SendFailure, open_channels
 from .claims import LEASE, claim_due, release
 from .models import OutboxMessage
+from .outbox import INTERNAL_KINDS
 from .policy import OPEN, retry_delay, status_after_failure, unwanted_reason
 from .unsubscribe import unsubscribe_url
 
@@ -166,8 +167,9 @@ def _envelope(row) -> Envelope:
 
 
 def _address(row) -> str:
-    """The buyer's email; an operators' alert has no buyer and goes to the address in the alert settings."""
-    if row.kind == "alert":
+    """The buyer's email; the shop's own messages (an operators' alert, a case escalated to the supervisors) have no
+    buyer and go to the team address in the alert settings."""
+    if row.kind in INTERNAL_KINDS:
         from ..reports.alerts import operator_email  # the reports build on the outbox, not the other way round
 
         return operator_email()

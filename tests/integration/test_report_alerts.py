@@ -91,6 +91,19 @@ def test_an_alert_by_email_goes_to_the_operators_address(app, smtp):
     assert "退款率预警" in smtp.messages[0].get_content()
 
 
+def test_a_case_escalation_by_email_goes_to_the_team_address_never_to_a_buyer(app, smtp):
+    save_alert_settings({"threshold_percent": "5", "spike_factor": "1.5", "spike_min_orders": "100", "channel": "email",
+                         "email": "ops@example.com"}, actor(), NOW)
+    enqueue(kind="case_escalation", dedupe_key="case_escalation:1:complaint", body="【投诉上报】工单 #1", now=NOW,
+            channel="email")
+    db.session.commit()
+    assert drain(NOW).sent == 1 and smtp.envelopes == [("shop@example.com", ["ops@example.com"])]
+    enqueue(kind="case_escalation", dedupe_key="case_escalation:2:breach", body="【超时上报】工单 #2", now=NOW,
+            channel="manual")
+    db.session.commit()
+    assert tab_counts(NOW, "Asia/Shanghai")["manual"] == 0  # the team's own message: not a buyer's to send by hand
+
+
 def test_settings_are_audited_and_bad_ones_write_nothing(app):
     save_alert_settings({"threshold_percent": "3", "spike_factor": "2", "spike_min_orders": "50"}, actor(), NOW)
     assert str(load_alert_settings().threshold) == "0.0300"

@@ -116,18 +116,18 @@ def test_status_of_an_empty_outbox_says_so(app):
     assert result.exit_code == 0 and "(the outbox is empty)" in result.output and "dead: 0" in result.output
 
 
-def test_the_scheduler_has_the_five_sweeps_that_coalesce_and_never_overlap(sqlite_app):
+def test_the_scheduler_has_the_six_sweeps_that_coalesce_and_never_overlap(sqlite_app):
     scheduler = build_scheduler(sqlite_app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     intervals = {job_id: job.trigger.interval.total_seconds() for job_id, job in jobs.items()}
     assert intervals == {"unpaid_sweep": 60, "greeting_sweep": 600, "outbox_sender": 15, "auto_close": 300,
-                         "refund_rate_alerts": 900}
+                         "refund_rate_alerts": 900, "case_breach_sweep": 60}
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1
         assert 0 < job.misfire_grace_time <= job.trigger.interval.total_seconds()
     assert {job.target for job in JOBS} == {"shopcs.followup.jobs:sweep_unpaid", "shopcs.followup.jobs:sweep_greetings",
                                             "shopcs.notify.sender:drain", "shopcs.followup.jobs:auto_close_unpaid",
-                                            "shopcs.reports.alerts:send_alerts"}
+                                            "shopcs.reports.alerts:send_alerts", "shopcs.cases.escalation:escalate_breaches"}
     assert not scheduler.running
 
 

@@ -1,0 +1,1 @@
+"""Customer cases (工单): inquiries and complaints, their states, SLA clocks, promises and reply templates."""

@@ -1,0 +1,84 @@
+"""A case's states, categories and escalation: pure rules, no Flask, no database, no clock.
+
+A case (工单) is one customer question or complaint. Agents move it through `STATUSES`; a resolved or
+closed case is reopened (→ open) rather than answered in place, so every reopening leaves a trace.
+"""
+from collections.abc import Iterable
+
+from ..errors import Conflict
+
+CATEGORIES = ("tracking", "payment", "claim", "after_sales", "pre_sale", "complaint")
+# 查货, 查款 (payment and refund money), 理赔 (damage or loss claim), 售后, 业务咨询, 投诉建议
+CHANNELS = ("chat", "phone", "email", "platform")
+SEVERITIES = ("low", "normal", "high", "critical")
+STATUSES = ("new", "open", "waiting", "resolved", "closed")  # "waiting": on the customer
+TEAMS = ("agents", "after_sales", "shipping")
+ESCALATION_REASONS = ("complaint", "breach")
+SERIOUS = ("high", "critical")  # the severities at which a complaint goes to a supervisor at once
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "new": frozenset({"open", "waiting", "resolved"}),
+    "open": frozenset({"waiting", "resolved"}),
+    "waiting": frozenset({"open", "resolved"}),
+    "resolved": frozenset({"closed", "open"}),  # → open: reopened
+    "closed": frozenset({"open"}),  # reopened
+}
+
+
+class CaseRuleError(Conflict):
+    """A change the case's rules forbid; `.code` says which rule ("illegal_transition", "case_closed")."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def can_change(status: str, to: str) -> bool:
+    """Whether a case may go from `status` to `to`; staying in the same status is not a change."""
+    return to in TRANSITIONS.get(status, frozenset())
+
+
+def check_change(status: str, to: str) -> None:
+    if not can_change(status, to):
+        raise CaseRuleError("illegal_transition", f"A case cannot go from {status!r} to {to!r}.")
+
+
+def status_after_reply(status: str) -> str:
+    """An agent's reply opens a new case and keeps an open or waiting one as it is (the agent sets "waiting"
+    when the reply asks the customer something). A resolved or closed case must be reopened first."""
+    if status == "new":
+        return "open"
+    if status in ("open", "waiting"):
+        return status
+    if status in ("resolved", "closed"):
+        raise CaseRuleError("case_closed", f"A {status} case must be reopened before it is answered.")
+    raise CaseRuleError("illegal_transition", f"Unknown case status {status!r}.")
+
+
+def status_after_customer_message(status: str) -> str:
+    """The customer wrote again: the ball is back with the agents. A waiting case opens; a resolved or closed
+    one is reopened, because the customer's problem is evidently not over; new and open stay as they are."""
+    if status in ("waiting", "resolved", "closed"):
+        return "open"
+    if status in ("new", "open"):
+        return status
+    raise CaseRuleError("illegal_transition", f"Unknown case status {status!r}.")
+
+
+def escalation_reasons(category: str, severity: str, breached: bool) -> tuple[str, ...]:
+    """Every reason that applies now, in `ESCALATION_REASONS` order."""
+    reasons = []
+    if category == "complaint" and severity in SERIOUS:
+        reasons.append("complaint")
+    if breached:
+        reasons.append("breach")
+    return tuple(reasons)
+
+
+def escalation_reason(category: str, severity: str, breached: bool, already: Iterable[str] = ()) -> str | None:
+    """Why a case goes to a supervisor now, or None. A serious complaint goes at once ("视情节轻重上报"), on
+    creation or when its severity is raised; any case whose first-response target was missed goes as "breach".
+    A case is escalated once per reason: pass the reasons already recorded in `already` and only a new one is
+    returned (a serious complaint that later breaches is escalated a second time, for the breach)."""
+    done = set(already)
+    return next((reason for reason in escalation_reasons(category, severity, breached) if reason not in done), None)

@@ -1,0 +1,32 @@
+"""Cases as the API shows them: times as aware UTC ISO strings, texts as stored (the reader escapes them)."""
+from datetime import datetime
+
+from ..orders.serializers import iso
+from .models import Case, CaseEvent
+from .sla import is_breached
+
+
+def event_json(event: CaseEvent) -> dict:
+    return {"id": event.id, "kind": event.kind, "actor": event.actor, "body": event.body, "channel": event.channel,
+            "occurred_at": iso(event.occurred_at), "created_at": iso(event.created_at), "data": event.data}
+
+
+def case_json(case: Case, now: datetime, with_events: bool = True) -> dict:
+    out = {
+        "id": case.id, "category": case.category, "channel": case.channel, "severity": case.severity,
+        "status": case.status, "subject": case.subject, "body": case.body,
+        "order_no": case.order.order_no if case.order else None,
+        "customer": case.customer.external_id if case.customer else None,
+        "team": case.team, "owner": case.owner.username if case.owner else None,
+        "received_at": iso(case.received_at), "first_response_due_at": iso(case.first_response_due_at),
+        "first_responded_at": iso(case.first_responded_at),
+        "breached": is_breached(case.first_response_due_at, case.first_responded_at, now),
+        "resolved_at": iso(case.resolved_at), "closed_at": iso(case.closed_at),
+        "escalated_at": iso(case.escalated_at), "escalation_reason": case.escalation_reason,
+        "escalation_acknowledged_at": iso(case.escalation_acknowledged_at),
+        "escalation_acknowledged_by": case.escalation_acknowledged_by,
+        "created_by": case.created_by, "created_at": iso(case.created_at), "updated_at": iso(case.updated_at),
+    }
+    if with_events:
+        out["events"] = [event_json(event) for event in case.events]
+    return out

@@ -1,0 +1,60 @@
+"""The cases' stored settings: first-response targets (key "case_sla") and the words of an exaggerated promise
+(key "case_promise_words"), kept as JSON in followup_settings like every shop setting, each change audited."""
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..actor import Actor
+from ..audit.services import record
+from ..extensions import db
+from ..followup.models import FollowupSetting
+from .promises import DEFAULT_WORDS, parse_words
+from .sla import SlaSettings, parse_sla_settings
+
+SLA_KEY = "case_sla"
+WORDS_KEY = "case_promise_words"
+
+
+def _stored(key: str):
+    value = db.session.scalar(select(FollowupSetting.value).where(FollowupSetting.key == key))
+    return None if value is None else json.loads(value)
+
+
+def _save(key: str, value, actor: Actor, now: datetime, action: str, before: dict, after: dict) -> None:
+    row = db.session.get(FollowupSetting, key) or FollowupSetting(key=key)
+    row.value, row.updated_at, row.updated_by = json.dumps(value, ensure_ascii=False), now, actor.label
+    db.session.add(row)
+    record(actor, action, now, before=before, after=after)
+    db.session.commit()
+
+
+def load_sla_settings() -> SlaSettings:
+    stored = _stored(SLA_KEY)
+    return SlaSettings.default() if stored is None else parse_sla_settings(stored)
+
+
+def save_sla_settings(values: dict, actor: Actor, now: datetime) -> SlaSettings:
+    """Validates everything first (Invalid names each bad field; nothing is written), then saves and audits."""
+    new = parse_sla_settings(values)
+    old_json, new_json = load_sla_settings().as_json(), new.as_json()
+    changed = [name for name in new_json if old_json.get(name) != new_json[name]]
+    if changed:
+        _save(SLA_KEY, new_json, actor, now, "case_sla.settings_changed",
+              {name: old_json.get(name) for name in changed}, {name: new_json[name] for name in changed})
+    return new
+
+
+def load_promise_words() -> tuple[str, ...]:
+    stored = _stored(WORDS_KEY)
+    return tuple(DEFAULT_WORDS) if stored is None else tuple(stored)
+
+
+def save_promise_words(words: str | list[str], actor: Actor, now: datetime) -> tuple[str, ...]:
+    """One word per line or comma-separated (a list is taken as lines); Invalid {"words": why} writes nothing."""
+    new = parse_words("\n".join(words) if isinstance(words, (list, tuple)) else words)
+    old = load_promise_words()
+    if new != old:
+        _save(WORDS_KEY, list(new), actor, now, "case_promise_words.settings_changed",
+              {"words": list(old)}, {"words": list(new)})
+    return new

@@ -1,0 +1,138 @@
+"""Working a case: replies (sent here or given elsewhere), notes, customer messages, transfers, status and
+severity. Each call checks the actor, locks the case, writes its timeline and audit entry, and commits."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from ..actor import Actor
+from ..errors import Invalid
+from ..notify.outbox import enqueue
+from ..timeutil import UTC
+from . import rules
+from .access import check_case_access, check_may_work
+from .escalation import escalate_if_serious
+from .inputs import text_or_problem, time_problem
+from .models import BODY_MAX, Case, CaseEvent
+from .timeline import add_event, case_transaction, lock_case, trace
+
+REOPENING = ("resolved", "closed")
+
+
+def _check(fields: dict, message) -> None:
+    if fields:
+        raise Invalid(message, fields)
+
+
+def _move(case: Case, to: str, now: datetime) -> dict:
+    """Set the status and its time stamps; a reopened case forgets when it was resolved and closed."""
+    before = case.status
+    if to == before:
+        return {}
+    case.status = to
+    if to == "resolved":
+        case.resolved_at = now
+    elif to == "closed":
+        case.closed_at = now
+    elif before in REOPENING:
+        case.resolved_at = case.closed_at = None
+    return {"status": {"before": before, "after": to}}
+
+
+def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = True,
+          given_at: datetime | None = None, channel: str | None = None) -> CaseEvent:
+    """send=True queues the reply to the customer through the outbox; send=False logs a reply given elsewhere
+    (on the phone, in the platform's chat) at `given_at`. The earliest reply of either kind stops the clock.
+    The text is stored as typed, HTML included: escaping it is the page's job when it is shown."""
+    check_may_work(actor)
+    text, fields = text_or_problem(body, BODY_MAX, "body")
+    if send and given_at is not None:
+        fields["given_at"] = "only a reply given elsewhere has a time of its own"
+    if not send:
+        problem = "is required for a reply given elsewhere" if given_at is None else time_problem(given_at, now)
+        if problem:
+            fields["given_at"] = problem
+    if channel is not None and channel not in rules.CHANNELS:
+        fields["channel"] = f"must be one of {', '.join(rules.CHANNELS)}"
+    _check(fields, _l("The reply has invalid fields."))
+    with case_transaction():
+        case = lock_case(case_id)
+        check_case_access(actor, case)
+        at = now if send else given_at.astimezone(UTC)
+        if at < case.received_at:
+            raise Invalid(_l("The reply cannot be before the customer's message."),
+                          {"given_at": "must not be before the customer's message"})
+        change = _move(case, rules.status_after_reply(case.status), now)
+        event = add_event(case, "reply" if send else "reply_logged", actor, now, body=text, occurred_at=at,
+                          channel=channel or case.channel, data=change or None)
+        if send:
+            enqueue(kind="case_reply", dedupe_key=f"case_reply:{event.id}", body=text, now=now,
+                    customer_id=case.customer_id, order_id=case.order_id)
+        if case.first_responded_at is None or at < case.first_responded_at:
+            case.first_responded_at = at
+        trace(case, "case.replied" if send else "case.reply_logged", actor, now,
+              after={"event_id": event.id, "at": at, **change})
+    return event
+
+
+def add_note(case_id: int, body: str, actor: Actor, now: datetime) -> CaseEvent:
+    """An internal note: never sent, does not stop the clock."""
+    check_may_work(actor)
+    text, fields = text_or_problem(body, BODY_MAX, "body")
+    _check(fields, _l("The note is empty or too long."))
+    with case_transaction():
+        case = lock_case(case_id)
+        check_case_access(actor, case)
+        event = add_event(case, "note", actor, now, body=text)
+        trace(case, "case.note_added", actor, now, after={"event_id": event.id})
+    return event
+
+
+def add_customer_message(case_id: int, body: str, actor: Actor, now: datetime,
+                         received_at: datetime | None = None) -> CaseEvent:
+    """The customer wrote again: the case goes back to the agents (a resolved or closed one is reopened)."""
+    check_may_work(actor)
+    text, fields = text_or_problem(body, BODY_MAX, "body")
+    if received_at is not None and (problem := time_problem(received_at, now)):
+        fields["received_at"] = problem
+    _check(fields, _l("The message has invalid fields."))
+    with case_transaction():
+        case = lock_case(case_id)
+        check_case_access(actor, case)
+        change = _move(case, rules.status_after_customer_message(case.status), now)
+        event = add_event(case, "customer_message", actor, now, body=text, occurred_at=min(received_at or now, now),
+                          channel=case.channel, data=change or None)
+        trace(case, "case.customer_message", actor, now, after={"event_id": event.id, **change})
+    return event
+
+
+def change_status(case_id: int, to: str, actor: Actor, now: datetime) -> Case:
+    """Raises CaseRuleError (a Conflict) for a move the rules forbid; resolved → open and closed → open reopen."""
+    check_may_work(actor)
+    _check({} if to in rules.STATUSES else {"status": f"must be one of {', '.join(rules.STATUSES)}"},
+           _l("Unknown case status."))
+    with case_transaction():
+        case = lock_case(case_id)
+        check_case_access(actor, case)
+        rules.check_change(case.status, to)
+        reopened = case.status in REOPENING and to == "open"
+        change = _move(case, to, now)
+        add_event(case, "status", actor, now, data=change)
+        trace(case, "case.reopened" if reopened else "case.status", actor, now,
+              before={"status": change["status"]["before"]}, after={"status": to})
+    return case
+
+
+def change_severity(case_id: int, severity: str, actor: Actor, now: datetime) -> Case:
+    """Raising a complaint to high or critical sends it to the supervisors at once (once per case)."""
+    check_may_work(actor)
+    _check({} if severity in rules.SEVERITIES else {"severity": f"must be one of {', '.join(rules.SEVERITIES)}"},
+           _l("Unknown severity."))
+    with case_transaction():
+        case = lock_case(case_id)
+        check_case_access(actor, case)
+        if case.severity != severity:
+            before, case.severity = case.severity, severity
+            add_event(case, "severity", actor, now, data={"severity": {"before": before, "after": severity}})
+            trace(case, "case.severity", actor, now, before={"severity": before}, after={"severity": severity})
+            escalate_if_serious(case, actor, now)
+    return case

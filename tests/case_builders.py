@@ -1,0 +1,45 @@
+"""Builders for cases with sensible defaults: a chat question received at NOW (10:00 in Shanghai) from a new buyer."""
+import itertools
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from shopcs.actor import Actor
+from shopcs.audit.models import AuditEntry
+from shopcs.cases.models import Case, CaseEvent
+from shopcs.cases.services import CaseInput, create_case
+from shopcs.extensions import db
+from shopcs.notify.models import OutboxMessage
+from shopcs.orders.models import Customer
+
+from .builders import NOW
+
+PLATFORM = Actor(label="token:shop", is_platform=True)
+_seq = itertools.count(1)
+
+
+def case_input(category="tracking", channel="chat", severity="normal", order_no=None, customer=None,
+               received_at: datetime | None = NOW, subject="我的快递到哪了？", body="您好，请问我的包裹到哪里了？") -> CaseInput:
+    if order_no is None and customer is None:
+        customer = {"external_id": f"buyer-{next(_seq)}", "name": "李四", "phone": "13912345678", "email": ""}
+    return CaseInput(category=category, channel=channel, subject=subject, body=body, received_at=received_at,
+                     severity=severity, order_no=order_no, customer=customer)
+
+
+def make_case(actor: Actor = PLATFORM, now: datetime = NOW, **values) -> Case:
+    return create_case(case_input(**values), actor, now)
+
+
+def as_user(user) -> Actor:
+    return Actor.for_user(user)
+
+
+def row_counts() -> dict:
+    """What a refused request must leave unchanged."""
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Case, CaseEvent, Customer, AuditEntry, OutboxMessage)}
+
+
+def escalations() -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "case_escalation")
+                                   .order_by(OutboxMessage.id)))
