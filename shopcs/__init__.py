@@ -48,6 +48,9 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .cases.api import bp as cases_api_bp
+    from .cases.template_views import bp as reply_templates_bp
+    from .cases.views import bp as cases_bp
+    from .cases.worklog_views import bp as worklog_bp
     from .followup.optout import api_bp as optout_api_bp
     from .followup.optout import bp as optout_bp
     from .followup.views import bp as followup_bp
@@ -80,8 +83,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(dashboard_bp)
     csrf.exempt(reports_api_bp)
+    app.register_blueprint(cases_bp)
     app.register_blueprint(cases_api_bp)
     csrf.exempt(cases_api_bp)
+    app.register_blueprint(worklog_bp)
+    app.register_blueprint(reply_templates_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -12,6 +12,7 @@ from .actor import Actor
 from .audit.services import record
 from .auth.models import User
 from .auth.services import create_user
+from .cases.services import CaseInput, create_case, reply, transfer
 from .extensions import db
 from .notify.models import OutboxMessage
 from .orders.models import Customer, HandoffNote, Order, OrderItem, Shipment
@@ -121,6 +122,32 @@ def _refunds(rng, orders, now, agent, supervisor):
                 complete_refund(refund.id, supervisor, completed)
 
 
+def _cases(orders, now, agent):
+    """A few cases in every state the case queue shows: waiting, answered on the phone, handed to after-sales,
+    a serious complaint escalated at once, a pre-sale email without an order."""
+    shipped = [o for o in orders if o.status in ("shipped", "completed")]
+    platform = Actor("token:demo-platform", None, True)
+    asks = [
+        ("tracking", "chat", "normal", "快递好几天没更新了", "您好，我的包裹三天没有物流更新了，请帮忙查一下。", 2),
+        ("payment", "phone", "normal", "退款什么时候到账", "买家来电询问退款到账时间。", 25),
+        ("after_sales", "chat", "normal", "围巾有线头", "收到的围巾有线头，可以换一条吗？", 50),
+        ("complaint", "chat", "high", "包裹破损，很不满意", "包裹外箱破了，杯子碎了，你们怎么包装的！", 15),
+    ]
+    for (category, channel, severity, subject, body, minutes), order in zip(asks, shipped):
+        case = create_case(CaseInput(category, channel, subject, body, now - timedelta(minutes=minutes), severity,
+                                     order_no=order.order_no), platform, now - timedelta(minutes=minutes))
+        if category == "payment":
+            reply(case.id, "您好，退款已原路退回，一般 1-3 个工作日到账，请留意。", agent, now - timedelta(minutes=20),
+                  send=False, given_at=now - timedelta(minutes=23))
+        if category == "after_sales":
+            reply(case.id, "您好，非常抱歉给您带来不便，我们为您转售后处理换货。", agent, now - timedelta(minutes=45))
+            transfer(case.id, "买家要求换货，请售后联系。", agent, now - timedelta(minutes=44), to_team="after_sales")
+    create_case(CaseInput("pre_sale", "email", "龙井有没有礼盒装", "请问西湖龙井有礼盒包装吗？想送人。",
+                          now - timedelta(hours=3), customer={"external_id": "demo-buyer-email", "name": "周女士",
+                                                                "phone": "", "email": "zhou@example.com"}),
+                platform, now - timedelta(hours=3))
+
+
 @demo_cli.command("seed")
 @click.option("--orders", default=300, show_default=True, help="How many demo orders to create.")
 @click.option("--seed", default=7, show_default=True, help="Random seed, for the same data every time.")
@@ -142,4 +169,5 @@ def seed_command(orders, seed):
         _work_on(rng, order, now, agent, shipper)
     db.session.commit()
     _refunds(rng, made, now, agent, supervisor)
+    _cases(made, now, agent)
     click.echo(f"Created {len(DEMO_USERS)} users and {orders} orders. Log in as agent / {DEMO_PASSWORD}.")

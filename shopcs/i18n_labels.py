@@ -90,8 +90,14 @@ ACTION_LABELS = {
     "case.severity": _l("Case severity changed"),
     "case.escalated": _l("Case escalated to the supervisors"),
     "case.acknowledged": _l("Escalation acknowledged"),
+    "case.promise_warning_overridden": _l("Reply sent despite the promise warning"),
     "case_sla.settings_changed": _l("Response-time targets changed"),
     "case_promise_words.settings_changed": _l("Promise words changed"),
+    "worklog.notes_saved": _l("Work-log notes saved"),
+    "worklog.submitted": _l("Work log submitted"),
+    "reply_template.created": _l("Reply template added"),
+    "reply_template.updated": _l("Reply template changed"),
+    "reply_template.deactivated": _l("Reply template deactivated"),
 }
 
 

@@ -2,6 +2,8 @@
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import ApiToken, LoginThrottle, User  # noqa: F401
 from .cases.models import Case, CaseEvent  # noqa: F401
+from .cases.template_models import ReplyTemplate  # noqa: F401
+from .cases.worklog_models import WorkLog  # noqa: F401
 from .followup.models import BuyerConcern, FollowupSetting, Promotion  # noqa: F401
 from .notify.models import OutboxMessage  # noqa: F401
 from .orders import previous_payment  # noqa: F401 - keeps orders.previous_paid_at exact on every flush

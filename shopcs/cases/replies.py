@@ -68,7 +68,7 @@ _ZH = (
      "您好，{buyer_name}！您的订单 {order_no} 已于 {ship_date} 由 {carrier} 发出，运单号 {tracking_no}，"
      "您可以凭运单号查询物流进度。如有其他问题，欢迎随时联系我们。"),
     ("refund", "payment", "退款答复",
-     "您好，{buyer_name}！订单 {order_no} 的退款 {refund_amount} 元已经办理，将按原支付方式退回，"
+     "您好，{buyer_name}！订单 {order_no} 的退款 {refund_amount} 已经办理，将按原支付方式退回，"
      "到账时间以支付平台为准。谢谢您的耐心！"),
     ("complaint_apology", "complaint", "投诉致歉",
      "{buyer_name}，您好！非常抱歉给您带来不便，我们已经记录您的问题（工单号 {case_no}），"
@@ -87,7 +87,7 @@ _EN = (
      "Hello {buyer_name}, your order {order_no} was shipped on {ship_date} with {carrier}, tracking number "
      "{tracking_no}. You can follow the delivery with that number. Let us know if there is anything else."),
     ("refund", "payment", "Refund answer",
-     "Hello {buyer_name}, the refund of CNY {refund_amount} for order {order_no} has been made to your original "
+     "Hello {buyer_name}, the refund of {refund_amount} for order {order_no} has been made to your original "
      "payment method; when it arrives depends on the payment platform. Thank you for your patience!"),
     ("complaint_apology", "complaint", "Complaint apology",
      "Dear {buyer_name}, we are very sorry for the inconvenience. We have recorded your concern (case {case_no}), "

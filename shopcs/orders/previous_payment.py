@@ -27,8 +27,9 @@ _PREVIOUS = (select(func.max(_earlier.c.paid_at))
 
 
 def refresh_statement():
-    """UPDATE every order's previous_paid_at (add a WHERE to narrow it)."""
-    return update(_orders).values(previous_paid_at=_PREVIOUS)
+    """UPDATE the orders whose previous_paid_at is not what it should be (add a WHERE to narrow it): the others are
+    not written, so a new order rewrites itself and the one after it, not every order of its customer."""
+    return update(_orders).where(_orders.c.previous_paid_at.is_distinct_from(_PREVIOUS)).values(previous_paid_at=_PREVIOUS)
 
 
 def refresh_customers(connection, customer_ids) -> None:

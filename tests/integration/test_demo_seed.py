@@ -1,6 +1,7 @@
 from sqlalchemy import func, select
 
 from shopcs.auth.models import User
+from shopcs.cases.models import Case
 from shopcs.extensions import db
 from shopcs.orders.models import Order, Refund
 from shopcs.timeutil import utcnow
@@ -15,8 +16,13 @@ def test_demo_seed_makes_users_of_every_role_and_orders_in_every_state_once(app)
     statuses = set(db.session.scalars(select(Order.status)))
     assert {"unpaid", "paid", "shipped", "completed", "cancelled"} <= statuses
     assert db.session.scalar(select(func.count()).select_from(Refund)) > 0
+    cases = list(db.session.scalars(select(Case)))
+    assert {case.category for case in cases} == {"tracking", "payment", "after_sales", "complaint", "pre_sale"}
+    assert [case.escalation_reason for case in cases if case.escalated_at] == ["complaint"]
+    assert {case.team for case in cases} == {"agents", "after_sales"}
     again = runner.invoke(args=["demo", "seed", "--orders", "120"])
     assert again.exit_code == 0 and db.session.scalar(select(func.count()).select_from(Order)) == 120
+    assert db.session.scalar(select(func.count()).select_from(Case)) == len(cases)
 
 
 def test_demo_refunds_happen_after_payment_and_never_in_the_future(app):

@@ -1,0 +1,163 @@
+"""One case: its header, clock and timeline, and the forms that work it (reply, note, transfer, status, severity,
+a supervisor's acknowledgement). Each POST calls one service; a refused change re-renders or flashes, never a 500."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..audit.services import record
+from ..auth.access import current_actor, has_role, roles_required
+from ..errors import Forbidden, Invalid, NotFound, ServiceError
+from ..extensions import db
+from ..timeutil import utcnow
+from . import services
+from .access import SUPERVISING_ROLES, WORKING_ROLES, check_case_access
+from .forms import AcknowledgeForm, CaseNoteForm, ReplyForm, SeverityForm, StatusForm, TransferForm, apply_errors
+from .page_queries import transfer_targets
+from .promises import find_promises
+from .queries import get_case
+from .rules import STATUSES, can_change
+from .settings import load_promise_words, load_sla_settings
+from .view_support import clock_view, from_local, local_now
+
+PROMISE_OVERRIDDEN = "case.promise_warning_overridden"
+REPLY_FIELDS = {"channel": "given_channel"}
+TRANSFER_FIELDS = {"to_team": "to", "to_user": "to"}
+
+
+def _case_or_abort(case_id: int):
+    """404 for an unknown case, 403 for one the user's team may not see."""
+    try:
+        case = get_case(case_id)
+        check_case_access(current_actor(), case)
+    except NotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
+    return case
+
+
+def _case_url(case_id: int, anchor: str = "") -> str:
+    return url_for("cases.case_page", case_id=case_id) + anchor
+
+
+def render_case(case, promises=(), **forms):
+    """The case page; `forms` holds the one form that was just sent (with its errors), the others are fresh."""
+    now = utcnow()
+    reply = forms.get("reply") or ReplyForm(formdata=None, given_at=local_now(now))
+    transfer = (forms.get("transfer") or TransferForm(formdata=None)).set_targets(transfer_targets())
+    status = (forms.get("status") or StatusForm(formdata=None)).set_statuses(
+        [code for code in STATUSES if can_change(case.status, code)])
+    return render_template(
+        "cases/case.html", case=case, events=case.events, case_clock=clock_view(case, now, load_sla_settings().amber_share),
+        reply_form=reply, note_form=forms.get("note") or CaseNoteForm(formdata=None), transfer_form=transfer,
+        status_form=status, severity_form=forms.get("severity") or SeverityForm(formdata=None, severity=case.severity),
+        ack_form=forms.get("ack") or AcknowledgeForm(formdata=None), promises=promises,
+        can_acknowledge=has_role(*SUPERVISING_ROLES) and case.escalated_at is not None
+        and case.escalation_acknowledged_at is None)
+
+
+@roles_required(*WORKING_ROLES)
+def case_page(case_id):
+    return render_case(_case_or_abort(case_id))
+
+
+def _failed(exc: ServiceError, case_id: int, name: str, form, aliases: dict | None = None):
+    """A refused change: 404/403 as pages, field problems back on the form, anything else flashed."""
+    db.session.rollback()
+    if isinstance(exc, NotFound):
+        abort(404)
+    if isinstance(exc, Forbidden):
+        abort(403)
+    if isinstance(exc, Invalid) and exc.fields:
+        for reason in apply_errors(form, exc.fields, _, aliases):
+            flash(reason, "error")
+        return render_case(_case_or_abort(case_id), **{name: form})
+    flash(_("Nothing was changed: %(reason)s", reason=str(exc.message)), "error")
+    return redirect(_case_url(case_id))
+
+
+def _act(case_id: int, name: str, form, action, done: str, aliases: dict | None = None):
+    case = _case_or_abort(case_id)
+    if not form.validate_on_submit():
+        return render_case(case, **{name: form})
+    try:
+        action(current_actor(), utcnow())
+    except ServiceError as exc:
+        return _failed(exc, case_id, name, form, aliases)
+    flash(done, "info")
+    return redirect(_case_url(case_id, "#timeline"))
+
+
+@roles_required(*WORKING_ROLES)
+def reply(case_id):
+    """An exaggerated promise ("保证", "100%"…) in a reply to be sent stops it once: the agent rereads, and sends
+    it anyway only by ticking "Send anyway", which the audit log records."""
+    case, form = _case_or_abort(case_id), ReplyForm()
+    if not form.validate_on_submit():
+        return render_case(case, reply=form)
+    send = form.mode.data == "send"
+    found = find_promises(form.body.data, load_promise_words()) if send else []
+    if found and not form.confirm_promises.data:
+        return render_case(case, promises=found, reply=form)
+    actor, now = current_actor(), utcnow()
+    try:
+        if found:  # in the reply's own transaction: recorded if and only if the reply is written
+            record(actor, PROMISE_OVERRIDDEN, now, order_id=case.order_id, after={"case_id": case.id, "words": found})
+        services.reply(case.id, form.body.data, actor, now, send=send, given_at=None if send else from_local(form.given_at.data),
+                       channel=None if send else form.given_channel.data)
+    except ServiceError as exc:
+        return _failed(exc, case_id, "reply", form, REPLY_FIELDS)
+    flash(_("Reply queued for the customer.") if send else _("Reply logged."), "info")
+    return redirect(_case_url(case_id, "#timeline"))
+
+
+@roles_required(*WORKING_ROLES)
+def note(case_id):
+    form = CaseNoteForm()
+    return _act(case_id, "note", form, lambda actor, now: services.add_note(case_id, form.body.data, actor, now),
+                _("Note added."))
+
+
+@roles_required(*WORKING_ROLES)
+def transfer(case_id):
+    form = TransferForm().set_targets(transfer_targets())
+
+    def hand_over(actor, now):
+        kind, _sep, value = (form.to.data or "").partition(":")
+        target = {"to_team": value} if kind == "team" else {"to_user": int(value) if value.isdigit() else -1}
+        services.transfer(case_id, form.note.data, actor, now, **target)
+
+    response = _act(case_id, "transfer", form, hand_over, _("Case handed over."), TRANSFER_FIELDS)
+    try:  # after handing a case to another team, after-sales and shipping staff may no longer see it
+        check_case_access(current_actor(), get_case(case_id))
+    except (Forbidden, NotFound):
+        return redirect(url_for("cases.queue"))
+    return response
+
+
+@roles_required(*WORKING_ROLES)
+def change_status(case_id):
+    case = _case_or_abort(case_id)
+    form = StatusForm().set_statuses([code for code in STATUSES if can_change(case.status, code)])
+    return _act(case_id, "status", form, lambda actor, now: services.change_status(case_id, form.status.data, actor, now),
+                _("Status changed."))
+
+
+@roles_required(*WORKING_ROLES)
+def change_severity(case_id):
+    form = SeverityForm()
+    return _act(case_id, "severity", form,
+                lambda actor, now: services.change_severity(case_id, form.severity.data, actor, now), _("Severity changed."))
+
+
+@roles_required(*SUPERVISING_ROLES)
+def acknowledge(case_id):
+    form = AcknowledgeForm()
+    return _act(case_id, "ack", form, lambda actor, now: services.acknowledge(case_id, actor, now, form.note.data),
+                _("Escalation acknowledged."))
+
+
+def register(bp) -> None:
+    bp.add_url_rule("/<int:case_id>", view_func=case_page)
+    for rule, view in (("reply", reply), ("notes", note), ("transfer", transfer), ("status", change_status),
+                       ("severity", change_severity), ("acknowledge", acknowledge)):
+        bp.add_url_rule(f"/<int:case_id>/{rule}", view_func=view, methods=["POST"])

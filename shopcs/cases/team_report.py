@@ -1,0 +1,234 @@
+"""Weekly and monthly team reports (duty 11, 周报/月报): per agent and for the team, over shop-local days.
+
+Definitions (the page shows them beside the figures):
+- the cases counted: those received in the window (received_at in [first day 00:00, day after the last 00:00));
+- a counted case belongs to the agent who gave its first reply (the earliest reply or logged reply by time given,
+  then id); an unanswered one to its owner; one answered by a token or unanswered and unowned only to the team;
+- volumes by category and channel: the cases counted; complaints: those of category "complaint", by severity and
+  by their status now (the outcome);
+- first-response time: first reply − received, over the answered cases; median: the middle value (the mean of the
+  two middle ones for an even count); p90: nearest rank — the ⌈0.9·n⌉-th smallest value; both exact, shown in
+  whole seconds (half to even);
+- within target: answered with first reply <= due time, out of the answered plus the unanswered already past due
+  at `now` (the misses still open); a case not yet due and unanswered is not counted either way;
+- escalations and acknowledgements: those events on the cases counted, by reason;
+- activity: the person's own replies, notes, transfers, resolutions (status → resolved) and acknowledgements given
+  in the window, whatever case they were on;
+- refunds (from the audit log): each refund action in the window with its amount; refunds handled: the distinct
+  refunds acted on, each refund's amount counted once (as at the last action on it in the window).
+"""
+import calendar
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import Integer, bindparam, case, func, select
+
+from ..audit.models import AuditEntry
+from ..auth.models import User
+from ..db_types import UTCDateTime
+from ..extensions import db
+from ..reports.unpaid_recovery import median_microseconds
+from ..reports.windows import Window, WindowError, rate
+from .models import Case, CaseEvent
+from .rules import CATEGORIES, CHANNELS
+from .sla import is_breached
+
+MAX_DAYS = 366
+PERIODS = ("week", "month")
+REPLY_KINDS = ("reply", "reply_logged")
+REFUND_ACTIONS = ("refund.requested", "refund.approved", "refund.rejected", "refund.completed")
+ACTIVITY = {"reply": "replies", "reply_logged": "replies", "note": "notes", "transfer": "transfers",
+            "acknowledgement": "acknowledged"}
+ZERO = Decimal("0.00")
+
+
+def week_window(day: date) -> Window:
+    monday = day - timedelta(days=day.weekday())
+    return Window(monday, monday + timedelta(days=6))
+
+
+def month_window(day: date) -> Window:
+    return Window(day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1]))
+
+
+def parse_period(period: str | None, day: str | None, today: date) -> Window:
+    """?period=week|month&day=YYYY-MM-DD (default: this week, today); raises WindowError naming the bad parameter."""
+    fields = {}
+    if (period or "week") not in PERIODS:
+        fields["period"] = "must be week or month"
+    try:
+        chosen = date.fromisoformat(day) if day and len(day) == 10 else (None if day else today)
+    except ValueError:
+        chosen = None
+    if chosen is None:
+        fields["day"] = "must be a date as YYYY-MM-DD"
+    if fields:
+        raise WindowError(fields)
+    return month_window(chosen) if period == "month" else week_window(chosen)
+
+
+def p90_microseconds(spans: list[int]) -> int | None:
+    """Nearest rank: the ⌈0.9·n⌉-th smallest value, in whole seconds (half to even); of 10 values, the 9th."""
+    if not spans:
+        return None
+    return round(Fraction(sorted(spans)[-(-9 * len(spans) // 10) - 1], 1_000_000))
+
+
+@dataclass
+class Figures:
+    cases: int = 0
+    by_category: Counter = field(default_factory=Counter)
+    by_channel: Counter = field(default_factory=Counter)
+    spans: list = field(default_factory=list)  # first-response times in microseconds
+    met: int = 0
+    target_base: int = 0
+    complaints: Counter = field(default_factory=Counter)  # (severity, status) → cases
+    escalations: Counter = field(default_factory=Counter)  # reason → events
+    acknowledgements: int = 0
+    activity: Counter = field(default_factory=Counter)  # replies, notes, transfers, resolved, acknowledged
+    refund_actions: dict = field(default_factory=dict)  # action → (count, amount)
+    refunds_handled: int = 0
+    refund_amount: Decimal = ZERO
+
+    @property
+    def answered(self) -> int:
+        return len(self.spans)
+
+    @property
+    def median_seconds(self) -> int | None:
+        return median_microseconds(self.spans)
+
+    @property
+    def p90_seconds(self) -> int | None:
+        return p90_microseconds(self.spans)
+
+    @property
+    def within_target_share(self) -> Decimal | None:
+        return rate(self.met, self.target_base)
+
+
+@dataclass
+class TeamReport:
+    window: Window
+    period: str
+    team: Figures
+    agents: dict  # username → Figures, in username order
+    names: dict  # username → display label
+
+
+_LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
+_FIRST_ACTOR = (select(CaseEvent.actor).where(CaseEvent.case_id == Case.id, CaseEvent.kind.in_(REPLY_KINDS))
+                .order_by(CaseEvent.occurred_at, CaseEvent.id).limit(1).correlate(Case).scalar_subquery())
+_IN_WINDOW = (Case.category.in_(bindparam("categories", expanding=True)), Case.received_at >= _LO, Case.received_at < _HI)
+# ix_cases_category_received: each category's range of received_at; the first reply by ix_case_events_case
+COHORT = (select(Case.id, Case.category, Case.channel, Case.severity, Case.status, Case.received_at, Case.first_response_due_at,
+                 Case.first_responded_at, _FIRST_ACTOR.label("first_actor"), User.username)
+          .outerjoin(User, User.id == Case.owner_id).where(*_IN_WINDOW))
+ESCALATIONS = (select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.data).join(Case, Case.id == CaseEvent.case_id)
+               .where(*_IN_WINDOW, CaseEvent.kind.in_(("escalation", "acknowledgement"))))
+_RESOLVED = case((CaseEvent.data[("status", "after")].as_string() == "resolved", 1), else_=0)
+ACTIVITY_STATEMENT = (  # ix_case_events_actor: each person's range of occurred_at
+    select(CaseEvent.actor, CaseEvent.kind, func.count(), func.sum(_RESOLVED, type_=Integer))
+    .where(CaseEvent.actor.in_(bindparam("labels", expanding=True)), CaseEvent.occurred_at >= _LO, CaseEvent.occurred_at < _HI,
+           CaseEvent.kind.in_((*ACTIVITY, "status")))
+    .group_by(CaseEvent.actor, CaseEvent.kind))
+REFUNDS = (select(AuditEntry.actor, AuditEntry.action, AuditEntry.after).where(  # ix_audit_entries_at
+    AuditEntry.at >= _LO, AuditEntry.at < _HI, AuditEntry.action.in_(REFUND_ACTIONS)).order_by(AuditEntry.at, AuditEntry.id))
+
+
+def _username(label: str | None) -> str | None:
+    return label[5:] if label and label.startswith("user:") else None
+
+
+def _add_case(figures: Figures, row, now: datetime) -> None:
+    figures.cases += 1
+    figures.by_category[row.category] += 1
+    figures.by_channel[row.channel] += 1
+    if row.first_responded_at is not None:
+        figures.spans.append((row.first_responded_at - row.received_at) // timedelta(microseconds=1))
+        figures.met += row.first_responded_at <= row.first_response_due_at
+    if row.first_responded_at is not None or is_breached(row.first_response_due_at, None, now):
+        figures.target_base += 1
+    if row.category == "complaint":
+        figures.complaints[(row.severity, row.status)] += 1
+
+
+def _add_refunds(figures: Figures, entries: list) -> None:
+    last = {}
+    for action, after in entries:
+        amount = Decimal(str((after or {}).get("amount") or "0"))
+        count, total = figures.refund_actions.get(action, (0, ZERO))
+        figures.refund_actions[action] = (count + 1, total + amount)
+        last[(after or {}).get("refund_id")] = amount
+    figures.refunds_handled, figures.refund_amount = len(last), sum(last.values(), ZERO)
+
+
+def team_report(window: Window, zone: str, now: datetime, period: str = "week") -> TeamReport:
+    if window.days > MAX_DAYS:
+        raise WindowError({"end": f"the range must be at most {MAX_DAYS} days"})
+    lo, hi = window.utc_bounds(zone)
+    connection, bounds = db.session.connection(), {"lo": lo, "hi": hi}
+    names = {username: display or username for username, display in db.session.execute(select(User.username, User.display_name))}
+    team, agents = Figures(), {}
+
+    def agent(username: str) -> Figures:
+        return agents.setdefault(username, Figures())
+
+    owner_of = {}
+    for row in connection.execute(COHORT, {**bounds, "categories": list(CATEGORIES)}):
+        who = _username(row.first_actor) if row.first_actor else row.username
+        owner_of[row.id] = who
+        _add_case(team, row, now)
+        if who:
+            _add_case(agent(who), row, now)
+    for case_id, kind, data in connection.execute(ESCALATIONS, {**bounds, "categories": list(CATEGORIES)}):
+        for figures in (team, agents.get(owner_of.get(case_id))):
+            if figures is not None and kind == "escalation":
+                figures.escalations[(data or {}).get("reason")] += 1
+            elif figures is not None:
+                figures.acknowledgements += 1
+    for actor, kind, count, resolved in connection.execute(ACTIVITY_STATEMENT, {**bounds, "labels": [f"user:{n}" for n in names]}):
+        name, value = (ACTIVITY[kind], count) if kind in ACTIVITY else ("resolved", resolved or 0)
+        for figures in (team, agent(_username(actor))) if value else ():
+            figures.activity[name] += value
+    every, refunds = [], {}
+    for actor, action, after in connection.execute(REFUNDS, bounds):
+        every.append((action, after))
+        refunds.setdefault(actor, []).append((action, after))
+    _add_refunds(team, every)
+    for actor, entries in refunds.items():
+        if _username(actor):
+            _add_refunds(agent(_username(actor)), entries)
+    return TeamReport(window, period, team, dict(sorted(agents.items())), names)
+
+
+def columns() -> tuple[str, ...]:
+    """The CSV's columns: one row per agent, then the team's."""
+    return ("scope", "agent", "cases", *(f"category_{c}" for c in CATEGORIES), *(f"channel_{c}" for c in CHANNELS), "answered",
+            "median_first_response_seconds", "p90_first_response_seconds", "within_target", "target_base", "within_target_share",
+            "complaints", "escalations", "acknowledgements", "replies", "notes", "transfers", "resolved", "acknowledged",
+            "refunds_handled", "refund_amount")
+
+
+def row_json(scope: str, agent: str | None, f: Figures) -> dict:
+    share = f.within_target_share
+    return {"scope": scope, "agent": agent, "cases": f.cases, **{f"category_{c}": f.by_category[c] for c in CATEGORIES},
+            **{f"channel_{c}": f.by_channel[c] for c in CHANNELS}, "answered": f.answered,
+            "median_first_response_seconds": f.median_seconds, "p90_first_response_seconds": f.p90_seconds, "within_target": f.met,
+            "target_base": f.target_base, "within_target_share": None if share is None else str(share),
+            "complaints": sum(f.complaints.values()), "escalations": sum(f.escalations.values()),
+            "acknowledgements": f.acknowledgements, **{k: f.activity[k] for k in ("replies", "notes", "transfers", "resolved",
+                                                                                     "acknowledged")},
+            "refunds_handled": f.refunds_handled, "refund_amount": str(f.refund_amount)}
+
+
+def report_json(report: TeamReport, zone: str) -> dict:
+    team = report.team
+    return {"period": report.period, "start": report.window.start.isoformat(), "end": report.window.end.isoformat(), "zone": zone,
+            "rows": [row_json("agent", name, f) for name, f in report.agents.items()] + [row_json("team", None, team)],
+            "complaints": [{"severity": s, "status": st, "cases": n} for (s, st), n in sorted(team.complaints.items())],
+            "escalations_by_reason": {str(reason): n for reason, n in sorted(team.escalations.items(), key=str)},
+            "refund_actions": {action: {"count": n, "amount": str(amount)} for action, (n, amount) in sorted(team.refund_actions.items())}}

@@ -1,0 +1,113 @@
+"""The agents' case pages: the queue (tabs, search, filters, clocks) and a new case; the case page is in case_views."""
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.access import current_actor, has_role, roles_required
+from ..errors import Forbidden, ServiceError
+from ..extensions import db
+from ..orders.models import Order
+from ..paging import page_number
+from ..timeutil import utcnow
+from . import case_views
+from .access import WORKING_ROLES
+from .forms import CATEGORY_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STATUS_LABELS, TEAM_LABELS, NewCaseForm, apply_errors
+from .inputs import CaseInput
+from .page_queries import SEARCH, TABS, cases_of_order, list_page, query_from_args, tab_counts
+from .rules import TEAMS
+from .services import create_case
+from .settings import load_sla_settings
+from .view_support import clock_view, current_viewer, from_local, local_now, register_filters
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+register_filters(bp)
+case_views.register(bp)
+
+CUSTOMER_FIELDS = {"customer": "customer_external_id", "customer.external_id": "customer_external_id",
+                   "customer.name": "customer_name", "customer.phone": "customer_phone", "customer.email": "customer_external_id"}
+
+
+class QueueLinks:
+    """The queue's URL with some parameters changed (None drops one), for its tabs, sort and pager."""
+
+    def __init__(self, args: dict[str, str]):
+        self.base, self.args = url_for("cases.queue"), args
+
+    def __call__(self, **changes) -> str:
+        args = {**self.args, **changes}
+        query = urlencode([(k, v) for k, v in args.items() if v not in (None, "")])
+        return f"{self.base}?{query}" if query else self.base
+
+
+@bp.route("/")
+@roles_required(*WORKING_ROLES)
+def queue():
+    viewer, args = current_viewer(), request.args.to_dict()
+    query = query_from_args(args, viewer, page_number(request.args))
+    page, now, share = list_page(query, viewer), utcnow(), load_sla_settings().amber_share
+    return render_template(
+        "cases/queue.html", query=query, page=page, counts=tab_counts(viewer, query.team), tabs=TABS, search=SEARCH,
+        viewer=viewer, teams=TEAMS, qurl=QueueLinks(args), clocks={row.id: clock_view(row, now, share) for row in page.rows},
+        filter_labels={"category": CATEGORY_LABELS, "channel": CHANNEL_LABELS, "severity": SEVERITY_LABELS,
+                       "status": STATUS_LABELS}, team_labels=TEAM_LABELS)
+
+
+def _order(order_no: str | None) -> Order | None:
+    order_no = (order_no or "").strip()
+    if not order_no or len(order_no) > 64:
+        return None
+    return db.session.scalar(select(Order).where(Order.order_no == order_no))
+
+
+def _case_input(form: NewCaseForm) -> CaseInput:
+    order_no = (form.order_no.data or "").strip() or None
+    customer = None if order_no else {"external_id": (form.customer_external_id.data or "").strip(),
+                                      "name": form.customer_name.data or "", "phone": form.customer_phone.data or "",
+                                      "email": ""}
+    return CaseInput(category=form.category.data, channel=form.channel.data, subject=form.subject.data,
+                     body=form.body.data, received_at=from_local(form.received_at.data), severity=form.severity.data,
+                     order_no=order_no, customer=customer)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*WORKING_ROLES)
+def new_case():
+    form = NewCaseForm()
+    if request.method == "GET":
+        form.received_at.data = local_now(utcnow())
+        if request.args.get("order_no"):
+            form.order_no.data = request.args["order_no"].strip()[:64]
+            if _order(form.order_no.data) is None:
+                flash(_("No order %(order_no)s: check the number, or open the case without an order.",
+                        order_no=form.order_no.data), "warning")
+    elif form.validate_on_submit():
+        try:
+            case = create_case(_case_input(form), current_actor(), utcnow())
+        except Forbidden:
+            abort(403)
+        except ServiceError as exc:
+            db.session.rollback()
+            for reason in apply_errors(form, exc.fields, _, CUSTOMER_FIELDS):
+                flash(reason, "error")
+            if not exc.fields:
+                flash(_("Nothing was saved: %(reason)s", reason=str(exc.message)), "error")
+        else:
+            flash(_("Case #%(id)s opened.", id=case.id), "info")
+            return redirect(url_for("cases.case_page", case_id=case.id))
+    return render_template("cases/new.html", form=form, order=_order(form.order_no.data))
+
+
+def case_panel(order) -> dict:
+    """What templates/cases/_order_cases.html needs on the order page: the order's cases and a "New case" link."""
+    if not has_role(*WORKING_ROLES):
+        return {"show": False}
+    rows, now, share = cases_of_order(order.id, current_viewer()), utcnow(), load_sla_settings().amber_share
+    return {"show": True, "rows": rows, "clocks": {row.id: clock_view(row, now, share) for row in rows},
+            "new_url": url_for("cases.new_case", order_no=order.order_no)}
+
+
+@bp.app_context_processor
+def _case_helpers():
+    return {"case_panel": case_panel}
