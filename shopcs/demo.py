@@ -133,7 +133,7 @@ def _cases(orders, now, agent):
         ("after_sales", "chat", "normal", "围巾有线头", "收到的围巾有线头，可以换一条吗？", 50),
         ("complaint", "chat", "high", "包裹破损，很不满意", "包裹外箱破了，杯子碎了，你们怎么包装的！", 15),
     ]
-    for (category, channel, severity, subject, body, minutes), order in zip(asks, shipped):
+    for (category, channel, severity, subject, body, minutes), order in zip(asks, shipped, strict=False):  # a tiny demo: fewer
         case = create_case(CaseInput(category, channel, subject, body, now - timedelta(minutes=minutes), severity,
                                      order_no=order.order_no), platform, now - timedelta(minutes=minutes))
         if category == "payment":
