@@ -48,6 +48,8 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .cases.api import bp as cases_api_bp
+    from .cases.complaint_views import bp as complaints_bp
+    from .cases.settings_views import bp as case_settings_bp
     from .cases.template_views import bp as reply_templates_bp
     from .cases.views import bp as cases_bp
     from .cases.worklog_views import bp as worklog_bp
@@ -88,6 +90,8 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(cases_api_bp)
     app.register_blueprint(worklog_bp)
     app.register_blueprint(reply_templates_bp)
+    app.register_blueprint(case_settings_bp)
+    app.register_blueprint(complaints_bp)
 
 
 def _register_cli(app: Flask) -> None:

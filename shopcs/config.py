@@ -21,7 +21,10 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "SHOPCS_REFUND_APPROVAL_LIMIT": Decimal(env.get("SHOPCS_REFUND_APPROVAL_LIMIT", "200.00")),
         "SHOPCS_LOGIN_MAX_FAILURES": int(env.get("SHOPCS_LOGIN_MAX_FAILURES", "5")),
         "SHOPCS_LOGIN_LOCK_MINUTES": int(env.get("SHOPCS_LOGIN_LOCK_MINUTES", "15")),
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # the claim photo upload raises it for its own request (cases.claim_views)
+        # claim photos: outside static/, served only through a login-protected view that checks the case
+        "SHOPCS_UPLOAD_DIR": env.get("SHOPCS_UPLOAD_DIR") or os.path.join(instance_path, "uploads"),
+        "SHOPCS_UPLOAD_MAX_BYTES": int(env.get("SHOPCS_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SHOPCS_SECURE_COOKIES", "0") == "1",

@@ -12,7 +12,7 @@ from ..orders.models import Customer, Order
 SUBJECT_MAX = 200
 BODY_MAX = 5000
 EVENT_KINDS = ("reply", "reply_logged", "customer_message", "note", "transfer", "status", "escalation",
-               "acknowledgement", "severity")
+               "acknowledgement", "severity", "claim")
 
 
 class Case(db.Model):

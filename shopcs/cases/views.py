@@ -11,7 +11,7 @@ from ..extensions import db
 from ..orders.models import Order
 from ..paging import page_number
 from ..timeutil import utcnow
-from . import case_views
+from . import case_views, claim_views
 from .access import WORKING_ROLES
 from .forms import CATEGORY_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STATUS_LABELS, TEAM_LABELS, NewCaseForm, apply_errors
 from .inputs import CaseInput
@@ -24,6 +24,7 @@ from .view_support import clock_view, current_viewer, from_local, local_now, reg
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 register_filters(bp)
 case_views.register(bp)
+claim_views.register(bp)
 
 CUSTOMER_FIELDS = {"customer": "customer_external_id", "customer.external_id": "customer_external_id",
                    "customer.name": "customer_name", "customer.phone": "customer_phone", "customer.email": "customer_external_id"}

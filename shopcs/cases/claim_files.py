@@ -1,0 +1,54 @@
+"""Where claim photos live on disk: SHOPCS_UPLOAD_DIR/claims/<random token>.<ext>, outside static/.
+
+A photo is first written to a temporary file in the same directory and renamed to its stored name only after its
+row commits (a rename within one directory is atomic), so a refused or failed upload leaves no file behind and no
+row ever points to a half-written one."""
+import os
+import re
+import secrets
+import tempfile
+from contextlib import suppress
+
+from flask import current_app
+
+TEMP_PREFIX = ".upload-"
+_STORED_NAME = re.compile(r"^[A-Za-z0-9_-]{16,48}\.(jpg|png|webp)$")
+
+
+def claims_dir() -> str:
+    path = os.path.join(current_app.config["SHOPCS_UPLOAD_DIR"], "claims")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def new_stored_name(extension: str) -> str:
+    """A name that says nothing about the uploader's file and cannot be guessed."""
+    return secrets.token_urlsafe(24) + extension
+
+
+def is_stored_name(name: str) -> bool:
+    return bool(_STORED_NAME.match(name or ""))
+
+
+def write_temp(data: bytes) -> str:
+    fd, path = tempfile.mkstemp(dir=claims_dir(), prefix=TEMP_PREFIX, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        discard(path)
+        raise
+    return path
+
+
+def publish(temp_path: str, stored_name: str) -> None:
+    if not is_stored_name(stored_name):  # pragma: no cover - new_stored_name() makes every name
+        raise ValueError(f"not a stored name: {stored_name!r}")
+    os.replace(temp_path, os.path.join(claims_dir(), stored_name))
+
+
+def discard(path: str) -> None:
+    with suppress(FileNotFoundError):
+        os.remove(path)
