@@ -21,8 +21,11 @@ class Case(db.Model):
         Index("ix_cases_status_due", "status", "first_response_due_at"),  # the queue: open cases, most urgent first
         Index("ix_cases_owner_status", "owner_id", "status"),  # "my cases"
         Index("ix_cases_team_status", "team", "status", "first_response_due_at"),  # a team's inbox in queue order
-        # the breach sweep: unanswered cases past their due time
-        Index("ix_cases_unanswered_due", "first_responded_at", "first_response_due_at"),
+        # the "Unanswered" tab and the breach sweep: unanswered cases still open, by due time (a closed case that
+        # never had a reply stays out of the range, so the count does not grow with the history)
+        Index("ix_cases_unanswered_status_due", "first_responded_at", "status", "first_response_due_at"),
+        # the "Escalated" tab: escalations waiting for a supervisor (acknowledged_at IS NULL, escalated_at IS NOT NULL)
+        Index("ix_cases_escalation_pending", "escalation_acknowledged_at", "escalated_at"),
         Index("ix_cases_category_received", "category", "received_at"),  # reports: volumes by category in a window
     )
 

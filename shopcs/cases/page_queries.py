@@ -7,9 +7,10 @@ is one COUNT with the same conditions. After-sales and shipping staff see only t
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import Integer, String, bindparam, false, func, or_, select, union_all
 
 from ..auth.models import User
 from ..extensions import db
@@ -118,8 +119,10 @@ def visible_to(viewer: Viewer) -> list:
 
 
 def tab_conditions(tab: str, viewer: Viewer, team: str, status: str = "") -> list:
-    """A tab's WHERE clauses; `status` (a filter) replaces the tab's own "still open" restriction."""
-    statuses = [Case.status == status] if status else [Case.status.in_(OPEN_STATUSES)]
+    """A tab's WHERE clauses; `status` (a filter: a value or a bound parameter) replaces the tab's own "still open"
+    restriction."""
+    filtered = not isinstance(status, str) or status != ""
+    statuses = [Case.status == status] if filtered else [Case.status.in_(OPEN_STATUSES)]
     if tab == "mine":
         return [Case.owner_id == viewer.user_id, *statuses] if viewer.user_id is not None else [false()]
     if tab == "team":
@@ -128,11 +131,11 @@ def tab_conditions(tab: str, viewer: Viewer, team: str, status: str = "") -> lis
         return [Case.first_responded_at.is_(None), *statuses]
     if tab == "escalated":  # waiting for a supervisor's acknowledgement, whatever the case's status
         return [Case.escalated_at.is_not(None), Case.escalation_acknowledged_at.is_(None),
-                *([Case.status == status] if status else [])]
+                *([Case.status == status] if filtered else [])]
     if tab == "open":
         return statuses
     if tab == SEARCH:
-        return [Case.status == status] if status else []
+        return [Case.status == status] if filtered else []
     raise ValueError(f"unknown case tab {tab!r}")
 
 
@@ -140,34 +143,69 @@ def _like_escape(text: str) -> str:
     return re.sub(r"([\\%_])", r"\\\1", text)
 
 
-def search_condition(text: str):
-    """A case no. ("123" or "#123"), an order no., a buyer's name or phone (exactly), or words of the subject."""
+def _is_number(term: str) -> bool:
+    """A case no., a phone or an all-digit order no.: digits, maybe with "#", "+", spaces and hyphens."""
+    return term.lstrip("#+").replace(" ", "").replace("-", "").isdigit()
+
+
+def search_terms(text: str) -> dict:
+    """The search's parameters: the term; its LIKE pattern unless it is a number; the case no. and the phone when
+    it can be one. Which of them are present is the statement's shape (search_condition)."""
     term = text.strip()[:MAX_QUERY]
-    found = [Case.subject.ilike(f"%{_like_escape(term)}%", escape="\\"),
-             Case.order_id.in_(select(Order.id).where(Order.order_no == term)),
-             Case.customer_id.in_(select(Customer.id).where(Customer.name == term))]
+    terms = {"term": term}
+    if not _is_number(term):
+        terms["term_like"] = f"%{_like_escape(term)}%"
     number = term.lstrip("#")
     if number.isdigit() and 1 <= int(number) <= MAX_DB_ID:
-        found.append(Case.id == int(number))
+        terms["case_no"] = int(number)
     digits = search_digits(term)
     if len(digits) >= 7 and len(digits) >= len(term.replace(" ", "").replace("-", "").lstrip("+")):
         stored, valid = normalize_phone(term)
-        found.append(Case.customer_id.in_(select(Customer.id).where(Customer.phone == (stored if valid else digits))))
-    return or_(*found)
+        terms["phone"] = stored if valid else digits
+    return terms
 
 
-def _conditions(query: CaseQuery, viewer: Viewer) -> list:
-    where = [*visible_to(viewer), *tab_conditions(query.tab, viewer, query.team, query.status)]
-    if query.tab == SEARCH:
-        where.append(search_condition(query.q))
-    where.extend(getattr(Case, name) == value for name, value in query.filters().items() if name != "status")
-    return where
+def search_condition(names: frozenset):
+    """A case no. ("123" or "#123"), an order no., a buyer's name or phone (exactly), or words of the subject;
+    `names`: the keys of search_terms, whose values are bound as parameters of the same names.
+
+    The exact alternatives are one `cases.id IN (… UNION ALL …)`: each branch an index lookup (the case's id;
+    orders.order_no then ix_cases_order_id; ix_customers_name or ix_customers_phone then ix_cases_customer_id), and
+    PostgreSQL, unlike with an OR of IN-subqueries, does not read the table for them. Words inside subjects can only
+    be found by reading every case, so a term that is only a number (a case no., a phone, an all-digit order no.)
+    looks up those numbers and does not search subjects: its cost does not grow with the history.
+    """
+    term = bindparam("term", type_=String)
+    exact = [select(Case.id).where(Case.order_id.in_(select(Order.id).where(Order.order_no == term))),
+             select(Case.id).where(Case.customer_id.in_(select(Customer.id).where(Customer.name == term)))]
+    if "case_no" in names:
+        exact.append(select(Case.id).where(Case.id == bindparam("case_no", type_=Integer)))
+    if "phone" in names:
+        exact.append(select(Case.id).where(
+            Case.customer_id.in_(select(Customer.id).where(Customer.phone == bindparam("phone", type_=String)))))
+    found = Case.id.in_(union_all(*exact))
+    if "term_like" not in names:
+        return found
+    return or_(Case.subject.ilike(bindparam("term_like", type_=String), escape="\\"), found)
 
 
 def tab_counts(viewer: Viewer, team: str) -> dict[str, int]:
-    """Each tab's number of cases as the tab shows them without filters."""
-    return {tab: db.session.scalar(select(func.count()).select_from(Case).where(
-        *visible_to(viewer), *tab_conditions(tab, viewer, team))) for tab in TABS}
+    """Each tab's number of cases as the tab shows them without filters: one statement, a count per tab, each an
+    index range (mine: ix_cases_owner_status, team: ix_cases_team_status, unanswered: ix_cases_unanswered_due,
+    escalated: ix_cases_escalation_pending, open: ix_cases_status_due)."""
+    statement = _counts_statement(viewer.role if viewer.restricted else None, viewer.user_id is not None)
+    row = db.session.connection().execute(statement, {"viewer_id": viewer.user_id, "viewer_team": team}).one()
+    return dict(zip(TABS, row, strict=True))
+
+
+@lru_cache(maxsize=16)
+def _counts_statement(restricted_role: str | None, has_user: bool):
+    """Built once per shape (the viewer's restriction, whether they have an id); the viewer and team are parameters."""
+    viewer = Viewer(user_id=bindparam("viewer_id", type_=Integer) if has_user else None,
+                    role=restricted_role or "agent")
+    team = bindparam("viewer_team", type_=String)
+    return select(*(select(func.count()).select_from(Case).where(*visible_to(viewer), *tab_conditions(tab, viewer, team))
+                    .scalar_subquery().label(tab) for tab in TABS))
 
 
 _ROW = (Case.id, Case.subject, Case.category, Case.channel, Case.severity, Case.status, Case.team, Case.received_at,
@@ -176,14 +214,37 @@ _ROW = (Case.id, Case.subject, Case.category, Case.channel, Case.severity, Case.
 
 
 def list_page(query: CaseQuery, viewer: Viewer, per_page: int = PER_PAGE) -> CasePage:
-    where = _conditions(query, viewer)
-    total = db.session.scalar(select(func.count()).select_from(Case).where(*where))
-    order = (Case.first_response_due_at, Case.id) if query.sort == "urgent" else (Case.received_at.desc(), Case.id.desc())
-    statement = (select(*_ROW).select_from(Case)
-                 .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id)
-                 .outerjoin(User, User.id == Case.owner_id)
-                 .where(*where).order_by(*order).limit(per_page).offset((query.page - 1) * per_page))
-    return CasePage([CaseRow(*row) for row in db.session.execute(statement)], total, query.page, per_page)
+    """The tab's (or search's) count and one page of rows: two statements built once per shape (tab, viewer's
+    restriction, filters given, search kind, sort), the values as parameters; Core rows on the session's connection."""
+    params = {"viewer_id": viewer.user_id, "viewer_team": query.team, "status_filter": query.status,
+              "limit": per_page, "offset": (query.page - 1) * per_page}
+    filters = {name: value for name, value in query.filters().items() if name != "status"}
+    params.update({f"filter_{name}": value for name, value in filters.items()})
+    terms = search_terms(query.q) if query.tab == SEARCH else {}
+    params.update(terms)
+    count, rows = _list_statements(query.tab, viewer.role if viewer.restricted else None, viewer.user_id is not None,
+                                   bool(query.status), tuple(sorted(filters)), frozenset(terms), query.sort)
+    connection = db.session.connection()
+    total = connection.scalar(count, params)
+    return CasePage([CaseRow(*row) for row in connection.execute(rows, params)], total, query.page, per_page)
+
+
+@lru_cache(maxsize=256)
+def _list_statements(tab: str, restricted_role: str | None, has_user: bool, status: bool, filters: tuple,
+                     search: frozenset, sort: str):
+    viewer = Viewer(user_id=bindparam("viewer_id", type_=Integer) if has_user else None, role=restricted_role or "agent")
+    where = [*visible_to(viewer), *tab_conditions(tab, viewer, bindparam("viewer_team", type_=String),
+                                                  bindparam("status_filter", type_=String) if status else "")]
+    if tab == SEARCH:
+        where.append(search_condition(search))
+    where.extend(getattr(Case, name) == bindparam(f"filter_{name}", type_=String) for name in filters)
+    order = (Case.first_response_due_at, Case.id) if sort == "urgent" else (Case.received_at.desc(), Case.id.desc())
+    rows = (select(*_ROW).select_from(Case)
+            .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id)
+            .outerjoin(User, User.id == Case.owner_id)
+            .where(*where).order_by(*order).limit(bindparam("limit", type_=Integer))
+            .offset(bindparam("offset", type_=Integer)))
+    return select(func.count()).select_from(Case).where(*where), rows
 
 
 def cases_of_order(order_id: int, viewer: Viewer) -> list[CaseRow]:

@@ -34,7 +34,6 @@ from ..reports.unpaid_recovery import median_microseconds
 from ..reports.windows import Window, WindowError, rate
 from .models import Case, CaseEvent
 from .rules import CATEGORIES, CHANNELS
-from .sla import is_breached
 
 MAX_DAYS = 366
 PERIODS = ("week", "month")
@@ -143,17 +142,22 @@ def _username(label: str | None) -> str | None:
     return label[5:] if label and label.startswith("user:") else None
 
 
-def _add_case(figures: Figures, row, now: datetime) -> None:
-    figures.cases += 1
-    figures.by_category[row.category] += 1
-    figures.by_channel[row.channel] += 1
-    if row.first_responded_at is not None:
-        figures.spans.append((row.first_responded_at - row.received_at) // timedelta(microseconds=1))
-        figures.met += row.first_responded_at <= row.first_response_due_at
-    if row.first_responded_at is not None or is_breached(row.first_response_due_at, None, now):
-        figures.target_base += 1
-    if row.category == "complaint":
-        figures.complaints[(row.severity, row.status)] += 1
+_MICROSECOND = timedelta(microseconds=1)
+# COHORT's columns by position (a Row's attributes by name cost more than the figures themselves)
+_ID, _CATEGORY, _CHANNEL, _SEVERITY, _STATUS, _RECEIVED, _DUE, _RESPONDED, _FIRST_ACTOR, _OWNER = range(10)
+
+
+def _add_cases(figures: Figures, rows: list, now: datetime) -> None:
+    """The counted cases' figures, a group of rows at a time (Counter.update counts in C)."""
+    figures.cases += len(rows)
+    figures.by_category.update(row[_CATEGORY] for row in rows)
+    figures.by_channel.update(row[_CHANNEL] for row in rows)
+    answered = [row for row in rows if row[_RESPONDED] is not None]
+    figures.spans.extend((row[_RESPONDED] - row[_RECEIVED]) // _MICROSECOND for row in answered)
+    figures.met += sum(1 for row in answered if row[_RESPONDED] <= row[_DUE])
+    # answered, or unanswered and already past due (sla.is_breached with no response)
+    figures.target_base += len(answered) + sum(1 for row in rows if row[_RESPONDED] is None and now > row[_DUE])
+    figures.complaints.update((row[_SEVERITY], row[_STATUS]) for row in rows if row[_CATEGORY] == "complaint")
 
 
 def _add_refunds(figures: Figures, entries: list) -> None:
@@ -175,15 +179,18 @@ def team_report(window: Window, zone: str, now: datetime, period: str = "week") 
     team, agents = Figures(), {}
 
     def agent(username: str) -> Figures:
-        return agents.setdefault(username, Figures())
+        figures = agents.get(username)
+        return figures if figures is not None else agents.setdefault(username, Figures())
 
-    owner_of = {}
-    for row in connection.execute(COHORT, {**bounds, "categories": list(CATEGORIES)}):
-        who = _username(row.first_actor) if row.first_actor else row.username
-        owner_of[row.id] = who
-        _add_case(team, row, now)
+    owner_of, cohort, by_person = {}, connection.execute(COHORT, {**bounds, "categories": list(CATEGORIES)}).all(), {}
+    for row in cohort:
+        who = _username(row[_FIRST_ACTOR]) if row[_FIRST_ACTOR] else row[_OWNER]
+        owner_of[row[_ID]] = who
         if who:
-            _add_case(agent(who), row, now)
+            by_person.setdefault(who, []).append(row)
+    _add_cases(team, cohort, now)
+    for who, rows in by_person.items():
+        _add_cases(agent(who), rows, now)
     for case_id, kind, data in connection.execute(ESCALATIONS, {**bounds, "categories": list(CATEGORIES)}):
         for figures in (team, agents.get(owner_of.get(case_id))):
             if figures is not None and kind == "escalation":

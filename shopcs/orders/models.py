@@ -11,6 +11,7 @@ from ..extensions import db
 
 class Customer(db.Model):
     __tablename__ = "customers"
+    __table_args__ = (Index("ix_customers_phone", "phone"),)  # the case queue's search by a buyer's phone, exactly
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(100), unique=True)

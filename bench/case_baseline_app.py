@@ -1,0 +1,98 @@
+"""The yardstick for the case queue: a minimal Flask page doing the queue's database work in raw SQL, no ORM.
+
+    SHOPCS_DATABASE_URL=... gunicorn -w 2 -b 127.0.0.1:8001 'bench.case_baseline_app:create_app()'
+
+`/?tab=mine|unanswered` and `/?q=<phone>` send the statements shopcs/cases/page_queries.py sends for the bench agent
+(bench/servers.py's user): the tab's (or search's) count, the page's rows, the SLA settings, the five tab counts in one
+statement. The rows are rendered with a small Jinja template (the first-response clock as minutes left or overdue).
+No login, no layout, no translations. Keep the SQL in step with page_queries.py; bench/case_bench.py checks it.
+"""
+import os
+from datetime import datetime, timedelta, timezone
+
+from flask import Flask, request
+from sqlalchemy import create_engine, text
+
+from .servers import BENCH_USER
+
+PER_PAGE = 50
+OPEN = "cases.status IN (:s1, :s2, :s3)"
+TABS = {
+    "mine": f"cases.owner_id = :owner AND {OPEN}",
+    "team": f"cases.team = :team AND {OPEN}",
+    "unanswered": f"cases.first_responded_at IS NULL AND {OPEN}",
+    "escalated": "cases.escalated_at IS NOT NULL AND cases.escalation_acknowledged_at IS NULL",
+    "open": OPEN,
+}
+SEARCH = ("cases.id IN (SELECT cases.id FROM cases WHERE cases.order_id IN (SELECT orders.id FROM orders WHERE "
+          "orders.order_no = :q) UNION ALL SELECT cases.id FROM cases WHERE cases.customer_id IN (SELECT customers.id FROM "
+          "customers WHERE customers.name = :q) UNION ALL SELECT cases.id FROM cases WHERE cases.customer_id IN "
+          "(SELECT customers.id FROM customers WHERE customers.phone = :q))")
+ROWS = ("SELECT cases.id, cases.subject, cases.category, cases.channel, cases.severity, cases.status, cases.team, "
+        "cases.received_at, cases.first_response_due_at, cases.first_responded_at, cases.escalated_at, "
+        "cases.escalation_acknowledged_at, customers.name, customers.phone, orders.order_no, "
+        "coalesce(nullif(users.display_name, :empty), users.username) AS owner FROM cases "
+        "LEFT OUTER JOIN customers ON customers.id = cases.customer_id LEFT OUTER JOIN orders ON orders.id = cases.order_id "
+        "LEFT OUTER JOIN users ON users.id = cases.owner_id WHERE {where} "
+        "ORDER BY cases.first_response_due_at, cases.id LIMIT :limit OFFSET :offset")
+SETTINGS = text('SELECT followup_settings.value FROM followup_settings WHERE followup_settings."key" = :key')
+COUNTS = text("SELECT " + ", ".join(f"(SELECT count(*) FROM cases WHERE {where}) AS {tab}" for tab, where in TABS.items()))
+TEMPLATE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Cases</title></head><body>
+<p>{% for tab, n in counts.items() %}<a href="/?tab={{ tab }}">{{ tab }} ({{ n }})</a> {% endfor %}</p>
+<form action="/"><input name="q" value="{{ q }}"><button>Search</button></form>
+<p>{{ total }} cases</p>
+<table><tr><th>Case</th><th>Subject</th><th>Category</th><th>Channel</th><th>Severity</th><th>Status</th><th>Customer</th>
+<th>Order no.</th><th>Owner</th><th>First response</th></tr>
+{% for r in rows %}<tr data-case-id="{{ r.id }}"><td><a href="/cases/{{ r.id }}">#{{ r.id }}</a></td><td>{{ r.subject }}
+{% if r.escalated_at and not r.escalation_acknowledged_at %} escalated{% endif %}</td><td>{{ r.category }}</td>
+<td>{{ r.channel }}</td><td>{{ r.severity }}</td><td>{{ r.status }}{% if r.team != 'agents' %} {{ r.team }}{% endif %}</td>
+<td>{{ r.name or '—' }} {{ (r.phone or '')|mask }}</td>
+<td>{% if r.order_no %}<a href="/orders/{{ r.order_no }}">{{ r.order_no }}</a>{% else %}—{% endif %}</td>
+<td>{{ r.owner or '—' }}</td><td>{{ r|clock(now) }}</td></tr>
+{% endfor %}</table></body></html>"""
+
+
+def _time(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value  # SQLite hands back the stored text
+
+
+def _clock(row, now: datetime) -> str:
+    received, due, responded = _time(row.received_at), _time(row.first_response_due_at), _time(row.first_responded_at)
+    if responded is not None:
+        return f"answered in {(responded - received) // timedelta(minutes=1)} min"
+    left = (due - now) // timedelta(minutes=1)
+    return f"{left} min left" if left >= 0 else f"overdue {-left} min"
+
+
+def _mask(phone: str) -> str:
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) >= 7 else "*" * len(phone)
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    engine = app.extensions["bench_engine"] = create_engine(os.environ["SHOPCS_DATABASE_URL"], pool_pre_ping=True)
+    with engine.connect() as conn:
+        owner = conn.execute(text("SELECT id FROM users WHERE username = :u"), {"u": BENCH_USER}).scalar()
+    app.jinja_env.filters.update(mask=_mask, clock=_clock)
+    template = app.jinja_env.from_string(TEMPLATE)
+    rows_sql = {name: text(ROWS.format(where=where)) for name, where in {**TABS, "search": SEARCH}.items()}
+    count_sql = {name: text(f"SELECT count(*) FROM cases WHERE {where}") for name, where in {**TABS, "search": SEARCH}.items()}
+
+    @app.route("/")
+    def queue():
+        q = (request.args.get("q") or "").strip()[:100]
+        tab = "search" if q else request.args.get("tab", "mine")
+        params = {"owner": owner, "team": "agents", "s1": "new", "s2": "open", "s3": "waiting", "q": q}
+        with engine.connect() as conn:
+            total = conn.execute(count_sql[tab], params).scalar()
+            rows = conn.execute(rows_sql[tab], {**params, "empty": "", "limit": PER_PAGE, "offset": 0}).all()
+            conn.execute(SETTINGS, {"key": "case_sla"}).all()
+            counts = dict(conn.execute(COUNTS, params).one()._mapping)
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        return template.render(rows=rows, total=total, counts=counts, q=q, now=now)
+
+    @app.route("/healthz")
+    def healthz():
+        return "ok"
+
+    return app
