@@ -1,12 +1,13 @@
 """What the case pages share: the viewer, shop-local times in forms, the first-response clock as text, labels."""
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from math import ceil, floor
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..i18n_labels import label_lookup
@@ -46,19 +47,38 @@ def from_local(value: datetime | None) -> datetime | None:
 
 def duration_text(amount: timedelta, round_up: bool) -> str:
     """"4 min", "3 h 59 min", "2 d 5 h"; remaining time is rounded up, elapsed time down (as static/cases.js does)."""
+    return _duration(amount, round_up, clock_texts())
+
+
+def clock_texts() -> dict[str, str]:
+    """The clock's format strings in the request's language, translated once per app and language (a queue page
+    formats fifty clocks: gettext for each of them cost more than the arithmetic). Nothing of a user in here."""
+    cache = current_app.extensions.setdefault("shopcs.case_clock_texts", {})
+    language = str(get_locale())
+    texts = cache.get(language)
+    if texts is None:
+        texts = cache[language] = {name: str(text) for name, text in _CLOCK_TEXTS.items()}
+    return texts
+
+
+_CLOCK_TEXTS = {"under": _l("under a minute"), "min": _l("%(minutes)s min"), "hmin": _l("%(hours)s h %(minutes)s min"),
+                "dh": _l("%(days)s d %(hours)s h"), "ok": _l("%(time)s left"), "amber": _l("%(time)s left"),
+                "red": _l("overdue %(time)s"), "met": _l("answered in %(time)s"), "breached": _l("breached by %(time)s")}
+
+
+def _duration(amount: timedelta, round_up: bool, texts: dict[str, str]) -> str:
     seconds = amount.total_seconds() / 60
     minutes = ceil(seconds) if round_up else floor(seconds)
     if minutes <= 0:
-        return _("under a minute")
+        return texts["under"]
     if minutes < 60:
-        return _("%(minutes)s min", minutes=minutes)
+        return texts["min"] % {"minutes": minutes}
     if minutes < 24 * 60:
-        return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
-    return _("%(days)s d %(hours)s h", days=minutes // 1440, hours=minutes % 1440 // 60)
+        return texts["hmin"] % {"hours": minutes // 60, "minutes": minutes % 60}
+    return texts["dh"] % {"days": minutes // 1440, "hours": minutes % 1440 // 60}
 
 
-@dataclass(frozen=True)
-class ClockView:
+class ClockView(NamedTuple):
     level: str  # sla.LEVELS: ok, amber, red (unanswered); met, breached (answered)
     text: str
     received_at: datetime
@@ -70,19 +90,67 @@ class ClockView:
         return self.level in ("ok", "amber", "red")
 
 
-def clock_view(case, now: datetime, share: Decimal) -> ClockView:
-    """`case`: anything with received_at, first_response_due_at and first_responded_at (a Case or a queue row)."""
+class ClockContext(NamedTuple):
+    """What every clock of one request shares, worked out once: now, the amber share as an exact fraction, texts."""
+    now: datetime
+    share: Decimal
+    share_ratio: tuple[int, int]
+    texts: dict[str, str]
+
+
+def clock_context(now: datetime, share: Decimal) -> ClockContext:
+    exact = Decimal("0.4") if share is None else Decimal(share)  # as sla.clock()
+    return ClockContext(_as_utc(now), share, exact.as_integer_ratio(), clock_texts())
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is UTC else sla._utc(moment)  # the columns give aware UTC already
+
+
+def clock_view(case, now: datetime | ClockContext, share: Decimal | None = None) -> ClockView:
+    """`case`: anything with received_at, first_response_due_at and first_responded_at (a Case or a queue row);
+    `now`: the time, or a clock_context() shared by a page's clocks. The level is sla.clock()'s, with integer
+    arithmetic instead of Decimal (the share as an exact fraction), the text from the translated formats."""
+    context = now if isinstance(now, ClockContext) else clock_context(now, share)
     received, due, responded = case.received_at, case.first_response_due_at, case.first_responded_at
-    clock = sla.clock(received, due, responded, now, amber_share=share)
-    if clock.level in ("ok", "amber"):
-        text = _("%(time)s left", time=duration_text(clock.remaining, round_up=True))
-    elif clock.level == "red":
-        text = _("overdue %(time)s", time=duration_text(-clock.remaining, round_up=False))
-    elif clock.level == "met":
-        text = _("answered in %(time)s", time=duration_text(responded - received, round_up=False))
+    received_utc, due_utc = _as_utc(received), _as_utc(due)
+    texts = context.texts
+    if responded is not None:
+        responded_utc = _as_utc(responded)
+        if responded_utc <= due_utc:
+            level, time = "met", _duration(responded - received, False, texts)
+        else:
+            level, time = "breached", _duration(responded_utc - due_utc, False, texts)
     else:
-        text = _("breached by %(time)s", time=duration_text(-clock.remaining, round_up=False))
-    return ClockView(clock.level, text, received, due, share)
+        remaining = due_utc - context.now
+        if remaining < _ZERO:
+            level, time = "red", _duration(-remaining, False, texts)
+        else:
+            numerator, denominator = context.share_ratio
+            # sla.clock: remaining <= share × (due - received), in whole microseconds
+            amber = remaining // _MICROSECOND * denominator <= numerator * ((due_utc - received_utc) // _MICROSECOND)
+            level, time = "amber" if amber else "ok", _duration(remaining, True, texts)
+    return ClockView(level, texts[level] % {"time": time}, received, due, context.share)
+
+
+_ZERO, _MICROSECOND = timedelta(0), timedelta(microseconds=1)
+
+
+class _Labels(dict):
+    """Codes to words (plain str in one language); an unknown code shows as stored, as label_lookup() does."""
+
+    def __missing__(self, code):
+        return code
+
+
+_LABEL_MAPS = {"category": CATEGORY_LABELS, "channel": CHANNEL_LABELS, "severity": SEVERITY_LABELS,
+               "status": STATUS_LABELS, "team": TEAM_LABELS}
+
+
+def case_labels(kind: str) -> dict[str, str]:
+    """A label map as the case_* filters show it, as plain strings in the current language, for templates that
+    fixed_parts() renders once per language (templates/cases/_queue_fixed.html): no lazy string left per row."""
+    return _Labels((code, str(label)) for code, label in _LABEL_MAPS[kind].items())
 
 
 def register_filters(bp) -> None:
@@ -93,3 +161,4 @@ def register_filters(bp) -> None:
     bp.add_app_template_filter(label_lookup(SEVERITY_BADGES, default=""), "case_severity_badge")
     bp.add_app_template_filter(label_lookup(STATUS_BADGES, default="badge-muted"), "case_status_badge")
     bp.add_app_template_filter(lambda value: value.astimezone(UTC).isoformat() if value else "", "utc_iso")
+    bp.add_app_template_global(case_labels, "case_labels")

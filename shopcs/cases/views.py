@@ -11,15 +11,16 @@ from ..extensions import db
 from ..orders.models import Order
 from ..paging import page_number
 from ..timeutil import utcnow
+from ..web import fixed_parts
 from . import case_views, claim_views
 from .access import WORKING_ROLES
-from .forms import CATEGORY_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STATUS_LABELS, TEAM_LABELS, NewCaseForm, apply_errors
+from .forms import NewCaseForm, apply_errors
 from .inputs import CaseInput
 from .page_queries import SEARCH, TABS, cases_of_order, list_page, query_from_args, tab_counts
 from .rules import TEAMS
 from .services import create_case
 from .settings import load_sla_settings
-from .view_support import clock_view, current_viewer, from_local, local_now, register_filters
+from .view_support import clock_context, clock_view, current_viewer, from_local, local_now, register_filters
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 register_filters(bp)
@@ -33,8 +34,8 @@ CUSTOMER_FIELDS = {"customer": "customer_external_id", "customer.external_id": "
 class QueueLinks:
     """The queue's URL with some parameters changed (None drops one), for its tabs, sort and pager."""
 
-    def __init__(self, args: dict[str, str]):
-        self.base, self.args = url_for("cases.queue"), args
+    def __init__(self, args: dict[str, str], base: str | None = None):
+        self.base, self.args = base or url_for("cases.queue"), args
 
     def __call__(self, **changes) -> str:
         args = {**self.args, **changes}
@@ -47,12 +48,12 @@ class QueueLinks:
 def queue():
     viewer, args = current_viewer(), request.args.to_dict()
     query = query_from_args(args, viewer, page_number(request.args))
-    page, now, share = list_page(query, viewer), utcnow(), load_sla_settings().amber_share
+    page, clocks = list_page(query, viewer), clock_context(utcnow(), load_sla_settings().amber_share)
+    fixed = fixed_parts("cases/_queue_fixed.html")  # the texts, label maps and fixed links, once per language
     return render_template(
         "cases/queue.html", query=query, page=page, counts=tab_counts(viewer, query.team), tabs=TABS, search=SEARCH,
-        viewer=viewer, teams=TEAMS, qurl=QueueLinks(args), clocks={row.id: clock_view(row, now, share) for row in page.rows},
-        filter_labels={"category": CATEGORY_LABELS, "channel": CHANNEL_LABELS, "severity": SEVERITY_LABELS,
-                       "status": STATUS_LABELS}, team_labels=TEAM_LABELS)
+        viewer=viewer, teams=TEAMS, qurl=QueueLinks(args, fixed.queue_url), fixed=fixed,
+        clocks={row.id: clock_view(row, clocks) for row in page.rows})
 
 
 def _order(order_no: str | None) -> Order | None:
@@ -104,8 +105,8 @@ def case_panel(order) -> dict:
     """What templates/cases/_order_cases.html needs on the order page: the order's cases and a "New case" link."""
     if not has_role(*WORKING_ROLES):
         return {"show": False}
-    rows, now, share = cases_of_order(order.id, current_viewer()), utcnow(), load_sla_settings().amber_share
-    return {"show": True, "rows": rows, "clocks": {row.id: clock_view(row, now, share) for row in rows},
+    rows, clocks = cases_of_order(order.id, current_viewer()), clock_context(utcnow(), load_sla_settings().amber_share)
+    return {"show": True, "rows": rows, "clocks": {row.id: clock_view(row, clocks) for row in rows},
             "new_url": url_for("cases.new_case", order_no=order.order_no)}
 
 
