@@ -2,6 +2,7 @@
 (key "case_promise_words"), kept as JSON in followup_settings like every shop setting, each change audited."""
 import json
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -30,8 +31,15 @@ def _save(key: str, value, actor: Actor, now: datetime, action: str, before: dic
 
 
 def load_sla_settings() -> SlaSettings:
-    stored = _stored(SLA_KEY)
-    return SlaSettings.default() if stored is None else parse_sla_settings(stored)
+    """Read on every case page and queue: the stored text is parsed once per distinct value (exact: a change is a
+    new text)."""
+    text = db.session.scalar(select(FollowupSetting.value).where(FollowupSetting.key == SLA_KEY))
+    return SlaSettings.default() if text is None else _parsed_sla(text)
+
+
+@lru_cache(maxsize=16)
+def _parsed_sla(text: str) -> SlaSettings:
+    return parse_sla_settings(json.loads(text))
 
 
 def save_sla_settings(values: dict, actor: Actor, now: datetime) -> SlaSettings:
