@@ -144,3 +144,30 @@ def test_the_refund_rate_chart_draws_chinese_labels_with_real_glyphs(page_for, l
     sums = {glyph["sum"] for glyph in glyphs}
     assert len(sums) == 6, "some Chinese characters draw as the same box on the chart's canvas: no CJK font"
     assert all(0.9 <= glyph["ems"] <= 1.1 for glyph in glyphs), glyphs
+
+
+CASES_ZH = "客户工单"  # "Customer cases"
+ENGLISH_CASE_UI = ["Customer cases", "New case", "Mine", "My team", "Unanswered", "left", "overdue", "Subject"]
+
+
+def test_the_case_queue_and_a_case_speak_chinese_with_a_running_clock(page_for, live_app):
+    from .test_case_flow import post_case, seed_people_and_order
+
+    agent, _supervisor, token, order_no = seed_people_and_order(live_app)
+    page = page_for("zh-CN")
+    case = post_case(page, token, category="tracking", order_no=order_no, subject="快递到哪了", body="您好，我的快递到哪了？")
+    log_in(page, agent, PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/cases/?tab=team")
+    expect(page.locator("main h1")).to_have_text(CASES_ZH)
+    row = page.locator(f"[data-test=case-row][data-case-id='{case['id']}']")
+    clock = row.locator("[data-test=case-clock]")
+    expect(clock).to_be_visible()
+    assert re.search(r"剩余|已超时", clock.inner_text()), clock.inner_text()  # "… left" / "overdue …" in Chinese
+    visible = page.locator("main").inner_text()
+    leftovers = [text for text in ENGLISH_CASE_UI if re.search(rf"\b{text}\b", visible)]
+    assert not leftovers, f"English UI text on the Chinese case queue: {leftovers}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert len(page.screenshot(path=ARTIFACTS / "cases-zh-CN.png", full_page=True, animations="disabled")) > 10_000
+    row.locator("[data-test=case-link]").click()
+    expect(page.locator("[data-test=reply-submit]")).to_contain_text(re.compile(CJK.pattern))
