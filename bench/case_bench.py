@@ -23,7 +23,6 @@ import random
 import re
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -34,6 +33,8 @@ from sqlalchemy import event, text
 
 from . import servers
 from .load import login
+from .profile_queue import statements
+from .queue_bench import drive
 
 REAL_LIMIT, SCALE_LIMIT, REPORT_LIMIT = 1.5, 1.3, 1.5
 WORKDIR = "/tmp/shopcs-bench-cases"
@@ -50,6 +51,7 @@ BASELINE_APP = "bench.case_baseline_app:create_app()"
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.case_bench", description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.set_defaults(workdir=WORKDIR)  # where queue_bench.drive writes the load plan
     parser.add_argument("--only", choices=("queue", "inprocess", "report"), default=None)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=2)
@@ -77,20 +79,6 @@ def real_app(url: str):
 
 # -- SQL parity ------------------------------------------------------------------------------------------------
 
-def traced(engine, call) -> list[str]:
-    seen: list[str] = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", listen)
-    try:
-        call()
-    finally:
-        event.remove(engine, "before_cursor_execute", listen)
-    return seen
-
-
 def normal(sql: str) -> str:
     sql = re.sub(r" AS count_\d+| AS coalesce_1| AS owner|::[A-Z]+(\([0-9]+\))?|\"", "", sql)
     sql = re.sub(r"%\(\w+\)s|\?|:\w+|\$\d+", "?", sql)
@@ -113,9 +101,9 @@ def sql_parity(url: str, phone: str, show: bool = False) -> bool:
     same = True
     for label, real_path, base_path in PAGES:
         with app.app_context():
-            real_sql = [s for s in traced(db.engine, lambda p=real_path: real.get(p.format(phone=phone)))
+            real_sql = [s for s in statements(db.engine, lambda p=real_path: real.get(p.format(phone=phone)))
                         if not USER_LOAD.match(s) and s != "SELECT 1"]
-        base_sql = traced(baseline.application.extensions["bench_engine"], lambda p=base_path: baseline.get(p.format(phone=phone)))
+        base_sql = statements(baseline.application.extensions["bench_engine"], lambda p=base_path: baseline.get(p.format(phone=phone)))
         base_sql = [s for s in base_sql if s != "SELECT 1"]
         equal = [normal(s) for s in real_sql] == [normal(s) for s in base_sql]
         same &= equal
@@ -174,19 +162,8 @@ def queue_backend(backend: str, args, checks: list[bool]) -> dict[str, list[floa
                 targets.append({"name": f"{size}|real|{label}", "base": real.base, "path": real_path,
                                 "login": [servers.BENCH_USER, servers.BENCH_PASSWORD]})
                 targets.append({"name": f"{size}|baseline|{label}", "base": baseline.base, "path": base_path, "login": None})
-        plan = {"targets": targets, "rounds": args.rounds, "requests": args.requests, "concurrency": args.concurrency,
-                "warmup": args.warmup}
-        plan_path = os.path.join(WORKDIR, f"plan-cases-{backend}.json")
-        with open(plan_path, "w", encoding="utf-8") as handle:
-            json.dump(plan, handle)
-        began = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "bench.load", plan_path], cwd=servers.ROOT, capture_output=True,
-                              text=True, check=False)
-        if done.returncode != 0:
-            raise SystemExit(f"load generator failed: {done.stderr.strip() or done.stdout.strip()}")
-        print(f"[{backend}] load: {args.rounds} rounds x {args.requests} requests per page, {args.concurrency} threads, "
-              f"{time.perf_counter() - began:.0f} s")
-        return json.loads(done.stdout)
+        print(f"[{backend}] load: {args.rounds} rounds x {args.requests} requests per page, {args.concurrency} threads")
+        return drive(targets, args)
     finally:
         for server in started:
             server.stop()

@@ -23,7 +23,7 @@ REPLY_FIELDS = {"channel": "given_channel"}
 TRANSFER_FIELDS = {"to_team": "to", "to_user": "to"}
 
 
-def _case_or_abort(case_id: int):
+def case_or_abort(case_id: int):
     """404 for an unknown case, 403 for one the user's team may not see."""
     try:
         case = get_case(case_id)
@@ -57,7 +57,7 @@ def render_case(case, promises=(), **forms):
 
 @roles_required(*WORKING_ROLES)
 def case_page(case_id):
-    return render_case(_case_or_abort(case_id))
+    return render_case(case_or_abort(case_id))
 
 
 def _failed(exc: ServiceError, case_id: int, name: str, form, aliases: dict | None = None):
@@ -70,13 +70,13 @@ def _failed(exc: ServiceError, case_id: int, name: str, form, aliases: dict | No
     if isinstance(exc, Invalid) and exc.fields:
         for reason in apply_errors(form, exc.fields, _, aliases):
             flash(reason, "error")
-        return render_case(_case_or_abort(case_id), **{name: form})
+        return render_case(case_or_abort(case_id), **{name: form})
     flash(_("Nothing was changed: %(reason)s", reason=str(exc.message)), "error")
     return redirect(_case_url(case_id))
 
 
 def _act(case_id: int, name: str, form, action, done: str, aliases: dict | None = None):
-    case = _case_or_abort(case_id)
+    case = case_or_abort(case_id)
     if not form.validate_on_submit():
         return render_case(case, **{name: form})
     try:
@@ -91,7 +91,7 @@ def _act(case_id: int, name: str, form, action, done: str, aliases: dict | None 
 def reply(case_id):
     """An exaggerated promise ("保证", "100%"…) in a reply to be sent stops it once: the agent rereads, and sends
     it anyway only by ticking "Send anyway", which the audit log records."""
-    case, form = _case_or_abort(case_id), ReplyForm()
+    case, form = case_or_abort(case_id), ReplyForm()
     if not form.validate_on_submit():
         return render_case(case, reply=form)
     send = form.mode.data == "send"
@@ -136,7 +136,7 @@ def transfer(case_id):
 
 @roles_required(*WORKING_ROLES)
 def change_status(case_id):
-    case = _case_or_abort(case_id)
+    case = case_or_abort(case_id)
     form = StatusForm().set_statuses([code for code in STATUSES if can_change(case.status, code)])
     return _act(case_id, "status", form, lambda actor, now: services.change_status(case_id, form.status.data, actor, now),
                 _("Status changed."))

@@ -12,31 +12,19 @@ from ..extensions import csrf, db
 from ..i18n_labels import label_lookup
 from ..timeutil import utcnow
 from . import claim_rules, claims
-from .access import WORKING_ROLES, check_case_access
-from .case_views import render_case
+from .access import WORKING_ROLES
+from .case_views import case_or_abort, render_case
 from .claim_files import claims_dir
 from .claim_forms import KIND_LABELS, STATUS_BADGES, STATUS_LABELS, ClaimDecisionForm, EvidenceForm, OpenClaimForm
 from .claim_models import Claim, ClaimEvidence
 from .claim_panel import claim_of, claim_panel, keep_form
 from .forms import apply_errors
-from .queries import get_case
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries, headers and the CSRF token around the photo
 
 
-def _case_or_abort(case_id: int):
-    try:
-        case = get_case(case_id)
-        check_case_access(current_actor(), case)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-    return case
-
-
 def _claim_or_abort(case_id: int) -> Claim:
-    return claim_of(_case_or_abort(case_id).id) or abort(404)
+    return claim_of(case_or_abort(case_id).id) or abort(404)
 
 
 def _again(case_id: int, name: str, form, exc: ServiceError | None = None):
@@ -52,7 +40,7 @@ def _again(case_id: int, name: str, form, exc: ServiceError | None = None):
     elif exc is not None:
         flash(_("Nothing was changed: %(reason)s", reason=str(exc.message)), "error")
     keep_form(name, form)
-    return render_case(_case_or_abort(case_id))
+    return render_case(case_or_abort(case_id))
 
 
 def _done(case_id: int, message: str):
@@ -62,7 +50,7 @@ def _done(case_id: int, message: str):
 
 @roles_required(*claim_rules.WORKING_ROLES)
 def open_claim(case_id):
-    _case_or_abort(case_id)
+    case_or_abort(case_id)
     form = OpenClaimForm()
     if not form.validate_on_submit():
         return _again(case_id, "open", form)
@@ -119,7 +107,7 @@ def decide(case_id):
 @roles_required(*WORKING_ROLES)
 def claim_photo(case_id, evidence_id):
     """Inline, with the type Pillow found (never the uploader's), and nosniff so no browser guesses another."""
-    case = _case_or_abort(case_id)
+    case = case_or_abort(case_id)
     evidence = db.session.scalar(select(ClaimEvidence).join(Claim).where(
         Claim.case_id == case.id, ClaimEvidence.id == evidence_id)) or abort(404)
     extension = evidence.stored_name.rsplit(".", 1)[-1]

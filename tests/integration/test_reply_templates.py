@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from flask import g
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from shopcs.audit.models import AuditEntry
 from shopcs.cases import reply_templates as service
@@ -19,10 +19,9 @@ from shopcs.errors import Invalid, NotFound
 from shopcs.extensions import db
 from shopcs.orders.models import Refund, Shipment
 
-from .. import databases
 from ..builders import NOW, make_customer, make_order, make_user
 from ..case_builders import PLATFORM, as_user, make_case
-from ..conftest import _url_for, make_app
+from ..conftest import make_app
 
 MIGRATION = pathlib.Path(__file__).parents[2] / "migrations" / "versions" / "c7a1d3e5f9b2_reply_templates.py"
 
@@ -236,23 +235,6 @@ def _migration_defaults():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.DEFAULTS
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path, database_urls):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'templates.sqlite3'}"
-        return
-    base = _url_for("postgresql", database_urls).rsplit("/", 1)[0]
-    name = databases.PG_TEST_DB + "_tpl"
-    admin = create_engine(databases.PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_flask_db_upgrade_puts_in_the_default_templates_with_the_polite_phrases(empty_database_url):
