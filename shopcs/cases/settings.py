@@ -30,10 +30,15 @@ def _save(key: str, value, actor: Actor, now: datetime, action: str, before: dic
     db.session.commit()
 
 
+# A Core statement on the table, run on the session's connection: the ORM's statement handling cost more than the
+# lookup itself, and every case page and queue reads it.
+_SLA_TEXT = select(FollowupSetting.__table__.c.value).where(FollowupSetting.__table__.c.key == SLA_KEY)
+
+
 def load_sla_settings() -> SlaSettings:
     """Read on every case page and queue: the stored text is parsed once per distinct value (exact: a change is a
     new text)."""
-    text = db.session.scalar(select(FollowupSetting.value).where(FollowupSetting.key == SLA_KEY))
+    text = db.session.connection().scalar(_SLA_TEXT)
     return SlaSettings.default() if text is None else _parsed_sla(text)
 
 
