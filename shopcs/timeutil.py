@@ -1,5 +1,5 @@
 """Time is stored as aware UTC; the shop's zone is used only to show times and for local-time rules."""
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 UTC = timezone.utc
@@ -37,3 +37,21 @@ def local_date(now: datetime, zone: str) -> date:
 
 def local_midnight_utc(day: date, zone: str) -> datetime:
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def wall_instant(day: date, wall: time, zone: str) -> datetime:
+    """The first instant at or after `wall` o'clock on `day` (a time skipped by a DST jump maps to the jump)."""
+    tz = ZoneInfo(zone)
+    naive = datetime.combine(day, wall)
+    early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    early_utc, late_utc = early.astimezone(UTC), late.astimezone(UTC)
+    if early_utc <= late_utc:  # an ordinary time, or the first of two (autumn): take the first
+        return early_utc
+    low, high = late_utc, early_utc  # a spring-forward gap: find the jump between the two readings
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(tz).utcoffset() == early_utc.astimezone(tz).utcoffset():
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0)

@@ -23,15 +23,20 @@ REPLY_FIELDS = {"channel": "given_channel"}
 TRANSFER_FIELDS = {"to_team": "to", "to_user": "to"}
 
 
+def abort_if_refused(exc: ServiceError | None) -> None:
+    """The 404 or 403 page for a case (or its claim) that is gone or not the user's; other refusals return."""
+    if isinstance(exc, NotFound | Forbidden):
+        abort(exc.status)
+
+
 def case_or_abort(case_id: int):
     """404 for an unknown case, 403 for one the user's team may not see."""
     try:
         case = get_case(case_id)
         check_case_access(current_actor(), case)
-    except NotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
+    except ServiceError as exc:
+        abort_if_refused(exc)
+        raise
     return case
 
 
@@ -63,10 +68,7 @@ def case_page(case_id):
 def _failed(exc: ServiceError, case_id: int, name: str, form, aliases: dict | None = None):
     """A refused change: 404/403 as pages, field problems back on the form, anything else flashed."""
     db.session.rollback()
-    if isinstance(exc, NotFound):
-        abort(404)
-    if isinstance(exc, Forbidden):
-        abort(403)
+    abort_if_refused(exc)
     if isinstance(exc, Invalid) and exc.fields:
         for reason in apply_errors(form, exc.fields, _, aliases):
             flash(reason, "error")

@@ -7,13 +7,13 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.access import current_actor, roles_required
-from ..errors import Forbidden, Invalid, NotFound, ServiceError
+from ..errors import Invalid, ServiceError
 from ..extensions import csrf, db
 from ..i18n_labels import label_lookup
 from ..timeutil import utcnow
 from . import claim_rules, claims
 from .access import WORKING_ROLES
-from .case_views import case_or_abort, render_case
+from .case_views import abort_if_refused, case_or_abort, render_case
 from .claim_files import claims_dir
 from .claim_forms import KIND_LABELS, STATUS_BADGES, STATUS_LABELS, ClaimDecisionForm, EvidenceForm, OpenClaimForm
 from .claim_models import Claim, ClaimEvidence
@@ -30,10 +30,7 @@ def _claim_or_abort(case_id: int) -> Claim:
 def _again(case_id: int, name: str, form, exc: ServiceError | None = None):
     """The case page again with `form` and its errors (200); 404/403 for a case that is gone or not the user's."""
     db.session.rollback()
-    if isinstance(exc, NotFound):
-        abort(404)
-    if isinstance(exc, Forbidden):
-        abort(403)
+    abort_if_refused(exc)
     if isinstance(exc, Invalid) and exc.fields:
         for reason in apply_errors(form, exc.fields, lambda text: _(str(text))):
             flash(reason, "error")

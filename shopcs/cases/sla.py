@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from ..errors import Invalid
-from ..followup.rules import wall_instant
+from ..timeutil import wall_instant
 from .rules import CHANNELS
 
 UTC = timezone.utc

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from ..timeutil import wall_instant
 from .values import FollowupSettings
 
 UTC = timezone.utc
@@ -16,24 +17,6 @@ PAID_STATUSES = ("paid", "shipped", "completed")
 
 DROP_CLOSES_FIRST = "dropped: the order closes before quiet hours end"
 DROP_CAP = "dropped: the order already had the maximum number of reminders"
-
-
-def wall_instant(day: date, wall: time, zone: str) -> datetime:
-    """The first instant at or after `wall` o'clock on `day` (a time skipped by a DST jump maps to the jump)."""
-    tz = ZoneInfo(zone)
-    naive = datetime.combine(day, wall)
-    early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
-    early_utc, late_utc = early.astimezone(UTC), late.astimezone(UTC)
-    if early_utc <= late_utc:  # an ordinary time, or the first of two (autumn): take the first
-        return early_utc
-    low, high = late_utc, early_utc  # a spring-forward gap: find the jump between the two readings
-    while high - low > timedelta(seconds=1):
-        middle = low + (high - low) / 2
-        if middle.astimezone(tz).utcoffset() == early_utc.astimezone(tz).utcoffset():
-            high = middle
-        else:
-            low = middle
-    return high.replace(microsecond=0)
 
 
 def _quiet_at_wall(wall: time, start: time, end: time) -> bool:
