@@ -1,20 +1,28 @@
 """`flask orders ...` commands."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..actor import Actor
 from ..timeutil import utcnow
-from .csv_import import COLUMNS, import_orders_csv
+from .csv_import import COLUMNS
+from .import_formats import FORMATS, import_orders_file
 
 orders_cli = AppGroup("orders", help="Import and inspect orders.")
 
 
-@orders_cli.command("import", help=f"Import orders from a UTF-8 CSV file with the columns: {', '.join(COLUMNS)}. "
-                                   "Rows with the same order_no add items to one order.")
+@orders_cli.command("import", help=f"Import orders from a CSV file. --format shopcs (the default): UTF-8 with the columns "
+                                   f"{', '.join(COLUMNS)}; rows with the same order_no add items to one order. "
+                                   "--format taobao: the Taobao / Tmall seller back office's order export "
+                                   "(GBK or UTF-8, one row per order, times in the shop's zone).")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def import_command(path):
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default="shopcs", show_default=True,
+              help="The file's layout.")
+def import_command(path, file_format):
     with open(path, "rb") as handle:
-        report = import_orders_csv(handle.read(), Actor.system("csv-import"), utcnow())
+        data = handle.read()
+    source = "csv-import" if file_format == "shopcs" else f"{file_format}-import"
+    report = import_orders_file(file_format, data, Actor.system(source), utcnow(), current_app.config["SHOPCS_TIMEZONE"])
     if report.file_error:
         click.echo(report.file_error, err=True)
         raise SystemExit(1)
