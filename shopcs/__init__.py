@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports.api import bp as reports_api_bp
     from .reports.dashboard_views import bp as dashboard_bp
     from .reports.views import bp as reports_bp
+    from .webhooks.views import bp as webhooks_bp
 
     web.register(app)
     app.register_blueprint(auth_bp)
@@ -92,6 +93,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reply_templates_bp)
     app.register_blueprint(case_settings_bp)
     app.register_blueprint(complaints_bp)
+    app.register_blueprint(webhooks_bp)
+    csrf.exempt(webhooks_bp)  # signed by the platform instead; nothing else is exempted here
 
 
 def _register_cli(app: Flask) -> None:

@@ -20,6 +20,11 @@ class Actor:
     def system(cls, name: str = "system") -> "Actor":
         return cls(label=f"system:{name}", role=None, is_platform=True)
 
+    @classmethod
+    def webhook(cls, platform: str) -> "Actor":
+        """A platform's signed webhook: the timeline shows "Shopify webhook"."""
+        return cls(label=f"webhook:{platform} webhook", role=None, is_platform=True)
+
     @property
     def display(self) -> str:
         return self.label.split(":", 1)[1]

@@ -59,6 +59,9 @@ def _outbox_config(env) -> dict:
         "SHOPCS_WEBHOOK_URL": env.get("SHOPCS_WEBHOOK_URL", ""),
         "SHOPCS_WEBHOOK_SECRET": env.get("SHOPCS_WEBHOOK_SECRET", ""),
         "SHOPCS_WEBHOOK_TIMEOUT_SECONDS": float(env.get("SHOPCS_WEBHOOK_TIMEOUT_SECONDS", "5")),
+        # incoming order webhooks (shopcs.webhooks): empty means the endpoint refuses every delivery
+        "SHOPCS_SHOPIFY_WEBHOOK_SECRET": env.get("SHOPCS_SHOPIFY_WEBHOOK_SECRET", ""),
+        "SHOPCS_WOOCOMMERCE_WEBHOOK_SECRET": env.get("SHOPCS_WOOCOMMERCE_WEBHOOK_SECRET", ""),
         "SHOPCS_PUBLIC_URL": env.get("SHOPCS_PUBLIC_URL", "http://localhost:5000").rstrip("/"),
     }
 

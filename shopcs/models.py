@@ -9,3 +9,4 @@ from .followup.models import BuyerConcern, FollowupSetting, Promotion  # noqa: F
 from .notify.models import OutboxMessage  # noqa: F401
 from .orders import previous_payment  # noqa: F401 - keeps orders.previous_paid_at exact on every flush
 from .orders.models import CarrierExclusion, Customer, HandoffNote, Order, OrderItem, Refund, Shipment  # noqa: F401
+from .webhooks.models import WebhookDelivery  # noqa: F401

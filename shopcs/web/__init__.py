@@ -54,7 +54,7 @@ def select_locale():
 
 
 def _is_api() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(("/api/", "/webhooks/"))
 
 
 def handle_api_error(exc: ApiError):

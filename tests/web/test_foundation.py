@@ -48,6 +48,9 @@ def test_every_non_public_page_refuses_an_anonymous_visitor(sqlite_app):
             if rule.rule.startswith("/api/"):
                 assert response.status_code == 401, (method, rule.rule)
                 assert response.json["error"]["code"] == "unauthorized"
+            elif rule.rule.startswith("/webhooks/"):  # signed by the platform: refused unsigned, or switched off
+                assert response.status_code in (401, 503), (method, rule.rule)
+                assert response.json["error"]["code"] in ("unauthorized", "not_configured")
             else:
                 assert response.status_code in (302, 401), (method, rule.rule)
                 if response.status_code == 302:
@@ -63,8 +66,8 @@ def test_every_post_form_refuses_a_missing_csrf_token(csrf_app):
     client.post("/login", data={"username": "csrf-admin", "password": PASSWORD, "csrf_token": csrf_token_from(page)})
     checked = 0
     for rule in csrf_app.url_map.iter_rules():
-        if "POST" not in rule.methods or rule.rule.startswith("/api/"):
-            continue
+        if "POST" not in rule.methods or rule.rule.startswith(("/api/", "/webhooks/")):
+            continue  # machine calls: a Bearer token, or the platform's signature (tests/integration/test_webhooks_*)
         response = client.post(_sample_url(rule), data={})
         assert response.status_code == 400, rule.rule
         assert "csrf" in response.get_data(as_text=True).lower() or "CSRF" in response.get_data(as_text=True)

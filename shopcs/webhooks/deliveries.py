@@ -1,0 +1,123 @@
+"""Apply one verified delivery at most once: the delivery row commits with the order it writes, or not at all.
+
+A failed write leaves no delivery row, so the platform's retry is applied; a repeated delivery id finds its
+row and changes nothing. A status the order has already passed (a late orders/updated after orders/paid) is
+stale: the order keeps its later state and the delivery is recorded as stale, answered 200.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..actor import Actor
+from ..errors import Invalid
+from ..extensions import db
+from ..orders import refund_service
+from ..orders.domain import can_move
+from ..orders.ingest import ingest_order
+from ..orders.models import Order
+from ..orders.schemas import validate_order
+from .models import WebhookDelivery
+
+
+@dataclass(frozen=True)
+class Delivery:
+    source: str  # shopify | woocommerce
+    delivery_id: str
+    topic: str
+
+
+def _seen(delivery: Delivery) -> bool:
+    return db.session.scalar(select(WebhookDelivery.id).where(
+        WebhookDelivery.source == delivery.source, WebhookDelivery.delivery_id == delivery.delivery_id)) is not None
+
+
+def _claim(delivery: Delivery, now: datetime, outcome: str, object_id=None, order_no=None) -> WebhookDelivery | None:
+    """The delivery's row, flushed in the open transaction; None when a concurrent request holds the id."""
+    row = WebhookDelivery(source=delivery.source, delivery_id=delivery.delivery_id, topic=delivery.topic,
+                          received_at=now, outcome=outcome, object_id=object_id, order_no=order_no)
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return row
+
+
+def record(delivery: Delivery, now: datetime, outcome: str) -> str:
+    """A delivery that writes nothing else (ignored): its row alone, so a replay is recognised."""
+    if _seen(delivery) or _claim(delivery, now, outcome) is None:
+        return "duplicate"
+    db.session.commit()
+    return outcome
+
+
+def apply_order(delivery: Delivery, order_no: str, object_id: str | None, build: Callable[[datetime | None], dict],
+                actor: Actor, now: datetime) -> str:
+    """`build(known_paid_at)` maps the platform JSON to the order API's payload; validate_order and
+    ingest_order do the rest, as for the API. Returns the outcome: created, updated, stale or duplicate."""
+    if _seen(delivery):
+        return "duplicate"
+    row = _claim(delivery, now, "pending", object_id, order_no)
+    if row is None:
+        return "duplicate"
+    try:
+        current = db.session.execute(select(Order.status, Order.paid_at).where(Order.order_no == order_no)).first()
+        data = validate_order(order_no, build(current.paid_at if current else None))
+        if current is not None and not can_move(current.status, data.status):
+            row.outcome = "stale"
+            db.session.commit()
+            return "stale"
+        outcome = row.outcome = "created" if current is None else "updated"
+    except Exception:
+        db.session.rollback()
+        raise
+    ingest_order(data, actor, now)  # commits the delivery row with the order, or rolls both back
+    return outcome
+
+
+def order_no_for(source: str, object_id: str) -> str | None:
+    """The order_no an earlier order delivery gave the platform's order id."""
+    return db.session.scalar(select(WebhookDelivery.order_no).where(
+        WebhookDelivery.source == source, WebhookDelivery.object_id == object_id,
+        WebhookDelivery.order_no.is_not(None)).limit(1))
+
+
+@dataclass(frozen=True)
+class PlatformRefund:
+    key: str  # idempotency key: the platform's refund id, prefixed
+    object_id: str  # the platform's order id
+    amount: Decimal
+    note: str
+    requested_at: datetime | None
+    completed_at: datetime | None
+
+
+def apply_refund(delivery: Delivery, refund: PlatformRefund, actor: Actor, now: datetime, limit: Decimal) -> str:
+    """A refund the platform has already paid: requested, approved and completed through the refund service,
+    once per platform refund id (its idempotency key). Each step commits; a failure leaves no delivery row,
+    and the retry resumes where it stopped."""
+    if _seen(delivery):
+        return "duplicate"
+    order_no = order_no_for(delivery.source, refund.object_id)
+    if order_no is None:
+        raise Invalid("No order with this id has reached ShopCS yet; the refund can be taken once it has.",
+                      {"order_id": "no order with this id has been received"})
+    outcome = "ignored"
+    if refund.amount > 0:
+        request = refund_service.RefundRequest(amount=refund.amount, reason="other", note=refund.note,
+                                               idempotency_key=refund.key, requested_at=refund.requested_at)
+        found, _created = refund_service.request_refund(order_no, request, actor, now)
+        if found.status == "requested":
+            found = refund_service.approve_refund(found.id, actor, now, limit)
+        if found.status == "approved":
+            refund_service.complete_refund(found.id, actor, now, refund.completed_at)
+        outcome = "refunded"
+    if _claim(delivery, now, outcome, refund.object_id, order_no) is None:
+        return "duplicate"
+    db.session.commit()
+    return outcome

@@ -1,0 +1,51 @@
+"""Helpers both platform mappings share: tolerant reads of platform JSON, names, the tax line. Pure.
+
+A mapping builds the order API's payload dict and leaves judging it to orders.schemas.validate_order:
+a wrong type here becomes a field error there, with the order API's field paths.
+"""
+from decimal import Decimal
+
+from ..errors import Invalid
+from ..money import MoneyError, parse_money
+
+TAX_SKU = "TAX"  # the platforms add tax on top of the prices; ShopCS orders have no tax field, so it is a line
+
+
+def text(value) -> str:
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def joined(*parts) -> str:
+    return " ".join(t for t in (text(p) for p in parts) if t)
+
+
+def obj(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def rows(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def positive(value) -> bool:
+    """Whether an amount is above zero; an unreadable one counts, so that the validator names it."""
+    parsed = amount(value)
+    return value is not None if parsed is None else parsed > 0
+
+
+def tax_line(value) -> dict:
+    return {"sku": TAX_SKU, "title": "Tax", "quantity": 1, "unit_price": value}
+
+
+def unmappable(platform: str, fields: dict) -> Invalid:
+    return Invalid(f"The {platform} payload cannot be mapped onto an order.", fields)
+
+
+def amount(value) -> Decimal | None:
+    """Decimal for arithmetic on a platform amount, or None when it is not one (the validator will say why)."""
+    try:
+        return parse_money(value)
+    except MoneyError:
+        return None

@@ -1,0 +1,26 @@
+"""One row per accepted webhook delivery: a retried or replayed delivery finds its row and changes nothing."""
+from datetime import datetime
+
+from sqlalchemy import Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db_types import UTCDateTime
+from ..extensions import db
+
+
+class WebhookDelivery(db.Model):
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("source", "delivery_id", name="uq_webhook_deliveries_source_delivery"),
+        # a Shopify refund names the order by Shopify's id: the deliveries say which order_no that id became
+        Index("ix_webhook_deliveries_object", "source", "object_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))  # shopify | woocommerce
+    delivery_id: Mapped[str] = mapped_column(String(100))
+    topic: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(20))  # created | updated | stale | refunded | ignored
+    object_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the platform's order id
+    order_no: Mapped[str | None] = mapped_column(String(64), nullable=True)

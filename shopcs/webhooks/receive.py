@@ -1,0 +1,34 @@
+"""Which service a topic goes to. Unknown topics are answered 200 and write nothing: a platform may send
+topics ShopCS does not subscribe to, and an error would only make it retry."""
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
+
+from ..actor import Actor
+from . import shopify, woocommerce
+from .deliveries import Delivery, PlatformRefund, apply_order, apply_refund, record
+
+SHOPIFY = Actor.webhook("Shopify")
+WOOCOMMERCE = Actor.webhook("WooCommerce")
+
+
+def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: Decimal) -> str:
+    if delivery.topic in shopify.ORDER_TOPICS:
+        return apply_order(delivery, shopify.order_no(payload), shopify.object_id(payload),
+                           partial(shopify.order_payload, payload), SHOPIFY, now)
+    if delivery.topic == shopify.REFUND_TOPIC:
+        facts = shopify.refund_facts(payload)
+        refund = PlatformRefund(key=f"shopify-refund-{facts.refund_id}", object_id=facts.order_id, amount=facts.amount,
+                                note=f"Shopify refund {facts.refund_id}. {facts.note}".strip(),
+                                requested_at=facts.created_at, completed_at=facts.processed_at)
+        return apply_refund(delivery, refund, SHOPIFY, now, limit)
+    return "ignored"
+
+
+def woocommerce_delivery(delivery: Delivery, payload: dict, now: datetime) -> str:
+    if delivery.topic in woocommerce.ORDER_TOPICS:
+        return apply_order(delivery, woocommerce.order_no(payload), woocommerce.object_id(payload),
+                           lambda _known_paid_at: woocommerce.order_payload(payload), WOOCOMMERCE, now)
+    if delivery.topic == "order.deleted":  # ShopCS keeps its orders: the deletion is noted, nothing removed
+        return record(delivery, now, "ignored")
+    return "ignored"

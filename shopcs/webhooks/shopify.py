@@ -1,0 +1,152 @@
+"""Shopify's REST webhook JSON (orders/*, refunds/create) as the order API's payload and refund facts. Pure.
+
+Order numbers are SHOPIFY-<order_number> and buyers shopify-<customer id>, so that they never meet the
+numbers of another platform. See tests/fixtures/shopify/README.md for the published examples.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from ..timeutil import TimeError, parse_aware
+from .mapping import amount, joined, obj, positive, rows, tax_line, text, unmappable
+
+ORDER_TOPICS = ("orders/create", "orders/updated", "orders/paid", "orders/cancelled")
+REFUND_TOPIC = "refunds/create"
+_PAID = ("paid", "partially_refunded")
+_UNPAID = ("pending", "authorized", "partially_paid", "expired")
+
+
+def shopify_status(financial_status, fulfillment_status, cancelled_at, delivered: bool = False) -> str:
+    """Ours from Shopify's money state, cancellation and fulfilment. Unknown money states raise Invalid.
+
+    A paid order that is cancelled or fully refunded is closed (ours never goes paid → cancelled);
+    "authorized" is not yet captured, so unpaid; a partly fulfilled order is still paid, not shipped;
+    fulfilled is shipped, and completed only once every shipment reports delivered.
+    """
+    if financial_status == "refunded":
+        return "closed"
+    if cancelled_at:
+        return "closed" if financial_status in _PAID else "cancelled"
+    if financial_status == "voided":
+        return "cancelled"
+    if financial_status in _PAID:
+        if fulfillment_status == "fulfilled":
+            return "completed" if delivered else "shipped"
+        return "paid"
+    if financial_status in _UNPAID:
+        return "unpaid"
+    raise unmappable("Shopify", {"financial_status": f"unknown value {financial_status!r}"})
+
+
+def order_no(order: dict) -> str:
+    number = order.get("order_number")
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise unmappable("Shopify", {"order_number": "is required (a whole number)"})
+    return f"SHOPIFY-{number}"
+
+
+def object_id(payload: dict) -> str | None:
+    value = payload.get("id")
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _delivered(order: dict) -> bool:
+    shipments = [obj(f) for f in rows(order.get("fulfillments"))]
+    return bool(shipments) and all(f.get("shipment_status") == "delivered" for f in shipments)
+
+
+def _customer(order: dict) -> dict:
+    customer = obj(order.get("customer"))
+    if isinstance(customer.get("id"), int):
+        external_id = f"shopify-{customer['id']}"
+    else:  # a guest checkout: the order is all we know of the buyer
+        external_id = f"shopify-guest-{text(order.get('id'))}"
+    return {"external_id": external_id, "name": joined(customer.get("first_name"), customer.get("last_name")),
+            "phone": text(customer.get("phone") or order.get("phone")),
+            "email": text(customer.get("email") or order.get("email"))}
+
+
+def _address(order: dict) -> dict | None:
+    address = obj(order.get("shipping_address"))
+    if not address:
+        return None
+    return {"recipient": text(address.get("name")) or joined(address.get("first_name"), address.get("last_name")),
+            "phone": text(address.get("phone")), "province": text(address.get("province") or address.get("country")),
+            "city": text(address.get("city")), "district": "",
+            "detail": joined(address.get("address1"), address.get("address2")), "postal_code": text(address.get("zip"))}
+
+
+def _item(line: dict) -> dict:
+    sku = text(line.get("sku"))
+    if not sku:  # Shopify allows products without a SKU; the variant (or the line) still names them
+        sku = f"shopify-variant-{line['variant_id']}" if line.get("variant_id") else f"shopify-line-{text(line.get('id'))}"
+    return {"sku": sku, "title": text(line.get("name") or line.get("title")), "quantity": line.get("quantity"),
+            "unit_price": line.get("price")}
+
+
+def _shipping_fee(order: dict):
+    total = obj(obj(order.get("total_shipping_price_set")).get("shop_money")).get("amount")
+    if total is not None:
+        return total
+    fees = [amount(obj(line).get("price")) for line in rows(order.get("shipping_lines"))]
+    return None if None in fees else str(sum(fees, Decimal("0.00")))
+
+
+def order_payload(order: dict, known_paid_at: datetime | None = None) -> dict:
+    """The order API's payload for an order webhook. The payment time is the update time of the first
+    delivery that shows the order paid (Shopify's order JSON has none); once stored it is kept."""
+    status = shopify_status(order.get("financial_status"), order.get("fulfillment_status"), order.get("cancelled_at"),
+                            _delivered(order))
+    items = [_item(obj(line)) for line in rows(order.get("line_items"))] or None
+    if items and not order.get("taxes_included") and positive(order.get("total_tax")):
+        items.append(tax_line(order.get("total_tax")))
+    paid = order.get("financial_status") in (*_PAID, "refunded") and status != "cancelled"
+    return {
+        "status": status, "placed_at": order.get("created_at"),
+        "paid_at": (known_paid_at.isoformat() if known_paid_at else order.get("updated_at")) if paid else None,
+        "customer": _customer(order), "shipping_address": _address(order), "items": items,
+        "shipping_fee": _shipping_fee(order), "discount": order.get("total_discounts"),
+        "total": order.get("total_price"), "currency": order.get("currency"),
+    }
+
+
+@dataclass(frozen=True)
+class ShopifyRefund:
+    refund_id: str
+    order_id: str
+    amount: Decimal
+    note: str
+    created_at: datetime | None
+    processed_at: datetime | None
+
+
+def _time(value) -> datetime | None:
+    try:
+        return parse_aware(value) if value else None
+    except (TimeError, OverflowError):
+        return None
+
+
+def refund_facts(refund: dict) -> ShopifyRefund:
+    """The money a refunds/create moved: its successful refund transactions. Invalid when unreadable."""
+    fields, total = {}, Decimal("0.00")
+    for index, raw in enumerate(rows(refund.get("transactions"))):
+        transaction = obj(raw)
+        if transaction.get("kind") != "refund" or transaction.get("status") != "success":
+            continue
+        value = amount(transaction.get("amount"))
+        if value is None:
+            fields[f"transactions.{index}.amount"] = "must be an amount with at most two decimals"
+        elif transaction.get("currency", "CNY") != "CNY":
+            fields[f"transactions.{index}.currency"] = "only CNY is accepted"
+        else:
+            total += value
+    refund_id, order_id = object_id(refund), refund.get("order_id")
+    if refund_id is None:
+        fields["id"] = "is required"
+    if isinstance(order_id, bool) or not isinstance(order_id, int):
+        fields["order_id"] = "is required"
+    if fields:
+        raise unmappable("Shopify", fields)
+    return ShopifyRefund(refund_id=refund_id, order_id=str(order_id), amount=total, note=text(refund.get("note")),
+                         created_at=_time(refund.get("created_at")), processed_at=_time(refund.get("processed_at")))

@@ -1,0 +1,73 @@
+"""POST /webhooks/shopify and /webhooks/woocommerce: signed machine-to-machine calls (CSRF-exempt).
+
+The signature is checked on the raw body before anything is parsed; no secret configured means refused.
+Errors use the API's body: {"error": {"code", "message", "fields"}}.
+"""
+import json
+import re
+
+from flask import Blueprint, current_app, jsonify, request
+
+from ..api_support import error_response
+from ..errors import ServiceError
+from ..extensions import db
+from ..timeutil import utcnow
+from .deliveries import Delivery
+from .receive import shopify_delivery, woocommerce_delivery
+from .verification import is_signed
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+_WOO_PING = re.compile(rb"webhook_id=\d+")
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError):
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+
+def _refusal(setting: str, signature_header: str):
+    secret = current_app.config.get(setting) or ""
+    if not secret:
+        return error_response(503, "not_configured", f"This webhook is switched off: set {setting} to its secret.")
+    if not is_signed(secret, request.get_data(cache=True), request.headers.get(signature_header)):
+        return error_response(401, "unauthorized", f"The {signature_header} signature does not match the body.")
+    return None
+
+
+def _delivery(source: str, id_header: str, topic_header: str) -> Delivery:
+    delivery_id, topic = request.headers.get(id_header, "").strip(), request.headers.get(topic_header, "").strip()
+    if not delivery_id or len(delivery_id) > 100 or len(topic) > 100:
+        raise ServiceError(f"{id_header} (at most 100 characters) is required.", {id_header: "is required"})
+    return Delivery(source=source, delivery_id=delivery_id, topic=topic)
+
+
+def _payload() -> dict:
+    try:
+        data = json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError) as exc:
+        raise ServiceError("The body must be JSON.") from exc
+    if not isinstance(data, dict):
+        raise ServiceError("The body must be a JSON object.", {"": "must be an object"})
+    return data
+
+
+@bp.post("/shopify")
+def shopify():
+    refusal = _refusal("SHOPCS_SHOPIFY_WEBHOOK_SECRET", "X-Shopify-Hmac-Sha256")
+    if refusal is not None:
+        return refusal
+    delivery = _delivery("shopify", "X-Shopify-Webhook-Id", "X-Shopify-Topic")
+    limit = current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"]
+    return jsonify(outcome=shopify_delivery(delivery, _payload(), utcnow(), limit))
+
+
+@bp.post("/woocommerce")
+def woocommerce():
+    if "X-WC-Webhook-Signature" not in request.headers and _WOO_PING.fullmatch(request.get_data(cache=True)):
+        return jsonify(outcome="ping")  # sent unsigned when a webhook is created: answered, nothing written
+    refusal = _refusal("SHOPCS_WOOCOMMERCE_WEBHOOK_SECRET", "X-WC-Webhook-Signature")
+    if refusal is not None:
+        return refusal
+    delivery = _delivery("woocommerce", "X-WC-Webhook-Delivery-ID", "X-WC-Webhook-Topic")
+    return jsonify(outcome=woocommerce_delivery(delivery, _payload(), utcnow()))
