@@ -45,6 +45,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from . import web
+    from .apischema.views import api_bp as openapi_bp
+    from .apischema.views import bp as api_docs_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .cases.api import bp as cases_api_bp
@@ -94,7 +96,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(case_settings_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(webhooks_bp)
-    csrf.exempt(webhooks_bp)  # signed by the platform instead; nothing else is exempted here
+    csrf.exempt(webhooks_bp)  # signed by the platform instead of a CSRF token
+    app.register_blueprint(openapi_bp)
+    app.register_blueprint(api_docs_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -65,14 +65,3 @@ def json_body() -> dict:
         raise ApiError(422, "validation_error", "The body must be a JSON object.", {"": "must be an object"})
     return data
 
-
-def page_args(max_per_page: int = 200) -> tuple[int, int]:
-    fields = {}
-    page, per_page = request.args.get("page", "1"), request.args.get("per_page", "50")
-    if not page.isdigit() or int(page) < 1:
-        fields["page"] = "must be a whole number from 1"
-    if not per_page.isdigit() or not 1 <= int(per_page) <= max_per_page:
-        fields["per_page"] = f"must be a whole number from 1 to {max_per_page}"
-    if fields:
-        raise validation_error(fields, "Bad paging parameters.")
-    return int(page), int(per_page)

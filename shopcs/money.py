@@ -3,7 +3,8 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
-_MONEY_TEXT = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$")
+MONEY_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"  # also the API description's pattern for money in requests
+_MONEY_TEXT = re.compile(MONEY_PATTERN)
 
 
 class MoneyError(ValueError):

@@ -1,14 +1,17 @@
 """/api/v1/cases: a chat or email integration opens cases; anyone with a token reads one with its timeline."""
 from flask import Blueprint, g, jsonify, url_for
+from flask_babel import lazy_gettext as _l
 
-from ..api_support import ApiError, error_response, json_body, token_required, validation_error
+from ..api_support import error_response, token_required
+from ..apischema.operations import CASES, describe
+from ..apischema.requests import body_values
 from ..errors import ServiceError
 from ..extensions import db
-from ..timeutil import TimeError, parse_aware, utcnow
+from ..timeutil import utcnow
 from .creation import create_case
-from .inputs import CaseInput
+from .inputs import CASE_BODY, CaseInput
 from .queries import get_case
-from .serializers import case_json
+from .serializers import CASE_OUT, case_json
 
 bp = Blueprint("cases_api", __name__, url_prefix="/api/v1")
 
@@ -19,31 +22,22 @@ def _service_error(exc: ServiceError):
     return error_response(exc.status, exc.code, exc.message, exc.fields)
 
 
-def _body() -> dict:
-    try:
-        return json_body()
-    except RecursionError as exc:
-        raise ApiError(400, "bad_request", "The JSON is nested too deeply.") from exc
-
-
-def _case_input(data: dict) -> CaseInput:
-    """Only the shapes JSON cannot say are checked here (the time); the service judges the values."""
-    received_at = data.get("received_at")
-    if received_at is not None:
-        try:
-            received_at = parse_aware(received_at)
-        except (TimeError, OverflowError) as exc:
-            raise validation_error({"received_at": str(exc) if isinstance(exc, TimeError) else "is out of range"}) from exc
-    return CaseInput(category=data.get("category"), channel=data.get("channel"), subject=data.get("subject"),
-                     body=data.get("body"), received_at=received_at, severity=data.get("severity") or "normal",
-                     order_no=data.get("order_no"), customer=data.get("customer"))
+def _case_input() -> CaseInput:
+    """The body's structure is checked here; the service judges the values (a time in the future, an unknown order)."""
+    data = body_values(CASE_BODY, message=_l("The case has invalid fields."))
+    return CaseInput(category=data["category"], channel=data["channel"], subject=data["subject"], body=data["body"],
+                     received_at=data["received_at"], severity=data["severity"] or "normal",
+                     order_no=data["order_no"], customer=data["customer"])
 
 
 @bp.post("/cases")
+@describe(tag=CASES, summary=_l("Open a case"), body=CASE_BODY, responses={201: CASE_OUT}, errors=(400, 401, 404, 409, 413, 422),
+          description=_l("A customer's message from a chat or email integration. Answers 201 with the case and its "
+                         "Location; an unknown order_no is 404."))
 @token_required
 def post_case():
     now = utcnow()
-    case = create_case(_case_input(_body()), g.actor, now)
+    case = create_case(_case_input(), g.actor, now)
     response = jsonify(case_json(get_case(case.id), now))
     response.status_code = 201
     response.headers["Location"] = url_for(".show_case", case_id=case.id)
@@ -51,6 +45,8 @@ def post_case():
 
 
 @bp.get("/cases/<int:case_id>")
+@describe(tag=CASES, summary=_l("Read a case with its timeline"), responses={200: CASE_OUT}, errors=(401, 404),
+          path_schemas={"case_id": {"type": "integer", "minimum": 0, "examples": [1]}})
 @token_required
 def show_case(case_id):
     return jsonify(case_json(get_case(case_id), utcnow()))

@@ -1,8 +1,10 @@
 """Cases as the API shows them: times as aware UTC ISO strings, texts as stored (the reader escapes them)."""
 from datetime import datetime
 
+from ..apischema.shapes import out_int, out_obj, out_text, out_time
 from ..orders.serializers import iso
 from .models import Case, CaseEvent
+from .rules import CATEGORIES, CHANNELS, SEVERITIES, STATUSES, TEAMS
 from .sla import is_breached
 
 
@@ -30,3 +32,23 @@ def case_json(case: Case, now: datetime, with_events: bool = True) -> dict:
     if with_events:
         out["events"] = [event_json(event) for event in case.events]
     return out
+
+
+def _one_of(values, nullable: bool = False) -> dict:
+    return {"type": ["string", "null"] if nullable else "string", "enum": [*values, None] if nullable else list(values)}
+
+
+EVENT_OUT = out_obj({"id": out_int(), "kind": out_text(), "actor": out_text(), "body": out_text(),
+                     "channel": out_text(nullable=True), "occurred_at": out_time(nullable=False),
+                     "created_at": out_time(nullable=False), "data": {"type": ["object", "null"]}})
+CASE_OUT = out_obj({
+    "id": out_int(), "category": _one_of(CATEGORIES), "channel": _one_of(CHANNELS), "severity": _one_of(SEVERITIES),
+    "status": _one_of(STATUSES), "subject": out_text(), "body": out_text(), "order_no": out_text(nullable=True),
+    "customer": out_text(nullable=True), "team": _one_of(TEAMS), "owner": out_text(nullable=True),
+    "received_at": out_time(nullable=False), "first_response_due_at": out_time(nullable=False),
+    "first_responded_at": out_time(), "breached": {"type": "boolean"}, "resolved_at": out_time(),
+    "closed_at": out_time(), "escalated_at": out_time(), "escalation_reason": out_text(nullable=True),
+    "escalation_acknowledged_at": out_time(), "escalation_acknowledged_by": out_text(nullable=True),
+    "created_by": out_text(), "created_at": out_time(nullable=False), "updated_at": out_time(nullable=False),
+    "events": {"type": "array", "items": EVENT_OUT},
+})

@@ -4,14 +4,20 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..actor import Actor
+from ..apischema.parsers import code_problem
 from ..audit.services import record
 from ..errors import NotFound
 from ..extensions import db
 from ..orders.models import Customer, Order
+from ..orders.schemas import CUSTOMER_LIMITS
+
+EXTERNAL_ID_MAX = CUSTOMER_LIMITS["external_id"]
 
 
 def get_customer(external_id: str) -> Customer:
-    customer = db.session.scalar(select(Customer).where(Customer.external_id == external_id)) if len(external_id) <= 100 else None
+    customer = None
+    if code_problem(external_id, EXTERNAL_ID_MAX) is None:  # a NUL or an overlong id is no customer (PostgreSQL refuses NUL)
+        customer = db.session.scalar(select(Customer).where(Customer.external_id == external_id))
     if customer is None:
         raise NotFound(f"No customer {external_id}.")
     return customer

@@ -1,10 +1,13 @@
 """Opting out without logging in: the signed unsubscribe link from an email, and the platform's API call."""
 from flask import Blueprint, abort, g, jsonify, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from ..actor import Actor
 from ..api_support import error_response, token_required
+from ..apischema.operations import CUSTOMERS, describe
+from ..apischema.shapes import out_obj, out_text
 from ..errors import NotFound
 from ..notify.unsubscribe import customer_from_token
 from ..timeutil import utcnow
@@ -36,7 +39,13 @@ def unsubscribe(token):
                            title=_("Unsubscribe"))
 
 
+OPTED_OUT = out_obj({"customer": out_text(), "opted_out": {"type": "boolean"}})
+
+
 @api_bp.post("/customers/<external_id>/opt-out")
+@describe(tag=CUSTOMERS, summary=_l("Opt a customer out of reminders and greetings"), responses={200: OPTED_OUT},
+          errors=(401, 404), path_schemas={"external_id": {"type": "string", "minLength": 1, "maxLength": 100, "examples": ["buyer-1"]}},
+          description=_l("For the platform's own unsubscribe button. Sending it again changes nothing."))
 @token_required
 def api_opt_out(external_id):
     try:

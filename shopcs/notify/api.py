@@ -1,8 +1,12 @@
 """/api/v1/outbox: what the shop has sent, is sending and gave up on, for the platform and for monitoring."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..api_support import error_response, page_args, token_required, validation_error
+from ..api_support import error_response, token_required
+from ..apischema.operations import OUTBOX, describe, paging, param
+from ..apischema.requests import param_values
+from ..apischema.shapes import choice, out_int, out_obj, out_text, out_time, text
 from ..errors import ServiceError
 from ..extensions import db
 from ..orders.models import Customer, Order
@@ -11,8 +15,22 @@ from .models import OUTBOX_STATUSES, OutboxMessage
 from .outbox import KINDS
 
 bp = Blueprint("notify_api", __name__, url_prefix="/api/v1")
-MAX_PAGE = 1_000_000
 MAX_FILTER = 100
+FILTERS = (
+    param("order_no", "query", text(MAX_FILTER), _l("Only messages about this order.")),
+    param("customer", "query", text(MAX_FILTER), _l("Only messages to this customer (external_id).")),
+    param("kind", "query", choice(KINDS), _l("Only messages of this kind.")),
+    param("status", "query", choice(OUTBOX_STATUSES), _l("Only messages in this status.")),
+    *paging(),
+)
+MESSAGE_OUT = out_obj({
+    "id": out_int(), "kind": {"type": "string", "enum": list(KINDS)}, "order_no": out_text(nullable=True),
+    "customer": out_text(nullable=True), "channel": out_text(), "status": {"type": "string", "enum": list(OUTBOX_STATUSES)},
+    "scheduled_for": out_time(nullable=False), "sent_at": out_time(), "body": out_text(), "attempts": out_int(),
+    "last_error": out_text(nullable=True), "next_attempt_at": out_time(), "cancel_reason": out_text(nullable=True),
+})
+MESSAGE_PAGE = out_obj({"messages": {"type": "array", "items": MESSAGE_OUT}, "page": out_int(), "per_page": out_int(),
+                        "total": out_int()})
 
 
 @bp.errorhandler(ServiceError)
@@ -28,20 +46,6 @@ def message_json(message: OutboxMessage, order_no: str | None, customer: str | N
         "body": message.body, "attempts": message.attempts, "last_error": message.last_error,
         "next_attempt_at": iso(message.next_attempt_at), "cancel_reason": message.cancel_reason,
     }
-
-
-def _filters() -> dict:
-    args, fields = request.args, {}
-    if args.get("kind") and args["kind"] not in KINDS:
-        fields["kind"] = f"must be one of {', '.join(KINDS)}"
-    if args.get("status") and args["status"] not in OUTBOX_STATUSES:
-        fields["status"] = f"must be one of {', '.join(OUTBOX_STATUSES)}"
-    for name in ("order_no", "customer"):
-        if len(args.get(name, "")) > MAX_FILTER:
-            fields[name] = f"must be at most {MAX_FILTER} characters"
-    if fields:
-        raise validation_error(fields)
-    return {name: args.get(name) or None for name in ("order_no", "customer", "kind", "status")}
 
 
 def list_messages(order_no=None, customer=None, kind=None, status=None, page: int = 1, per_page: int = 50):
@@ -62,10 +66,12 @@ def list_messages(order_no=None, customer=None, kind=None, status=None, page: in
 
 
 @bp.get("/outbox")
+@describe(tag=OUTBOX, summary=_l("List sent, pending and failed messages"), parameters=FILTERS,
+          responses={200: MESSAGE_PAGE}, errors=(401, 422), description=_l("In schedule order, oldest first."))
 @token_required
 def index_outbox():
-    page, per_page = page_args()
-    if page > MAX_PAGE:
-        raise validation_error({"page": f"must be at most {MAX_PAGE}"})
-    rows, total = list_messages(**_filters(), page=page, per_page=per_page)
-    return jsonify(messages=[message_json(*row) for row in rows], page=page, per_page=per_page, total=total)
+    values = param_values(FILTERS)
+    filters = {name: values[name] or None for name in ("order_no", "customer", "kind", "status")}
+    rows, total = list_messages(**filters, page=values["page"], per_page=values["per_page"])
+    return jsonify(messages=[message_json(*row) for row in rows], page=values["page"], per_page=values["per_page"],
+                   total=total)

@@ -1,22 +1,35 @@
-"""/api/v1/ order and refund endpoints for the shop's platform."""
+"""/api/v1/ order and refund endpoints for the shop's platform. Each declares its input and answers
+(@describe); the same declarations check the requests and make the API description."""
 import re
 
 from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import lazy_gettext as _l
 
-from ..api_support import ApiError, error_response, json_body, page_args, token_required, validation_error
+from ..api_support import error_response, token_required
+from ..apischema.operations import ORDERS, REFUNDS, describe, paging, param
+from ..apischema.requests import body_values, json_object, param_values
+from ..apischema.shapes import choice, time
 from ..errors import ServiceError
 from ..extensions import db
-from ..money import MoneyError, parse_money
-from ..timeutil import TimeError, parse_aware, utcnow
+from ..timeutil import utcnow
 from . import refund_service
 from .api_queries import check_refund_id, get_order, list_orders, refund_order_no
 from .domain import STATUSES
 from .ingest import ingest_order
-from .schemas import text_problem, validate_order
-from .serializers import order_json, refund_json
+from .refund_schemas import APPROVE_BODY, COMPLETE_BODY, IDEMPOTENCY_KEY, REFUND_BODY, REJECT_BODY
+from .schemas import ORDER_BODY, ORDER_NO, validate_order
+from .serializers import ORDER_OUT, REFUND_OUT, order_json, refund_json
 
 bp = Blueprint("orders_api", __name__, url_prefix="/api/v1")
-MAX_PAGE = 1_000_000
+LIST_PARAMS = (
+    param("status", "query", choice(STATUSES), _l("Only orders in this status.")),
+    param("updated_since", "query", time(), _l("Only orders changed at or after this time (ISO 8601 with an offset).")),
+    *paging(),
+)
+ORDER_PAGE = {"type": "object", "required": ["orders", "page", "per_page", "total"],
+              "properties": {"orders": {"type": "array", "items": ORDER_OUT}, "page": {"type": "integer"},
+                             "per_page": {"type": "integer"}, "total": {"type": "integer"}}}
+REFUND_ID = {"type": "integer", "minimum": 0, "examples": [1]}
 
 
 @bp.errorhandler(ServiceError)
@@ -25,86 +38,49 @@ def _service_error(exc: ServiceError):
     return error_response(exc.status, exc.code, exc.message, exc.fields)
 
 
-def _body(optional: bool = False) -> dict:
-    if optional and not request.get_data(cache=True):
-        return {}
-    try:
-        return json_body()
-    except RecursionError as exc:
-        raise ApiError(400, "bad_request", "The JSON is nested too deeply.") from exc
-
-
-def _time(data: dict, name: str):
-    if data.get(name) is None:
-        return None
-    try:
-        return parse_aware(data[name])
-    except (TimeError, OverflowError) as exc:
-        raise validation_error({name: str(exc) if isinstance(exc, TimeError) else "is out of range"}) from exc
-
-
-def _note(data: dict) -> str:
-    problem = text_problem(data.get("note"), 2000)
-    if problem:
-        raise validation_error({"note": problem})
-    return (data.get("note") or "").strip()
-
-
 @bp.put("/orders/<order_no>")
+@describe(tag=ORDERS, summary=_l("Create or update an order"), body=ORDER_BODY, responses={200: ORDER_OUT, 201: ORDER_OUT},
+          description=_l("Sends the whole order: 201 when new, 200 when it replaced the stored one."),
+          errors=(400, 401, 409, 413, 422), path_schemas={"order_no": ORDER_NO})
 @token_required
 def put_order(order_no):
-    order, created = ingest_order(validate_order(order_no, _body()), g.actor, utcnow())
+    order, created = ingest_order(validate_order(order_no, json_object()), g.actor, utcnow())
     return jsonify(order_json(get_order(order.order_no))), 201 if created else 200
 
 
 @bp.get("/orders/<order_no>")
+@describe(tag=ORDERS, summary=_l("Read an order"), responses={200: ORDER_OUT}, errors=(401, 404),
+          path_schemas={"order_no": ORDER_NO})
 @token_required
 def show_order(order_no):
     return jsonify(order_json(get_order(order_no)))
 
 
 @bp.get("/orders")
+@describe(tag=ORDERS, summary=_l("List orders by update time"), parameters=LIST_PARAMS, responses={200: ORDER_PAGE},
+          errors=(401, 422))
 @token_required
 def index_orders():
-    page, per_page = page_args()
-    status = request.args.get("status") or None
-    if status is not None and status not in STATUSES:
-        raise validation_error({"status": f"must be one of {', '.join(STATUSES)}"})
-    if page > MAX_PAGE:
-        raise validation_error({"page": f"must be at most {MAX_PAGE}"})
-    since = request.args.get("updated_since", "")
-    since = re.sub(r" (\d\d:?\d\d)$", r"+\1", since)  # an unencoded "+" in a query string arrives as a space
-    orders, total = list_orders(status, _time({"updated_since": since or None}, "updated_since"), page, per_page)
-    return jsonify(orders=[order_json(o) for o in orders], page=page, per_page=per_page, total=total)
-
-
-def _refund_request(data: dict) -> refund_service.RefundRequest:
-    fields = {}
-    try:
-        amount = parse_money(data.get("amount"))
-    except MoneyError as exc:
-        fields["amount"], amount = str(exc), None
-    reason = data.get("reason")
-    if not isinstance(reason, str):
-        fields["reason"] = "must be a string"
-    with_return = data.get("with_return", False)
-    if not isinstance(with_return, bool):
-        fields["with_return"] = "must be true or false"
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and text_problem(key, 100, required=True):
-        fields["Idempotency-Key"] = "must be 1 to 100 characters"
-    if fields:
-        raise validation_error(fields)
-    return refund_service.RefundRequest(amount=amount, reason=reason, with_return=with_return, note=_note(data),
-                                        idempotency_key=key.strip() if key else None,
-                                        requested_at=_time(data, "requested_at"))
+    args = request.args.to_dict()
+    if "updated_since" in args:  # an unencoded "+" in a query string arrives as a space
+        args["updated_since"] = re.sub(r" (\d\d:?\d\d)$", r"+\1", args["updated_since"])
+    values = param_values(LIST_PARAMS, args)
+    orders, total = list_orders(values["status"], values["updated_since"], values["page"], values["per_page"])
+    return jsonify(orders=[order_json(o) for o in orders], page=values["page"], per_page=values["per_page"], total=total)
 
 
 @bp.post("/orders/<order_no>/refunds")
+@describe(tag=REFUNDS, summary=_l("Request a refund"), body=REFUND_BODY, parameters=(IDEMPOTENCY_KEY,),
+          responses={200: REFUND_OUT, 201: REFUND_OUT}, errors=(400, 401, 404, 409, 413, 422),
+          description=_l("201 for a new request; 200 with the first refund when the same Idempotency-Key, or the "
+                         "same open request, comes again."), path_schemas={"order_no": ORDER_NO})
 @token_required
 def create_refund(order_no):
     get_order(order_no)
-    req = _refund_request(_body())
+    data = body_values(REFUND_BODY)
+    key = param_values((IDEMPOTENCY_KEY,))["Idempotency-Key"]
+    req = refund_service.RefundRequest(amount=data["amount"], reason=data["reason"], with_return=data["with_return"],
+                                       note=data["note"], idempotency_key=key, requested_at=data["requested_at"])
     refund, created = refund_service.request_refund(order_no, req, g.actor, utcnow())
     return jsonify(refund_json(refund, order_no)), 201 if created else 200
 
@@ -113,24 +89,32 @@ def _refund_answer(refund):
     return jsonify(refund_json(refund, refund_order_no(refund)))
 
 
+def _decision(summary, body, description=""):
+    return describe(tag=REFUNDS, summary=summary, body=body, body_required=False, responses={200: REFUND_OUT},
+                    errors=(400, 401, 404, 409, 413, 422), description=description,
+                    path_schemas={"refund_id": REFUND_ID})
+
+
 @bp.post("/refunds/<int:refund_id>/approve")
+@_decision(_l("Approve a refund"), APPROVE_BODY, _l("A token may approve any amount: the platform already decided."))
 @token_required
 def approve_refund(refund_id):
-    _body(optional=True)
+    body_values(APPROVE_BODY, optional=True)
     limit = current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"]
     return _refund_answer(refund_service.approve_refund(check_refund_id(refund_id), g.actor, utcnow(), limit))
 
 
 @bp.post("/refunds/<int:refund_id>/reject")
+@_decision(_l("Reject a refund"), REJECT_BODY)
 @token_required
 def reject_refund(refund_id):
-    note = _note(_body(optional=True))
+    note = body_values(REJECT_BODY, optional=True)["note"]
     return _refund_answer(refund_service.reject_refund(check_refund_id(refund_id), g.actor, utcnow(), note))
 
 
 @bp.post("/refunds/<int:refund_id>/complete")
+@_decision(_l("Mark a refund as paid back"), COMPLETE_BODY)
 @token_required
 def complete_refund(refund_id):
-    completed_at = _time(_body(optional=True), "completed_at")
+    completed_at = body_values(COMPLETE_BODY, optional=True)["completed_at"]
     return _refund_answer(refund_service.complete_refund(check_refund_id(refund_id), g.actor, utcnow(), completed_at))
-

@@ -1,10 +1,13 @@
 """Orders and refunds as the API shows them: money as two-decimal strings, times as aware UTC ISO strings."""
 from datetime import date, datetime
 
+from ..apischema.shapes import out_int, out_money, out_obj, out_text, out_time
 from ..money import money_str
 from ..timeutil import UTC
+from .domain import STATUSES
 from .models import Order, Refund
 from .refund_service import refunded_total
+from .refunds import REASONS, STATES
 
 
 def iso(value: datetime | date | None) -> str | None:
@@ -53,3 +56,30 @@ def order_json(order: Order) -> dict:
         "created_at": iso(order.created_at),
         "updated_at": iso(order.updated_at),
     }
+
+
+# What the functions above write, for the API description (a test checks real answers against these).
+REFUND_OUT = out_obj({
+    "id": out_int(), "order_no": out_text(), "amount": out_money(), "reason": {"type": "string", "enum": list(REASONS)},
+    "with_return": {"type": "boolean"},
+    "status": {"type": "string", "enum": list(STATES)},
+    "note": out_text(), "requested_at": out_time(nullable=False), "approved_at": out_time(), "rejected_at": out_time(),
+    "completed_at": out_time(),
+})
+ORDER_OUT = out_obj({
+    "order_no": out_text(), "status": {"type": "string", "enum": list(STATUSES)},
+    "placed_at": out_time(nullable=False), "paid_at": out_time(),
+    "customer": out_obj({name: out_text() for name in ("external_id", "name", "phone", "email")}),
+    "shipping_address": out_obj({name: out_text() for name in ("recipient", "phone", "province", "city", "district",
+                                                                "detail", "postal_code")}),
+    "phone_valid": {"type": "boolean"},
+    "items": {"type": "array", "items": out_obj({"sku": out_text(), "title": out_text(), "quantity": out_int(),
+                                                 "unit_price": out_money()})},
+    "items_total": out_money(), "shipping_fee": out_money(), "discount": out_money(), "total": out_money(),
+    "currency": out_text(), "refunded_total": out_money(), "address_confirmed_at": out_time(),
+    "promised_ship_date": {"type": ["string", "null"], "format": "date"},
+    "shipments": {"type": "array", "items": out_obj({"carrier": out_text(), "tracking_no": out_text(),
+                                                     "shipped_on": {"type": "string", "format": "date"}})},
+    "refunds": {"type": "array", "items": REFUND_OUT},
+    "created_at": out_time(nullable=False), "updated_at": out_time(nullable=False),
+})

@@ -1,8 +1,9 @@
 """Report rows as the API and the JSON/CSV exports give them: rates as 4-place strings (or null), money as "0.00",
 seconds as whole numbers (or null)."""
+from ..apischema.shapes import out_int, out_money, out_obj, out_rate, out_text
 from ..money import money_str
 from .concerns import CategoryRow, ConcernsReport
-from .refund_rate import AgentRow, DayRow, ProductRow, ReasonRow
+from .refund_rate import BREAKDOWNS, AgentRow, DayRow, ProductRow, ReasonRow
 from .repurchase import OrdersRow, RepurchaseReport
 from .unpaid_recovery import RecoveryReport, StepRow
 
@@ -82,3 +83,40 @@ def concerns_json(report: ConcernsReport) -> dict:
     totals = report.totals
     return {**_window_json(report.window), "concerns": totals.concerns, "orders": totals.orders,
             "paid_since": totals.paid_since, "rate": rate_str(totals.rate), "rows": [row_json(row) for row in report.rows]}
+
+
+# ---- the shapes above, for the API description ----
+
+_TEXT_COLUMNS = ("sku", "title", "reason", "agent", "step", "orders_paid", "category")
+
+
+def column_schema(name: str) -> dict:
+    if name == "date":
+        return {"type": "string", "format": "date"}
+    if name in _TEXT_COLUMNS:
+        return out_text()
+    if name.endswith("_amount"):
+        return out_money()
+    return out_rate() if name == "rate" or name.endswith("_rate") else out_int()
+
+
+def rows_schema(*breakdowns: str) -> dict:
+    shapes = [out_obj({column: column_schema(column) for column in COLUMNS[b]}) for b in breakdowns]
+    return {"type": "array", "items": shapes[0] if len(shapes) == 1 else {"anyOf": shapes}}
+
+
+def _report(fields: dict, *breakdowns: str) -> dict:
+    window = {"start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"}}
+    return out_obj({**window, **{name: column_schema(name) if kind is None else kind for name, kind in fields.items()},
+                    "rows": rows_schema(*breakdowns)})
+
+
+_RECOVERY = {f"{prefix}{name}": None for prefix in ("", "reminded_", "not_reminded_")
+             for name in ("orders", "recovered", "rate", "recovered_amount")}
+REFUND_RATE_OUT = _report({"by": {"type": "string", "enum": list(BREAKDOWNS)}, "paid_orders": None, "refunded_orders": None,
+                           "rate": None, "paid_amount": None, "refunded_amount": None, "amount_rate": None},
+                          "day", "product", "reason", "agent")
+RECOVERY_OUT = _report({"grace_seconds": None, **_RECOVERY, "median_seconds_to_pay": out_int(nullable=True)}, "step")
+REPURCHASE_OUT = _report({"customers": None, "returning": None, "returning_rate": None, "multi": None,
+                          "multi_rate": None}, "orders_paid")
+CONCERNS_OUT = _report({"concerns": None, "orders": None, "paid_since": None, "rate": None}, "category")

@@ -11,6 +11,8 @@ from ..timeutil import local_midnight_utc
 MAX_DAYS = 3 * 365 + 1  # "a range over 3 years is refused": three years, one of them a leap year
 ROLLING_DAYS = 30
 RATE_PLACES = Decimal("0.0001")
+# Days a window may hold: a zone's midnight, the rolling 30 days before and the day after must all be dates.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 class WindowError(ValueError):
@@ -55,6 +57,8 @@ def parse_window(start: str | None, end: str | None) -> Window:
             days[name] = None
         if days[name] is None:
             fields[name] = "must be a date as YYYY-MM-DD"
+        elif not FIRST_DAY <= days[name] <= LAST_DAY:
+            fields[name] = f"must be from {FIRST_DAY} to {LAST_DAY}"
     if fields:
         raise WindowError(fields)
     window = Window(days["start"], days["end"])

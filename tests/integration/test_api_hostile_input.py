@@ -165,3 +165,16 @@ def test_random_json_values_in_any_field_never_cause_a_500(app, changes):
     response = client.put("/api/v1/orders/F1", json=data, headers=headers)
     assert response.status_code in (200, 201, 409, 422), response.get_data(as_text=True)
 
+
+
+@pytest.mark.parametrize("url", ["/api/v1/orders?page=²", "/api/v1/outbox?per_page=²", "/api/v1/orders?page=-1",
+                                 "/api/v1/outbox?customer=%00", "/api/v1/reports/concerns?start=0001-01-01&end=0001-01-02"])
+def test_odd_query_parameters_are_422_not_a_server_error(app, client, auth, url):
+    """'²'.isdigit() is true but int('²') fails; PostgreSQL refuses NUL; year 1 has no UTC midnight: all were 500s."""
+    response = client.get(url, headers=auth)
+    assert response.status_code == 422 and response.json["error"]["code"] == "validation_error"
+
+
+def test_an_opt_out_for_a_customer_id_with_nul_is_404(app, client, auth):
+    response = client.post("/api/v1/customers/a%00b/opt-out", headers=auth)
+    assert response.status_code == 404 and response.json["error"]["code"] == "not_found"

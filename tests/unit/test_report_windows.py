@@ -41,3 +41,13 @@ def test_rates_have_four_places_rounded_half_even_and_none_without_a_denominator
     assert rate(2, 3) == D("0.6667") and rate(1, 8) == D("0.1250") and rate(0, 5) == D("0.0000")
     assert rate(D("0.00005"), 1) == D("0.0000") and rate(D("0.00015"), 1) == D("0.0002")  # half-even
     assert rate(3, 0) is None and rate(D("1.00"), D("0.00")) is None
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [("0001-01-01", "0001-01-06", "start"), ("9999-12-25", "9999-12-31", "end")])
+def test_days_at_the_ends_of_the_calendar_are_refused_not_overflowed(start, end, field):
+    """Found by the API fuzz: year 1 in Asia/Shanghai has no UTC midnight, 9999-12-31 has no day after (was a 500)."""
+    with pytest.raises(WindowError) as error:
+        parse_window(start, end)
+    assert field in error.value.fields
+    parse_window("1900-01-01", "1900-01-02").widened_for_rolling().utc_bounds("Asia/Shanghai")
+    parse_window("9998-12-30", "9998-12-31").utc_bounds("Asia/Shanghai")

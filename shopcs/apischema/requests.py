@@ -1,0 +1,34 @@
+"""An API view's input, checked against its declaration: a 400 when the body is not JSON, else a 422 naming
+every bad field or parameter."""
+from flask import request
+
+from ..api_support import ApiError, json_body, validation_error
+from .check import check, check_params
+
+
+def json_object(optional: bool = False) -> dict:
+    """The JSON body as an object (400 when not JSON, 422 when not an object); `optional`: empty is {}."""
+    if optional and not request.get_data(cache=True):
+        return {}
+    try:
+        return json_body()
+    except RecursionError as exc:
+        raise ApiError(400, "bad_request", "The JSON is nested too deeply.") from exc
+
+
+def body_values(schema: dict, optional: bool = False, message: str = "The request has invalid fields.") -> dict:
+    """The JSON body as Python values (see check.check); `optional`: an empty body is {}."""
+    values, fields = check(schema, json_object(optional))
+    if fields:
+        raise validation_error(fields, message)
+    return values
+
+
+def param_values(parameters, args=None, extra_problems: dict | None = None) -> dict:
+    """The declared query and header parameters; a 422 naming each bad one (and `extra_problems`)."""
+    values, fields = check_params(list(parameters), {"query": request.args if args is None else args,
+                                                     "header": request.headers})
+    fields = {**fields, **(extra_problems or {})}
+    if fields:
+        raise validation_error(fields)
+    return values
