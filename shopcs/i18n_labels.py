@@ -54,8 +54,8 @@ _CODE_FIELDS = {
 ACTION_LABELS = {
     "order.placed": _l("Order placed"),
     "order.paid": _l("Order paid"),
-    "order.created": _l("Order received from the platform"),
-    "order.updated": _l("Order updated by the platform"),
+    "order.created": _l("Order received"),  # from the API, a webhook or an import: the entry names who
+    "order.updated": _l("Order updated from its source"),
     "order.status": _l("Status changed"),
     "order.promised_ship_date": _l("Promised ship date set"),
     "address.confirmed": _l("Address confirmed with the buyer"),

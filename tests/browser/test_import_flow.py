@@ -102,7 +102,7 @@ def test_an_agent_imports_the_gbk_taobao_export_and_a_second_upload_updates_the_
     # The timeline shows the import, by the agent who uploaded the file.
     created = _created_events(page)
     expect(created).to_have_count(1)
-    expect(created.locator("strong")).to_have_text("Order received from the platform")
+    expect(created.locator("strong")).to_have_text("Order received")
     expect(created).to_contain_text(agent)
 
     # The same file again: the orders are updated, not created twice, and the bad rows are reported again.
