@@ -17,6 +17,7 @@ from .access import WORKING_ROLES
 from .forms import NewCaseForm, apply_errors
 from .inputs import CaseInput
 from .page_queries import SEARCH, TABS, cases_of_order, list_page, query_from_args, tab_counts
+from .queue_rows import rows_html
 from .rules import TEAMS
 from .services import create_case
 from .settings import load_sla_settings
@@ -50,10 +51,10 @@ def queue():
     query = query_from_args(args, viewer, page_number(request.args))
     page, clocks = list_page(query, viewer), clock_context(utcnow(), load_sla_settings().amber_share)
     fixed = fixed_parts("cases/_queue_fixed.html")  # the texts, label maps and fixed links, once per language
+    rows = rows_html(page.rows, {row.id: clock_view(row, clocks) for row in page.rows}, fixed)
     return render_template(
         "cases/queue.html", query=query, page=page, counts=tab_counts(viewer, query.team), tabs=TABS, search=SEARCH,
-        viewer=viewer, teams=TEAMS, qurl=QueueLinks(args, fixed.queue_url), fixed=fixed,
-        clocks={row.id: clock_view(row, clocks) for row in page.rows})
+        viewer=viewer, teams=TEAMS, qurl=QueueLinks(args, fixed.queue_url), fixed=fixed, rows_html=rows)
 
 
 def _order(order_no: str | None) -> Order | None:

@@ -1,0 +1,92 @@
+"""The case queue's table rows as HTML, built in Python with every value escaped.
+
+A queue page shows fifty rows. As a Jinja loop each row cost about 20 µs of expression lookups and escaping, more
+than its share of the database work, and most of what kept the page from its speed goal (bench/README.md, "Cases").
+The markup is what templates/cases/queue.html rendered before; tests/unit/test_case_queue_rows.py pins it and checks
+that every text of a row is escaped. Words, badges and link prefixes come from the page's fixed parts
+(templates/cases/_queue_fixed.html, rendered once per language), escaped once per language here.
+"""
+from functools import lru_cache
+from html import escape  # str in, str out: markupsafe's escape() makes a Markup of each value, twice the cost
+from typing import NamedTuple
+
+from flask import current_app
+from jinja2.utils import url_quote
+from markupsafe import Markup
+
+from ..phone import mask_phone
+from .page_queries import CaseRow
+from .view_support import ClockView
+
+DASH = "—"
+
+
+class RowParts(NamedTuple):
+    """One language's words and links for the rows, escaped: what every row of every page shares."""
+    case_prefix: str
+    order_prefix: str
+    escalated: str
+    categories: dict
+    channels: dict
+    severity_badges: dict
+    status_badges: dict
+    team_badges: dict
+
+
+@lru_cache(maxsize=32)
+def row_parts(fixed) -> RowParts:
+    """`fixed`: the fixed_parts() module of cases/_queue_fixed.html (one per language and script root)."""
+    return RowParts(_html(fixed.case_prefix), _html(fixed.order_prefix), _html(fixed.escalated),
+                    {code: _html(label) for code, label in fixed.category_labels.items()},
+                    {code: _html(label) for code, label in fixed.channel_labels.items()},
+                    {code: str(badge) for code, badge in fixed.severity_badges.items()},
+                    {code: str(badge) for code, badge in fixed.status_badges.items()},
+                    {code: str(badge) for code, badge in fixed.team_badges.items()})
+
+
+def rows_html(rows: list[CaseRow], clocks: dict[int, ClockView], fixed) -> Markup:
+    parts = row_parts(fixed)
+    return Markup("".join([_row(row, clocks[row.id], parts, fixed) for row in rows]))
+
+
+def _row(row: CaseRow, clock: ClockView, parts: RowParts, fixed) -> str:
+    link = f"{parts.case_prefix}{row.id}"
+    escalated = (f' <span class="badge badge-danger" data-test="case-escalated">{parts.escalated}</span>'
+                 if row.escalated_at and not row.escalation_acknowledged_at else "")
+    team = f" {_team_badge(row.team, parts, fixed)}" if row.team != "agents" else ""
+    phone = (f' <span class="muted" data-test="case-phone">{escape(mask_phone(row.customer_phone))}</span>'
+             if row.customer_phone else "")
+    order = (f'<a href="{parts.order_prefix}{escape(url_quote(row.order_no))}" data-test="case-order-link">'
+             f"{escape(row.order_no)}</a>" if row.order_no else DASH)
+    return (f'<tr data-test="case-row" data-case-id="{row.id}">'
+            f'<td><a href="{link}" data-test="case-link">#{row.id}</a></td>'
+            f'<td><a href="{link}">{escape(row.subject)}</a>{escalated}</td>'
+            f"<td>{_word(parts.categories, row.category)}</td><td>{_word(parts.channels, row.channel)}</td>"
+            f"<td>{_badge(parts.severity_badges, row.severity, 'severity_badge')}</td>"
+            f"<td>{_badge(parts.status_badges, row.status, 'status_badge')}{team}</td>"
+            f"<td>{escape(row.customer_name or DASH)}{phone}</td><td>{order}</td><td>{escape(row.owner or DASH)}</td>"
+            f"<td>{clock.html()}</td></tr>\n")
+
+
+def _word(words: dict, code: str) -> str:
+    """An unknown code shows as stored, as the label filters do."""
+    word = words.get(code)
+    return word if word is not None else escape(code)
+
+
+def _html(text) -> str:
+    """A text from a template (Markup, already escaped) or plain (escaped here)."""
+    return str(text) if hasattr(text, "__html__") else escape(text)
+
+
+def _badge(badges: dict, code: str, macro: str) -> str:
+    """A known code's badge as rendered once per language; any other through cases/_clock.html's macro."""
+    badge = badges.get(code)
+    if badge is None:
+        badge = getattr(current_app.jinja_env.get_template("cases/_clock.html").module, macro)(code)
+    return str(badge)
+
+
+def _team_badge(team: str, parts: RowParts, fixed) -> str:
+    badge = parts.team_badges.get(team)
+    return badge if badge is not None else str(fixed.team_badge(fixed.team_labels[team]))
