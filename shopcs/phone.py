@@ -1,4 +1,6 @@
 """Phone numbers: parsed with the `phonenumbers` library (region CN), masked in lists."""
+import re
+
 import phonenumbers
 
 
@@ -28,3 +30,16 @@ def mask_phone(phone: str | None) -> str:
 
 def search_digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
+
+
+_MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
+def phone_search_key(term: str) -> str:
+    """The stored phone a search term can match: the normalised number when it is valid, else the term's digits.
+    A plain mainland mobile number (11 digits, 1[3-9]…) is both, so it is not parsed: it is what agents type most,
+    and parsing it cost more than the search's database work."""
+    if _MAINLAND_MOBILE.fullmatch(term):
+        return term
+    stored, valid = normalize_phone(term)
+    return stored if valid else search_digits(term)

@@ -15,7 +15,7 @@ from sqlalchemy import Integer, String, bindparam, false, func, or_, select, uni
 from ..auth.models import User
 from ..extensions import db
 from ..orders.models import Customer, Order
-from ..phone import normalize_phone, search_digits
+from ..phone import phone_search_key, search_digits
 from .access import RESTRICTED_ROLES, SUPERVISING_ROLES, WORKING_ROLES, team_of_role
 from .escalation import OPEN_STATUSES
 from .models import Case
@@ -160,8 +160,7 @@ def search_terms(text: str) -> dict:
         terms["case_no"] = int(number)
     digits = search_digits(term)
     if len(digits) >= 7 and len(digits) >= len(term.replace(" ", "").replace("-", "").lstrip("+")):
-        stored, valid = normalize_phone(term)
-        terms["phone"] = stored if valid else digits
+        terms["phone"] = phone_search_key(term)
     return terms
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import Date, bindparam, exists, false, func, literal, or_, select
 
 from ..extensions import db
-from ..phone import normalize_phone, search_digits
+from ..phone import phone_search_key, search_digits
 from .address import PROVINCE_SUFFIXES, province_key
 from .models import Customer, Order, Refund, Shipment
 
@@ -98,8 +98,7 @@ def search_parameters(text: str) -> dict[str, str]:
         return {}
     digits = search_digits(term)
     if digits and len(digits) >= len(term.replace(" ", "").replace("-", "").lstrip("+")):
-        stored, valid = normalize_phone(term)
-        return {"q": term, "phone": stored if valid else digits}
+        return {"q": term, "phone": phone_search_key(term)}
     return {"q": term}
 
 

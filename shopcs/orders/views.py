@@ -26,6 +26,7 @@ from .handling import (
     record_shipment,
     set_promised_ship_date,
 )
+from .queue_rows import RowWords, rows_html
 from .refund_service import refunded_total
 from .shipping import CARRIERS
 
@@ -66,10 +67,12 @@ def queue():
 def render_queue(query: order_queue.QueueQuery, page: order_queue.QueuePage, counts: dict[str, int], today,
                  args: dict[str, str]) -> str:
     translations = get_translations()
+    fixed = fixed_parts("orders/_queue_fixed.html")  # the texts and fixed links, worked out once per language
+    status_labels = {status: translations.ugettext(status) for status in STATUSES}
+    words = RowWords(fixed, status_labels, STATUS_BADGES, today, current_app.config["SHOPCS_TIMEZONE"])
     return render_template(
         "orders/queue.html", query=query, page=page, counts=counts, today=today, args=args, qurl=QueueLinks(args),
-        fixed=fixed_parts("orders/_queue_fixed.html"),  # the texts and fixed links, worked out once per language
-        status_labels={status: translations.ugettext(status) for status in STATUSES},
+        fixed=fixed, status_labels=status_labels, rows_html=rows_html(page.rows, words),
         carrier_names={code: translations.ugettext(carrier.name_en) for code, carrier in CARRIERS.items()})
 
 

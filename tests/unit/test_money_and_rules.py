@@ -1,12 +1,14 @@
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shopcs.money import MoneyError, format_cny, from_fen, money_str, parse_money, to_fen
 from shopcs.orders.address import DEFAULT_EXCLUSIONS, carrier_reaches, carriers_not_reaching, province_key
 from shopcs.orders.domain import LineItem, can_move, expected_total
 from shopcs.orders.shipping import tracking_error
-from shopcs.phone import mask_phone, normalize_phone
+from shopcs.phone import mask_phone, normalize_phone, phone_search_key, search_digits
 from shopcs.timeutil import TimeError, parse_aware
 
 
@@ -79,3 +81,15 @@ def test_phones_are_normalised_flagged_and_masked():
     assert normalize_phone("+86 138 1234 5678") == ("13812345678", True)
     assert normalize_phone("12345") == ("12345", False)
     assert mask_phone("13812345678") == "138****5678"
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_a_plain_mainland_mobile_searches_as_itself_as_parsing_it_would_give(number):
+    stored, valid = normalize_phone(number)
+    assert phone_search_key(number) == (stored if valid else search_digits(number)) == number
+
+
+@pytest.mark.parametrize("term, key", [("+86 138 1234 5678", "13812345678"), ("138-1234-5678", "13812345678"),
+                                       ("010 6552 9988", "01065529988"), ("12345678", "12345678")])
+def test_other_phone_terms_search_as_their_normalised_number_or_their_digits(term, key):
+    assert phone_search_key(term) == key

@@ -1,0 +1,78 @@
+"""The order queue's rows, built in Python (shopcs/orders/queue_rows.py): the markup the page relies on, and every
+text of a row escaped, whatever it holds."""
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from html.parser import HTMLParser
+
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+from shopcs.orders.queue import QueueRow
+from shopcs.orders.queue_rows import RowWords, rows_html
+
+TODAY = date(2026, 3, 4)
+FIXED = type("FixedParts", (), {"order_prefix": "/orders/", "check_phone": Markup("check phone"),
+                                "confirmed": Markup("address confirmed"), "unconfirmed": Markup("address not confirmed")})
+WORDS = RowWords(FIXED, {"paid": "paid", "shipped": "shipped"}, {"paid": "badge-warn", "shipped": "badge-ok"}, TODAY,
+                 "Asia/Shanghai")
+
+
+def a_row(**changes) -> QueueRow:
+    values = dict(order_no="T-1001", status="paid", placed_at=datetime(2026, 3, 3, 1, tzinfo=timezone.utc),
+                  paid_at=datetime(2026, 3, 3, 1, 30, tzinfo=timezone.utc), total=Decimal("1234.5"), recipient="李四",
+                  customer_name="li4", phone="13812345678", phone_valid=True, province="浙江省", city="杭州市",
+                  address_confirmed_at=None, promised_ship_date=date(2026, 3, 3))
+    return QueueRow(**{**values, **changes})
+
+
+class Cells(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.cells, self.tags = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "td":
+            self.cells.append("")
+
+    def handle_data(self, data):
+        if self.cells:
+            self.cells[-1] += data.rstrip("\n")
+
+
+def cells_of(html: str) -> Cells:
+    parser = Cells()
+    parser.feed(str(html))
+    return parser
+
+
+def test_a_row_shows_the_order_in_the_shops_zone_with_the_phone_masked():
+    html = str(rows_html([a_row()], WORDS))
+    assert html.startswith('<tr data-test="queue-row" data-order-no="T-1001">')
+    assert '<a href="/orders/T-1001" data-test="queue-order-link">T-1001</a>' in html
+    assert '<span class="badge badge-warn" data-test="order-status">paid</span>' in html
+    assert '<span class="badge badge-danger">2026-03-03</span>' in html  # promised yesterday, not shipped: overdue
+    assert cells_of(html).cells == ["T-1001", "李四 (li4)", "138****5678", "浙江省 杭州市", "¥1,234.50", "2026-03-03 09:30",
+                                    "paid address not confirmed", "2026-03-03"]
+
+
+def test_flags_dashes_and_the_promised_date_badges():
+    cells = cells_of(rows_html([a_row(phone_valid=False, paid_at=None, customer_name="李四", promised_ship_date=None,
+                                      status="shipped")], WORDS))
+    assert cells.cells == ["T-1001", "李四", "138****5678 check phone", "浙江省 杭州市", "¥1,234.50", "—", "shipped", "—"]
+    assert '<span class="badge badge-warn">2026-03-04</span>' in str(rows_html([a_row(promised_ship_date=TODAY)], WORDS))
+    later = str(rows_html([a_row(promised_ship_date=date(2026, 3, 9), address_confirmed_at=TODAY)], WORDS))
+    assert '<span class="badge badge-muted">2026-03-09</span>' in later and "address confirmed" in later
+
+
+HOSTILE = st.text(alphabet=st.sampled_from('<>&"\'/=ab 中'), min_size=1, max_size=30)
+
+
+@given(order_no=HOSTILE, recipient=HOSTILE, name=HOSTILE, province=HOSTILE, city=HOSTILE)
+def test_every_text_of_a_row_is_escaped(order_no, recipient, name, province, city):
+    parsed = cells_of(rows_html([a_row(order_no=order_no, recipient=recipient, customer_name=name, province=province,
+                                       city=city)], WORDS))
+    assert parsed.tags[:3] == ["tr", "td", "a"] and parsed.tags.count("td") == 8
+    assert parsed.cells[0] == order_no and parsed.cells[3] == f"{province} {city}"
+    assert parsed.cells[1] == (recipient if name == recipient else f"{recipient} ({name})")
