@@ -52,7 +52,7 @@ ORDER_BODY = obj({
     "total": money(description=_l("Must equal the items + shipping fee − discount.")),
     "currency": choice(CURRENCIES, nullable=True, default="CNY", **{"x-message": "only CNY is accepted"}),
 }, required=("status", "placed_at", "customer", "shipping_address", "items", "total"))
-ORDER_NO = {"type": "string", "minLength": 1, "maxLength": ORDER_NO_MAX, "pattern": r"^\S(.*\S)?$",
+ORDER_NO = {"type": "string", "minLength": 1, "maxLength": ORDER_NO_MAX, "pattern": r"^[^\s/]([^/]*[^\s/])?$",
             "x-parse": "code", "examples": ["T100"]}
 
 
@@ -72,7 +72,10 @@ class OrderInput:
 
 
 def order_no_problem(order_no) -> str | None:
-    return code_problem(order_no, ORDER_NO_MAX)
+    problem = code_problem(order_no, ORDER_NO_MAX)
+    if problem is None and "/" in order_no:  # it is a path segment of the order's page and API URL
+        return "must not contain /"
+    return problem
 
 
 def _paid_at_problem(raw: dict, status: str | None) -> str | None:

@@ -82,3 +82,9 @@ def test_objects_and_lists_must_have_the_right_shape():
     fields = fields_of(changed(customer=["b1"], shipping_address="here", items={"sku": "A"}))
     assert fields == {"customer": "must be an object", "shipping_address": "must be an object", "items": "must be a list"}
     assert fields_of([GOOD]) == {"": "must be an object"}
+
+
+@pytest.mark.parametrize("order_no, reason", [("A/B", "must not contain /"), (" T1", "must not start or end with spaces"),
+                                              ("", "is required"), ("T" * 65, "must be at most 64 characters")])
+def test_an_order_number_must_be_usable_in_the_orders_page_address(order_no, reason):
+    assert fields_of(GOOD, order_no=order_no) == {"order_no": reason}

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -35,6 +36,16 @@ def test_a_good_upload_flashes_the_count(sqlite_app, login):
     html = upload(client, csv_bytes(row("T1"), row("T2"))).get_data(as_text=True)
     assert "Imported 2 orders." in html
     assert db.session.scalar(select(func.count()).select_from(Order)) == 2
+
+
+def test_the_report_links_the_orders_it_imported_and_not_the_failed_ones(sqlite_app, login):
+    make_user("ann", role="agent")
+    client = sqlite_app.test_client()
+    login(client, "ann")
+    html = upload(client, csv_bytes(row("T1"), row("T 2"), row("T4", price="x"))).get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)" data-test="import-order-link">([^<]+)</a>', html)
+    assert links == [("/orders/T1", "T1"), ("/orders/T%202", "T 2")]
+    assert "Imported orders (2)" in html
 
 
 def test_a_file_that_is_not_csv_is_refused_on_the_form(sqlite_app, login):
