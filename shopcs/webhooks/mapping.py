@@ -29,6 +29,17 @@ def rows(value) -> list:
     return value if isinstance(value, list) else []
 
 
+def whole(value) -> int | None:
+    """A JSON whole number (true and false are not), or None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def object_id(payload: dict) -> str | None:
+    """The platform's id of the object a payload is about (an order, a refund), as text."""
+    value = whole(payload.get("id"))
+    return None if value is None else str(value)
+
+
 def positive(value) -> bool:
     """Whether an amount is above zero; an unreadable one counts, so that the validator names it."""
     parsed = amount(value)

@@ -7,6 +7,7 @@ from functools import partial
 from ..actor import Actor
 from . import shopify, woocommerce
 from .deliveries import Delivery, PlatformRefund, apply_order, apply_refund, record
+from .mapping import object_id
 
 SHOPIFY = Actor.webhook("Shopify")
 WOOCOMMERCE = Actor.webhook("WooCommerce")
@@ -14,7 +15,7 @@ WOOCOMMERCE = Actor.webhook("WooCommerce")
 
 def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: Decimal) -> str:
     if delivery.topic in shopify.ORDER_TOPICS:
-        return apply_order(delivery, shopify.order_no(payload), shopify.object_id(payload),
+        return apply_order(delivery, shopify.order_no(payload), object_id(payload),
                            partial(shopify.order_payload, payload), SHOPIFY, now)
     if delivery.topic == shopify.REFUND_TOPIC:
         facts = shopify.refund_facts(payload)
@@ -27,7 +28,7 @@ def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: De
 
 def woocommerce_delivery(delivery: Delivery, payload: dict, now: datetime) -> str:
     if delivery.topic in woocommerce.ORDER_TOPICS:
-        return apply_order(delivery, woocommerce.order_no(payload), woocommerce.object_id(payload),
+        return apply_order(delivery, woocommerce.order_no(payload), object_id(payload),
                            lambda _known_paid_at: woocommerce.order_payload(payload), WOOCOMMERCE, now)
     if delivery.topic == "order.deleted":  # ShopCS keeps its orders: the deletion is noted, nothing removed
         return record(delivery, now, "ignored")

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from ..timeutil import TimeError, parse_aware
-from .mapping import amount, joined, obj, positive, rows, tax_line, text, unmappable
+from .mapping import amount, joined, obj, object_id, positive, rows, tax_line, text, unmappable, whole
 
 ORDER_TOPICS = ("orders/create", "orders/updated", "orders/paid", "orders/cancelled")
 REFUND_TOPIC = "refunds/create"
@@ -39,15 +39,10 @@ def shopify_status(financial_status, fulfillment_status, cancelled_at, delivered
 
 
 def order_no(order: dict) -> str:
-    number = order.get("order_number")
-    if isinstance(number, bool) or not isinstance(number, int):
+    number = whole(order.get("order_number"))
+    if number is None:
         raise unmappable("Shopify", {"order_number": "is required (a whole number)"})
     return f"SHOPIFY-{number}"
-
-
-def object_id(payload: dict) -> str | None:
-    value = payload.get("id")
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _delivered(order: dict) -> bool:
@@ -141,10 +136,10 @@ def refund_facts(refund: dict) -> ShopifyRefund:
             fields[f"transactions.{index}.currency"] = "only CNY is accepted"
         else:
             total += value
-    refund_id, order_id = object_id(refund), refund.get("order_id")
+    refund_id, order_id = object_id(refund), whole(refund.get("order_id"))
     if refund_id is None:
         fields["id"] = "is required"
-    if isinstance(order_id, bool) or not isinstance(order_id, int):
+    if order_id is None:
         fields["order_id"] = "is required"
     if fields:
         raise unmappable("Shopify", fields)

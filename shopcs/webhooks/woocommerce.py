@@ -6,7 +6,7 @@ WooCommerce's *_gmt times carry no offset but are UTC. See tests/fixtures/woocom
 import html
 
 from ..money import CENT
-from .mapping import amount, joined, obj, positive, rows, tax_line, text, unmappable
+from .mapping import amount, joined, obj, positive, rows, tax_line, text, unmappable, whole
 
 ORDER_TOPICS = ("order.created", "order.updated", "order.restored")
 _UNPAID = ("pending", "on-hold", "failed", "checkout-draft")
@@ -43,14 +43,9 @@ def order_no(order: dict) -> str:
     return f"WOO-{number}"
 
 
-def object_id(order: dict) -> str | None:
-    value = order.get("id")
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _customer(order: dict) -> dict:
-    billing, customer_id = obj(order.get("billing")), order.get("customer_id")
-    if isinstance(customer_id, int) and not isinstance(customer_id, bool) and customer_id > 0:
+    billing, customer_id = obj(order.get("billing")), whole(order.get("customer_id"))
+    if customer_id is not None and customer_id > 0:
         external_id = f"woocommerce-{customer_id}"
     else:
         external_id = f"woocommerce-guest-{text(order.get('id'))}"
@@ -71,8 +66,8 @@ def _address(order: dict) -> dict:
 
 def _unit_price(line: dict):
     """WooCommerce gives the line's subtotal before coupons (its `price` is a float); the unit is that ÷ quantity."""
-    subtotal, quantity = amount(line.get("subtotal")), line.get("quantity")
-    if subtotal is None or isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+    subtotal, quantity = amount(line.get("subtotal")), whole(line.get("quantity"))
+    if subtotal is None or quantity is None or quantity < 1:
         return line.get("subtotal")
     unit = subtotal / quantity
     return str(unit.quantize(CENT)) if unit == unit.quantize(CENT) else str(unit.normalize())
