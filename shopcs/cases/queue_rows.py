@@ -15,10 +15,9 @@ from jinja2.utils import url_quote
 from markupsafe import Markup
 
 from ..phone import mask_phone
+from ..web import DASH, html_text
 from .page_queries import CaseRow
 from .view_support import ClockView
-
-DASH = "—"
 
 
 class RowParts(NamedTuple):
@@ -36,9 +35,9 @@ class RowParts(NamedTuple):
 @lru_cache(maxsize=32)
 def row_parts(fixed) -> RowParts:
     """`fixed`: the fixed_parts() module of cases/_queue_fixed.html (one per language and script root)."""
-    return RowParts(_html(fixed.case_prefix), _html(fixed.order_prefix), _html(fixed.escalated),
-                    {code: _html(label) for code, label in fixed.category_labels.items()},
-                    {code: _html(label) for code, label in fixed.channel_labels.items()},
+    return RowParts(html_text(fixed.case_prefix), html_text(fixed.order_prefix), html_text(fixed.escalated),
+                    {code: html_text(label) for code, label in fixed.category_labels.items()},
+                    {code: html_text(label) for code, label in fixed.channel_labels.items()},
                     {code: str(badge) for code, badge in fixed.severity_badges.items()},
                     {code: str(badge) for code, badge in fixed.status_badges.items()},
                     {code: str(badge) for code, badge in fixed.team_badges.items()})
@@ -72,11 +71,6 @@ def _word(words: dict, code: str) -> str:
     """An unknown code shows as stored, as the label filters do."""
     word = words.get(code)
     return word if word is not None else escape(code)
-
-
-def _html(text) -> str:
-    """A text from a template (Markup, already escaped) or plain (escaped here)."""
-    return str(text) if hasattr(text, "__html__") else escape(text)
 
 
 def _badge(badges: dict, code: str, macro: str) -> str:

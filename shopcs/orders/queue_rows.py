@@ -13,28 +13,22 @@ from markupsafe import Markup
 
 from ..money import format_cny
 from ..phone import mask_phone
-from ..timeutil import to_local
+from ..web import DASH, html_text, local_text
 from .queue import QueueRow
 
-DASH = "—"
 PENDING_ADDRESS = ("unpaid", "paid")  # statuses whose address confirmation the row shows
-
-
-def _html(text) -> str:
-    """A text from a template (Markup, already escaped) or plain (escaped here)."""
-    return str(text) if hasattr(text, "__html__") else escape(str(text))
 
 
 class RowWords:
     """One page's words, links and badges, escaped once: what every row shares."""
 
     def __init__(self, fixed, status_labels: dict, status_badges: dict, today: date, zone: str):
-        self.order_prefix = _html(fixed.order_prefix)
-        self.check_phone = (f' <span class="badge badge-danger" data-test="phone-flag">{_html(fixed.check_phone)}</span>')
-        self.confirmed = f'<span class="badge badge-ok">{_html(fixed.confirmed)}</span>'
-        self.unconfirmed = f'<span class="badge badge-warn">{_html(fixed.unconfirmed)}</span>'
+        self.order_prefix = html_text(fixed.order_prefix)
+        self.check_phone = (f' <span class="badge badge-danger" data-test="phone-flag">{html_text(fixed.check_phone)}</span>')
+        self.confirmed = f'<span class="badge badge-ok">{html_text(fixed.confirmed)}</span>'
+        self.unconfirmed = f'<span class="badge badge-warn">{html_text(fixed.unconfirmed)}</span>'
         self.statuses = {code: f'<span class="badge {escape(status_badges.get(code, ""))}" data-test="order-status">'
-                               f"{_html(label)}</span>" for code, label in status_labels.items()}
+                               f"{html_text(label)}</span>" for code, label in status_labels.items()}
         self.today, self.zone = today, zone
 
 
@@ -53,13 +47,9 @@ def _row(row: QueueRow, words: RowWords) -> str:
             f'<td data-test="queue-phone">{escape(mask_phone(row.phone))}{"" if row.phone_valid else words.check_phone}</td>'
             f"<td>{escape(row.province)} {escape(row.city)}</td>"
             f"<td>{escape(format_cny(row.total))}</td>"
-            f"<td>{_local(row.paid_at, words.zone)}</td>"
+            f"<td>{local_text(row.paid_at, words.zone)}</td>"
             f"<td>{_status(row, words)}</td>"
             f"<td>{_promise(row, words.today)}</td></tr>\n")
-
-
-def _local(moment, zone: str) -> str:
-    return to_local(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else DASH
 
 
 def _status(row: QueueRow, words: RowWords) -> str:

@@ -1,4 +1,6 @@
 """App-wide web pieces: health check, language switch, error pages, security headers, template filters."""
+import html
+
 from babel import Locale
 from flask import Blueprint, current_app, g, has_request_context, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations, refresh
@@ -151,6 +153,20 @@ def fixed_parts(template_name: str, **key):
     return parts
 
 
+LOCAL_FORMAT = "%Y-%m-%d %H:%M"
+DASH = "—"  # what a page shows for no value
+
+
+def local_text(value, zone: str, fmt: str = LOCAL_FORMAT) -> str:
+    """A time as pages show it, in the shop's zone; "—" for none (the `local` filter)."""
+    return to_local(value, zone).strftime(fmt) if value else DASH
+
+
+def html_text(text) -> str:
+    """For HTML built in Python: a template's text (Markup, already escaped) as it is, any other escaped."""
+    return str(text) if hasattr(text, "__html__") else html.escape(str(text))
+
+
 def security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -175,7 +191,7 @@ def register(app):
     zone = app.config["SHOPCS_TIMEZONE"]
     app.jinja_env.filters["cny"] = format_cny
     app.jinja_env.filters["mask_phone"] = mask_phone
-    app.jinja_env.filters["local"] = lambda value, fmt="%Y-%m-%d %H:%M": to_local(value, zone).strftime(fmt) if value else "—"
+    app.jinja_env.filters["local"] = lambda value, fmt=LOCAL_FORMAT: local_text(value, zone, fmt)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["fixed_parts"] = fixed_parts
     # Babel spells zh_CN as zh_Hans_CN; the templates compare with the LANGUAGES codes

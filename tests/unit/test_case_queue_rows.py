@@ -2,7 +2,6 @@
 on, and every text of a row escaped, whatever it holds."""
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from html.parser import HTMLParser
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +10,8 @@ from markupsafe import Markup
 from shopcs.cases.page_queries import CaseRow
 from shopcs.cases.queue_rows import rows_html
 from shopcs.cases.view_support import ClockView
+
+from ..html_cells import cells_of
 
 UTC = timezone.utc
 RECEIVED = datetime(2026, 3, 4, 2, 0, tzinfo=UTC)
@@ -41,29 +42,6 @@ def a_row(**changes) -> CaseRow:
 def render(row: CaseRow) -> str:
     clock = ClockView("ok", "4 min left", row.received_at, row.first_response_due_at, Decimal("0.4"))
     return str(rows_html([row], {row.id: clock}, FIXED))
-
-
-class Cells(HTMLParser):
-    """Each <td>'s text, and every tag opened."""
-
-    def __init__(self):
-        super().__init__()
-        self.cells, self.tags = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        if tag == "td":
-            self.cells.append("")
-
-    def handle_data(self, data):
-        if self.cells:
-            self.cells[-1] += data
-
-
-def cells_of(html: str) -> Cells:
-    parser = Cells()
-    parser.feed(html)
-    return parser
 
 
 def test_a_row_links_the_case_and_order_and_masks_the_phone():

@@ -2,7 +2,6 @@
 text of a row escaped, whatever it holds."""
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from html.parser import HTMLParser
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,6 +9,8 @@ from markupsafe import Markup
 
 from shopcs.orders.queue import QueueRow
 from shopcs.orders.queue_rows import RowWords, rows_html
+
+from ..html_cells import cells_of
 
 TODAY = date(2026, 3, 4)
 FIXED = type("FixedParts", (), {"order_prefix": "/orders/", "check_phone": Markup("check phone"),
@@ -24,27 +25,6 @@ def a_row(**changes) -> QueueRow:
                   customer_name="li4", phone="13812345678", phone_valid=True, province="浙江省", city="杭州市",
                   address_confirmed_at=None, promised_ship_date=date(2026, 3, 3))
     return QueueRow(**{**values, **changes})
-
-
-class Cells(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.cells, self.tags = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        if tag == "td":
-            self.cells.append("")
-
-    def handle_data(self, data):
-        if self.cells:
-            self.cells[-1] += data.rstrip("\n")
-
-
-def cells_of(html: str) -> Cells:
-    parser = Cells()
-    parser.feed(str(html))
-    return parser
 
 
 def test_a_row_shows_the_order_in_the_shops_zone_with_the_phone_masked():
