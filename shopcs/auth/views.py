@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from .forms import ChangePasswordForm, LoginForm
+from .loader import account_of
 from .services import AuthError, authenticate, change_password
 
 bp = Blueprint("auth", __name__)
@@ -50,7 +51,7 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_password(current_user, form.current.data, form.new.data)
+            change_password(account_of(current_user), form.current.data, form.new.data)
         except AuthError as exc:
             form.current.errors.append(_(str(exc)))
         else:
