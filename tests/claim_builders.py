@@ -1,11 +1,12 @@
-"""Builders for claims: real tiny images made by Pillow, files that only pretend to be photos, a claim case on a paid
-order, and what a refused upload must leave unchanged (rows and the files in the upload directory)."""
+"""Builders for claims: real tiny images made by Pillow (some carrying the metadata a phone writes), files that only
+pretend to be photos, a claim case on a paid order, and what a refused upload must leave unchanged (rows and the files
+in the upload directory)."""
 import io
 import os
 from decimal import Decimal
 from pathlib import Path
 
-from PIL import Image
+from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
@@ -23,6 +24,73 @@ from .case_builders import PLATFORM, make_case
 def image_bytes(fmt: str = "PNG", size=(12, 8), color=(200, 30, 30), mode: str = "RGB") -> bytes:
     out = io.BytesIO()
     Image.new(mode, size, color if mode == "RGB" else 0).save(out, fmt)
+    return out.getvalue()
+
+
+# What a phone or a photo app writes into a photo, each with a string that must not survive in the stored copy.
+HOME = "buyer-home-31.2304N-121.4737E"  # in the GPS IFD (its map datum), next to the coordinates
+SERIAL = "camera-serial-0042"  # the Exif IFD's BodySerialNumber
+XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description photoshop:City="xmp-secret-city"/></x:xmpmeta>'
+COMMENT = "comment-secret-note"
+BYLINE = b"iptc-secret-byline"
+SECRETS = (HOME.encode(), SERIAL.encode(), b"xmp-secret-city", COMMENT.encode(), BYLINE)
+RED, BLUE = (220, 30, 30), (30, 30, 220)
+CORNER = 16  # the blue top-left square of a phone photo: one whole JPEG block, so it stays blue after compression
+
+
+def srgb_profile() -> bytes:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def phone_exif(orientation: int = 1) -> Image.Exif:
+    """EXIF as a phone writes it: its make, where the photo was taken, the camera's serial number, how to turn it."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.IFD.Exif] = {ExifTags.Base.BodySerialNumber: SERIAL}
+    exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (31.0, 13.0, 49.2),
+                                  ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (121.0, 28.0, 25.3),
+                                  ExifTags.GPS.GPSMapDatum: HOME}
+    return exif
+
+
+def _iptc_segment(byline: bytes) -> bytes:
+    """A JPEG APP13 segment as Photoshop writes IPTC: one 8BIM resource 0x0404 holding the By-line (record 2:80)."""
+    iptc = b"\x1c\x02\x50" + len(byline).to_bytes(2, "big") + byline
+    body = b"Photoshop 3.0\x00" + b"8BIM\x04\x04\x00\x00" + len(iptc).to_bytes(4, "big") + iptc + b"\x00" * (len(iptc) % 2)
+    return b"\xff\xed" + (len(body) + 2).to_bytes(2, "big") + body
+
+
+def corner_pixels(size=(48, 32)) -> Image.Image:
+    """Red with a blue top-left corner: where the corner ends up tells how the photo was turned."""
+    image = Image.new("RGB", size, RED)
+    image.paste(BLUE, (0, 0, CORNER, CORNER))
+    return image
+
+
+def phone_photo(fmt: str = "JPEG", size=(48, 32), orientation: int = 1, icc: bytes | None = None, **options) -> bytes:
+    """corner_pixels() carrying every kind of metadata its format holds: EXIF (GPS, serial number and `orientation`),
+    XMP, and a comment and IPTC (JPEG) or a text chunk (PNG). `options` go to Pillow's save."""
+    image = corner_pixels(size)
+    metadata = {"exif": phone_exif(orientation), "icc_profile": icc}
+    if fmt == "JPEG":
+        metadata.update(xmp=XMP, comment=COMMENT, extra=_iptc_segment(BYLINE))
+    elif fmt == "PNG":
+        text = PngImagePlugin.PngInfo()
+        text.add_text("Comment", COMMENT)
+        text.add_itxt("XML:com.adobe.xmp", XMP.decode())
+        metadata.update(pnginfo=text)
+    else:
+        metadata.update(xmp=XMP)
+    out = io.BytesIO()
+    image.save(out, fmt, **metadata, **options)
+    return out.getvalue()
+
+
+def two_pictures(fmt: str) -> bytes:
+    """Two frames, red then blue: an animated PNG or WebP, or a JPEG holding two pictures (MPO)."""
+    out = io.BytesIO()
+    Image.new("RGB", (12, 8), RED).save(out, fmt, save_all=True, append_images=[Image.new("RGB", (12, 8), BLUE)])
     return out.getvalue()
 
 

@@ -40,7 +40,9 @@ class Claim(db.Model):
 
 
 class ClaimEvidence(db.Model):
-    """One photo. The file on disk is named by `stored_name`, a random token: the uploader's name is only shown."""
+    """One photo. The file on disk is named by `stored_name`, a random token: the uploader's name is only shown. The
+    file is the upload without its metadata (claim_images.clean_photo), and size, width, height and sha256 are that
+    file's: the same photo sent twice with different metadata is the same photo."""
 
     __tablename__ = "claim_evidence"
     __table_args__ = (UniqueConstraint("claim_id", "sha256", name="uq_claim_evidence_photo"),)  # the same photo once

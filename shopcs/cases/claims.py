@@ -17,7 +17,7 @@ from ..orders.refund_queries import still_refundable
 from ..orders.refund_service import RefundRequest, approve_refund, reject_refund, request_refund
 from . import claim_files, claim_rules
 from .access import check_case_access
-from .claim_images import MAX_PIXELS, PhotoRefused, inspect_photo
+from .claim_images import MAX_PIXELS, PhotoRefused, clean_photo
 from .claim_models import KINDS, Claim, ClaimEvidence
 from .models import Case
 from .timeline import add_event, case_transaction, lock_case, trace
@@ -89,7 +89,9 @@ def photo_refused(code: str, max_bytes: int) -> Invalid:
 
 
 def add_evidence(claim_id: int, upload, actor: Actor, now: datetime) -> ClaimEvidence:
-    """`upload` is a werkzeug FileStorage. Its type is what Pillow decodes, never its name or declared type."""
+    """`upload` is a werkzeug FileStorage. Its type is what Pillow decodes, never its name or declared type. What is
+    stored, and described by the row (size, sha256, width, height), is its copy without metadata (claim_images): the
+    upload's own bytes, with the GPS position and camera serial numbers a phone photo carries, are never written."""
     _check_may_work(actor)
     claim = db.session.get(Claim, claim_id) if isinstance(claim_id, int) else None
     if claim is None:
@@ -100,10 +102,10 @@ def add_evidence(claim_id: int, upload, actor: Actor, now: datetime) -> ClaimEvi
         raise Invalid(_l("Choose a photo."), {"photo": _l("Choose a photo.")})
     data = upload.stream.read(max_bytes + 1)  # one byte more than allowed tells "too large" without reading it all
     try:
-        photo = inspect_photo(data, max_bytes)
+        cleaned, photo = clean_photo(data, max_bytes)
     except PhotoRefused as exc:
         raise photo_refused(exc.code, max_bytes) from exc
-    temp = claim_files.write_temp(data)
+    temp = claim_files.write_temp(cleaned)
     stored_name = claim_files.new_stored_name(photo.extension)
     try:
         with case_transaction():

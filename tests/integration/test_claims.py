@@ -1,9 +1,12 @@
 """Claims (理赔) on SQLite and PostgreSQL: opening one, its photos (each kind of bad upload refused with nothing written:
 no row, no file), the decision and the refund it opens through the refund flow, and who may do what."""
+import hashlib
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PIL import ExifTags, Image
 from sqlalchemy import select
 
 from shopcs.audit.models import AuditEntry
@@ -19,6 +22,7 @@ from shopcs.orders.refund_service import RefundRequest, request_refund
 from ..builders import NOW, make_order, make_user
 from ..case_builders import PLATFORM, as_user, make_case
 from ..claim_builders import (
+    SECRETS,
     claim_case,
     claim_counts,
     files_in,
@@ -26,6 +30,7 @@ from ..claim_builders import (
     make_claim,
     noise_png,
     not_photos,
+    phone_photo,
     upload,
 )
 
@@ -108,12 +113,28 @@ def test_a_jpeg_png_or_webp_photo_is_kept_under_a_random_name(app, uploads, fmt,
     data = image_bytes(fmt, size=(30, 20))
     evidence = claims.add_evidence(claim.id, upload(data, "../../etc/破损<b>.txt", "text/plain"), PLATFORM, NOW)
     stored = db.session.get(ClaimEvidence, evidence.id)
-    assert (stored.content_type, stored.size, stored.width, stored.height) == (content_type, len(data), 30, 20)
+    assert (stored.content_type, stored.width, stored.height) == (content_type, 30, 20)
     assert stored.original_name == "破损<b>.txt" and stored.stored_name.endswith(extension)
     assert "破损" not in stored.stored_name and files_in(uploads) == [f"claims/{stored.stored_name}"]
-    assert (uploads / "claims" / stored.stored_name).read_bytes() == data
+    on_disk = (uploads / "claims" / stored.stored_name).read_bytes()
+    assert (stored.size, stored.sha256) == (len(on_disk), hashlib.sha256(on_disk).hexdigest())
     assert claim_events(claim.case_id)[-1] == {"claim": "evidence_added", "evidence_id": evidence.id}
     assert actions()[-1] == "claim.evidence_added"
+
+
+def test_a_phone_photo_is_stored_upright_without_its_location_and_its_row_describes_the_stored_file(app, uploads):
+    claim = make_claim()
+    data = phone_photo("JPEG", size=(48, 32), orientation=6)
+    evidence = claims.add_evidence(claim.id, upload(data, "IMG_0042.jpg", "image/jpeg"), PLATFORM, NOW)
+    stored = db.session.get(ClaimEvidence, evidence.id)
+    on_disk = (uploads / "claims" / stored.stored_name).read_bytes()
+    assert [secret for secret in SECRETS if secret in on_disk] == [] and b"Exif" not in on_disk
+    with Image.open(io.BytesIO(on_disk)) as image:
+        assert image.getexif().get_ifd(ExifTags.IFD.GPSInfo) == {} and dict(image.getexif()) == {}
+        assert image.size == (stored.width, stored.height) == (32, 48)
+    assert (stored.size, stored.sha256) == (len(on_disk), hashlib.sha256(on_disk).hexdigest())
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.action, entry.after["size"], entry.after["sha256"]) == ("claim.evidence_added", stored.size, stored.sha256)
 
 
 @pytest.mark.parametrize("kind", list(not_photos()))

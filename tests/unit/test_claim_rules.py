@@ -1,14 +1,11 @@
-"""Pure claim rules and the photo check: who decides, what a decision needs, names and sizes as shown, thumbnails,
-and which files count as photos (decoded by Pillow, whatever their name says)."""
+"""Pure claim rules: who decides, what a decision needs, names and sizes as shown, thumbnails (which files count as
+photos, and what of them is stored: test_claim_images)."""
 from decimal import Decimal
 
 import pytest
 
 from shopcs.cases import claim_rules
-from shopcs.cases.claim_images import PhotoRefused, inspect_photo
 from shopcs.orders.refunds import REASONS
-
-from ..claim_builders import PDF, image_bytes, not_photos
 
 
 def test_each_claim_kind_refunds_with_a_reason_the_refund_flow_knows():
@@ -53,36 +50,3 @@ def test_a_thumbnail_keeps_the_photos_shape_and_never_enlarges_it():
     assert claim_rules.thumbnail_size(1000, 2000) == (80, 160)
     assert claim_rules.thumbnail_size(50, 40) == (50, 40)
     assert claim_rules.thumbnail_size(0, 0) == (160, 160)
-
-
-@pytest.mark.parametrize("fmt, content_type", [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")])
-def test_a_jpeg_png_or_webp_is_a_photo_whatever_its_name(fmt, content_type):
-    photo = inspect_photo(image_bytes(fmt, size=(7, 5)), 10_000)
-    assert (photo.content_type, photo.width, photo.height, len(photo.sha256)) == (content_type, 7, 5, 64)
-
-
-@pytest.mark.parametrize("kind, code", [
-    ("a PDF renamed .jpg", "not_an_image"), ("an HTML file", "not_an_image"), ("an SVG", "not_an_image"),
-    ("a truncated JPEG", "not_an_image"), ("a GIF", "not_an_image"), ("a decompression bomb", "too_many_pixels"),
-    ("an empty file", "empty"),
-])
-def test_a_file_that_only_looks_like_a_photo_is_refused(kind, code):
-    with pytest.raises(PhotoRefused) as refused:
-        inspect_photo(not_photos()[kind][0], 10_000_000)
-    assert refused.value.code == code
-
-
-def test_a_bomb_beyond_twice_the_pixel_limit_is_refused_before_it_is_decoded():
-    with pytest.raises(PhotoRefused) as refused:
-        inspect_photo(image_bytes("PNG", size=(11_000, 11_000), mode="1"), 10_000_000)
-    assert refused.value.code == "too_many_pixels"
-
-
-def test_a_photo_one_byte_over_the_limit_is_refused():
-    data = image_bytes()
-    assert inspect_photo(data, len(data)).size == len(data)
-    with pytest.raises(PhotoRefused) as refused:
-        inspect_photo(data, len(data) - 1)
-    assert refused.value.code == "too_large"
-    with pytest.raises(PhotoRefused):
-        inspect_photo(PDF, 10_000)
