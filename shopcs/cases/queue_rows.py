@@ -1,9 +1,10 @@
-"""The case queue's table rows as HTML, built in Python with every value escaped.
+"""The case queue's tabs and table rows as HTML, built in Python with every value escaped.
 
 A queue page shows fifty rows. As a Jinja loop each row cost about 20 µs of expression lookups and escaping, more
-than its share of the database work, and most of what kept the page from its speed goal (bench/README.md, "Cases").
+than its share of the database work, and most of what kept the page from its speed goal (bench/README.md, "Cases");
+the five tabs, each a link with the page's parameters and a count, cost as much as the rows of a search's page.
 The markup is what templates/cases/queue.html rendered before; tests/unit/test_case_queue_rows.py pins it and checks
-that every text of a row is escaped. Words, badges and link prefixes come from the page's fixed parts
+that every text is escaped. Words, badges and link prefixes come from the page's fixed parts
 (templates/cases/_queue_fixed.html, rendered once per language), escaped once per language here.
 """
 from functools import lru_cache
@@ -16,7 +17,7 @@ from markupsafe import Markup
 
 from ..phone import mask_phone
 from ..web import DASH, html_text
-from .page_queries import CaseRow
+from .page_queries import SEARCH, TABS, CaseQuery, CaseRow
 from .view_support import ClockView
 
 
@@ -30,6 +31,8 @@ class RowParts(NamedTuple):
     severity_badges: dict
     status_badges: dict
     team_badges: dict
+    tab_labels: dict
+    team_labels: dict
 
 
 @lru_cache(maxsize=32)
@@ -40,7 +43,28 @@ def row_parts(fixed) -> RowParts:
                     {code: html_text(label) for code, label in fixed.channel_labels.items()},
                     {code: str(badge) for code, badge in fixed.severity_badges.items()},
                     {code: str(badge) for code, badge in fixed.status_badges.items()},
-                    {code: str(badge) for code, badge in fixed.team_badges.items()})
+                    {code: str(badge) for code, badge in fixed.team_badges.items()},
+                    {tab: html_text(label) for tab, label in fixed.tab_labels.items()},
+                    {team: html_text(label) for team, label in fixed.team_labels.items()})
+
+
+def tabs_html(query: CaseQuery, counts: dict[str, int], link, fixed) -> Markup:
+    """The tabs with their counts, the current one marked, and "Search results" while a search is shown. `link`:
+    the page's QueueLinks (the URL with some parameters changed)."""
+    parts = row_parts(fixed)
+    tabs = [_tab(tab, query, counts[tab], escape(link(tab=tab, q=None, page=None)), parts) for tab in TABS]
+    if query.tab == SEARCH:
+        tabs.append(f'<a href="{escape(link())}" class="active" aria-current="page" data-test="case-tab-search">'
+                    f"{parts.tab_labels[SEARCH]}</a>")
+    return Markup("\n".join(tabs))
+
+
+def _tab(tab: str, query: CaseQuery, count: int, href: str, parts: RowParts) -> str:
+    current = ' class="active" aria-current="page"' if query.tab == tab else ""
+    label = f"{parts.tab_labels[tab]} · {parts.team_labels[query.team]}" if tab == "team" else parts.tab_labels[tab]
+    badge = ("badge-danger" if tab == "escalated" else "badge-warn") if count else "badge-muted"
+    return (f'<a href="{href}" data-test="case-tab-{tab}" data-count="{count}"{current}>'
+            f'{label} <span class="badge {badge}">{count}</span></a>')
 
 
 def rows_html(rows: list[CaseRow], clocks: dict[int, ClockView], fixed) -> Markup:

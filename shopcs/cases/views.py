@@ -16,8 +16,8 @@ from . import case_views, claim_views
 from .access import WORKING_ROLES
 from .forms import NewCaseForm, apply_errors
 from .inputs import CaseInput
-from .page_queries import SEARCH, TABS, cases_of_order, list_page, query_from_args, tab_counts
-from .queue_rows import rows_html
+from .page_queries import SEARCH, cases_of_order, list_page, query_from_args, tab_counts
+from .queue_rows import rows_html, tabs_html
 from .rules import TEAMS
 from .services import create_case
 from .settings import load_sla_settings
@@ -52,9 +52,10 @@ def queue():
     page, clocks = list_page(query, viewer), clock_context(utcnow(), load_sla_settings().amber_share)
     fixed = fixed_parts("cases/_queue_fixed.html")  # the texts, label maps and fixed links, once per language
     rows = rows_html(page.rows, {row.id: clock_view(row, clocks) for row in page.rows}, fixed)
-    return render_template(
-        "cases/queue.html", query=query, page=page, counts=tab_counts(viewer, query.team), tabs=TABS, search=SEARCH,
-        viewer=viewer, teams=TEAMS, qurl=QueueLinks(args, fixed.queue_url), fixed=fixed, rows_html=rows)
+    links = QueueLinks(args, fixed.queue_url)
+    tabs = tabs_html(query, tab_counts(viewer, query.team), links, fixed)
+    return render_template("cases/queue.html", query=query, page=page, search=SEARCH, viewer=viewer, teams=TEAMS,
+                           qurl=links, fixed=fixed, tabs_html=tabs, rows_html=rows)
 
 
 def _order(order_no: str | None) -> Order | None:

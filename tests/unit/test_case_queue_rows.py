@@ -1,5 +1,5 @@
-"""The case queue's rows, built in Python (shopcs/cases/queue_rows.py): the markup the page and static/cases.js rely
-on, and every text of a row escaped, whatever it holds."""
+"""The case queue's rows and tabs, built in Python (shopcs/cases/queue_rows.py): the markup the page and
+static/cases.js rely on, and every text escaped, whatever it holds."""
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from shopcs.cases.page_queries import CaseRow
-from shopcs.cases.queue_rows import rows_html
+from shopcs.cases.page_queries import CaseQuery, CaseRow
+from shopcs.cases.queue_rows import rows_html, tabs_html
 from shopcs.cases.view_support import ClockView
 
 from ..html_cells import cells_of
@@ -28,6 +28,9 @@ FIXED = FixedParts(
     severity_badges={"high": Markup('<span class="badge badge-warn" data-test="case-severity" data-severity="high">High</span>')},
     status_badges={"open": Markup('<span class="badge" data-test="case-status" data-status="open">Open</span>')},
     team_badges={"after_sales": Markup('<span class="badge badge-muted" data-test="case-team">After-sales</span>')},
+    tab_labels={"mine": Markup("Mine"), "team": Markup("My team"), "unanswered": Markup("Unanswered"),
+                "escalated": Markup("Escalated"), "open": Markup("All open"), "search": Markup("Search results")},
+    team_labels={"agents": "Agents", "after_sales": "After-sales & returns"},
 )
 
 
@@ -82,3 +85,32 @@ def test_every_text_of_a_row_is_escaped(subject, name, order_no, owner):
 def test_an_unknown_code_shows_as_stored_and_escaped():
     cells = cells_of(render(a_row(category="<new>", channel="fax"))).cells
     assert cells[2:4] == ["<new>", "fax"]
+
+
+COUNTS = {"mine": 3, "team": 12, "unanswered": 0, "escalated": 2, "open": 40}
+
+
+def link(**changes) -> str:
+    """Stands for the page's QueueLinks: the changed parameters, in order, None dropped."""
+    args = {"q": "a&b", **changes}
+    return "/cases/?" + "&".join(f"{name}={value}" for name, value in args.items() if value is not None)
+
+
+def test_the_tabs_carry_their_counts_and_mark_the_current_one():
+    html = str(tabs_html(CaseQuery(tab="team", team="after_sales"), COUNTS, link, FIXED))
+    assert html.split("\n") == [
+        '<a href="/cases/?tab=mine" data-test="case-tab-mine" data-count="3">Mine <span class="badge badge-warn">3</span></a>',
+        '<a href="/cases/?tab=team" data-test="case-tab-team" data-count="12" class="active" aria-current="page">'
+        'My team · After-sales &amp; returns <span class="badge badge-warn">12</span></a>',
+        '<a href="/cases/?tab=unanswered" data-test="case-tab-unanswered" data-count="0">Unanswered '
+        '<span class="badge badge-muted">0</span></a>',
+        '<a href="/cases/?tab=escalated" data-test="case-tab-escalated" data-count="2">Escalated '
+        '<span class="badge badge-danger">2</span></a>',
+        '<a href="/cases/?tab=open" data-test="case-tab-open" data-count="40">All open <span class="badge badge-warn">40</span></a>']
+
+
+def test_a_search_adds_its_own_current_tab_with_the_search_s_link_escaped():
+    html = str(tabs_html(CaseQuery(tab="search", q="a&b"), COUNTS, link, FIXED))
+    assert 'class="active"' not in html.split("\n")[0]
+    assert html.split("\n")[-1] == ('<a href="/cases/?q=a&amp;b" class="active" aria-current="page" '
+                                     'data-test="case-tab-search">Search results</a>')
