@@ -93,6 +93,7 @@ ACTION_LABELS = {
     "case.promise_warning_overridden": _l("Reply sent despite the promise warning"),
     "claim.opened": _l("Claim opened"),
     "claim.evidence_added": _l("Photo added to the claim"),
+    "claim.evidence_cleaned": _l("Metadata removed from a claim photo"),
     "claim.approved": _l("Claim approved"),
     "claim.rejected": _l("Claim rejected"),
     "case_sla.settings_changed": _l("Response-time targets changed"),

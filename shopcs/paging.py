@@ -1,7 +1,36 @@
-"""Reading ?page= on the pages that list things."""
+"""Paging the lists: reading ?page= and what a pager shows."""
 MAX_PAGE = 1_000_000  # far beyond any real list; a larger number would overflow the database's integers
 
 
 def page_number(args) -> int:
     """The requested page: 1 when missing, not a number or below 1, and never above MAX_PAGE."""
     return min(max(args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+class PageCount:
+    """What a pager reads from a page of a list that has `page`, `per_page` and `total`, in the shape of
+    Flask-SQLAlchemy's Pagination (templates/audit/_pager.html and the queues' pagers): mixed into each list's page."""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1

@@ -16,9 +16,21 @@ _STORED_NAME = re.compile(r"^[A-Za-z0-9_-]{16,48}\.(jpg|png|webp)$")
 
 
 def claims_dir() -> str:
-    path = os.path.join(current_app.config["SHOPCS_UPLOAD_DIR"], "claims")
+    path = _claims_path()
     os.makedirs(path, exist_ok=True)
     return path
+
+
+def _claims_path() -> str:
+    return os.path.join(current_app.config["SHOPCS_UPLOAD_DIR"], "claims")
+
+
+def stored_path(stored_name: str) -> str:
+    """Where a stored photo is, without creating the directory (a dry run writes nothing). Only a name
+    new_stored_name() could have made is joined, so a row edited by hand cannot point outside the directory."""
+    if not is_stored_name(stored_name):
+        raise ValueError(f"not a stored name: {stored_name!r}")
+    return os.path.join(_claims_path(), stored_name)
 
 
 def new_stored_name(extension: str) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import Integer, String, bindparam, false, func, literal_column, 
 from ..auth.models import User
 from ..extensions import db
 from ..orders.models import Customer, Order
+from ..paging import PageCount
 from ..phone import phone_search_key, search_digits
 from .access import RESTRICTED_ROLES, SUPERVISING_ROLES, WORKING_ROLES, team_of_role
 from .escalation import OPEN_STATUSES
@@ -87,15 +88,11 @@ class CaseRow(NamedTuple):
 
 
 @dataclass(frozen=True)
-class CasePage:
+class CasePage(PageCount):
     rows: list[CaseRow]
     total: int
     page: int
     per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def query_from_args(args: dict[str, str], viewer: Viewer, page: int) -> CaseQuery:

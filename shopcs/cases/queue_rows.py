@@ -22,7 +22,7 @@ from .view_support import ClockView
 
 
 class RowParts(NamedTuple):
-    """One language's words and links for the rows, escaped: what every row of every page shares."""
+    """One language's words and links for the rows and tabs, escaped: what every page shares."""
     case_prefix: str
     order_prefix: str
     escalated: str

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import Date, bindparam, exists, false, func, literal, or_, select
 
 from ..extensions import db
+from ..paging import PageCount
 from ..phone import phone_search_key, search_digits
 from .address import PROVINCE_SUFFIXES, province_key
 from .models import Customer, Order, Refund, Shipment
@@ -54,15 +55,11 @@ class QueueRow(NamedTuple):
 
 
 @dataclass(frozen=True)
-class QueuePage:
+class QueuePage(PageCount):
     rows: list[QueueRow]
     total: int
     page: int
     per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 # The statements are built on the tables (SQLAlchemy Core), not the mapped classes: the page only reads

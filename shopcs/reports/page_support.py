@@ -6,7 +6,7 @@ from flask import current_app, request
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..paging import page_number
+from ..paging import PageCount, page_number
 from ..timeutil import local_date, utcnow
 from .windows import ROLLING_DAYS, Window, parse_window
 
@@ -32,36 +32,12 @@ def window_from_args() -> Window:
 
 
 @dataclass(frozen=True)
-class RowsPage:
-    """Paging facts in the shape of Flask-SQLAlchemy's Pagination, for the shared pager macro."""
+class RowsPage(PageCount):
+    """Paging facts for the shared pager macro; the rows come separately (page_of)."""
 
     page: int
     per_page: int
     total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def page_of(statement, per_page: int = PER_PAGE) -> tuple[RowsPage, list]:
