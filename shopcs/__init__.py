@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from .reports.api import bp as reports_api_bp
     from .reports.dashboard_views import bp as dashboard_bp
     from .reports.views import bp as reports_bp
+    from .webhooks.log_views import bp as webhook_log_bp
     from .webhooks.views import bp as webhooks_bp
 
     web.register(app)
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(complaints_bp)
     app.register_blueprint(webhooks_bp)
     csrf.exempt(webhooks_bp)  # signed by the platform instead of a CSRF token
+    app.register_blueprint(webhook_log_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(api_docs_bp)
 

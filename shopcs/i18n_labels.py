@@ -149,6 +149,14 @@ def cancel_reason(text: str | None) -> str:
     return str(CANCEL_REASONS.get(text or "", text or ""))
 
 
+# What became of a webhook delivery (shopcs.webhooks.models.WebhookDelivery.outcome), on the deliveries page.
+WEBHOOK_OUTCOMES = {
+    "created": _l("Order created"), "updated": _l("Order updated"),
+    "stale": _l("Stale: the order had moved on"), "refunded": _l("Refund taken"),
+    "ignored": _l("Noted, nothing changed"), "refused": _l("Refused"),
+}
+
+
 def label_lookup(labels: dict, default=None):
     """A template filter that shows a stored code by its (translated) label; unknown codes show as stored."""
     return lambda code: str(labels.get(code, code if default is None else default))

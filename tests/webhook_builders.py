@@ -52,6 +52,19 @@ def counts() -> dict:
             for model in (Order, OrderItem, Customer, Refund, AuditEntry, WebhookDelivery)}
 
 
+def with_refusal(before: dict) -> dict:
+    """counts() after a signed delivery was refused (422): its webhook_deliveries row and nothing else."""
+    return {**before, "webhook_deliveries": before["webhook_deliveries"] + 1}
+
+
+def refusals() -> list[tuple]:
+    """The refused deliveries: (source, delivery_id, topic, reason)."""
+    db.session.rollback()
+    return [tuple(r) for r in db.session.execute(select(
+        WebhookDelivery.source, WebhookDelivery.delivery_id, WebhookDelivery.topic, WebhookDelivery.reason)
+        .where(WebhookDelivery.outcome == "refused").order_by(WebhookDelivery.id))]
+
+
 def snapshot(order_no: str) -> tuple | None:
     db.session.rollback()
     order = db.session.scalar(select(Order).where(Order.order_no == order_no))

@@ -5,7 +5,7 @@ from flask_login import UserMixin
 from sqlalchemy import bindparam, select
 
 from ..extensions import db
-from .models import User
+from .models import AccountFacts, User
 
 # Built once, a Core statement: every page of a logged-in user runs it, and loading an ORM User (identity map,
 # instance state, a fresh SELECT per Session.get()) cost three times what running the statement does.
@@ -14,7 +14,7 @@ _BY_ID = select(User.id, User.username, User.display_name, User.role, User.activ
 
 
 @dataclass(frozen=True)
-class SessionUser(UserMixin):
+class SessionUser(AccountFacts, UserMixin):
     """The logged-in user as pages read it (`current_user`): who they are and their role, as stored when the
     request began. Read-only: a page that changes the account loads its User (`account_of`)."""
 
@@ -23,14 +23,6 @@ class SessionUser(UserMixin):
     display_name: str
     role: str
     active: bool
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    @property
-    def label(self) -> str:
-        return self.display_name or self.username
 
 
 def load_user(user_id: str) -> SessionUser | None:

@@ -11,7 +11,19 @@ from ..extensions import db
 ROLES = ("agent", "after_sales", "shipping", "supervisor", "operator", "admin")
 
 
-class User(UserMixin, db.Model):
+class AccountFacts:
+    """What pages read of an account beyond its columns, for the stored User and the session's SessionUser alike."""
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+class User(AccountFacts, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -21,14 +33,6 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    @property
-    def label(self) -> str:
-        return self.display_name or self.username
 
 
 class ApiToken(db.Model):

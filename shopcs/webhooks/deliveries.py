@@ -3,13 +3,17 @@
 A failed write leaves no delivery row, so the platform's retry is applied; a repeated delivery id finds its
 row and changes nothing. A status the order has already passed (a late orders/updated after orders/paid) is
 stale: the order keeps its later state and the delivery is recorded as stale, answered 200.
+
+A payload that cannot be applied (Invalid, 422) is recorded as refused, with its reason, in a transaction of its
+own (record_refusal). A refused row is not seen: the retry of that delivery id claims the same row, which then
+commits as the accepted outcome with the order, or stays refused.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..actor import Actor
@@ -20,7 +24,7 @@ from ..orders.domain import can_move
 from ..orders.ingest import ingest_order
 from ..orders.models import Order
 from ..orders.schemas import validate_order
-from .models import WebhookDelivery
+from .models import REASON_LENGTH, REFUSED, WebhookDelivery
 
 
 @dataclass(frozen=True)
@@ -30,15 +34,28 @@ class Delivery:
     topic: str
 
 
+def _this(delivery: Delivery):
+    return WebhookDelivery.source == delivery.source, WebhookDelivery.delivery_id == delivery.delivery_id
+
+
 def _seen(delivery: Delivery) -> bool:
-    return db.session.scalar(select(WebhookDelivery.id).where(
-        WebhookDelivery.source == delivery.source, WebhookDelivery.delivery_id == delivery.delivery_id)) is not None
+    """Whether the delivery id was accepted before; a refused one was not."""
+    return db.session.scalar(select(WebhookDelivery.id).where(*_this(delivery), WebhookDelivery.outcome != REFUSED)) is not None
 
 
 def _claim(delivery: Delivery, now: datetime, outcome: str, object_id=None, order_no=None) -> WebhookDelivery | None:
-    """The delivery's row, flushed in the open transaction; None when a concurrent request holds the id."""
-    row = WebhookDelivery(source=delivery.source, delivery_id=delivery.delivery_id, topic=delivery.topic,
-                          received_at=now, outcome=outcome, object_id=object_id, order_no=order_no)
+    """The delivery's row, flushed in the open transaction; None when a concurrent request holds the id.
+
+    A refused row is taken over by a conditional UPDATE: of two concurrent retries only one matches it
+    (PostgreSQL's second UPDATE waits, then finds the row no longer refused), the other is a duplicate."""
+    values = dict(topic=delivery.topic, received_at=now, outcome=outcome, object_id=object_id, order_no=order_no,
+                  reason=None)
+    retried = db.session.execute(update(WebhookDelivery).where(*_this(delivery), WebhookDelivery.outcome == REFUSED)
+                                 .values(**values).execution_options(synchronize_session=False))
+    if retried.rowcount == 1:
+        return db.session.scalars(select(WebhookDelivery).where(*_this(delivery))
+                                  .execution_options(populate_existing=True)).one()
+    row = WebhookDelivery(source=delivery.source, delivery_id=delivery.delivery_id, **values)
     db.session.add(row)
     try:
         db.session.flush()
@@ -121,3 +138,34 @@ def apply_refund(delivery: Delivery, refund: PlatformRefund, actor: Actor, now: 
         return "duplicate"
     db.session.commit()
     return outcome
+
+
+def refusal_reason(exc: Invalid) -> str:
+    """The validation messages of a refused delivery as one line, shortened to fit the row; no payload."""
+    def flat(value) -> str:
+        if isinstance(value, dict):
+            return "; ".join(f"{k}: {flat(v)}" for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return "; ".join(flat(v) for v in value)
+        return str(value)
+
+    fields = "; ".join(f"{name}: {flat(reason)}" if name else flat(reason) for name, reason in exc.fields.items())
+    text = " ".join(part for part in (str(exc.message), fields) if part)
+    return text if len(text) <= REASON_LENGTH else text[:REASON_LENGTH - 1] + "…"
+
+
+def record_refusal(delivery: Delivery, now: datetime, reason: str) -> None:
+    """A signed delivery that could not be applied, in a transaction of its own (call it after the rollback):
+    a new refused row, or the refused row of an earlier attempt brought up to date. A row a concurrent retry
+    has meanwhile accepted is left as it is."""
+    db.session.add(WebhookDelivery(source=delivery.source, delivery_id=delivery.delivery_id, topic=delivery.topic,
+                                   received_at=now, outcome=REFUSED, reason=reason))
+    try:
+        db.session.commit()
+        return
+    except IntegrityError:
+        db.session.rollback()
+    db.session.execute(update(WebhookDelivery).where(*_this(delivery), WebhookDelivery.outcome == REFUSED)
+                       .values(topic=delivery.topic, received_at=now, reason=reason)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()

@@ -1,4 +1,6 @@
-"""One row per accepted webhook delivery: a retried or replayed delivery finds its row and changes nothing."""
+"""One row per signed webhook delivery: accepted ones (a retried or replayed delivery finds its row and changes
+nothing) and refused ones (422: the payload could not be applied). A refused row is not "seen": the platform's
+retry of that delivery id is applied, and its row then becomes the accepted outcome."""
 from datetime import datetime
 
 from sqlalchemy import Index, Integer, String, UniqueConstraint
@@ -7,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db_types import UTCDateTime
 from ..extensions import db
 
+REFUSED = "refused"
+REASON_LENGTH = 500
+
 
 class WebhookDelivery(db.Model):
     __tablename__ = "webhook_deliveries"
@@ -14,6 +19,7 @@ class WebhookDelivery(db.Model):
         UniqueConstraint("source", "delivery_id", name="uq_webhook_deliveries_source_delivery"),
         # a Shopify refund names the order by Shopify's id: the deliveries say which order_no that id became
         Index("ix_webhook_deliveries_object", "source", "object_id"),
+        Index("ix_webhook_deliveries_received", "received_at"),  # the deliveries page, newest first
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -21,6 +27,8 @@ class WebhookDelivery(db.Model):
     delivery_id: Mapped[str] = mapped_column(String(100))
     topic: Mapped[str] = mapped_column(String(100))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    outcome: Mapped[str] = mapped_column(String(20))  # created | updated | stale | refunded | ignored
+    outcome: Mapped[str] = mapped_column(String(20))  # created | updated | stale | refunded | ignored | refused
     object_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the platform's order id
     order_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # refused only: the validation messages, shortened (REASON_LENGTH); never the payload
+    reason: Mapped[str | None] = mapped_column(String(REASON_LENGTH), nullable=True)

@@ -1,18 +1,22 @@
 """POST /webhooks/shopify and /webhooks/woocommerce: signed machine-to-machine calls (CSRF-exempt).
 
 The signature is checked on the raw body before anything is parsed; no secret configured means refused.
-Errors use the API's body: {"error": {"code", "message", "fields"}}.
+Errors use the API's body: {"error": {"code", "message", "fields"}}. A signed delivery whose payload cannot be
+applied (422) is recorded as refused with its reason; unsigned ones are not recorded (anyone can send them).
 """
 import json
 import re
+from collections.abc import Callable
+from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..api_support import error_response
-from ..errors import ServiceError
+from ..errors import Invalid, ServiceError
 from ..extensions import db
 from ..timeutil import utcnow
-from .deliveries import Delivery
+from .deliveries import Delivery, record_refusal, refusal_reason
 from .receive import shopify_delivery, woocommerce_delivery
 from .verification import is_signed
 
@@ -52,6 +56,22 @@ def _payload() -> dict:
     return data
 
 
+def _applied(delivery: Delivery, apply: Callable[[datetime], str]):
+    """The outcome of `apply(now)` as the answer. A payload it refuses (Invalid) is recorded as refused before the
+    422 goes out; should that record fail, the 422 still does (the platform retries either way)."""
+    now = utcnow()
+    try:
+        return jsonify(outcome=apply(now))
+    except Invalid as exc:
+        db.session.rollback()
+        try:
+            record_refusal(delivery, now, refusal_reason(exc))
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.exception("Could not record the refused %s delivery %s", delivery.source, delivery.delivery_id)
+        raise
+
+
 @bp.post("/shopify")
 def shopify():
     refusal = _refusal("SHOPCS_SHOPIFY_WEBHOOK_SECRET", "X-Shopify-Hmac-Sha256")
@@ -59,7 +79,8 @@ def shopify():
         return refusal
     delivery = _delivery("shopify", "X-Shopify-Webhook-Id", "X-Shopify-Topic")
     limit = current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"]
-    return jsonify(outcome=shopify_delivery(delivery, _payload(), utcnow(), limit))
+    payload = _payload()
+    return _applied(delivery, lambda now: shopify_delivery(delivery, payload, now, limit))
 
 
 @bp.post("/woocommerce")
@@ -70,4 +91,5 @@ def woocommerce():
     if refusal is not None:
         return refusal
     delivery = _delivery("woocommerce", "X-WC-Webhook-Delivery-ID", "X-WC-Webhook-Topic")
-    return jsonify(outcome=woocommerce_delivery(delivery, _payload(), utcnow()))
+    payload = _payload()
+    return _applied(delivery, lambda now: woocommerce_delivery(delivery, payload, now))
