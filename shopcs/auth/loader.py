@@ -7,9 +7,9 @@ from sqlalchemy import bindparam, select
 from ..extensions import db
 from .models import AccountFacts, User
 
+_MAX_ID = 2**31 - 1  # the largest value of an INTEGER id column
 # Built once, a Core statement: every page of a logged-in user runs it, and loading an ORM User (identity map,
 # instance state, a fresh SELECT per Session.get()) cost three times what running the statement does.
-_MAX_ID = 2**31 - 1  # the largest value of an INTEGER id column
 _BY_ID = select(User.id, User.username, User.display_name, User.role, User.active).where(User.id == bindparam("id"))
 
 

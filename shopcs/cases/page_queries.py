@@ -121,6 +121,7 @@ def is_one_of(column, codes: tuple[str, ...]):
     tab counts' time on SQLite."""
     if not codes or not all(re.fullmatch(r"[a-z_]+", code) for code in codes):
         raise ValueError(f"not plain codes: {codes!r}")
+    # precedence 5, IN's own: written inside an AND without parentheses, as SQLAlchemy writes its IN
     return column.op("IN", precedence=5)(literal_column("(" + ", ".join(f"'{code}'" for code in codes) + ")"))
 
 
