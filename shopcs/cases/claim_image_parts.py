@@ -101,15 +101,20 @@ def _png_carries_no_metadata(data: bytes) -> bool:
 
 
 def _webp_carries_no_metadata(data: bytes) -> bool:
-    """The RIFF header's size (after its first 8 bytes) must be the file's, and one chunk the picture (VP8 or VP8L);
-    chunks as in claim_images._webp_is_lossless."""
+    """The RIFF header's size (after its first 8 bytes) must be the file's, the chunks must end it, and one chunk
+    must be the picture (VP8 or VP8L)."""
     if int.from_bytes(data[4:8], "little") + 8 != len(data):
         return False
-    offset, names = 12, set()
+    chunks = list(webp_chunks(data))
+    names, end = {name for name, _end in chunks}, chunks[-1][1] if chunks else 12
+    return names <= _WEBP_KEPT and end == len(data) and bool(names & {b"VP8 ", b"VP8L"})
+
+
+def webp_chunks(data: bytes):
+    """Each chunk of a WebP as (its name, where it ends). The chunks follow the 12-byte RIFF header, each a 4-byte
+    name, a 4-byte little-endian size and its data padded to an even length."""
+    offset = 12
     while offset + 8 <= len(data):
         name, size = data[offset:offset + 4], int.from_bytes(data[offset + 4:offset + 8], "little")
-        if name not in _WEBP_KEPT:
-            return False
-        names.add(name)
         offset += 8 + size + size % 2
-    return offset == len(data) and bool(names & {b"VP8 ", b"VP8L"})
+        yield name, offset

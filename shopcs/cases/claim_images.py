@@ -13,6 +13,8 @@ from io import BytesIO
 
 from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 
+from .claim_image_parts import webp_chunks
+
 # Pillow's format name → (content type we serve it with, extension of the stored file)
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}
 # A 50-megapixel phone photo passes; a few-kilobyte PNG that would decode to gigabytes does not.
@@ -124,13 +126,6 @@ def _jpeg_quality(image: Image.Image, upright: Image.Image) -> dict:
 
 
 def _webp_is_lossless(data: bytes) -> bool:
-    """Whether a still WebP is lossless: Pillow does not say, its image chunk does (VP8L lossless, "VP8 " lossy).
-    The chunks follow the 12-byte RIFF header, each a 4-byte name, a 4-byte little-endian size and its data padded to
-    an even length; with metadata the image chunk comes after a VP8X chunk and perhaps ICCP and ALPH ones."""
-    offset = 12
-    while offset + 8 <= len(data):
-        name, size = data[offset:offset + 4], int.from_bytes(data[offset + 4:offset + 8], "little")
-        if name in (b"VP8L", b"VP8 "):
-            return name == b"VP8L"
-        offset += 8 + size + size % 2
-    return False
+    """Whether a still WebP is lossless: Pillow does not say, its image chunk does (VP8L lossless, "VP8 " lossy);
+    with metadata that chunk comes after a VP8X chunk and perhaps ICCP and ALPH ones."""
+    return next((name == b"VP8L" for name, _end in webp_chunks(data) if name in (b"VP8L", b"VP8 ")), False)
