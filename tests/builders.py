@@ -17,6 +17,13 @@ def make_user(username=None, role="agent", password=PASSWORD, now=NOW):
     return create_user(username or f"user{next(_seq)}", role, password, now)
 
 
+def client_as(app, login, role):
+    """A test client logged in, through the login form (`login` fixture), as a new user of `role`, named after it."""
+    client = app.test_client()
+    login(client, make_user(role.replace("_", "-"), role=role).username)
+    return client
+
+
 def make_token(name=None, now=NOW) -> str:
     _token, secret = create_api_token(name or f"platform{next(_seq)}", now)
     return secret

@@ -1,20 +1,10 @@
 from datetime import timedelta
 
-from flask import g
-
 from shopcs.actor import Actor
 from shopcs.audit.services import record
 from shopcs.extensions import db
 
-from ..builders import NOW, make_order, make_user
-
-
-def _client(app, login, role):
-    g.pop("_login_user", None)  # the tests share one app context; drop Flask-Login's cached user
-    user = make_user(role.replace("_", "-"), role=role)
-    client = app.test_client()
-    login(client, user.username)
-    return client
+from ..builders import NOW, client_as, make_order
 
 
 def _rows(html: str) -> int:
@@ -35,7 +25,7 @@ def _seed():
 
 def test_the_audit_log_shows_every_entry_newest_first_with_before_and_after(sqlite_app, login):
     _seed()
-    html = _client(sqlite_app, login, "supervisor").get("/audit").get_data(as_text=True)
+    html = client_as(sqlite_app, login, "supervisor").get("/audit").get_data(as_text=True)
     assert _rows(html) == 4
     assert html.index("carrier.exclusion_added") < html.index("order.created") < html.index("address.corrected")
     assert "杭州市 → 宁波市" in html and "2026-03-04 10:00:00" in html
@@ -44,7 +34,7 @@ def test_the_audit_log_shows_every_entry_newest_first_with_before_and_after(sqli
 
 def test_the_audit_log_filters_by_exact_order_no(sqlite_app, login):
     _seed()
-    client = _client(sqlite_app, login, "supervisor")
+    client = client_as(sqlite_app, login, "supervisor")
     html = client.get("/audit?order_no=T-AUDIT-1").get_data(as_text=True)
     assert _rows(html) == 2 and 'data-action="refund.approved"' not in html and "carrier.exclusion_added" not in html
     assert _rows(client.get("/audit?order_no=T-AUDIT").get_data(as_text=True)) == 0
@@ -53,7 +43,7 @@ def test_the_audit_log_filters_by_exact_order_no(sqlite_app, login):
 
 def test_the_audit_log_filters_by_actor_and_action(sqlite_app, login):
     _seed()
-    client = _client(sqlite_app, login, "supervisor")
+    client = client_as(sqlite_app, login, "supervisor")
     assert _rows(client.get("/audit?actor=AMY").get_data(as_text=True)) == 2
     assert _rows(client.get("/audit?actor=shopify").get_data(as_text=True)) == 1
     assert _rows(client.get("/audit?action=refund").get_data(as_text=True)) == 1
@@ -66,21 +56,21 @@ def test_the_audit_log_pages_by_fifty_and_keeps_the_filters(sqlite_app, login):
     for minute in range(51):
         record(Actor("user:amy", "agent"), "order.note", NOW + timedelta(minutes=minute), order_id=order.id)
     db.session.commit()
-    client = _client(sqlite_app, login, "admin")
+    client = client_as(sqlite_app, login, "admin")
     first = client.get("/audit?order_no=T-MANY").get_data(as_text=True)
     assert _rows(first) == 50 and "order_no=T-MANY" in first and "page=2" in first
     assert _rows(client.get("/audit?order_no=T-MANY&page=2").get_data(as_text=True)) == 1
 
 
 def test_operators_may_read_the_audit_log_and_agents_may_not(sqlite_app, login):
-    assert _client(sqlite_app, login, "operator").get("/audit").status_code == 200
+    assert client_as(sqlite_app, login, "operator").get("/audit").status_code == 200
     for role in ("agent", "shipping", "after_sales"):
-        assert _client(sqlite_app, login, role).get("/audit").status_code == 403
+        assert client_as(sqlite_app, login, role).get("/audit").status_code == 403
 
 
 def test_the_audit_log_names_each_action_in_the_readers_language_and_keeps_the_code(sqlite_app, login):
     _seed()
-    client = _client(sqlite_app, login, "supervisor")
+    client = client_as(sqlite_app, login, "supervisor")
     client.post("/lang/zh_CN", data={"next": "/audit"})
     html = client.get("/audit").get_data(as_text=True)
     assert "同意退款" in html and "<code class=\"muted\">refund.approved</code>" in html
@@ -103,7 +93,7 @@ def test_every_action_the_code_records_has_a_label():
 
 def test_a_page_number_too_large_for_the_database_shows_an_empty_page_not_an_error(sqlite_app, login):
     _seed()
-    client = _client(sqlite_app, login, "admin")
+    client = client_as(sqlite_app, login, "admin")
     for path in ("/audit", "/refunds", "/inbox/after-sales", "/inbox/shipping", "/followup"):
         for page in (10**30, -5, "x"):
             assert client.get(f"{path}?page={page}").status_code == 200, (path, page)

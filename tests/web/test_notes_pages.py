@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from flask import g, render_template
+from flask import render_template
 from flask_login import login_user
 from sqlalchemy import func, select
 
@@ -10,18 +10,9 @@ from shopcs.extensions import db
 from shopcs.orders.models import HandoffNote
 from shopcs.orders.notes import add_note
 
-from ..builders import NOW, make_order, make_user
+from ..builders import NOW, client_as, make_order, make_user
 
 AGENT = Actor("user:amy", "agent")
-
-
-def _client(app, login, role):
-    """A logged-in client. The tests share one app context, so Flask-Login's cached user in `g` is dropped first."""
-    g.pop("_login_user", None)
-    user = make_user(role.replace("_", "-"), role=role)
-    client = app.test_client()
-    login(client, user.username)
-    return client
 
 
 def _flashes(client):
@@ -35,24 +26,24 @@ def _notes():
 
 def test_an_agent_writes_a_note_for_after_sales_and_it_shows_in_their_inbox_only(sqlite_app, login):
     order = make_order()
-    agent = _client(sqlite_app, login, "agent")
+    agent = client_as(sqlite_app, login, "agent")
     response = agent.post(f"/orders/{order.order_no}/notes", data={"department": "after_sales", "body": "Buyer asks about a refund."})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/orders/{order.order_no}#notes")
     [note] = _notes()
     assert (note.department, note.author) == ("after_sales", "user:agent")
 
-    after_sales = _client(sqlite_app, login, "after_sales")
+    after_sales = client_as(sqlite_app, login, "after_sales")
     inbox = after_sales.get("/inbox/after-sales").get_data(as_text=True)
     assert inbox.count('data-test="inbox-row"') == 1 and "Buyer asks about a refund." in inbox
     assert order.order_no in inbox and ">agent<" in inbox
-    supervisor = _client(sqlite_app, login, "supervisor")
+    supervisor = client_as(sqlite_app, login, "supervisor")
     assert 'data-test="inbox-empty"' in supervisor.get("/inbox/shipping").get_data(as_text=True)
 
 
 def test_a_note_marked_done_leaves_the_inbox(sqlite_app, login):
     order = make_order()
     note = add_note(order.order_no, "shipping", "Pack it twice, it is glass.", AGENT, NOW)
-    shipping = _client(sqlite_app, login, "shipping")
+    shipping = client_as(sqlite_app, login, "shipping")
     response = shipping.post(f"/notes/{note.id}/done", data={"next": "/inbox/shipping"})
     assert response.headers["Location"] == "/inbox/shipping"
     done = db.session.get(HandoffNote, note.id, populate_existing=True)
@@ -64,7 +55,7 @@ def test_a_note_marked_done_leaves_the_inbox(sqlite_app, login):
 def test_another_team_cannot_mark_a_note_done(sqlite_app, login):
     order = make_order()
     note = add_note(order.order_no, "after_sales", "Refund question.", AGENT, NOW)
-    shipping = _client(sqlite_app, login, "shipping")
+    shipping = client_as(sqlite_app, login, "shipping")
     shipping.post(f"/notes/{note.id}/done")
     assert db.session.get(HandoffNote, note.id, populate_existing=True).done_at is None
     assert _flashes(shipping)[0][0] == "error"
@@ -72,7 +63,7 @@ def test_another_team_cannot_mark_a_note_done(sqlite_app, login):
 
 def test_an_empty_or_too_long_note_is_flashed_and_nothing_is_written(sqlite_app, login):
     order = make_order()
-    agent = _client(sqlite_app, login, "agent")
+    agent = client_as(sqlite_app, login, "agent")
     agent.post(f"/orders/{order.order_no}/notes", data={"department": "shipping", "body": "   "})
     agent.post(f"/orders/{order.order_no}/notes", data={"department": "shipping", "body": "x" * 2001})
     agent.post(f"/orders/{order.order_no}/notes", data={"department": "warehouse", "body": "hello"})
@@ -81,17 +72,17 @@ def test_an_empty_or_too_long_note_is_flashed_and_nothing_is_written(sqlite_app,
 
 
 def test_a_note_on_an_unknown_order_is_404(sqlite_app, login):
-    agent = _client(sqlite_app, login, "agent")
+    agent = client_as(sqlite_app, login, "agent")
     assert agent.post("/orders/NOPE/notes", data={"department": "shipping", "body": "hi"}).status_code == 404
 
 
 def test_inboxes_are_for_their_teams(sqlite_app, login):
-    shipping = _client(sqlite_app, login, "shipping")
+    shipping = client_as(sqlite_app, login, "shipping")
     assert shipping.get("/inbox/after-sales").status_code == 403
     assert shipping.get("/inbox/shipping").status_code == 200
-    agent = _client(sqlite_app, login, "agent")
+    agent = client_as(sqlite_app, login, "agent")
     assert agent.get("/inbox/shipping").status_code == 403 and agent.get("/inbox/after-sales").status_code == 403
-    operator = _client(sqlite_app, login, "operator")
+    operator = client_as(sqlite_app, login, "operator")
     assert operator.post("/orders/T1/notes", data={"department": "shipping", "body": "x"}).status_code == 403
 
 
@@ -99,7 +90,7 @@ def test_the_inbox_pages_newest_first(sqlite_app, login):
     order = make_order()
     for minute in range(27):
         add_note(order.order_no, "after_sales", f"note number {minute:02d}", AGENT, NOW + timedelta(minutes=minute))
-    client = _client(sqlite_app, login, "after_sales")
+    client = client_as(sqlite_app, login, "after_sales")
     first = client.get("/inbox/after-sales").get_data(as_text=True)
     second = client.get("/inbox/after-sales?page=2").get_data(as_text=True)
     assert first.count('data-test="inbox-row"') == 25 and second.count('data-test="inbox-row"') == 2

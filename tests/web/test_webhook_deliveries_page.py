@@ -6,17 +6,9 @@ from flask import g
 from shopcs.extensions import db
 from shopcs.webhooks.models import WebhookDelivery
 
-from ..builders import NOW, make_order, make_user
+from ..builders import NOW, client_as, make_order
 
 PAGE = "/webhook-deliveries"
-
-
-def _client(app, login, role):
-    g.pop("_login_user", None)  # the tests share one app context; drop Flask-Login's cached user
-    user = make_user(role.replace("_", "-"), role=role)
-    client = app.test_client()
-    login(client, user.username)
-    return client
 
 
 def _rows(html: str) -> int:
@@ -41,7 +33,7 @@ def _seed():
 
 def test_the_deliveries_show_newest_first_with_local_time_the_order_and_the_refusal_reason(sqlite_app, login):
     _seed()
-    client = _client(sqlite_app, login, "supervisor")
+    client = client_as(sqlite_app, login, "supervisor")
     html = client.get(PAGE, headers={"Accept-Language": "en"}).get_data(as_text=True)
 
     assert _rows(html) == 4
@@ -57,7 +49,7 @@ def test_the_deliveries_show_newest_first_with_local_time_the_order_and_the_refu
 
 def test_the_deliveries_filter_by_source_and_outcome_on_both_databases(app, login):
     _seed()
-    client = _client(app, login, "operator")
+    client = client_as(app, login, "operator")
 
     assert _rows(client.get(f"{PAGE}?source=woocommerce").get_data(as_text=True)) == 2
     refused = client.get(f"{PAGE}?outcome=refused").get_data(as_text=True)
@@ -72,7 +64,7 @@ def test_the_deliveries_page_by_fifty_and_keep_the_filters_on_both_databases(app
         _delivery(f"wh-{minute}", minute, outcome="refused", reason="bad")
     _delivery("other", 99)
     db.session.commit()
-    client = _client(app, login, "admin")
+    client = client_as(app, login, "admin")
 
     first = client.get(f"{PAGE}?outcome=refused").get_data(as_text=True)
     assert _rows(first) == 50 and "wh-50" in first and "outcome=refused" in first and "page=2" in first
@@ -85,14 +77,14 @@ def test_the_deliveries_page_by_fifty_and_keep_the_filters_on_both_databases(app
 def test_a_hostile_reason_and_topic_are_shown_as_text(sqlite_app, login):
     _delivery("<b>id</b>", outcome="refused", topic="<script>alert(1)</script>", reason='<img src=x onerror="alert(2)">')
     db.session.commit()
-    html = _client(sqlite_app, login, "supervisor").get(PAGE).get_data(as_text=True)
+    html = client_as(sqlite_app, login, "supervisor").get(PAGE).get_data(as_text=True)
 
     assert "<script>alert(1)" not in html and "<img src=x" not in html and "<b>id</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x onerror=" in html
 
 
 def test_no_deliveries_show_the_empty_state(sqlite_app, login):
-    client = _client(sqlite_app, login, "supervisor")
+    client = client_as(sqlite_app, login, "supervisor")
     html = client.get(PAGE, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert _rows(html) == 0 and 'data-test="webhook-empty"' in html and "No webhook deliveries match." in html
     assert "没有符合条件的 Webhook 推送。" in client.get(PAGE).get_data(as_text=True)
@@ -100,11 +92,11 @@ def test_no_deliveries_show_the_empty_state(sqlite_app, login):
 
 def test_supervisors_operators_and_admins_may_read_the_deliveries_and_others_may_not(sqlite_app, login):
     for role in ("supervisor", "operator", "admin"):
-        client = _client(sqlite_app, login, role)
+        client = client_as(sqlite_app, login, role)
         assert client.get(PAGE).status_code == 200, role
         assert 'data-test="nav-webhooks"' in client.get("/audit").get_data(as_text=True), role
     for role in ("agent", "shipping", "after_sales"):
-        client = _client(sqlite_app, login, role)
+        client = client_as(sqlite_app, login, role)
         assert client.get(PAGE).status_code == 403, role
         assert 'data-test="nav-webhooks"' not in client.get("/").get_data(as_text=True), role
     g.pop("_login_user", None)
@@ -113,4 +105,4 @@ def test_supervisors_operators_and_admins_may_read_the_deliveries_and_others_may
 
 
 def test_the_page_is_read_only(sqlite_app, login):
-    assert _client(sqlite_app, login, "admin").post(PAGE).status_code == 405
+    assert client_as(sqlite_app, login, "admin").post(PAGE).status_code == 405
