@@ -59,6 +59,34 @@ def test_the_catalogue_compiles_and_the_compiled_file_translates(po):
     assert compiled.gettext("Page %(page)s of %(pages)s") % {"page": 2, "pages": 5} == "第 2 页，共 5 页"
 
 
+def test_the_shipped_compiled_catalogue_is_the_current_catalogue(po):
+    """messages.mo is committed so that any install speaks Chinese with no build step; it must say what the .po says."""
+    with (TRANSLATIONS / "zh_CN" / "LC_MESSAGES" / "messages.mo").open("rb") as handle:
+        shipped = gettext.GNUTranslations(handle)._catalog
+    wanted = {}
+    for message in po:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            for index, string in enumerate(message.string):
+                wanted[(message.id[0] if not message.context else f"{message.context}\x04{message.id[0]}", index)] = string
+        else:
+            wanted[message.id if not message.context else f"{message.context}\x04{message.id}"] = message.string
+    shipped = {key: value for key, value in shipped.items() if key != ""}  # "" is the header
+    assert shipped == wanted, "the compiled catalogue is stale: run scripts/catalogue.sh and commit messages.mo"
+
+
+def test_an_installed_package_carries_the_compiled_catalogue():
+    """pip install . (a wheel) takes the .mo along: setuptools' package data names it."""
+    import tomllib
+
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        package_data = tomllib.load(handle)["tool"]["setuptools"]["package-data"]["shopcs"]
+    shipped = {path.relative_to(ROOT / "shopcs") for pattern in package_data for path in (ROOT / "shopcs").glob(pattern)}
+    assert Path("translations/zh_CN/LC_MESSAGES/messages.mo") in shipped
+    assert Path("translations/zh_Hans_CN/LC_MESSAGES/messages.mo") in shipped  # the name Flask-Babel looks up
+
+
 def test_the_template_is_up_to_date_with_the_sources(tmp_path, monkeypatch):
     """Re-extract exactly as documented in babel.cfg: a new _() without a catalogue entry fails here."""
     fresh = tmp_path / "messages.pot"
