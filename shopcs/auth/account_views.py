@@ -103,19 +103,20 @@ def reset(user_id):
     return render_template("auth/account_reset.html", user=user, form=form)
 
 
-@bp.route("/<int:user_id>/<any(deactivate, reactivate):change>", methods=["GET", "POST"])
+@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"], defaults={"active": False})
+@bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"], defaults={"active": True})
 @roles_required("admin")
-def set_active(user_id, change):
+def set_active(user_id, active):
     """GET asks for confirmation; POST does it."""
     user = _account_or_404(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            accounts.set_active(current_actor(), current_user.id, user_id, change == "reactivate", utcnow())
+            accounts.set_active(current_actor(), current_user.id, user_id, active, utcnow())
         except AuthError as exc:
             flash(exc.translated(_), "error")
         else:
-            flash(_("Account %(name)s deactivated.", name=user.username) if change == "deactivate"
-                  else _("Account %(name)s reactivated.", name=user.username), "success")
+            flash(_("Account %(name)s reactivated.", name=user.username) if active
+                  else _("Account %(name)s deactivated.", name=user.username), "success")
         return redirect(url_for("accounts.edit", user_id=user_id))
-    return render_template("auth/account_confirm.html", user=user, form=form, change=change)
+    return render_template("auth/account_confirm.html", user=user, form=form, active=active)
