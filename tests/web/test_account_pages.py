@@ -36,6 +36,13 @@ def _actions() -> list[str]:
     return list(db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
+def _cells(html: str, username: str) -> dict[str, str]:
+    """The list's row of `username`: its cells' texts by column."""
+    row = html[html.index(f'data-username="{username}"'):].split("</tr>")[0]
+    return {label: re.sub(r"<[^>]+>|\s+", " ", text).strip()
+            for label, text in re.findall(r'<td data-label="([^"]+)">(.*?)</td>', row, re.S)}
+
+
 def _logged_in(app, login, name, password=PASSWORD):
     client = app.test_client()
     login(client, name, password)
@@ -73,11 +80,10 @@ def test_the_list_shows_each_account_with_its_role_state_and_times_filtered_and_
     login(sqlite_app.test_client(), "amy")
     html = _get(admin, "/accounts").get_data(as_text=True)
     assert html.count('data-test="account-row"') == 3 and "3 accounts." in html
-    amy_row = html[html.index('data-username="amy"'):].split("</tr>")[0]
-    assert "Amy Wang" in amy_row and "after_sales" in amy_row and "2026" not in amy_row.split("Created")[0]
-    assert amy_row.count("—") == 0  # created and last login both known
-    bo_row = html[html.index('data-username="bo"'):].split("</tr>")[0]
-    assert "account-inactive" in bo_row and bo_row.rstrip().endswith("—</td>")  # never logged in
+    amy, bo = _cells(html, "amy"), _cells(html, "bo")
+    assert (amy["Display name"], amy["Role"], amy["Created"]) == ("Amy Wang", "after_sales", "2026-03-04 10:00")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", amy["Last login"]) and "Active" in amy["State"]
+    assert bo["Last login"] == "—" and bo["Display name"] == "—" and "Deactivated" in bo["State"]
     shipping = _get(admin, "/accounts?role=shipping&state=inactive").get_data(as_text=True)
     assert shipping.count('data-test="account-row"') == 1 and "1 account." in shipping
     assert _get(admin, "/accounts?role=boss&state=x&page=99").status_code == 200
