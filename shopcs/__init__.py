@@ -48,6 +48,7 @@ def _register_blueprints(app: Flask) -> None:
     from .apischema.views import api_bp as openapi_bp
     from .apischema.views import bp as api_docs_bp
     from .audit.views import bp as audit_bp
+    from .auth.account_views import bp as accounts_bp
     from .auth.views import bp as auth_bp
     from .cases.api import bp as cases_api_bp
     from .cases.complaint_views import bp as complaints_bp
@@ -72,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
 
     web.register(app)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(orders_api_bp)
     csrf.exempt(orders_api_bp)

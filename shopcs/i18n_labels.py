@@ -46,7 +46,7 @@ DEPARTMENTS = {"after_sales": _l("After-sales"), "shipping": _l("Shipping"), "ge
 _BOOLEANS = {True: _l("yes"), False: _l("no")}
 _CODE_FIELDS = {
     "status": REFUND_STATUSES | ORDER_STATUSES, "reason": REFUND_REASONS, "method": CONFIRM_METHODS,
-    "address_confirm_method": CONFIRM_METHODS, "carrier": CARRIER_NAMES, "department": DEPARTMENTS,
+    "address_confirm_method": CONFIRM_METHODS, "carrier": CARRIER_NAMES, "department": DEPARTMENTS, "role": ROLES,
 }
 
 
@@ -103,6 +103,11 @@ ACTION_LABELS = {
     "reply_template.created": _l("Reply template added"),
     "reply_template.updated": _l("Reply template changed"),
     "reply_template.deactivated": _l("Reply template deactivated"),
+    "account.created": _l("Account created"),
+    "account.updated": _l("Account changed"),
+    "account.deactivated": _l("Account deactivated"),
+    "account.reactivated": _l("Account reactivated"),
+    "account.password_reset": _l("Password reset by an admin"),
 }
 
 

@@ -10,7 +10,8 @@ from .models import AccountFacts, User
 _MAX_ID = 2**31 - 1  # the largest value of an INTEGER id column
 # Built once, a Core statement: every page of a logged-in user runs it, and loading an ORM User (identity map,
 # instance state, a fresh SELECT per Session.get()) cost three times what running the statement does.
-_BY_ID = select(User.id, User.username, User.display_name, User.role, User.active).where(User.id == bindparam("id"))
+_BY_ID = select(User.id, User.username, User.display_name, User.role, User.active, User.must_change_password).where(
+    User.id == bindparam("id"))
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class SessionUser(AccountFacts, UserMixin):
     display_name: str
     role: str
     active: bool
+    must_change_password: bool = False  # after an admin's reset: every page leads to the password page
 
 
 def load_user(user_id: str) -> SessionUser | None:

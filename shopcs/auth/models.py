@@ -2,13 +2,12 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime
 from ..extensions import db
-
-ROLES = ("agent", "after_sales", "shipping", "supervisor", "operator", "admin")
+from .rules import ROLES  # noqa: F401 - their home is rules.py; `from .models import ROLES` keeps working
 
 
 class AccountFacts:
@@ -33,6 +32,9 @@ class User(AccountFacts, UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # set by an admin's password reset: every page leads to the password page until the user has chosen their own
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ApiToken(db.Model):

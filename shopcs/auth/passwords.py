@@ -1,9 +1,11 @@
-"""Password hashing (Werkzeug's scrypt: slow on purpose) and the failed-login rule. Pure."""
+"""Password hashing (Werkzeug's scrypt: slow on purpose) the failed-login rule and generated temporary passwords. Pure."""
+import secrets
 from datetime import datetime, timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-MIN_PASSWORD_LENGTH = 8
+# Generated passwords are read off a screen and typed once: no 0/O, 1/l/I.
+_READABLE = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def hash_password(password: str) -> str:
@@ -14,10 +16,10 @@ def verify_password(password_hash: str, password: str) -> bool:
     return check_password_hash(password_hash, password)
 
 
-def password_problem(password: str) -> str | None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        return f"The password needs at least {MIN_PASSWORD_LENGTH} characters."
-    return None
+def generated_password(length: int = 14) -> str:
+    """A temporary password for an admin to hand over: about 80 bits, in groups of four for reading aloud."""
+    text = "".join(secrets.choice(_READABLE) for _ in range(length))
+    return "-".join(text[i:i + 4] for i in range(0, length, 4))
 
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:

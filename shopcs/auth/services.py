@@ -5,18 +5,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import ROLES, ApiToken, LoginThrottle, User
-from .passwords import MIN_PASSWORD_LENGTH, after_failure, hash_password, is_locked, password_problem, verify_password
+from .models import ApiToken, LoginThrottle, User
+from .passwords import after_failure, hash_password, is_locked, verify_password
+from .rules import N_, AuthError, check_password, checked_display_name, checked_role, checked_username
 
 _DUMMY_HASH = hash_password("not-a-real-password")
-
-
-class AuthError(ValueError):
-    """Messages of the account CLI stay English; those the password page shows are translated (lazy)."""
 
 
 @dataclass(frozen=True)
@@ -25,20 +21,21 @@ class LoginResult:
     locked: bool = False
 
 
-def create_user(username: str, role: str, password: str, now: datetime, display_name: str = "") -> User:
-    username = (username or "").strip()
-    if not username or len(username) > 64:
-        raise AuthError("A user name of 1 to 64 characters is required.")
-    if role not in ROLES:
-        raise AuthError(f"Unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
-    problem = password_problem(password)
-    if problem:
-        raise AuthError(problem)
-    if db.session.scalar(select(User).where(User.username == username)):
-        raise AuthError(f"A user named {username!r} already exists.")
+def new_user(username: str, role: str, password: str, now: datetime, display_name: str = "") -> User:
+    """A new active account added to the session, after the rules (the caller commits)."""
+    username, display_name = checked_username(username), checked_display_name(display_name)
+    role = checked_role(role)
+    check_password(password)
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AuthError(N_("A user named %(name)s already exists."), "username", name=username)
     user = User(username=username, role=role, password_hash=hash_password(password), created_at=now,
-                display_name=display_name, active=True)
+                display_name=display_name, active=True, must_change_password=False)
     db.session.add(user)
+    return user
+
+
+def create_user(username: str, role: str, password: str, now: datetime, display_name: str = "") -> User:
+    user = new_user(username, role, password, now, display_name)
     db.session.commit()
     return user
 
@@ -55,6 +52,7 @@ def authenticate(username: str, password: str, now: datetime, max_failures: int,
         if throttle.failures or throttle.locked_until:
             throttle.failures, throttle.locked_until = 0, None
             db.session.merge(throttle)
+        user.last_login_at = now
         db.session.commit()
         return LoginResult(user)
     throttle.failures, throttle.locked_until = after_failure(throttle.failures or 0, now, max_failures, lock_minutes)
@@ -64,11 +62,14 @@ def authenticate(username: str, password: str, now: datetime, max_failures: int,
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """One's own new password; it ends a reset's forced change."""
     if not verify_password(user.password_hash, current or ""):
-        raise AuthError(_l("The current password is not right."))
-    if password_problem(new):
-        raise AuthError(_l("The password needs at least %(count)s characters.", count=MIN_PASSWORD_LENGTH))
+        raise AuthError(N_("The current password is not right."), "current")
+    check_password(new, "new")
+    if new == current:
+        raise AuthError(N_("Choose a password different from the current one."), "new")
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     db.session.commit()
 
 
@@ -79,7 +80,7 @@ def _token_digest(secret: str) -> str:
 def create_api_token(name: str, now: datetime) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name or len(name) > 64:
-        raise AuthError("A token name of 1 to 64 characters is required.")
+        raise AuthError("A token name of 1 to 64 characters is required.", "name")
     if db.session.scalar(select(ApiToken).where(ApiToken.name == name)):
         raise AuthError(f"A token named {name!r} already exists.")
     secret = "scs_" + secrets.token_urlsafe(32)

@@ -1,4 +1,4 @@
-"""Login, logout and change of one's own password."""
+"""Login, logout and change of one's own password (forced after an admin's reset)."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -10,6 +10,17 @@ from .loader import account_of
 from .services import AuthError, authenticate, change_password
 
 bp = Blueprint("auth", __name__)
+# What a user whose password an admin reset may still open: everything else leads to the password page.
+_OPEN_BEFORE_CHANGE = {"auth.password", "auth.logout", "auth.login", "static", "web.set_language", "web.healthz"}
+
+
+@bp.before_app_request
+def _require_own_password():
+    if request.endpoint in _OPEN_BEFORE_CHANGE or request.path.startswith(("/api/", "/webhooks/", "/widget/")):
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.password"))
+    return None
 
 
 def _safe_next(target: str | None) -> str:
@@ -53,8 +64,8 @@ def password():
         try:
             change_password(account_of(current_user), form.current.data, form.new.data)
         except AuthError as exc:
-            form.current.errors.append(_(str(exc)))
+            form[exc.field or "current"].errors.append(exc.translated(_))
         else:
             flash(_("Your password is changed."), "info")
             return redirect(url_for("orders.queue"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, forced=current_user.must_change_password)
