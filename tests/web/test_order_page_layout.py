@@ -119,3 +119,13 @@ def test_the_customer_page_lists_the_buyers_concerns_with_their_orders(sqlite_ap
     assert 'href="/orders/OLD"' in concerns
     make_customer(external_id="buyer-9")
     assert 'data-test="customer-concerns-empty"' in client.get("/customers/buyer-9").get_data(as_text=True)
+
+
+def test_the_audit_log_names_a_user_by_display_name_and_keeps_the_stored_label_at_hand(sqlite_app, login):
+    make_order("T100")
+    create_user("xw", "agent", PASSWORD, NOW, display_name="小王")
+    confirm_address("T100", "chat", Actor("user:xw", "agent"), NOW, {})
+    client = sqlite_app.test_client()
+    login(client, make_user("boss", role="supervisor").username, PASSWORD)
+    html = client.get("/audit?actor=xw").get_data(as_text=True)  # the filter still takes the login
+    assert '<td title="user:xw" data-test="audit-actor-name">小王</td>' in html
