@@ -23,10 +23,16 @@ def _may(roles) -> bool:
 
 
 def followup_panel(order) -> dict:
-    """Everything templates/orders/_followup.html needs besides `order`."""
+    """Everything templates/orders/_followup.html needs besides `order`; concerns are recorded on unpaid orders only
+    (why the buyer hesitates to pay)."""
     return {"concerns": concerns.concerns_for_order(order.id), "reminders": queries.messages_for_order(order.id),
-            "concern_form": ConcernForm(formdata=None), "can_record": _may(CONCERN_ROLES),
+            "concern_form": ConcernForm(formdata=None), "can_record": _may(CONCERN_ROLES) and order.status == "unpaid",
             "can_remind": _may(REMINDER_ROLES) and order.status == "unpaid", "order_url": order_url(order.order_no)}
+
+
+def earlier_concerns(order) -> list[concerns.CustomerConcern]:
+    """The buyer's concerns heard on their other orders, for the order page: the next sale goes better."""
+    return concerns.concerns_for_customer(order.customer_id, except_order_id=order.id, limit=5)
 
 
 @roles_required(*CUSTOMER_VIEWERS)
@@ -37,6 +43,7 @@ def customer_page(external_id):
         abort(404)
     return render_template("followup/customer.html", customer=customer, orders=orders_of(customer),
                            messages=queries.messages_for_customer(customer), order_url=order_url,
+                           concerns=concerns.concerns_for_customer(customer.id),
                            form=OptOutForm(formdata=None, opted_out="0" if customer.opted_out else "1"),
                            can_toggle=_may(OPT_OUT_ROLES))
 
@@ -94,4 +101,4 @@ def register(bp) -> None:
     bp.add_url_rule("/customers/<external_id>/opt-out", view_func=toggle_opt_out, methods=["POST"])
     bp.add_url_rule("/orders/<order_no>/concerns", view_func=record_concern, methods=["POST"])
     bp.add_url_rule("/orders/<order_no>/reminders", view_func=send_reminder, methods=["POST"])
-    bp.app_context_processor(lambda: {"followup_panel": followup_panel})
+    bp.app_context_processor(lambda: {"followup_panel": followup_panel, "earlier_concerns": earlier_concerns})

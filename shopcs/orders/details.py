@@ -38,7 +38,7 @@ class Change:
 @dataclass(frozen=True)
 class TimelineEvent:
     at: datetime
-    actor: str
+    actor: str  # the stored label ("user:alice"); the page shows it by display name (the actor_name filter)
     action: str
     changes: list[Change] = field(default_factory=list)
 
@@ -82,7 +82,6 @@ def timeline(order: Order) -> list[TimelineEvent]:
     if order.paid_at is not None:
         events.append(TimelineEvent(order.paid_at, "", "order.paid"))
     for entry in entries_for_order(order.id):
-        actor = entry.actor.split(":", 1)[-1]
-        events.append(TimelineEvent(entry.at, actor, entry.action, _changes(entry.before, entry.after)))
+        events.append(TimelineEvent(entry.at, entry.actor, entry.action, _changes(entry.before, entry.after)))
     return sorted(events, key=lambda e: e.at)
 

@@ -1,7 +1,7 @@
 """Read-only views of refunds for the pages: what an order can still refund, and the refunds awaiting someone."""
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from . import refunds as rules
@@ -23,6 +23,13 @@ def pending_refunds(status: str, page: int = 1, per_page: int = 50):
     ids = {refund.order_id for refund in pagination.items}
     numbers = dict(db.session.execute(select(Order.id, Order.order_no).where(Order.id.in_(ids))).all()) if ids else {}
     return pagination, numbers
+
+
+def pending_counts() -> dict[str, int]:
+    """How many refunds wait in each of the list's tabs, for the tab labels."""
+    counts = dict(db.session.execute(select(Refund.status, func.count()).where(Refund.status.in_(PENDING))
+                                     .group_by(Refund.status)).all())
+    return {status: counts.get(status, 0) for status in PENDING}
 
 
 def order_no_of(refund_id: int) -> str | None:

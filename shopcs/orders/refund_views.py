@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import current_actor, roles_required
+from ..auth.names import actor_display_name
 from ..errors import Forbidden, NotFound, ServiceError
 from ..i18n_labels import label_lookup
 from ..money import format_cny
@@ -16,7 +17,7 @@ from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from . import refunds as rules
 from .refund_forms import REASON_LABELS, STATUS_BADGES, STATUS_LABELS, DecisionForm, RefundForm, RejectForm
-from .refund_queries import PENDING, get_refund, order_no_of, pending_refunds, still_refundable
+from .refund_queries import PENDING, get_refund, order_no_of, pending_counts, pending_refunds, still_refundable
 from .refund_service import RefundRequest, approve_refund, complete_refund, reject_refund, request_refund
 
 bp = Blueprint("refunds", __name__)
@@ -46,7 +47,8 @@ class RefundRights:
         return rules.may_decide(self.role)
 
     def needs_supervisor(self, refund) -> bool:
-        return refund.amount > self.limit
+        """Only while the refund waits for a decision: once decided, who approved it is history, not a task."""
+        return refund.status == "requested" and refund.amount > self.limit
 
     def can_approve(self, refund) -> bool:
         return refund.status == "requested" and self.can_request and rules.may_approve(self.role, refund.amount, self.limit)
@@ -79,9 +81,7 @@ bp.add_app_template_filter(label_lookup(STATUS_LABELS), "refund_status")
 bp.add_app_template_filter(label_lookup(STATUS_BADGES, default="badge-muted"), "refund_badge")
 
 
-@bp.app_template_filter("actor_name")
-def _actor_name(label: str | None) -> str:
-    return label.split(":", 1)[-1] if label else "—"
+bp.add_app_template_filter(actor_display_name, "actor_name")  # a person by display name, wherever a row names them
 
 
 def _flash_error(exc: ServiceError, forbidden: str | None = None) -> None:
@@ -139,9 +139,21 @@ def _decide(refund_id: int, form, action, done: str, forbidden: str | None = Non
     return redirect(back)
 
 
-@bp.route("/refunds/<int:refund_id>/approve", methods=["POST"])
+def _confirmation_page(refund_id: int, template: str, form):
+    """The GET step before a decision: what is decided, and a form that POSTs it (no decision without a POST)."""
+    refund = get_refund(refund_id) or abort(404)
+    order_no = order_no_of(refund_id)
+    form.next.data = safe_local_path(request.args.get("next"), order_url(order_no) + "#refunds")
+    return render_template(template, refund=refund, order_no=order_no, form=form, order_href=order_url(order_no),
+                           rights=refund_rights())
+
+
+@bp.route("/refunds/<int:refund_id>/approve", methods=["GET", "POST"])
 @roles_required(*DECIDERS)
 def approve(refund_id):
+    """GET is the confirmation step; POST approves."""
+    if request.method == "GET":
+        return _confirmation_page(refund_id, "refunds/approve.html", DecisionForm())
     return _decide(refund_id, DecisionForm(), lambda actor, now: approve_refund(refund_id, actor, now, _limit()),
                    _("Refund approved."),
                    forbidden=_("Not allowed: refunds above %(limit)s need a supervisor's approval.", limit=format_cny(_limit())))
@@ -162,11 +174,7 @@ def reject(refund_id):
     if request.method == "POST":
         return _decide(refund_id, form, lambda actor, now: reject_refund(refund_id, actor, now, form.note.data or ""),
                        _("Refund rejected."))
-    refund = get_refund(refund_id) or abort(404)
-    order_no = order_no_of(refund_id)
-    form.next.data = safe_local_path(request.args.get("next"), order_url(order_no) + "#refunds")
-    return render_template("refunds/reject.html", refund=refund, order_no=order_no, form=form,
-                           order_href=order_url(order_no))
+    return _confirmation_page(refund_id, "refunds/reject.html", form)
 
 
 @bp.route("/refunds")
@@ -177,5 +185,5 @@ def index():
         status = "requested"
     pagination, order_nos = pending_refunds(status, page_number(request.args))
     return render_template("refunds/index.html", status=status, pagination=pagination, order_nos=order_nos,
-                           rights=refund_rights(), order_url=order_url,
+                           counts=pending_counts(), rights=refund_rights(), order_url=order_url,
                            here=url_for("refunds.index", status=status, page=pagination.page))

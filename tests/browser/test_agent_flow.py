@@ -18,6 +18,7 @@ def _log_in(page, username):
 
 
 def _open_refund(page, amount, reason):
+    page.click("[data-test=refund-fold] > summary")  # the form is folded away until asked for
     form = page.locator("[data-test=refund-form]")
     form.locator("[data-test=refund-reason]").select_option(reason)
     form.locator("[data-test=refund-amount]").fill(amount)
@@ -94,6 +95,7 @@ def test_an_agent_finds_an_order_confirms_ships_refunds_and_sees_it_all_on_the_t
     expect(refund).to_contain_text("Size does not fit")
     expect(page.locator("[data-test=refundable]")).to_have_text("¥90.00")
     refund.locator("[data-test=refund-approve]").click()
+    page.click("[data-test=approve-confirm-button]")  # approving asks first, like rejecting
     expect(page.locator("[data-test=refund-row][data-status=approved]")).to_have_count(1)
     expect(page.locator("[data-test=refund-row] [data-test=refund-status]")).to_have_text("Approved")
     expect(page.locator(".flash")).to_contain_text("Refund approved.")
@@ -149,6 +151,7 @@ def test_an_agent_cannot_approve_a_refund_above_the_limit_but_a_supervisor_can(p
     _log_in(boss, supervisor)
     boss.goto(f"/orders/{order_no}")
     boss.click(f"[data-test=refund-approve][data-refund-id='{refund_id}']")
+    boss.click("[data-test=approve-confirm-button]")
     expect(boss.locator("[data-test=refund-row]")).to_have_attribute("data-status", "approved")
     approved = _event(boss, "refund.approved")
     expect(approved).to_have_count(1)
