@@ -50,13 +50,14 @@ def _facts(data: PlatformShipment) -> dict:
 
 
 def _check(data: PlatformShipment, now: datetime) -> None:
+    """Field reasons stay English, as the API's everywhere (a client reads them); the message is the reader's."""
     errors = {}
     if data.shipped_at > now + CLOCK_SKEW:
-        errors["shipped_at"] = _l("is in the future")
+        errors["shipped_at"] = "is in the future"
     if not normalize_tracking(data.tracking_no):
-        errors["tracking_no"] = _l("is required")
+        errors["tracking_no"] = "is required"
     if not data.carrier.strip():
-        errors["carrier"] = _l("is required")
+        errors["carrier"] = "is required"
     if errors:
         raise Invalid(_l("Please check the shipment."), errors)
 
@@ -76,7 +77,7 @@ def _taken_elsewhere(found: Shipment, order_id: int) -> Conflict | None:
         return None
     return Conflict(_l("%(carrier)s %(number)s is already recorded for another order.",
                        carrier=carrier_name(found.carrier), number=found.tracking_no),
-                    {"tracking_no": _l("is already recorded for another order")})
+                    {"tracking_no": "is already recorded for another order"})
 
 
 def _closed_here(order: Order) -> bool:
@@ -92,7 +93,7 @@ def _mark_shipped(order: Order, shipped_at: datetime, actor: Actor, now: datetim
         return
     if order.status in ("cancelled", "closed") and not (order.status == "closed" and _closed_here(order)):
         raise Conflict(_l("A %(status)s order cannot be shipped.", status=order_status(order.status)),
-                       {"order_no": _l("the order is %(status)s", status=order_status(order.status))})
+                       {"order_no": f"the order is {order.status}"})
     before, after = {"status": order.status}, {"status": "shipped"}
     if order.paid_at is None:  # the platform shipped it, so it was paid; its order push brings the exact time
         before["paid_at"], after["paid_at"] = None, shipped_at
@@ -150,7 +151,7 @@ def _update(shipment: Shipment, order: Order, facts: dict, actor: Actor, now: da
     """A fulfilment reported again: a new carrier or number replaces the old one (flags judged afresh), a new
     shipment status is kept; a flag an agent cleared stays cleared unless the number changed."""
     if shipment.order_id != order.id:
-        raise Conflict(_l("This fulfilment belongs to another order."), {"order_id": _l("belongs to another order")})
+        raise Conflict(_l("This fulfilment belongs to another order."), {"order_id": "belongs to another order"})
     renumbered = (facts["carrier"], facts["tracking_no"]) != (shipment.carrier, shipment.tracking_no)
     if renumbered:
         found = _by_number(facts["carrier"], facts["tracking_no"])
