@@ -27,7 +27,8 @@ from .models import Order, Shipment
 from .shipping import carrier_code, normalize_tracking, platform_flags
 
 CLOCK_SKEW = timedelta(minutes=5)  # a platform's clock a little ahead of ours is not "in the future"
-LOCAL_CLOSER = "system:scheduler"  # who closes unpaid orders here (followup.unpaid); the platform's word wins over it
+LOCAL_CLOSER = Actor.system("scheduler").label  # who closes unpaid orders here (followup.unpaid); the platform wins
+TRACKING_LENGTH, CARRIER_NAME_LENGTH, STATUS_LENGTH = 40, 100, 30  # the shipments columns
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,13 @@ def _check(data: PlatformShipment, now: datetime) -> None:
     errors = {}
     if data.shipped_at > now + CLOCK_SKEW:
         errors["shipped_at"] = "is in the future"
-    if not normalize_tracking(data.tracking_no):
-        errors["tracking_no"] = "is required"
-    if not data.carrier.strip():
-        errors["carrier"] = "is required"
+    number, carrier = normalize_tracking(data.tracking_no), data.carrier.strip()
+    if not number or len(number) > TRACKING_LENGTH:
+        errors["tracking_no"] = f"must be 1 to {TRACKING_LENGTH} characters" if number else "is required"
+    if not carrier or len(carrier) > CARRIER_NAME_LENGTH:
+        errors["carrier"] = f"must be 1 to {CARRIER_NAME_LENGTH} characters" if carrier else "is required"
+    if len(data.shipment_status or "") > STATUS_LENGTH:
+        errors["shipment_status"] = f"must be at most {STATUS_LENGTH} characters"
     if errors:
         raise Invalid(_l("Please check the shipment."), errors)
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shopcs.actor import Actor
+from shopcs.audit.services import entries_for_order
 from shopcs.extensions import db
 from shopcs.followup.settings import save_settings
 from shopcs.notify.models import OutboxMessage
@@ -97,9 +98,10 @@ def test_an_update_with_a_new_tracking_number_changes_that_fulfilments_shipment(
     assert update.get_json() == {"outcome": "shipment_updated"}
     assert shipments() == [("SF", "SF Express", "SF1234567890124", "shopify", "123456", False, None)]
     assert order(ORDER_NO).shipments[0].shipment_status == "in_transit"
-    changed = [e for e in timeline(order(ORDER_NO)) if e.action == "shipment.updated"]
-    assert [(c.name, c.before, c.after) for c in changed[0].changes] == [
-        ("tracking_no", "SF1234567890123", "SF1234567890124"), ("shipment_status", None, "in transit")]
+    changed = [e for e in entries_for_order(order(ORDER_NO).id) if e.action == "shipment.updated"]
+    assert (changed[0].actor, changed[0].before, changed[0].after) == (
+        "webhook:Shopify webhook", {"tracking_no": "SF1234567890123", "shipment_status": None},
+        {"tracking_no": "SF1234567890124", "shipment_status": "in_transit"})
 
 
 def test_an_update_that_arrives_first_creates_the_shipment(client, paid_order):
@@ -182,3 +184,10 @@ def test_the_buyers_notice_is_queued_once_per_fulfilment_when_the_setting_is_on(
 
     notices = list(db.session.scalars(select(OutboxMessage)))
     assert [n.kind for n in notices] == ["shipping_notice"] and "顺丰速运" in notices[0].body
+
+
+def test_a_tracking_number_too_long_to_store_is_refused_and_writes_nothing(client, paid_order):
+    response = send(client, "wh-f1", fulfilment(tracking_number="SF" + "1" * 60, tracking_numbers=[]))
+
+    assert response.status_code == 422 and shipments() == []
+    assert "tracking_no" in refusals()[0][3]
