@@ -43,10 +43,25 @@ REFUND_REASONS = {  # as refund_forms.REASON_LABELS
 }
 CONFIRM_METHODS = {"chat": _l("chat"), "phone": _l("phone call"), "platform": _l("platform message")}
 DEPARTMENTS = {"after_sales": _l("After-sales"), "shipping": _l("Shipping"), "general": _l("General (no team)")}
+SHIPMENT_SOURCES = {"shopcs": _l("ship form"), "api": _l("platform API"), "shopify": _l("Shopify")}
+# Why a shipment the platform reported is flagged for a look (orders.shipping.FLAGS); stored comma-separated.
+SHIPMENT_FLAGS = {
+    "unknown_carrier": _l("carrier unknown to ShopCS, kept as the platform named it"),
+    "format": _l("the number does not match this carrier's format"),
+    "several_numbers": _l("the platform lists several tracking numbers; the first is shown"),
+    "cancelled": _l("the platform cancelled this shipment"),
+}
+SHIPMENT_STATUSES = {  # Shopify's shipment_status of a fulfilment
+    "label_printed": _l("label printed"), "label_purchased": _l("label purchased"),
+    "attempted_delivery": _l("delivery attempted"), "ready_for_pickup": _l("ready for pickup"),
+    "confirmed": _l("confirmed by the carrier"), "in_transit": _l("in transit"), "out_for_delivery": _l("out for delivery"),
+    "delivered": _l("delivered"), "failure": _l("delivery failed"),
+}
 _BOOLEANS = {True: _l("yes"), False: _l("no")}
 _CODE_FIELDS = {
     "status": REFUND_STATUSES | ORDER_STATUSES, "reason": REFUND_REASONS, "method": CONFIRM_METHODS,
     "address_confirm_method": CONFIRM_METHODS, "carrier": CARRIER_NAMES, "department": DEPARTMENTS, "role": ROLES,
+    "source": SHIPMENT_SOURCES, "shipment_status": SHIPMENT_STATUSES,
 }
 
 
@@ -61,6 +76,9 @@ ACTION_LABELS = {
     "address.confirmed": _l("Address confirmed with the buyer"),
     "address.corrected": _l("Address corrected"),
     "shipment.created": _l("Shipped"),
+    "shipment.updated": _l("Shipment changed by the platform"),
+    "shipment.flagged": _l("Shipment flagged for a look"),
+    "shipment.flag_cleared": _l("Shipment flag cleared"),
     "refund.requested": _l("Refund requested"),
     "refund.approved": _l("Refund approved"),
     "refund.rejected": _l("Refund rejected"),
@@ -121,7 +139,14 @@ def code_label(field: str, value):
         return _BOOLEANS[value]
     if isinstance(value, str) and value in _CODE_FIELDS.get(field, {}):
         return _CODE_FIELDS[field][value]
+    if field == "flag_reason" and isinstance(value, str):
+        return "; ".join(str(label) for label in shipment_flags(value))
     return value
+
+
+def shipment_flags(codes: str | None) -> list:
+    """A shipment's stored flag codes ("unknown_carrier,format") as reasons in the reader's language."""
+    return [SHIPMENT_FLAGS.get(code, code) for code in (codes or "").split(",") if code]
 
 
 MONEY_PROBLEMS = (  # money.MoneyError's texts, shown after "The amount" on the refund form: _l(str(exc))
@@ -159,6 +184,7 @@ WEBHOOK_OUTCOMES = {
     "created": _l("Order created"), "updated": _l("Order updated"),
     "stale": _l("Stale: the order had moved on"), "refunded": _l("Refund taken"),
     "ignored": _l("Noted, nothing changed"), "refused": _l("Refused"),
+    "shipped": _l("Shipment taken"), "shipment_updated": _l("Shipment updated"),
 }
 
 

@@ -1,7 +1,7 @@
 """Forms of the follow-up pages, and the words the pages show for the outbox's codes."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
@@ -74,10 +74,11 @@ class SettingsForm(FlaskForm):
     locale = SelectField(_l("Language of messages to buyers"),
                          choices=[_Choice(code, label) for code, label in TEMPLATE_LOCALE_LABELS.items()])
     shop_name = StringField(_l("Shop name in messages"), validators=[Optional(), Length(max=100)])
+    notify_platform_shipments = BooleanField(_l("Also send the shipping notice for shipments the platform reports"))
 
     scalar_names = ("first_reminder_minutes", "second_reminder_hours", "max_reminders", "auto_close_hours",
                     "quiet_start", "quiet_end", "greeting_send_time", "repeat_window_days", "greeting_gap_days",
-                    "locale", "shop_name")
+                    "locale", "shop_name", "notify_platform_shipments")
 
 
 def template_field_name(kind: str, locale: str) -> str:

@@ -94,6 +94,8 @@ def parse_values(values: dict, current: FollowupSettings) -> FollowupSettings:
         changes["shop_name"] = str(values["shop_name"] or "").strip()
         if len(changes["shop_name"]) > 100:
             errors["shop_name"] = _l("must be at most %(limit)s characters", limit=100)
+    if "notify_platform_shipments" in values:
+        changes["notify_platform_shipments"] = bool(values["notify_platform_shipments"])
     templates = dict(current.templates)
     for (kind, locale), text in _template_items(values.get("templates")).items():
         field = f"template_{kind}_{locale}"

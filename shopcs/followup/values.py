@@ -21,6 +21,7 @@ class FollowupSettings:
     greeting_gap_days: int = 7
     locale: str = "zh"  # the language of messages to buyers
     shop_name: str = ""  # shown as {shop_name}; empty means "本店" / "our shop"
+    notify_platform_shipments: bool = False  # the platform usually told the buyer already (shipment_intake)
     templates: MappingProxyType = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_TEMPLATES)))
 
     @property

@@ -11,6 +11,7 @@ from ..apischema.requests import body_values, json_object, param_values
 from ..apischema.shapes import choice, time
 from ..errors import ServiceError
 from ..extensions import db
+from ..followup.settings import load_settings
 from ..timeutil import utcnow
 from . import refund_service
 from .api_queries import check_refund_id, get_order, list_orders, refund_order_no
@@ -18,7 +19,9 @@ from .domain import STATUSES
 from .ingest import ingest_order
 from .refund_schemas import APPROVE_BODY, COMPLETE_BODY, IDEMPOTENCY_KEY, REFUND_BODY, REJECT_BODY
 from .schemas import ORDER_BODY, ORDER_NO, validate_order
-from .serializers import ORDER_OUT, REFUND_OUT, order_json, refund_json
+from .serializers import ORDER_OUT, REFUND_OUT, SHIPMENT_OUT, order_json, refund_json, shipment_json
+from .shipment_intake import PlatformShipment, take_shipment
+from .shipment_schemas import SHIPMENT_BODY
 
 bp = Blueprint("orders_api", __name__, url_prefix="/api/v1")
 LIST_PARAMS = (
@@ -83,6 +86,24 @@ def create_refund(order_no):
                                        note=data["note"], idempotency_key=key, requested_at=data["requested_at"])
     refund, created = refund_service.request_refund(order_no, req, g.actor, utcnow())
     return jsonify(refund_json(refund, order_no)), 201 if created else 200
+
+
+@bp.post("/orders/<order_no>/shipments")
+@describe(tag=ORDERS, summary=_l("Report a shipment"), body=SHIPMENT_BODY, responses={200: SHIPMENT_OUT, 201: SHIPMENT_OUT},
+          errors=(400, 401, 404, 409, 413, 422), path_schemas={"order_no": ORDER_NO},
+          description=_l("A parcel the platform or the ERP shipped: 201 when new (the order becomes shipped), 200 with the "
+                         "stored shipment when the same carrier and number come again. A cancelled order, or one the "
+                         "platform closed, is 409; an unpaid one becomes paid and shipped. The buyer's shipping notice is "
+                         "sent only when the follow-up settings say so."))
+@token_required
+def create_shipment(order_no):
+    get_order(order_no)
+    data = body_values(SHIPMENT_BODY)
+    shipment, outcome = take_shipment(
+        order_no, PlatformShipment(carrier=data["carrier"], tracking_no=data["tracking_no"], shipped_at=data["shipped_at"],
+                                   source="api"),
+        g.actor, utcnow(), current_app.config["SHOPCS_TIMEZONE"], load_settings().notify_platform_shipments)
+    return jsonify(shipment_json(shipment)), 201 if outcome == "created" else 200
 
 
 def _refund_answer(refund):

@@ -38,7 +38,7 @@ class ShipmentInput:
     shipped_on: date
 
 
-def _require_role(actor: Actor, roles: tuple[str, ...]) -> None:
+def require_role(actor: Actor, roles: tuple[str, ...]) -> None:
     if not actor.is_platform and actor.role not in roles:
         raise Forbidden(_l("Your role cannot do this."))
 
@@ -66,7 +66,7 @@ def _locked(order_no: str, statuses: tuple[str, ...], what: str) -> Order:
 def confirm_address(order_no: str, method: str, actor: Actor, now: datetime,
                     exclusions: dict[str, list[str]]) -> tuple[Order, list[str]]:
     """Record that the buyer confirmed recipient, phone and address. Returns the carriers that do not reach it."""
-    _require_role(actor, ADDRESS_ROLES)
+    require_role(actor, ADDRESS_ROLES)
     if method not in CONFIRM_METHODS:
         raise Invalid(_l("Choose how the buyer confirmed."), {"method": _l("must be chat, phone or platform")})
     order = _locked(order_no, ("unpaid", "paid"), "confirm")
@@ -83,7 +83,7 @@ def confirm_address(order_no: str, method: str, actor: Actor, now: datetime,
 
 def correct_address(order_no: str, values: dict, actor: Actor, now: datetime) -> tuple[Order, dict]:
     """Change recipient/phone/address fields; returns (order, {field: (before, after)}) for what changed."""
-    _require_role(actor, ADDRESS_ROLES)
+    require_role(actor, ADDRESS_ROLES)
     new = {name: (values.get(name) or "").strip() for name in ADDRESS_FIELDS if name in values}
     missing = {name: _l("is required") for name in ("recipient", "province", "city", "detail") if name in new and not new[name]}
     if missing:
@@ -111,7 +111,7 @@ def correct_address(order_no: str, values: dict, actor: Actor, now: datetime) ->
 
 def set_promised_ship_date(order_no: str, day: date | None, actor: Actor, now: datetime, today: date) -> Order:
     """Set, change or clear the ship date promised to the buyer; a new promise cannot lie in the past."""
-    _require_role(actor, SHIPPING_ROLES)
+    require_role(actor, SHIPPING_ROLES)
     if day is not None and day < today:
         raise Invalid(_l("A promised ship date cannot be in the past."), {"promised_ship_date": _l("is in the past")})
     order = _locked(order_no, ("unpaid", "paid"), "promise")
@@ -159,7 +159,7 @@ def _duplicate_error(carrier: str, number: str) -> Invalid:
 def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datetime, today: date,
                     exclusions: dict[str, list[str]]) -> tuple[Shipment, list[str]]:
     """Write the shipment, mark the order shipped and queue the buyer's shipping notice (once)."""
-    _require_role(actor, SHIPPING_ROLES)
+    require_role(actor, SHIPPING_ROLES)
     errors = shipment_errors(data, today)
     if errors:
         raise Invalid(_l("Please check the shipment."), errors)
@@ -178,7 +178,7 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
         order.updated_at = now
         record(actor, "shipment.created", now, order_id=order.id,
                after={"carrier": data.carrier, "tracking_no": number, "shipped_on": data.shipped_on})
-        _queue_shipping_notice(order, shipment, now)
+        queue_shipping_notice(order, shipment, now)
         db.session.commit()
     except IntegrityError as exc:  # another person recorded the same number a moment ago
         db.session.rollback()
@@ -186,8 +186,9 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
     return shipment, [c for c in carriers_not_reaching(order.province, exclusions) if c == data.carrier]
 
 
-def _queue_shipping_notice(order: Order, shipment: Shipment, now: datetime) -> None:
-    carrier = CARRIERS[shipment.carrier].name_zh
+def queue_shipping_notice(order: Order, shipment: Shipment, now: datetime) -> None:
+    """The buyer's notice, once per shipment; a carrier we do not know is named as the platform named it."""
+    carrier = shipment.carrier_name if shipment.carrier_name and shipment.carrier == "OTHER" else CARRIERS[shipment.carrier].name_zh
     body = (f"您好，您的订单 {order.order_no} 已于 {shipment.shipped_on:%Y-%m-%d} 由{carrier} 发出，"
             f"运单号 {shipment.tracking_no}。感谢您的支持！")
     enqueue(kind="shipping_notice", dedupe_key=f"shipping_notice:{shipment.id}", body=body, now=now,

@@ -3,6 +3,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import Money, UTCDateTime
@@ -97,8 +98,18 @@ class OrderItem(db.Model):
 
 
 class Shipment(db.Model):
+    """A parcel: entered on ShopCS's ship form (source "shopcs") or reported by the platform ("api", "shopify").
+
+    A platform's shipment is taken even when its number fails our format check or its carrier is unknown to us;
+    it is then flagged for a look (flag_reason: codes, i18n_labels.SHIPMENT_FLAGS) until an agent clears it.
+    """
+
     __tablename__ = "shipments"
-    __table_args__ = (UniqueConstraint("carrier", "tracking_no", name="uq_shipments_carrier_tracking"),)
+    __table_args__ = (
+        UniqueConstraint("carrier", "tracking_no", name="uq_shipments_carrier_tracking"),
+        # a platform's fulfilment becomes one shipment: its update finds it again
+        UniqueConstraint("source", "external_id", name="uq_shipments_source_external"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -107,6 +118,13 @@ class Shipment(db.Model):
     shipped_on: Mapped[date] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(20), default="shopcs", server_default="shopcs")  # shopcs | api | shopify
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # the platform's time; null from the form
+    carrier_name: Mapped[str | None] = mapped_column(String(100), nullable=True)  # as the platform named it
+    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the platform's fulfilment id
+    shipment_status: Mapped[str | None] = mapped_column(String(30), nullable=True)  # e.g. Shopify's in_transit
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    flag_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)  # comma-separated codes
 
 
 class Refund(db.Model):

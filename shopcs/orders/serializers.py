@@ -5,9 +5,10 @@ from ..apischema.shapes import out_int, out_money, out_obj, out_text, out_time
 from ..money import money_str
 from ..timeutil import UTC
 from .domain import STATUSES
-from .models import Order, Refund
+from .models import Order, Refund, Shipment
 from .refund_service import refunded_total
 from .refunds import REASONS, STATES
+from .shipping import CARRIERS, FLAGS, SOURCES
 
 
 def iso(value: datetime | date | None) -> str | None:
@@ -24,6 +25,16 @@ def refund_json(refund: Refund, order_no: str) -> dict:
         "with_return": refund.with_return, "status": refund.status, "note": refund.note,
         "requested_at": iso(refund.requested_at), "approved_at": iso(refund.approved_at),
         "rejected_at": iso(refund.rejected_at), "completed_at": iso(refund.completed_at),
+    }
+
+
+def shipment_json(shipment: Shipment) -> dict:
+    return {
+        "id": shipment.id, "carrier": shipment.carrier, "carrier_name": shipment.carrier_name,
+        "tracking_no": shipment.tracking_no, "shipped_on": iso(shipment.shipped_on), "shipped_at": iso(shipment.shipped_at),
+        "source": shipment.source, "shipment_status": shipment.shipment_status, "flagged": shipment.flagged,
+        "flag_reasons": [code for code in (shipment.flag_reason or "").split(",") if code],
+        "created_at": iso(shipment.created_at),
     }
 
 
@@ -50,8 +61,7 @@ def order_json(order: Order) -> dict:
         "refunded_total": money_str(refunded_total(order)),
         "address_confirmed_at": iso(order.address_confirmed_at),
         "promised_ship_date": iso(order.promised_ship_date),
-        "shipments": [{"carrier": s.carrier, "tracking_no": s.tracking_no, "shipped_on": iso(s.shipped_on)}
-                      for s in order.shipments],
+        "shipments": [shipment_json(s) for s in order.shipments],
         "refunds": [refund_json(r, order.order_no) for r in order.refunds],
         "created_at": iso(order.created_at),
         "updated_at": iso(order.updated_at),
@@ -66,6 +76,17 @@ REFUND_OUT = out_obj({
     "note": out_text(), "requested_at": out_time(nullable=False), "approved_at": out_time(), "rejected_at": out_time(),
     "completed_at": out_time(),
 })
+SHIPMENT_OUT = out_obj({
+    "id": out_int(), "carrier": {"type": "string", "enum": list(CARRIERS)},
+    "carrier_name": out_text(nullable=True, description="The carrier as the platform named it (null from the ship form)."),
+    "tracking_no": out_text(), "shipped_on": {"type": "string", "format": "date"},
+    "shipped_at": out_time(description="The platform's ship time (null from the ship form)."),
+    "source": {"type": "string", "enum": list(SOURCES)}, "shipment_status": out_text(nullable=True),
+    "flagged": {"type": "boolean"},
+    "flag_reasons": {"type": "array", "items": {"type": "string", "enum": list(FLAGS)},
+                     "description": "Why the shipment needs a look; empty once an agent cleared it."},
+    "created_at": out_time(nullable=False),
+})
 ORDER_OUT = out_obj({
     "order_no": out_text(), "status": {"type": "string", "enum": list(STATUSES)},
     "placed_at": out_time(nullable=False), "paid_at": out_time(),
@@ -78,8 +99,7 @@ ORDER_OUT = out_obj({
     "items_total": out_money(), "shipping_fee": out_money(), "discount": out_money(), "total": out_money(),
     "currency": out_text(), "refunded_total": out_money(), "address_confirmed_at": out_time(),
     "promised_ship_date": {"type": ["string", "null"], "format": "date"},
-    "shipments": {"type": "array", "items": out_obj({"carrier": out_text(), "tracking_no": out_text(),
-                                                     "shipped_on": {"type": "string", "format": "date"}})},
+    "shipments": {"type": "array", "items": SHIPMENT_OUT},
     "refunds": {"type": "array", "items": REFUND_OUT},
     "created_at": out_time(nullable=False), "updated_at": out_time(nullable=False),
 })

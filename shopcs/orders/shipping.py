@@ -56,3 +56,37 @@ def tracking_error(carrier_code: str, tracking_no: str) -> str | None:
     if carrier.code == "EMS" and len(number) == 13 and number[:2].isalpha() and not s10_check_digit_ok(number):
         return "The check digit of this EMS number is wrong; please re-type it."
     return None
+
+
+# Carrier names as platforms and ERPs write them (Shopify's tracking companies, Chinese short names), lower-cased
+# with single spaces, to our codes. A name not here is kept as the platform wrote it, under OTHER, and flagged.
+_CARRIER_NAMES = {
+    "SF": ("sf", "sf express", "sf international", "sfexpress", "s.f. express", "顺丰", "顺丰速运", "顺丰快递"),
+    "ZTO": ("zto", "zto express", "中通", "中通快递"),
+    "YTO": ("yto", "yto express", "圆通", "圆通速递", "圆通快递"),
+    "STO": ("sto", "sto express", "申通", "申通快递"),
+    "YUNDA": ("yunda", "yunda express", "韵达", "韵达快递", "韵达速递"),
+    "JD": ("jd", "jd logistics", "jd express", "jingdong", "京东", "京东物流", "京东快递"),
+    "EMS": ("ems", "china ems", "china post", "china post ems", "china ems (epacket)", "epacket", "中国邮政",
+            "中国邮政 ems", "邮政", "邮政ems", "邮政 ems"),
+}
+_BY_NAME = {name: code for code, names in _CARRIER_NAMES.items() for name in names}
+UNKNOWN_CARRIER, FORMAT, SEVERAL_NUMBERS, CANCELLED = "unknown_carrier", "format", "several_numbers", "cancelled"
+FLAGS = (UNKNOWN_CARRIER, FORMAT, SEVERAL_NUMBERS, CANCELLED)
+SOURCES = ("shopcs", "api", "shopify")  # the ship form, the shipments API, Shopify's fulfilment webhooks
+
+
+def carrier_code(name: str) -> str | None:
+    """Our code for a carrier as a platform names it (or our own code, any case); None when we do not know it."""
+    key = re.sub(r"\s+", " ", (name or "").strip()).lower()
+    if key.upper() in CARRIERS and key.upper() != "OTHER":
+        return key.upper()
+    return _BY_NAME.get(key)
+
+
+def platform_flags(code: str, tracking_no: str, known_carrier: bool) -> list[str]:
+    """Why a shipment the platform reports needs a person's look (it is taken all the same): reason codes."""
+    flags = [] if known_carrier else [UNKNOWN_CARRIER]
+    if tracking_error(code, tracking_no) is not None:
+        flags.append(FORMAT)
+    return flags

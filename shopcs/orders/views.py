@@ -9,7 +9,7 @@ from ..auth.access import current_actor, has_role, roles_required
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..timeutil import local_date, utcnow
 from ..web import fixed_parts
-from . import carrier_views
+from . import carrier_views, shipment_views
 from . import queue as order_queue
 from .address import carriers_not_reaching
 from .details import buyer_history, get_order, timeline
@@ -35,6 +35,7 @@ VIEW_ROLES = ("agent", "after_sales", "shipping", "supervisor", "operator")
 STATUS_BADGES = {"unpaid": "badge-muted", "paid": "badge-warn", "shipped": "badge-ok", "completed": "badge-ok",
                  "cancelled": "badge-muted", "closed": "badge-muted"}
 carrier_views.register(bp)
+shipment_views.register(bp)
 
 
 @bp.record_once

@@ -9,7 +9,7 @@ from ..paging import PageCount
 from .models import WebhookDelivery
 
 SOURCES = {"shopify": "Shopify", "woocommerce": "WooCommerce"}  # platform names, not translated
-OUTCOMES = ("created", "updated", "stale", "refunded", "ignored", "refused")
+OUTCOMES = ("created", "updated", "stale", "refunded", "shipped", "shipment_updated", "ignored", "refused")
 PER_PAGE = 50
 
 

@@ -27,7 +27,8 @@ class WebhookDelivery(db.Model):
     delivery_id: Mapped[str] = mapped_column(String(100))
     topic: Mapped[str] = mapped_column(String(100))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    outcome: Mapped[str] = mapped_column(String(20))  # created | updated | stale | refunded | ignored | refused
+    # created | updated | stale | refunded | shipped | shipment_updated | ignored | refused
+    outcome: Mapped[str] = mapped_column(String(20))
     object_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the platform's order id
     order_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # refused only: the validation messages, shortened (REASON_LENGTH); never the payload

@@ -1,5 +1,6 @@
 """Which service a topic goes to. Unknown topics are answered 200 and write nothing: a platform may send
 topics ShopCS does not subscribe to, and an error would only make it retry."""
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -7,13 +8,20 @@ from functools import partial
 from ..actor import Actor
 from . import shopify, woocommerce
 from .deliveries import Delivery, PlatformRefund, apply_order, apply_refund, record
+from .fulfillments import apply_fulfillment
 from .mapping import object_id
 
 SHOPIFY = Actor.webhook("Shopify")
+
+
+@dataclass(frozen=True)
+class ShipmentSettings:
+    zone: str  # the shop's zone: a shipment's local ship date
+    notify: bool  # send the buyer's notice for shipments the platform reports
 WOOCOMMERCE = Actor.webhook("WooCommerce")
 
 
-def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: Decimal) -> str:
+def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: Decimal, shipping: ShipmentSettings) -> str:
     if delivery.topic in shopify.ORDER_TOPICS:
         return apply_order(delivery, shopify.order_no(payload), object_id(payload),
                            partial(shopify.order_payload, payload), SHOPIFY, now)
@@ -23,6 +31,8 @@ def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: De
                                 note=f"Shopify refund {facts.refund_id}. {facts.note}".strip(),
                                 requested_at=facts.created_at, completed_at=facts.processed_at)
         return apply_refund(delivery, refund, SHOPIFY, now, limit)
+    if delivery.topic in shopify.FULFILLMENT_TOPICS:
+        return apply_fulfillment(delivery, shopify.fulfillment_facts(payload), SHOPIFY, now, shipping.zone, shipping.notify)
     return "ignored"
 
 

@@ -145,3 +145,37 @@ def refund_facts(refund: dict) -> ShopifyRefund:
         raise unmappable("Shopify", fields)
     return ShopifyRefund(refund_id=refund_id, order_id=str(order_id), amount=total, note=text(refund.get("note")),
                          created_at=_time(refund.get("created_at")), processed_at=_time(refund.get("processed_at")))
+
+
+FULFILLMENT_TOPICS = ("fulfillments/create", "fulfillments/update")
+_FAILED = ("cancelled", "error", "failure")  # a fulfilment in these states shipped nothing
+
+
+@dataclass(frozen=True)
+class ShopifyFulfillment:
+    fulfillment_id: str
+    order_id: str  # Shopify's order id
+    order_name: str  # the order's number from the fulfilment's name ("#1234.1" → "1234"), "" when unreadable
+    failed: bool
+    tracking_company: str
+    tracking_numbers: tuple[str, ...]
+    shipment_status: str | None
+    created_at: datetime | None
+
+
+def fulfillment_facts(fulfillment: dict) -> ShopifyFulfillment:
+    """What a fulfillments/* delivery says: which order, which parcel. Invalid without the ids."""
+    fulfillment_id, order_id = object_id(fulfillment), whole(fulfillment.get("order_id"))
+    fields = {name: "is required" for name, value in (("id", fulfillment_id), ("order_id", order_id)) if value is None}
+    if fields:
+        raise unmappable("Shopify", fields)
+    numbers = [text(n) for n in rows(fulfillment.get("tracking_numbers")) if text(n)]
+    first = text(fulfillment.get("tracking_number"))
+    if first and first not in numbers:
+        numbers.insert(0, first)
+    name = text(fulfillment.get("name")).lstrip("#").rpartition(".")[0]
+    return ShopifyFulfillment(
+        fulfillment_id=fulfillment_id, order_id=str(order_id), order_name=name if name.isascii() and name.isdigit() else "",
+        failed=fulfillment.get("status") in _FAILED, tracking_company=text(fulfillment.get("tracking_company")),
+        tracking_numbers=tuple(numbers), shipment_status=text(fulfillment.get("shipment_status")) or None,
+        created_at=_time(fulfillment.get("created_at")))

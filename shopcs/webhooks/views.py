@@ -15,9 +15,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..api_support import error_response
 from ..errors import Invalid, ServiceError
 from ..extensions import db
+from ..followup.settings import load_settings
 from ..timeutil import utcnow
 from .deliveries import Delivery, record_refusal, refusal_reason
-from .receive import shopify_delivery, woocommerce_delivery
+from .receive import ShipmentSettings, shopify_delivery, woocommerce_delivery
+from .shopify import FULFILLMENT_TOPICS
 from .verification import is_signed
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
@@ -80,7 +82,13 @@ def shopify():
     delivery = _delivery("shopify", "X-Shopify-Webhook-Id", "X-Shopify-Topic")
     limit = current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"]
     payload = _payload()
-    return _applied(delivery, lambda now: shopify_delivery(delivery, payload, now, limit))
+    return _applied(delivery, lambda now: shopify_delivery(delivery, payload, now, limit, _shipment_settings(delivery.topic)))
+
+
+def _shipment_settings(topic: str) -> ShipmentSettings:
+    """Read only for the fulfilment topics: the other deliveries need no settings row."""
+    notify = topic in FULFILLMENT_TOPICS and load_settings().notify_platform_shipments
+    return ShipmentSettings(zone=current_app.config["SHOPCS_TIMEZONE"], notify=notify)
 
 
 @bp.post("/woocommerce")
