@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from .shapes import whole
 
-ERROR_CODES = ("validation_error", "not_found", "conflict", "unauthorized", "forbidden", "bad_request", "too_large")
+ERROR_CODES = ("validation_error", "not_found", "conflict", "unauthorized", "forbidden", "bad_request", "too_large",
+               "method_not_allowed")
 ERROR_BODY = {
     "type": "object", "required": ["error"],
     "properties": {"error": {
