@@ -72,7 +72,8 @@ def described_parameter(p: dict) -> dict:
         return p
     kind = "required" if p.get("required") else "default" if "default" in p["schema"] else "filter"
     empty = EMPTY_QUERY_TEXTS[kind] % {"name": p["name"], "default": p["schema"].get("default")}
-    return {**p, "description": f"{p['description']} {empty}".strip()}
+    text = str(p["description"])
+    return {**p, "description": text + ("" if not text or text.endswith("。") else " ") + empty}
 
 
 def operation_object(op: Operation, endpoint: str, path_params: list[dict]) -> dict:
