@@ -10,7 +10,9 @@ mkdir -p instance
 .venv/bin/flask --app app demo seed
 port="${PORT:-5000}"
 echo
-echo "ShopCS demo: open http://127.0.0.1:${port}/ and log in as agent / demo-password-1 (also: supervisor, shipping, aftersales, operator, admin; same password)."
+echo "ShopCS demo (织云小铺): open http://127.0.0.1:${port}/ and log in with one of these accounts (user name, role, name):"
+.venv/bin/flask --app app demo accounts
+echo "(Another port: PORT=8080 ./scripts/demo.sh)"
 echo
 # The scheduler is its own process (reminders, greetings, the outbox sender); stop it with the web app.
 .venv/bin/flask --app app followup scheduler &

@@ -1,4 +1,5 @@
-"""`flask demo seed`: demo users of every role and a few hundred orders across the last 60 days."""
+"""`flask demo seed`: demo users of every role, the shop's name, and a few hundred orders across the last 90 days with
+their reminders, refunds, concerns and cases (demo_followup)."""
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -13,6 +14,7 @@ from .audit.services import record
 from .auth.models import User
 from .auth.services import create_user
 from .cases.services import CaseInput, create_case, reply, transfer
+from .demo_followup import name_the_shop, past_cases, past_reminders
 from .extensions import db
 from .notify.models import OutboxMessage
 from .orders.models import Customer, HandoffNote, Order, OrderItem, Shipment
@@ -53,7 +55,7 @@ def _seed_users(now):
 
 
 def _make_order(rng, index, customers, now, platform, fresh_unpaid=False):
-    placed = now - timedelta(days=rng.uniform(0, 60), minutes=rng.randrange(60))
+    placed = now - timedelta(days=rng.uniform(0, 90), minutes=rng.randrange(60))
     roll = rng.random()
     status = ("unpaid" if roll < 0.06 else "cancelled" if roll < 0.09 else "paid" if roll < 0.35
               else "shipped" if roll < 0.55 else "completed")
@@ -148,6 +150,12 @@ def _cases(orders, now, agent):
                 platform, now - timedelta(hours=3))
 
 
+def accounts_text() -> str:
+    """Every demo account with its role and the password, one a line (demo.sh prints it too)."""
+    return "\n".join(f"  {username:<11} {role:<12} {display}" for username, role, display in DEMO_USERS) + \
+        f"\nPassword for all of them: {DEMO_PASSWORD}"
+
+
 @demo_cli.command("seed")
 @click.option("--orders", default=300, show_default=True, help="How many demo orders to create.")
 @click.option("--seed", default=7, show_default=True, help="Random seed, for the same data every time.")
@@ -155,6 +163,7 @@ def seed_command(orders, seed):
     """Create demo users and orders; does nothing if demo orders already exist."""
     now = utcnow()
     _seed_users(now)
+    name_the_shop(Actor("user:admin", "admin"), now)
     if db.session.scalar(select(func.count()).select_from(Order).where(Order.order_no.like("DEMO%"))):
         click.echo("Demo data already present; users checked.")
         return
@@ -162,12 +171,20 @@ def seed_command(orders, seed):
     platform, agent = Actor("token:demo-platform", None, True), Actor("user:agent", "agent")
     shipper, supervisor = Actor("user:shipping", "shipping"), Actor("user:supervisor", "supervisor")
     customers = [Customer(external_id=f"demo-buyer-{i}", name=_name(rng), phone=_phone(rng), email="", opted_out=False,
-                          created_at=now - timedelta(days=90)) for i in range(120)]
+                          created_at=now - timedelta(days=120)) for i in range(120)]
     db.session.add_all(customers)
     made = [_make_order(rng, i, customers, now, platform, fresh_unpaid=i < 8) for i in range(orders)]
     for order in made:
         _work_on(rng, order, now, agent, shipper)
     db.session.commit()
+    past_reminders(rng, made, now, agent)
     _refunds(rng, made, now, agent, supervisor)
+    past_cases(rng, made, now, [agent, Actor("user:agent2", "agent")])
     _cases(made, now, agent)
-    click.echo(f"Created {len(DEMO_USERS)} users and {orders} orders. Log in as agent / {DEMO_PASSWORD}.")
+    click.echo(f"Created {len(DEMO_USERS)} users and {orders} orders. The demo accounts:\n{accounts_text()}")
+
+
+@demo_cli.command("accounts")
+def accounts_command():
+    """Print the demo accounts, their roles and the password."""
+    click.echo(accounts_text())

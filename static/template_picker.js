@@ -1,6 +1,9 @@
 // ShopCS reply-template picker (话术): search the templates filled for this case, choose one with the arrow keys
 // and Enter (or a click), and insert its text at the cursor of the reply box. Alt+T, or "/" when not typing in a
-// field, jumps to the search. Template texts are set with textContent and inserted as plain text, never as HTML.
+// field, jumps to the search. In the reply box, "/" at its start or after a space or line break opens the picker
+// there: the text typed after it filters, arrows and Enter (or a click) replace the "/" and that text with the
+// template, Esc closes the picker and leaves the text as typed. Template texts are set with textContent and
+// inserted as plain text, never as HTML.
 (function () {
   "use strict";
 
@@ -25,6 +28,8 @@
   var loaded = false;
   var hint = status.textContent;
   var caretKnown = false; // until the agent has been in the reply box, a template goes at its end
+  var slashAt = -1; // while "/" typed in the reply box has the picker open: where that "/" is
+  var SLASHES = ["/", "\uFF0F"]; // and the full-width slash of a Chinese keyboard
 
   // app.css has no rules for the picker yet; CSSOM styles are allowed by the CSP (inline style attributes are not).
   list.style.listStyle = "none";
@@ -53,10 +58,14 @@
       item.style.outline = chosen ? "2px solid #9ec0ff" : "";
       if (chosen) {
         input.setAttribute("aria-activedescendant", item.id);
+        if (slashAt >= 0 && target()) { target().setAttribute("aria-activedescendant", item.id); }
         if (item.scrollIntoView) { item.scrollIntoView({ block: "nearest" }); }
       }
     });
-    if (active < 0) { input.removeAttribute("aria-activedescendant"); }
+    if (active < 0) {
+      input.removeAttribute("aria-activedescendant");
+      if (target()) { target().removeAttribute("aria-activedescendant"); }
+    }
   }
 
   function option(row, index) {
@@ -95,9 +104,10 @@
     highlight();
   }
 
-  function load() {
+  function load(text) {
     var mine = ++sequence;
-    var query = "?q=" + encodeURIComponent(input.value.trim()) + "&category=" + encodeURIComponent(category ? category.value : "");
+    var words = typeof text === "string" ? text : input.value;
+    var query = "?q=" + encodeURIComponent(words.trim()) + "&category=" + encodeURIComponent(category ? category.value : "");
     loaded = true;
     setStatus(picker.getAttribute("data-loading-label"));
     fetch(url + query, { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -110,11 +120,11 @@
       .catch(function () { if (mine === sequence) { show([]); setStatus(picker.getAttribute("data-error-label")); } });
   }
 
-  function insert(text) {
+  function insert(text, from) {
     var area = target();
     if (!area) { return; }
-    var start = caretKnown ? area.selectionStart : area.value.length;
-    var end = caretKnown ? area.selectionEnd : area.value.length;
+    var start = typeof from === "number" ? from : (caretKnown ? area.selectionStart : area.value.length);
+    var end = typeof from === "number" ? area.selectionEnd : (caretKnown ? area.selectionEnd : area.value.length);
     area.focus();
     if (typeof area.setRangeText === "function") {
       area.setRangeText(text, start, end, "end");
@@ -128,7 +138,89 @@
 
   function choose(index) {
     var row = items[index];
-    if (row) { insert(row.text); }
+    if (!row) { return; }
+    var from = slashAt;
+    closeSlash();
+    insert(row.text, from >= 0 ? from : undefined); // from the "/": it and the filter typed after it go
+  }
+
+  // "/" in the reply box: the picker opens there, filtered by what follows the "/".
+  function openSlash(at) {
+    slashAt = at;
+    picker.setAttribute("data-slash-open", "true");
+    var area = target();
+    area.setAttribute("aria-controls", list.id);
+    area.setAttribute("aria-expanded", "true");
+    load("");
+  }
+
+  function closeSlash() {
+    if (slashAt < 0) { return; }
+    slashAt = -1;
+    picker.removeAttribute("data-slash-open");
+    var area = target();
+    if (area) {
+      area.setAttribute("aria-expanded", "false");
+      area.removeAttribute("aria-activedescendant");
+    }
+    sequence++; // an answer still on its way is not shown
+    clearTimeout(timer);
+    items = [];
+    active = -1;
+    list.textContent = "";
+    input.setAttribute("aria-expanded", "false");
+    setStatus(hint);
+    loaded = false; // the search box loads afresh when it is used
+  }
+
+  function slashFilter(area) {
+    var caret = area.selectionStart;
+    var typed = area.value.slice(slashAt + 1, caret);
+    if (SLASHES.indexOf(area.value.charAt(slashAt)) < 0 || caret <= slashAt || area.selectionEnd !== caret || /[\r\n]/.test(typed)) {
+      return null;
+    }
+    return typed;
+  }
+
+  function watchSlash() {
+    var area = target();
+    if (!area) { return; }
+    area.addEventListener("input", function (event) {
+      if (slashAt >= 0) {
+        var typed = slashFilter(area);
+        if (typed === null) { closeSlash(); return; }
+        clearTimeout(timer);
+        timer = setTimeout(function () { load(typed); }, 150);
+        return;
+      }
+      if (event.inputType !== "insertText" || area.selectionStart !== area.selectionEnd) { return; }
+      var at = area.selectionStart - 1;
+      var before = at > 0 ? area.value.charAt(at - 1) : "";
+      if (at >= 0 && SLASHES.indexOf(area.value.charAt(at)) >= 0 && (at === 0 || /\s/.test(before))) { openSlash(at); }
+    });
+    area.addEventListener("keydown", function (event) {
+      if (slashAt < 0 || event.isComposing) { return; }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        closeSlash();
+      } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && items.length) {
+        event.preventDefault();
+        active = event.key === "ArrowDown" ? Math.min(active + 1, items.length - 1) : Math.max(active - 1, 0);
+        highlight();
+      } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0 && !event.shiftKey) {
+        event.preventDefault();
+        choose(active);
+      }
+    });
+    ["click", "keyup"].forEach(function (name) {
+      area.addEventListener(name, function (event) {
+        if (slashAt >= 0 && !(event.key && /^(Arrow(Up|Down)|Enter|Tab|Escape)$/.test(event.key)) && slashFilter(area) === null) {
+          closeSlash();
+        }
+      });
+    });
+    area.addEventListener("blur", closeSlash);
   }
 
   function typingIn(element) {
@@ -180,4 +272,5 @@
   input.addEventListener("focus", function () { if (!loaded) { load(); } });
   if (category) { category.addEventListener("change", load); }
   watchCaret();
+  watchSlash();
 }());

@@ -22,6 +22,12 @@ ERROR_TEXTS = {
     422: _l("A field or parameter is invalid; error.fields names each one."),
 }
 SUCCESS_TEXTS = {200: _l("OK"), 201: _l("Created")}
+# An empty query value (?status=) is read as the parameter left out (check._query_value); each one says so.
+EMPTY_QUERY_TEXTS = {
+    "filter": _l("Empty (?%(name)s=) or left out: no filter."),
+    "default": _l("Empty (?%(name)s=) or left out: %(default)s."),
+    "required": _l("Required: empty (?%(name)s=) counts as left out (422)."),
+}
 
 
 def public(value):
@@ -60,11 +66,21 @@ def _responses(op: Operation) -> dict:
     return answers
 
 
+def described_parameter(p: dict) -> dict:
+    """A declared parameter as described: a query parameter's description ends with what an empty value means."""
+    if p["in"] != "query":
+        return p
+    kind = "required" if p.get("required") else "default" if "default" in p["schema"] else "filter"
+    empty = EMPTY_QUERY_TEXTS[kind] % {"name": p["name"], "default": p["schema"].get("default")}
+    text = str(p["description"])
+    return {**p, "description": text + ("" if not text or text.endswith("。") else " ") + empty}
+
+
 def operation_object(op: Operation, endpoint: str, path_params: list[dict]) -> dict:
     for p in path_params:
         p["schema"] = op.path_schemas.get(p["name"], p["schema"])
     out = {"operationId": endpoint, "tags": [op.tag], "summary": op.summary, "description": op.description,
-           "parameters": path_params + list(op.parameters), "responses": _responses(op)}
+           "parameters": path_params + [described_parameter(p) for p in op.parameters], "responses": _responses(op)}
     if op.body is not None:
         out["requestBody"] = {"required": op.body_required, "content": {"application/json": {"schema": op.body}}}
     if op.public:

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from .shapes import whole
 
-ERROR_CODES = ("validation_error", "not_found", "conflict", "unauthorized", "forbidden", "bad_request", "too_large")
+ERROR_CODES = ("validation_error", "not_found", "conflict", "unauthorized", "forbidden", "bad_request", "too_large",
+               "method_not_allowed")
 ERROR_BODY = {
     "type": "object", "required": ["error"],
     "properties": {"error": {
@@ -60,8 +61,8 @@ def paging(max_per_page: int = 200) -> tuple[dict, dict]:
     """?page= and ?per_page=, as every list takes them."""
     return (
         param("page", "query", whole(1, MAX_PAGE, default=1, **{"x-message": f"must be a whole number from 1 to {MAX_PAGE}"}),
-              "Page number, from 1."),
+              _l("Page number, from 1.")),
         param("per_page", "query",
               whole(1, max_per_page, default=50, **{"x-message": f"must be a whole number from 1 to {max_per_page}"}),
-              f"Rows per page, at most {max_per_page}."),
+              _l("Rows per page, at most %(limit)s.", limit=max_per_page)),
     )

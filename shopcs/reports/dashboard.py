@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from .refund_rate import DayRow, Totals, by_day, totals
-from .repurchase import RepurchaseTotals
+from .repurchase import RepurchaseTotals, paid_before
 from .repurchase import totals as repurchase_totals
 from .unpaid_recovery import Recovery, reminded_split
 from .windows import Window
@@ -12,16 +12,28 @@ from .windows import Window
 
 @dataclass(frozen=True)
 class Change:
-    """A rate now and in the period before; `points` is the difference in percentage points (None without both)."""
+    """A rate now and in the period before; `points` is the difference in percentage points (None without both).
+
+    `higher_is_better` says what a rise means (a refund rate up is bad, a recovery rate up is good), so `verdict`
+    can say whether the change is good or bad news; `previous` is None when there is nothing earlier to compare with.
+    """
 
     current: Decimal | None
     previous: Decimal | None
+    higher_is_better: bool
 
     @property
     def points(self) -> Decimal | None:
         if self.current is None or self.previous is None:
             return None
         return (self.current - self.previous) * 100
+
+    @property
+    def verdict(self) -> str | None:
+        """"good", "bad", or None when unchanged or not comparable."""
+        if not self.points:
+            return None
+        return "good" if (self.points > 0) == self.higher_is_better else "bad"
 
 
 @dataclass(frozen=True)
@@ -46,19 +58,20 @@ class DashboardFigures:
     recovery: RecoveryHeadline
     recovery_before: RecoveryHeadline
     repurchase: RepurchaseTotals
-    repurchase_before: RepurchaseTotals
+    repurchase_before: RepurchaseTotals | None  # None: nothing was paid before the period before, so none can return
 
     @property
     def refund_rate(self) -> Change:
-        return Change(self.refund.rate, self.refund_before.rate)
+        return Change(self.refund.rate, self.refund_before.rate, higher_is_better=False)
 
     @property
     def recovery_rate(self) -> Change:
-        return Change(self.recovery.cohort.rate, self.recovery_before.cohort.rate)
+        return Change(self.recovery.cohort.rate, self.recovery_before.cohort.rate, higher_is_better=True)
 
     @property
     def returning_rate(self) -> Change:
-        return Change(self.repurchase.returning_rate, self.repurchase_before.returning_rate)
+        before = self.repurchase_before.returning_rate if self.repurchase_before else None
+        return Change(self.repurchase.returning_rate, before, higher_is_better=True)
 
 
 def previous_window(window: Window) -> Window:
@@ -75,9 +88,15 @@ def repurchase_figures(window: Window, zone: str) -> RepurchaseTotals:
     return repurchase_totals(window, zone)
 
 
+def repurchase_before_figures(window: Window, zone: str) -> RepurchaseTotals | None:
+    """The period before's figures, or None when no order was paid before it: its returning rate would be a 0 that
+    only says the shop's history starts there."""
+    return repurchase_figures(window, zone) if paid_before(window, zone) else None
+
+
 def dashboard_figures(window: Window, zone: str, grace: timedelta) -> DashboardFigures:
     """`grace`: how long after placing an order counts as not paid at once (the first reminder's delay)."""
     before = previous_window(window)
     return DashboardFigures(window, before, totals(window, zone), totals(before, zone), by_day(window, zone),
                             recovery_figures(window, zone, grace), recovery_figures(before, zone, grace),
-                            repurchase_figures(window, zone), repurchase_figures(before, zone))
+                            repurchase_figures(window, zone), repurchase_before_figures(before, zone))

@@ -51,7 +51,8 @@ def dashboard():
                                messages=recent_alert_messages(), rule_labels=RULE_LABELS, done_form=ActionForm()), 422
     figures = dashboard_figures(window, zone(), current_grace())
     return render_template("reports/dashboard.html", figures=figures, errors={}, args=request.args, alerts=alerts,
-                           messages=recent_alert_messages(), rule_labels=RULE_LABELS, done_form=ActionForm())
+                           messages=recent_alert_messages(), rule_labels=RULE_LABELS, done_form=ActionForm(),
+                           threshold=load_alert_settings().threshold)
 
 
 @bp.route("/alerts", methods=["GET", "POST"])

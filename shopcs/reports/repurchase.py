@@ -92,6 +92,15 @@ def totals(window: Window, zone: str) -> RepurchaseTotals:
     return RepurchaseTotals(customers=customers, returning=returning, multi=multi)
 
 
+_ANY_PAID_BEFORE = select(Order.id).where(Order.paid_at < _LO).limit(1)
+
+
+def paid_before(window: Window, zone: str) -> bool:
+    """Whether any order was paid before the window starts (without one, no customer in it can be returning)."""
+    lo, _hi = window.utc_bounds(zone)
+    return db.session.connection().execute(_ANY_PAID_BEFORE, {"lo": lo}).first() is not None
+
+
 def totals_of(rows: list[OrdersRow]) -> RepurchaseTotals:
     return RepurchaseTotals(customers=sum(row.customers for row in rows), returning=sum(row.returning for row in rows),
                             multi=sum(row.customers for row in rows if row.orders_paid != "1"))

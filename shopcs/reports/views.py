@@ -9,6 +9,7 @@ from flask import Blueprint, abort, render_template, request
 from ..auth.access import roles_required
 from ..money import from_fen
 from . import operator_views
+from .alerts import load_alert_settings
 from .exports import FORMATS, download, refused
 from .page_support import (
     PER_PAGE,
@@ -42,7 +43,8 @@ def refund_rate_page():
     here = zone()
     return render_template("reports/refund_rate.html", window=window, errors={}, args=request.args,
                            totals=totals(window, here), days=by_day(window, here), reasons=by_reason(window, here),
-                           products=by_product(window, here), agents=by_agent(window, here))
+                           products=by_product(window, here), agents=by_agent(window, here),
+                           threshold=load_alert_settings().threshold)
 
 
 @bp.route("/refund-rate/orders")

@@ -24,7 +24,7 @@ LANGUAGES = {"zh_CN": "中文", "en": "English"}
 # zh_Hans_CN by searching its locale list) costs more than rendering a table row. A Locale passes through.
 _LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 _API_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "bad_request", 409: "conflict", 413: "too_large", 415: "bad_request", 422: "validation_error"}
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "bad_request", 422: "validation_error"}
 
 
 @bp.route("/healthz")
@@ -63,10 +63,17 @@ def handle_api_error(exc: ApiError):
     return error_response(exc.status, exc.code, exc.message, exc.fields)
 
 
+def _exception_headers(exc: HTTPException) -> dict:
+    """The headers the exception itself carries (a 405's Allow, RFC 9110), without its own Content-Type."""
+    return {name: value for name, value in exc.get_headers() if name.lower() != "content-type"}
+
+
 def handle_http_error(exc: HTTPException):
     if _is_api():
-        return error_response(exc.code, _API_CODES.get(exc.code, "bad_request"), exc.description or exc.name)
-    return render_template("error.html", code=exc.code, name=exc.name), exc.code
+        response = error_response(exc.code, _API_CODES.get(exc.code, "bad_request"), exc.description or exc.name)
+        response.headers.extend(_exception_headers(exc))
+        return response
+    return render_template("error.html", code=exc.code, name=exc.name), exc.code, _exception_headers(exc)
 
 
 def handle_csrf_error(exc: CSRFError):

@@ -88,3 +88,57 @@ def test_a_case_is_answered_with_a_template_escalated_acknowledged_and_in_the_wo
     expect(page.locator("[data-test=item-answered]")).to_contain_text(f"#{question['id']}")
     expect(page.locator("[data-test=count-replies]")).to_have_text("1")
     assert problems == [] and supervisor_problems == []
+
+
+def test_slash_in_the_reply_box_opens_the_picker_and_the_template_replaces_the_slash_and_its_filter(page_for, live_app):
+    agent, _supervisor, token, order_no = seed_people_and_order(live_app)
+    page = page_for()
+    problems = watch_for_errors(page)
+    case = post_case(page, token, category="tracking", order_no=order_no, subject="Parcel?", body="Where is it?")
+    log_in(page, agent, PASSWORD)
+    page.wait_for_url("**/")
+    page.goto(f"/cases/{case['id']}")
+    box, picker = page.locator("#reply-body"), page.locator("[data-test=template-picker]")
+    options = page.locator("[data-test=template-picker-option]")
+    wanted = options.filter(has_text=f"Where it is {order_no}")
+    filled = f"Hello 王小明, order {order_no} is on its way."
+
+    # "/" after a space opens the list under the box; what follows filters it; Enter puts the template in their place.
+    box.click()
+    page.keyboard.type("Dear buyer, /")
+    expect(picker).to_have_attribute("data-slash-open", "true")
+    expect(wanted).to_be_visible()
+    expect(box).to_be_focused()
+    page.keyboard.type(f"is {order_no}")
+    expect(options).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect(box).to_have_value(f"Dear buyer, {filled}")
+    expect(picker).not_to_have_attribute("data-slash-open", "true")
+    expect(options).to_have_count(0)
+
+    # A "/" inside a word is only a slash.
+    box.fill("")
+    page.keyboard.type("1/2")
+    expect(box).to_have_value("1/2")
+    page.wait_for_timeout(300)
+    expect(picker).not_to_have_attribute("data-slash-open", "true")
+
+    # Esc closes the list and leaves the text as typed.
+    box.fill("")
+    page.keyboard.type("/Wh")
+    expect(wanted).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(picker).not_to_have_attribute("data-slash-open", "true")
+    expect(options).to_have_count(0)
+    expect(box).to_have_value("/Wh")
+    expect(box).to_be_focused()
+
+    # At the start of the box, a click on a template works the same; the reply sent holds no "/".
+    box.fill("")
+    page.keyboard.type("/")
+    wanted.click()
+    expect(box).to_have_value(filled)
+    page.click("[data-test=reply-submit]")
+    expect(page.locator("[data-test=case-event][data-kind=reply]")).to_have_count(1)
+    expect(page.locator("[data-test=case-event][data-kind=reply]")).to_contain_text(filled)
+    assert problems == [], problems

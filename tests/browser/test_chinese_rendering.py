@@ -119,7 +119,7 @@ def test_the_refund_rate_chart_draws_chinese_labels_with_real_glyphs(page_for, l
                 x: chart.scales.x.options.title.text, y: chart.scales.y.options.title.text,
                 font: Chart.helpers.toFont(chart.legend.options.labels.font).string};
     }""")
-    assert drawn["legend"] == [ROLLING_ZH, REFUND_RATE_ZH], drawn["legend"]
+    assert drawn["legend"] == [ROLLING_ZH, "预警阈值（5.00%）", "每日退款率"], drawn["legend"]
     assert CJK.search(drawn["x"]) and CJK.search(drawn["y"]), (drawn["x"], drawn["y"])
     assert "Noto Sans CJK SC" in drawn["font"], drawn["font"]
     assert drawn["inked"] > drawn["total"] * 0.01, drawn  # lines, grid and labels, not a blank canvas

@@ -115,9 +115,16 @@ def test_an_operator_reads_the_refund_rate_chart_follows_a_product_and_exports_i
         const chart = Chart.getChart(document.querySelector("[data-test=refund-chart] canvas"));
         return chart.data.datasets.map(d => d.data);
     }""")
-    rolling, daily = series
-    assert len(rolling) == len(daily) == DAYS
+    rolling, daily, threshold = series
+    assert len(rolling) == len(daily) == len(threshold) == DAYS
     assert daily[2] is None and rolling[2] is not None  # nothing paid that day: a gap, while the 30 days have a rate
+    assert set(threshold) == {5.0}  # the alert threshold (5% by default), drawn across the chart
+    # The axis follows the 30-day rate and the threshold; each day's own rate (50% on some days) starts hidden.
+    y_max = float(page.locator("[data-test=refund-chart]").get_attribute("data-y-max"))
+    assert max(r for r in rolling if r is not None) < y_max < max(d for d in daily if d is not None), (y_max, rolling)
+    hidden = page.evaluate("""() => Chart.getChart(document.querySelector("[data-test=refund-chart] canvas"))
+        .data.datasets.map((d, i) => !Chart.getChart(document.querySelector("[data-test=refund-chart] canvas")).isDatasetVisible(i))""")
+    assert hidden == [False, True, False]
     tick = page.evaluate("""() => Chart.getChart(document.querySelector("[data-test=refund-chart] canvas"))
         .scales.y.options.ticks.callback(3.75)""")
     assert tick == "3.75%"
