@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 bin=.venv/bin
 [ -x "$bin/pybabel" ] || bin="$(dirname "$(command -v pybabel)")"
 "$bin/pybabel" -q extract -F babel.cfg -k _l -k lazy_gettext -o shopcs/translations/messages.pot .
-"$bin/pybabel" -q update -i shopcs/translations/messages.pot -d shopcs/translations -l zh_CN --no-fuzzy-matching
+"$bin/pybabel" -q update -i shopcs/translations/messages.pot -d shopcs/translations -l zh_CN --no-fuzzy-matching --ignore-obsolete
 "$bin/pybabel" compile -d shopcs/translations -l zh_CN
