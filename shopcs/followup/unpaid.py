@@ -149,7 +149,7 @@ def sweep_unpaid(now: datetime, settings: FollowupSettings | None = None) -> dic
 def _close(order_id: int, settings: FollowupSettings, now: datetime) -> bool:
     closed = db.session.execute(
         update(Order).where(Order.id == order_id, Order.status == "unpaid")
-        .values(status="closed", updated_at=now, lock_version=Order.lock_version + 1)
+        .values(status="closed", closed_here_at=now, updated_at=now, lock_version=Order.lock_version + 1)
         .execution_options(synchronize_session=False)).rowcount
     if not closed:
         return False  # paid, cancelled or closed by someone else first
