@@ -20,7 +20,7 @@ from .schemas import OrderInput
 
 ORDER_FIELDS = ["placed_at", "paid_at", "items_total", "shipping_fee", "discount", "total", "currency",
                 "customer_id", "phone_valid"]
-PAID_AFTER_LOCAL_CLOSE = "order.paid_after_local_close"  # audit action: the platform's payment after ShopCS's own close
+ACTION_PAID_AFTER_LOCAL_CLOSE = "order.paid_after_local_close"  # audit action: the platform's payment after ShopCS's own close
 ADDRESS_FIELDS = ["recipient", "phone", "province", "city", "district", "detail", "postal_code"]
 
 
@@ -129,7 +129,7 @@ def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: dat
 def _record_status(order: Order, status: str, actor: Actor, now: datetime) -> None:
     """A status change; a payment for an order ShopCS had closed itself is taken and said so (its reminders stay)."""
     if paid_after_local_close(order.status, status, order.closed_here_at is not None):
-        record(actor, PAID_AFTER_LOCAL_CLOSE, now, order_id=order.id,
+        record(actor, ACTION_PAID_AFTER_LOCAL_CLOSE, now, order_id=order.id,
                before={"status": order.status}, after={"status": status})
         order.closed_here_at = None
     else:

@@ -138,7 +138,8 @@ def test_unpaid_orders_close_after_72_hours_marked_as_closed_here_and_their_remi
     [message] = messages(order_id=order.id)
     assert message.status == "cancelled" and message.cancel_reason == "order closed"
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.order_id == order.id)).one()
-    assert entry.actor == "system:scheduler" and entry.before == {"status": "unpaid"} and entry.after["status"] == "closed"
+    assert (entry.actor, entry.action, entry.before, entry.after) == (
+        "system:scheduler", "order.closed_here", {"status": "unpaid"}, {"status": "closed", "auto_close_hours": 72})
 
 
 def test_an_order_the_platform_closed_first_is_left_alone(app):

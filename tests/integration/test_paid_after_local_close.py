@@ -56,6 +56,7 @@ def close_here(order_no) -> Order:
     assert auto_close_unpaid(AFTER_CLOSE)["closed"] >= 1
     closed = order(order_no)
     assert closed.status == "closed" and closed.closed_here_at == AFTER_CLOSE
+    assert [e.action for e in entries_for_order(closed.id) if e.actor == "system:scheduler"] == ["order.closed_here"]
     return closed
 
 
@@ -202,4 +203,5 @@ def test_the_order_page_timeline_says_paid_after_it_was_closed_here_in_both_lang
     english = client.get("/orders/T1", headers={"Accept-Language": "en"}).get_data(as_text=True)
     chinese = client.get("/orders/T1", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
 
-    assert "Paid after it was closed here" in english and "本店关闭后，平台报已付款" in chinese
+    assert "Closed here: not paid in time" in english and "Paid after it was closed here" in english
+    assert "未按时付款，本店已关闭" in chinese and "本店关闭后，平台报已付款" in chinese
