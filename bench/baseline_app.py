@@ -3,7 +3,7 @@
     SHOPCS_DATABASE_URL=... gunicorn -w 2 -b 127.0.0.1:8001 'bench.baseline_app:create_app()'
 
 Same statements as shopcs/orders/queue.py issues for the first page of the default group and for a
-search by phone (carrier exclusions, the five group counts in one statement, the search's count, the page's rows),
+search by phone (carrier exclusions, the six group counts in one statement, the search's count, the page's rows),
 rendered with a small Jinja template. No login, no layout, no translations: everything the real
 page does on top of this is what the 1.5x budget pays for. Keep the SQL in step with queue.py;
 `python -m bench.profile_queue --sql` prints both side by side.
@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 PER_PAGE = 50
 ROW_COLUMNS = ("orders.order_no, orders.status, orders.placed_at, orders.paid_at, orders.total, orders.recipient, "
                "customers.name, orders.phone, orders.phone_valid, orders.province, orders.city, "
-               "orders.address_confirmed_at, orders.promised_ship_date")
+               "orders.address_confirmed_at, orders.promised_ship_date, orders.id")
 EXCLUSIONS = text("SELECT carrier_exclusions.id, carrier_exclusions.carrier, carrier_exclusions.province "
                   "FROM carrier_exclusions ORDER BY carrier_exclusions.id")
 CONFIRM_WHERE = "orders.status = :paid AND orders.address_confirmed_at IS NULL"
@@ -29,6 +29,7 @@ GROUP_COUNTS = {
     "due": text("SELECT count(*) FROM orders WHERE orders.status = :paid AND orders.promised_ship_date <= :today"),
     "refund": text("SELECT count(distinct(refunds.order_id)) FROM refunds WHERE refunds.status = :requested"),
     "flagged": text("SELECT count(*) FROM orders WHERE orders.phone_valid = {false} AND orders.status IN (:unpaid, :paid)"),
+    "unpaid": text("SELECT count(*) FROM orders WHERE orders.status = :unpaid"),
 }
 TEMPLATE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Queue</title></head><body>
 <p>{% for group, n in counts.items() %}<a href="/?group={{ group }}">{{ group }} ({{ n }})</a> {% endfor %}</p>

@@ -72,6 +72,8 @@ ACTION_LABELS = {
     "order.created": _l("Order received"),  # from the API, a webhook or an import: the entry names who
     "order.updated": _l("Order updated from its source"),
     "order.status": _l("Status changed"),
+    "order.closed_here": _l("Closed here: not paid in time"),  # the follow-up auto-close (system:scheduler)
+    "order.paid_after_local_close": _l("Paid after it was closed here"),  # the platform's payment wins over our auto-close
     "order.promised_ship_date": _l("Promised ship date set"),
     "address.confirmed": _l("Address confirmed with the buyer"),
     "address.corrected": _l("Address corrected"),

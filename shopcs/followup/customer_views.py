@@ -7,10 +7,11 @@ from ..auth.access import current_actor, roles_required
 from ..errors import NotFound, ServiceError
 from ..orders.refund_views import order_url
 from ..timeutil import utcnow
-from . import concerns, queries
+from . import concerns, queries, rules
 from .customers import get_customer, orders_of, set_opted_out
 from .forms import ActionForm, ConcernForm, OptOutForm
 from .jobs import send_reminder_by_hand
+from .settings import load_settings
 
 CUSTOMER_VIEWERS = ("agent", "after_sales", "supervisor", "operator")
 OPT_OUT_ROLES = ("agent", "after_sales", "supervisor")
@@ -23,9 +24,10 @@ def _may(roles) -> bool:
 
 
 def followup_panel(order) -> dict:
-    """Everything templates/orders/_followup.html needs besides `order`; concerns are recorded on unpaid orders only
-    (why the buyer hesitates to pay)."""
-    return {"concerns": concerns.concerns_for_order(order.id), "reminders": queries.messages_for_order(order.id),
+    """Everything templates/orders/_followup.html needs besides `order`; `closes_at`: when ShopCS closes it if still
+    unpaid. Concerns are recorded on unpaid orders only (why the buyer hesitates to pay)."""
+    closes_at = rules.closes_at(order.placed_at, load_settings()) if order.status == "unpaid" else None
+    return {"closes_at": closes_at, "concerns": concerns.concerns_for_order(order.id), "reminders": queries.messages_for_order(order.id),
             "concern_form": ConcernForm(formdata=None), "can_record": _may(CONCERN_ROLES) and order.status == "unpaid",
             "can_remind": _may(REMINDER_ROLES) and order.status == "unpaid", "order_url": order_url(order.order_no)}
 

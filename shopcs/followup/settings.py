@@ -34,7 +34,7 @@ def _template_key(kind: str, locale: str) -> str:
 
 
 def load_settings() -> FollowupSettings:
-    """The saved values over the defaults from the issue (30 min, 12 h, 2, 24 h, 22:00–08:00, 10:00, 365, 7)."""
+    """The saved values over the defaults from the issue (30 min, 12 h, 2, 72 h, 22:00–08:00, 10:00, 365, 7)."""
     rows = {row.key: json.loads(row.value) for row in db.session.scalars(select(FollowupSetting))}
     defaults = FollowupSettings()
     values = {}

@@ -26,6 +26,7 @@ BATCH = 200
 KIND = "unpaid_reminder"
 LIVE = ("pending", "failed")  # not yet sent: may still be cancelled
 SCHEDULER = Actor.system("scheduler")
+ACTION_CLOSED_HERE = "order.closed_here"  # audit action of the auto-close; the platform's later payment is still taken
 
 
 def shop_zone() -> str:
@@ -149,12 +150,12 @@ def sweep_unpaid(now: datetime, settings: FollowupSettings | None = None) -> dic
 def _close(order_id: int, settings: FollowupSettings, now: datetime) -> bool:
     closed = db.session.execute(
         update(Order).where(Order.id == order_id, Order.status == "unpaid")
-        .values(status="closed", updated_at=now, lock_version=Order.lock_version + 1)
+        .values(status="closed", closed_here_at=now, updated_at=now, lock_version=Order.lock_version + 1)
         .execution_options(synchronize_session=False)).rowcount
     if not closed:
         return False  # paid, cancelled or closed by someone else first
-    record(SCHEDULER, "order.status", now, order_id=order_id, before={"status": "unpaid"},
-           after={"status": "closed", "reason": f"not paid within {settings.auto_close_hours} hours"})
+    record(SCHEDULER, ACTION_CLOSED_HERE, now, order_id=order_id, before={"status": "unpaid"},
+           after={"status": "closed", "auto_close_hours": settings.auto_close_hours})
     db.session.execute(
         update(OutboxMessage).where(OutboxMessage.order_id == order_id, OutboxMessage.kind == KIND, OutboxMessage.status.in_(LIVE))
         .values(status="cancelled", cancel_reason="order closed").execution_options(synchronize_session=False))

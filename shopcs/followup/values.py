@@ -13,7 +13,7 @@ class FollowupSettings:
     first_reminder_minutes: int = 30
     second_reminder_hours: int = 12
     max_reminders: int = 2  # per order, counting reminders an agent sent by hand
-    auto_close_hours: int = 24
+    auto_close_hours: int = 72  # Taobao keeps an unpaid order open 72 h: closing sooner would refuse real payments
     quiet_start: time = time(22)
     quiet_end: time = time(8)
     greeting_send_time: time = time(10)

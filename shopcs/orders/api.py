@@ -43,7 +43,9 @@ def _service_error(exc: ServiceError):
 
 @bp.put("/orders/<order_no>")
 @describe(tag=ORDERS, summary=_l("Create or update an order"), body=ORDER_BODY, responses={200: ORDER_OUT, 201: ORDER_OUT},
-          description=_l("Sends the whole order: 201 when new, 200 when it replaced the stored one."),
+          description=_l("Sends the whole order: 201 when new, 200 when it replaced the stored one. The status only moves "
+                         "forward (409 otherwise), except that an order ShopCS closed itself, unpaid too long, takes the "
+                         "platform's later paid, shipped or completed."),
           errors=(400, 401, 409, 413, 422), path_schemas={"order_no": ORDER_NO})
 @token_required
 def put_order(order_no):

@@ -20,7 +20,7 @@ FIELD_LABELS = {
     "reason": _l("reason"), "with_return": _l("with return"), "address_confirmed_at": _l("confirmed at"),
     "address_confirmed_by": _l("confirmed by"), "address_confirm_method": _l("confirmed via"),
     "department": _l("for"), "body": _l("note"), "note_id": _l("note no."), "refund_id": _l("refund no."),
-    "done_at": _l("done at"), "done_by": _l("done by"),
+    "done_at": _l("done at"), "done_by": _l("done by"), "auto_close_hours": _l("unpaid hours before closing"),
     "paid_at": _l("paid at"), "carrier_name": _l("carrier as the platform names it"), "source": _l("shipment source"),
     "shipment_status": _l("shipment status"), "flagged": _l("flagged for a look"), "flag_reason": _l("to check"),
 }

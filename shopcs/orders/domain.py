@@ -5,19 +5,29 @@ from decimal import Decimal
 STATUSES = ("unpaid", "paid", "shipped", "completed", "cancelled", "closed")
 _CHAIN = ("unpaid", "paid", "shipped", "completed")
 _SIDE_EXITS = {"unpaid": {"cancelled", "closed"}, "paid": {"closed"}, "shipped": {"closed"}}
+PAID_STATES = ("paid", "shipped", "completed")
 
 
-def can_move(current: str, new: str) -> bool:
+def can_move(current: str, new: str, closed_here: bool = False) -> bool:
     """Status only moves forward: along unpaid → paid → shipped → completed, or out to cancelled/closed.
 
     Staying put is allowed (a platform re-sends the same state). A skip forward along the chain is
     allowed because a platform may drop a push (an order first seen unpaid can next arrive shipped).
+    `closed_here`: ShopCS closed the order itself (unpaid too long); the platform, which holds the money,
+    may still report it paid or later, and its word wins.
     """
     if current == new:
+        return True
+    if paid_after_local_close(current, new, closed_here):
         return True
     if current in _CHAIN and new in _CHAIN:
         return _CHAIN.index(new) > _CHAIN.index(current)
     return new in _SIDE_EXITS.get(current, set())
+
+
+def paid_after_local_close(current: str, new: str, closed_here: bool) -> bool:
+    """The platform reports a payment (or a later state) for an order that only ShopCS had closed."""
+    return closed_here and current == "closed" and new in PAID_STATES
 
 
 @dataclass(frozen=True)

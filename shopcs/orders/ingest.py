@@ -13,13 +13,14 @@ from ..audit.services import changes, record
 from ..errors import Conflict
 from ..extensions import db
 from ..phone import normalize_phone
-from .domain import can_move, items_total
+from .domain import can_move, items_total, paid_after_local_close
 from .locking import lock_order
 from .models import Customer, HandoffNote, Order, OrderItem
 from .schemas import OrderInput
 
 ORDER_FIELDS = ["placed_at", "paid_at", "items_total", "shipping_fee", "discount", "total", "currency",
                 "customer_id", "phone_valid"]
+ACTION_PAID_AFTER_LOCAL_CLOSE = "order.paid_after_local_close"  # audit action: the platform's payment after ShopCS's own close
 ADDRESS_FIELDS = ["recipient", "phone", "province", "city", "district", "detail", "postal_code"]
 
 
@@ -97,7 +98,8 @@ def _create(data: OrderInput, values: dict, actor: Actor, now: datetime) -> Orde
 
 
 def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: datetime) -> None:
-    if not can_move(order.status, data.status):
+    closed_here = order.closed_here_at is not None
+    if not can_move(order.status, data.status, closed_here):
         raise Conflict(f"The order is {order.status}; it cannot go back to {data.status}.",
                        {"status": f"cannot move from {order.status} to {data.status}"})
     before, after = changes(order, ORDER_FIELDS + ADDRESS_FIELDS, values)
@@ -105,11 +107,12 @@ def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: dat
     if new_items != old_items:
         before["items"], after["items"] = old_items, new_items
     status_changed = order.status != data.status
+    if closed_here and data.status == "closed":
+        order.closed_here_at = None  # the platform closed it too: its close is final
     if not before and not status_changed:
         return  # the platform re-sent what we already have: nothing to record, updated_at stays
     if status_changed:
-        record(actor, "order.status", now, order_id=order.id, before={"status": order.status}, after={"status": data.status})
-        order.status = data.status
+        _record_status(order, data.status, actor, now)
     if before:
         record(actor, "order.updated", now, order_id=order.id, before=before, after=after)
     address_before = {k: v for k, v in before.items() if k in ADDRESS_FIELDS}
@@ -121,6 +124,17 @@ def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: dat
     if "items" in before:
         _set_items(order, data)
     order.updated_at = now
+
+
+def _record_status(order: Order, status: str, actor: Actor, now: datetime) -> None:
+    """A status change; a payment for an order ShopCS had closed itself is taken and said so (its reminders stay)."""
+    if paid_after_local_close(order.status, status, order.closed_here_at is not None):
+        record(actor, ACTION_PAID_AFTER_LOCAL_CLOSE, now, order_id=order.id,
+               before={"status": order.status}, after={"status": status})
+        order.closed_here_at = None
+    else:
+        record(actor, "order.status", now, order_id=order.id, before={"status": order.status}, after={"status": status})
+    order.status = status
 
 
 def _address_changed_after_confirmation(order: Order, before: dict, after: dict, actor: Actor, now: datetime) -> None:

@@ -73,6 +73,8 @@ class Order(db.Model):
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # when ShopCS closed it itself (unpaid too long): the platform's later payment is still taken; null otherwise
+    closed_here_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     items: Mapped[list["OrderItem"]] = relationship(

@@ -14,12 +14,14 @@ from typing import NamedTuple
 from sqlalchemy import Date, bindparam, exists, false, func, literal, or_, select
 
 from ..extensions import db
+from ..notify.models import OutboxMessage
 from ..paging import PageCount
 from ..phone import phone_search_key, search_digits
 from .address import PROVINCE_SUFFIXES, province_key
 from .models import Customer, Order, Refund, Shipment
 
-GROUPS = ("confirm", "ship", "due", "refund", "flagged")
+GROUPS = ("confirm", "ship", "due", "refund", "flagged", "unpaid")
+REMINDER_KIND = "unpaid_reminder"  # the outbox kind of a payment reminder (shopcs.followup.unpaid.KIND)
 SEARCH = "search"  # pseudo-group: a search across all orders
 SORTS = ("oldest", "newest", "total")
 PER_PAGE = 50
@@ -52,6 +54,7 @@ class QueueRow(NamedTuple):
     city: str
     address_confirmed_at: datetime | None
     promised_ship_date: date | None
+    id: int = 0  # last: the rows are built positionally from _ROW_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class QueuePage(PageCount):
 orders, customers, refunds, shipments = Order.__table__, Customer.__table__, Refund.__table__, Shipment.__table__
 _ROW_COLUMNS = (orders.c.order_no, orders.c.status, orders.c.placed_at, orders.c.paid_at, orders.c.total, orders.c.recipient,
                 customers.c.name, orders.c.phone, orders.c.phone_valid, orders.c.province, orders.c.city,
-                orders.c.address_confirmed_at, orders.c.promised_ship_date)
+                orders.c.address_confirmed_at, orders.c.promised_ship_date, orders.c.id)
 
 
 def group_conditions(group: str, today) -> list:
@@ -84,6 +87,8 @@ def group_conditions(group: str, today) -> list:
     if group == "flagged":
         # Two literals, not a list: a list is an "expanding" parameter, re-rendered into the SQL on each execution.
         return [orders.c.phone_valid == false(), orders.c.status.in_([literal("unpaid"), literal("paid")])]
+    if group == "unpaid":  # placed, not paid, not closed or cancelled: ix_orders_status_placed_at
+        return [orders.c.status == "unpaid"]
     raise ValueError(f"unknown queue group {group!r}")
 
 
@@ -140,7 +145,7 @@ def _spellings(provinces) -> list[str]:
 
 
 def _order_by(group: str, sort: str) -> list:
-    time_column = orders.c.placed_at if group in ("flagged", SEARCH) else orders.c.paid_at
+    time_column = orders.c.placed_at if group in ("flagged", "unpaid", SEARCH) else orders.c.paid_at
     if sort == "newest":
         return [time_column.desc(), orders.c.id.desc()]
     if sort == "total":
@@ -215,6 +220,21 @@ def group_counts(today: date) -> dict[str, int]:
     """Every group's count in one round trip; each count is limited by its own indexed condition."""
     row = db.session.connection().execute(_group_counts_statement(), {"today": today}).one()
     return dict(zip(GROUPS, row, strict=True))
+
+
+@functools.cache
+def _reminders_statement():
+    outbox = OutboxMessage.__table__
+    return (select(outbox.c.order_id, func.count()).where(
+        outbox.c.order_id.in_(bindparam("ids", expanding=True)), outbox.c.kind == REMINDER_KIND, outbox.c.status == "sent")
+        .group_by(outbox.c.order_id))
+
+
+def reminders_sent(rows: list[QueueRow]) -> dict[int, int]:
+    """Payment reminders already sent, by order id, for the rows shown only: one query on the outbox's order_id index."""
+    if not rows:
+        return {}
+    return dict(db.session.connection().execute(_reminders_statement(), {"ids": [row.id for row in rows]}).all())
 
 
 def query_from_args(args, exclusions: dict[str, list[str]]) -> QueueQuery:

@@ -5,7 +5,9 @@ request (expression lookups, filters and escaping per cell), more than its datab
 templates/orders/queue.html rendered; tests/unit/test_order_queue_rows.py pins it and checks that every text of a
 row is escaped. Words and the link prefix come from the page's fixed parts (templates/orders/_queue_fixed.html).
 """
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from html import escape  # str in, str out: markupsafe's escape() makes a Markup of each value, twice the cost
 
 from jinja2.utils import url_quote
@@ -32,11 +34,31 @@ class RowWords:
         self.today, self.zone = today, zone
 
 
-def rows_html(rows: list[QueueRow], words: RowWords) -> Markup:
+@dataclass(frozen=True)
+class UnpaidWords:
+    """What the Unpaid tab's rows add: the reminders sent (of the cap) and the time left before ShopCS closes the order.
+
+    `sent`: reminders sent by order id (queue.reminders_sent); `reminders(sent, cap)`, `hours(n)`, `minutes(n)` and
+    `closing_now` are the page's words in its language (ngettext where a number is shown)."""
+
+    now: datetime
+    auto_close: timedelta
+    cap: int
+    sent: dict[int, int]
+    reminders: Callable[[int, int], str]
+    hours: Callable[[int], str]
+    minutes: Callable[[int], str]
+    closing_now: str
+
+
+def rows_html(rows: list[QueueRow], words: RowWords, unpaid: UnpaidWords | None = None) -> Markup:
+    if unpaid is not None:
+        return Markup("".join([_unpaid_row(row, words, unpaid) for row in rows]))
     return Markup("".join([_row(row, words) for row in rows]))
 
 
-def _row(row: QueueRow, words: RowWords) -> str:
+def _order_cells(row: QueueRow, words: RowWords) -> str:
+    """The row's start and its first five cells, which every tab shows: order no., buyer, phone, destination, total."""
     order_no = escape(row.order_no)
     buyer = escape(row.recipient)
     if row.customer_name and row.customer_name != row.recipient:
@@ -46,10 +68,34 @@ def _row(row: QueueRow, words: RowWords) -> str:
             f"<td>{buyer}</td>"
             f'<td data-test="queue-phone">{escape(mask_phone(row.phone))}{"" if row.phone_valid else words.check_phone}</td>'
             f"<td>{escape(row.province)} {escape(row.city)}</td>"
-            f"<td>{escape(format_cny(row.total))}</td>"
+            f"<td>{escape(format_cny(row.total))}</td>")
+
+
+def _row(row: QueueRow, words: RowWords) -> str:
+    return (f"{_order_cells(row, words)}"
             f"<td>{local_text(row.paid_at, words.zone)}</td>"
             f"<td>{_status(row, words)}</td>"
             f"<td>{_promise(row, words.today)}</td></tr>\n")
+
+
+def _unpaid_row(row: QueueRow, words: RowWords, unpaid: UnpaidWords) -> str:
+    sent = unpaid.sent.get(row.id, 0)
+    badge = "badge-ok" if sent else "badge-muted"
+    return (f"{_order_cells(row, words)}"
+            f"<td>{local_text(row.placed_at, words.zone)}</td>"
+            f'<td data-test="queue-reminders" data-sent="{sent}"><span class="badge {badge}">'
+            f"{html_text(unpaid.reminders(sent, unpaid.cap))}</span></td>"
+            f'<td data-test="queue-closes-in">{_closes_in(row.placed_at + unpaid.auto_close - unpaid.now, unpaid)}</td></tr>\n')
+
+
+def _closes_in(left: timedelta, unpaid: UnpaidWords) -> str:
+    """Whole hours left (rounded down), minutes in the last hour; red within 6 hours, amber within a day."""
+    minutes = int(left.total_seconds() // 60)
+    if minutes <= 0:
+        return f'<span class="badge badge-danger">{html_text(unpaid.closing_now)}</span>'
+    text = unpaid.hours(minutes // 60) if minutes >= 60 else unpaid.minutes(minutes)
+    badge = "badge-danger" if minutes < 6 * 60 else "badge-warn" if minutes < 24 * 60 else "badge-muted"
+    return f'<span class="badge {badge}">{html_text(text)}</span>'
 
 
 def _status(row: QueueRow, words: RowWords) -> str:

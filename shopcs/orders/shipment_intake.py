@@ -15,19 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..actor import Actor
-from ..audit.models import AuditEntry
 from ..audit.services import record
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..i18n_labels import carrier_name, order_status
 from ..timeutil import local_date
+from .domain import can_move, paid_after_local_close
 from .handling import SHIPPING_ROLES, queue_shipping_notice, require_role
+from .ingest import ACTION_PAID_AFTER_LOCAL_CLOSE
 from .locking import lock_order, order_id_for
 from .models import Order, Shipment
 from .shipping import carrier_code, normalize_tracking, platform_flags
 
 CLOCK_SKEW = timedelta(minutes=5)  # a platform's clock a little ahead of ours is not "in the future"
-LOCAL_CLOSER = Actor.system("scheduler").label  # who closes unpaid orders here (followup.unpaid); the platform wins
 TRACKING_LENGTH, CARRIER_NAME_LENGTH, STATUS_LENGTH = 40, 100, 30  # the shipments columns
 
 
@@ -84,26 +84,21 @@ def _taken_elsewhere(found: Shipment, order_id: int) -> Conflict | None:
                     {"tracking_no": "is already recorded for another order"})
 
 
-def _closed_here(order: Order) -> bool:
-    """Whether ShopCS closed the order itself (unpaid too long) rather than the platform."""
-    last = db.session.scalar(select(AuditEntry).where(AuditEntry.order_id == order.id, AuditEntry.action == "order.status")
-                             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))
-    return last is not None and last.actor == LOCAL_CLOSER and (last.after or {}).get("status") == "closed"
-
-
 def _mark_shipped(order: Order, shipped_at: datetime, actor: Actor, now: datetime) -> None:
     """paid → shipped; unpaid (or closed here for want of payment) → shipped and paid, at the latest when shipped."""
     if order.status in ("shipped", "completed"):
         return
-    if order.status in ("cancelled", "closed") and not (order.status == "closed" and _closed_here(order)):
+    closed_here = order.closed_here_at is not None
+    if not can_move(order.status, "shipped", closed_here):
         raise Conflict(_l("A %(status)s order cannot be shipped.", status=order_status(order.status)),
                        {"order_no": f"the order is {order.status}"})
     before, after = {"status": order.status}, {"status": "shipped"}
     if order.paid_at is None:  # the platform shipped it, so it was paid; its order push brings the exact time
         before["paid_at"], after["paid_at"] = None, shipped_at
         order.paid_at = shipped_at
-    record(actor, "order.status", now, order_id=order.id, before=before, after=after)
-    order.status = "shipped"
+    action = ACTION_PAID_AFTER_LOCAL_CLOSE if paid_after_local_close(order.status, "shipped", closed_here) else "order.status"
+    record(actor, action, now, order_id=order.id, before=before, after=after)
+    order.status, order.closed_here_at = "shipped", None
 
 
 def take_shipment(order_no: str, data: PlatformShipment, actor: Actor, now: datetime, zone: str,

@@ -2,11 +2,12 @@
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_translations
+from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 
 from ..auth.access import current_actor, has_role, roles_required
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..followup.settings import load_settings
 from ..timeutil import local_date, utcnow
 from ..web import fixed_parts
 from . import carrier_views, shipment_views
@@ -26,7 +27,7 @@ from .handling import (
     record_shipment,
     set_promised_ship_date,
 )
-from .queue_rows import RowWords, rows_html
+from .queue_rows import RowWords, UnpaidWords, rows_html
 from .refund_service import refunded_total
 from .shipping import CARRIERS
 
@@ -73,8 +74,21 @@ def render_queue(query: order_queue.QueueQuery, page: order_queue.QueuePage, cou
     words = RowWords(fixed, status_labels, STATUS_BADGES, today, current_app.config["SHOPCS_TIMEZONE"])
     return render_template(
         "orders/queue.html", query=query, page=page, counts=counts, today=today, args=args, qurl=QueueLinks(args),
-        fixed=fixed, status_labels=status_labels, rows_html=rows_html(page.rows, words),
+        fixed=fixed, status_labels=status_labels, rows_html=rows_html(page.rows, words, _unpaid_words(query, page)),
         carrier_names={code: translations.ugettext(carrier.name_en) for code, carrier in CARRIERS.items()})
+
+
+def _unpaid_words(query: order_queue.QueueQuery, page: order_queue.QueuePage) -> UnpaidWords | None:
+    """The Unpaid tab's extra facts: reminders sent (one query for the rows shown) and the time left before closing."""
+    if query.group != "unpaid":
+        return None
+    settings = load_settings()
+    return UnpaidWords(
+        now=utcnow(), auto_close=settings.auto_close, cap=settings.max_reminders, sent=order_queue.reminders_sent(page.rows),
+        reminders=lambda sent, cap: _("%(sent)s/%(cap)s sent", sent=sent, cap=cap),
+        hours=lambda n: ngettext("closes in %(num)s hour", "closes in %(num)s hours", n),
+        minutes=lambda n: ngettext("closes in %(num)s minute", "closes in %(num)s minutes", n),
+        closing_now=_("closing now"))
 
 
 class QueueLinks:

@@ -2,7 +2,8 @@
 
 A failed write leaves no delivery row, so the platform's retry is applied; a repeated delivery id finds its
 row and changes nothing. A status the order has already passed (a late orders/updated after orders/paid) is
-stale: the order keeps its later state and the delivery is recorded as stale, answered 200.
+stale: the order keeps its later state and the delivery is recorded as stale, answered 200. A payment for an order
+ShopCS closed itself is not stale: the platform holds the money (orders.domain.can_move).
 
 A payload that cannot be applied (Invalid, 422) is recorded as refused, with its reason, in a transaction of its
 own (record_refusal). A refused row is not seen: the retry of that delivery id claims the same row, which then
@@ -83,9 +84,10 @@ def apply_order(delivery: Delivery, order_no: str, object_id: str | None, build:
     if row is None:
         return "duplicate"
     try:
-        current = db.session.execute(select(Order.status, Order.paid_at).where(Order.order_no == order_no)).first()
+        current = db.session.execute(select(Order.status, Order.paid_at, Order.closed_here_at)
+                                     .where(Order.order_no == order_no)).first()
         data = validate_order(order_no, build(current.paid_at if current else None))
-        if current is not None and not can_move(current.status, data.status):
+        if current is not None and not can_move(current.status, data.status, current.closed_here_at is not None):
             row.outcome = "stale"
             db.session.commit()
             return "stale"

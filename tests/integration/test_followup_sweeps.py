@@ -49,7 +49,7 @@ def test_the_first_reminder_is_queued_once_when_it_falls_due(app):
     assert message.dedupe_key == f"unpaid_reminder:{order.id}:1" and message.scheduled_for == sh(2026, 3, 4, 10, 30)
     assert message.kind == "unpaid_reminder" and message.status == "pending" and message.channel == "manual"
     assert order.order_no in message.body and "羊毛围巾" in message.body and "128.00" in message.body
-    assert "2026-03-05 10:00" in message.body  # when the order closes, in shop time
+    assert "2026-03-07 10:00" in message.body  # when the order closes (72 h later), in shop time
 
 
 def test_the_second_reminder_follows_twelve_hours_after_placing(app):
@@ -124,27 +124,30 @@ def test_a_reminder_by_hand_in_quiet_hours_waits_and_is_refused_for_paid_or_unkn
         send_reminder_by_hand("NO-SUCH", AGENT, sh(2026, 3, 4, 12, 0))
 
 
-def test_unpaid_orders_close_after_24_hours_and_their_reminders_are_cancelled(app):
+def test_unpaid_orders_close_after_72_hours_marked_as_closed_here_and_their_reminders_are_cancelled(app):
     order = unpaid(sh(2026, 3, 4, 9, 0))
     fresh = unpaid(sh(2026, 3, 4, 9, 1))
     sweep_unpaid(sh(2026, 3, 4, 21, 0))
-    assert auto_close_unpaid(sh(2026, 3, 5, 9, 0)) == {"closed": 1}
-    assert auto_close_unpaid(sh(2026, 3, 5, 9, 0)) == {"closed": 0}
+    assert auto_close_unpaid(sh(2026, 3, 7, 8, 59)) == {"closed": 0}
+    assert auto_close_unpaid(sh(2026, 3, 7, 9, 0)) == {"closed": 1}
+    assert auto_close_unpaid(sh(2026, 3, 7, 9, 0)) == {"closed": 0}
     db.session.refresh(order)
     db.session.refresh(fresh)
     assert order.status == "closed" and fresh.status == "unpaid"
+    assert order.closed_here_at == sh(2026, 3, 7, 9, 0) and fresh.closed_here_at is None
     [message] = messages(order_id=order.id)
     assert message.status == "cancelled" and message.cancel_reason == "order closed"
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.order_id == order.id)).one()
-    assert entry.actor == "system:scheduler" and entry.before == {"status": "unpaid"} and entry.after["status"] == "closed"
+    assert (entry.actor, entry.action, entry.before, entry.after) == (
+        "system:scheduler", "order.closed_here", {"status": "unpaid"}, {"status": "closed", "auto_close_hours": 72})
 
 
 def test_an_order_the_platform_closed_first_is_left_alone(app):
     order = unpaid(sh(2026, 3, 4, 9, 0))
     order.status = "closed"
     db.session.commit()
-    assert auto_close_unpaid(sh(2026, 3, 5, 10, 0)) == {"closed": 0}
-    assert db.session.scalars(select(AuditEntry)).all() == []
+    assert auto_close_unpaid(sh(2026, 3, 7, 10, 0)) == {"closed": 0}
+    assert db.session.scalars(select(AuditEntry)).all() == [] and order.closed_here_at is None
 
 
 def test_two_sweeps_at_the_same_moment_queue_each_reminder_once(app):

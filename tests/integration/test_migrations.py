@@ -45,3 +45,34 @@ def test_the_previous_payment_migration_fills_every_order(empty_database_url):
         db.engine.dispose()
     as_text = {order_id: None if at is None else str(at)[:19] for order_id, at in found.items()}
     assert as_text == {1: "2026-03-01 10:00:00", 2: None, 3: None, 4: "2026-03-02 10:00:00", 5: None}
+
+
+def test_the_closed_here_migration_marks_the_orders_the_scheduler_closed(empty_database_url):
+    """c4e6a8b0d2f1 adds orders.closed_here_at: the time of the auto-close's audit entry (system:scheduler,
+    order.status) for an order still closed; null for one the platform closed and for open orders."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="b3d5f7a9c1e4")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO customers (id, external_id, name, phone, email, opted_out, created_at) "
+                              "VALUES (1, 'a', 'A', '', '', false, '2026-01-01 00:00:00')"))
+            for order_id, status in [(1, "closed"), (2, "closed"), (3, "unpaid"), (4, "paid")]:
+                conn.execute(text(
+                    "INSERT INTO orders (id, order_no, status, customer_id, placed_at, items_total, shipping_fee, discount, "
+                    "total, currency, recipient, phone, phone_valid, province, city, district, detail, postal_code, "
+                    "lock_version, created_at, updated_at) VALUES (:id, :no, :status, 1, '2026-03-01 10:00:00', 100, 0, 0, "
+                    "100, 'CNY', '', '', true, '', '', '', '', '', 0, '2026-03-01 10:00:00', '2026-03-01 10:00:00')"),
+                    {"id": order_id, "no": f"M{order_id}", "status": status})
+            entries = [(1, "system:scheduler", "order.status", "2026-03-04 10:00:00"),
+                       (1, "token:shop", "order.updated", "2026-03-04 11:00:00"),
+                       (2, "token:shop", "order.status", "2026-03-02 10:00:00"),
+                       (4, "system:scheduler", "order.status", "2026-03-04 10:00:00")]  # closed, then paid: not closed now
+            for order_id, actor, action, at in entries:
+                conn.execute(text("INSERT INTO audit_entries (at, actor, order_id, action) VALUES (:at, :actor, :id, :action)"),
+                             {"at": at, "actor": actor, "id": order_id, "action": action})
+        upgrade()
+        with db.engine.connect() as conn:
+            found = dict(conn.execute(text("SELECT id, closed_here_at FROM orders")).all())
+        db.engine.dispose()
+    as_text = {order_id: None if at is None else str(at)[:19] for order_id, at in found.items()}
+    assert as_text == {1: "2026-03-04 10:00:00", 2: None, 3: None, 4: None}

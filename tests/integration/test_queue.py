@@ -4,8 +4,9 @@ from decimal import Decimal
 from werkzeug.datastructures import MultiDict
 
 from shopcs.extensions import db
+from shopcs.notify.models import OutboxMessage
 from shopcs.orders.models import Refund, Shipment
-from shopcs.orders.queue import QueueQuery, group_counts, list_page, query_from_args
+from shopcs.orders.queue import QueueQuery, group_counts, list_page, query_from_args, reminders_sent
 
 from ..builders import NOW, make_customer, make_order
 
@@ -48,7 +49,24 @@ def test_each_group_lists_the_orders_that_need_that_thing_with_its_count(app):
     assert _nos(QueueQuery("due")) == ["D2", "D1"]
     assert _nos(QueueQuery("refund")) == ["R1"]
     assert _nos(QueueQuery("flagged")) == ["U1", "C2"]
-    assert group_counts(TODAY) == {"confirm": 2, "ship": 4, "due": 2, "refund": 1, "flagged": 2}
+    assert _nos(QueueQuery("unpaid")) == ["U1"]
+    assert group_counts(TODAY) == {"confirm": 2, "ship": 4, "due": 2, "refund": 1, "flagged": 2, "unpaid": 1}
+
+
+def test_the_unpaid_tab_lists_open_unpaid_orders_closing_soonest_first_with_the_reminders_sent(app):
+    first, second = make_order("U2", status="unpaid", placed_at=_paid(40)), make_order("U1", status="unpaid", placed_at=_paid(60))
+    make_order("CLOSED", status="closed", placed_at=_paid(80), paid_at=None)
+    make_order("GONE", status="cancelled", placed_at=_paid(10))
+    for order, step, status in [(second, 1, "sent"), (second, 2, "sent"), (first, 1, "sent"), (first, 2, "pending")]:
+        db.session.add(OutboxMessage(dedupe_key=f"unpaid_reminder:{order.id}:{step}", kind="unpaid_reminder", order_id=order.id,
+                                     body="请付款", scheduled_for=NOW, status=status, created_at=NOW))
+    db.session.add(OutboxMessage(dedupe_key="other", kind="shipping_notice", order_id=first.id, body="x", scheduled_for=NOW,
+                                 status="sent", created_at=NOW))
+    db.session.commit()
+    page = list_page(QueueQuery("unpaid"), TODAY)
+    assert [row.order_no for row in page.rows] == ["U1", "U2"] and page.total == 2
+    assert reminders_sent(page.rows) == {second.id: 2, first.id: 1}
+    assert reminders_sent([]) == {}
 
 
 def test_a_due_date_becomes_due_when_its_day_comes(app):

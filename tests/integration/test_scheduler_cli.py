@@ -66,7 +66,7 @@ def test_sweep_with_now_queues_the_first_reminder_once_and_sends_nothing(app, re
 
 
 def test_sweep_with_now_closes_an_order_left_unpaid_past_the_auto_close_time(app):
-    order = make_order(status="unpaid", placed_at=SWEEP_AT - timedelta(hours=25))
+    order = make_order(status="unpaid", placed_at=SWEEP_AT - timedelta(hours=73))
     result = app.test_cli_runner().invoke(args=["followup", "sweep", "--now", SWEEP_AT.isoformat()])
     assert result.exit_code == 0 and "closed=1" in result.output
     db.session.expire_all()
@@ -137,7 +137,7 @@ def explode(now):
 
 def test_a_job_run_logs_its_counts_and_a_failing_one_logs_the_traceback_without_raising(sqlite_app, caplog):
     caplog.set_level(logging.INFO, logger="shopcs.followup.scheduler")
-    make_order(status="unpaid", placed_at=utcnow() - timedelta(hours=30))
+    make_order(status="unpaid", placed_at=utcnow() - timedelta(hours=73))
     run_job(sqlite_app, PeriodicJob("auto_close", 300, "shopcs.followup.jobs:auto_close_unpaid"))
     run_job(sqlite_app, PeriodicJob("broken", 60, f"{__name__}:explode"))
     messages = [(record.levelname, record.getMessage()) for record in caplog.records]

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from shopcs.actor import Actor
 from shopcs.audit.models import AuditEntry
-from shopcs.audit.services import entries_for_order, record
+from shopcs.audit.services import entries_for_order
 from shopcs.extensions import db
 from shopcs.followup.settings import save_settings
 from shopcs.notify.models import OutboxMessage
@@ -142,14 +142,14 @@ def test_an_unpaid_order_the_platform_ships_becomes_shipped_and_paid_at_the_late
         {"status": "unpaid", "paid_at": None}, {"status": "shipped", "paid_at": "2026-03-04 07:30:00+00:00"})
 
 
-def test_an_order_shopcs_closed_itself_for_want_of_payment_takes_the_platforms_shipment(post):
-    order = make_order("T100", status="closed")
-    record(Actor.system("scheduler"), "order.status", NOW, order_id=order.id, before={"status": "unpaid"},
-           after={"status": "closed", "reason": "not paid within 72 hours"})
-    db.session.commit()
+def test_an_order_shopcs_closed_itself_for_want_of_payment_takes_the_platforms_shipment_and_says_so(post):
+    order = make_order("T100", status="closed", paid_at=None, closed_here_at=NOW)
 
     assert post("T100").status_code == 201
-    assert stored("T100").status == "shipped"
+    stored_order = stored("T100")
+    assert stored_order.status == "shipped" and stored_order.closed_here_at is None and stored_order.paid_at is not None
+    actions = [entry.action for entry in entries_for_order(order.id)]
+    assert "order.paid_after_local_close" in actions and "order.status" not in actions
 
 
 def test_a_shipment_of_a_completed_order_is_taken_and_the_order_stays_completed(post):

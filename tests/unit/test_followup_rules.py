@@ -18,8 +18,8 @@ def sh(*args) -> datetime:
     return datetime(*args, tzinfo=timezone(timedelta(hours=8))).astimezone(UTC)
 
 
-def test_the_defaults_are_those_of_the_issue():
-    assert (S.first_reminder_minutes, S.second_reminder_hours, S.max_reminders, S.auto_close_hours) == (30, 12, 2, 24)
+def test_the_defaults_are_those_of_the_issue_with_taobaos_72_hours_before_an_unpaid_order_closes():
+    assert (S.first_reminder_minutes, S.second_reminder_hours, S.max_reminders, S.auto_close_hours) == (30, 12, 2, 72)
     assert (S.quiet_start, S.quiet_end, S.greeting_send_time) == (time(22), time(8), time(10))
     assert (S.repeat_window_days, S.greeting_gap_days) == (365, 7)
 
@@ -28,7 +28,7 @@ def test_reminder_steps_fall_30_minutes_and_12_hours_after_placing():
     placed = sh(2026, 3, 4, 10, 0)
     assert rules.step_due_at(placed, 1, S) == sh(2026, 3, 4, 10, 30)
     assert rules.step_due_at(placed, 2, S) == sh(2026, 3, 4, 22, 0)
-    assert rules.closes_at(placed, S) == sh(2026, 3, 5, 10, 0)
+    assert rules.closes_at(placed, S) == sh(2026, 3, 7, 10, 0)
 
 
 def test_a_cap_of_one_leaves_a_single_automatic_step():
@@ -164,7 +164,7 @@ def test_no_reminder_is_wanted_for_a_customer_who_opted_out():
 
 
 def test_no_reminder_after_the_order_closes():
-    assert decide(sh(2026, 3, 4, 10, 0), sh(2026, 3, 5, 10, 0)).action == "none"
+    assert decide(sh(2026, 3, 4, 10, 0), sh(2026, 3, 7, 10, 0)).action == "none"
 
 
 def test_reminders_sent_by_hand_count_toward_the_cap():

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from shopcs.money import MoneyError, format_cny, from_fen, money_str, parse_money, to_fen
 from shopcs.orders.address import DEFAULT_EXCLUSIONS, carrier_reaches, carriers_not_reaching, province_key
-from shopcs.orders.domain import LineItem, can_move, expected_total
+from shopcs.orders.domain import LineItem, can_move, expected_total, paid_after_local_close
 from shopcs.orders.shipping import tracking_error
 from shopcs.phone import mask_phone, normalize_phone, phone_search_key, search_digits
 from shopcs.timeutil import TimeError, parse_aware
@@ -46,6 +46,16 @@ def test_a_naive_time_is_refused_and_an_offset_is_converted_to_utc():
 ])
 def test_order_status_only_moves_forward(current, new, ok):
     assert can_move(current, new) is ok
+
+
+@pytest.mark.parametrize("current,new,ok", [
+    ("closed", "paid", True), ("closed", "shipped", True), ("closed", "completed", True), ("closed", "closed", True),
+    ("closed", "unpaid", False), ("closed", "cancelled", False), ("cancelled", "paid", False), ("paid", "unpaid", False),
+])
+def test_an_order_shopcs_closed_itself_takes_the_platforms_paid_or_later(current, new, ok):
+    assert can_move(current, new, closed_here=True) is ok
+    assert paid_after_local_close(current, new, closed_here=True) is (ok and current != new)
+    assert paid_after_local_close(current, new, closed_here=False) is False
 
 
 def test_the_expected_total_is_items_plus_shipping_minus_discount():

@@ -1,14 +1,15 @@
 """The order queue's rows, built in Python (shopcs/orders/queue_rows.py): the markup the page relies on, and every
 text of a row escaped, whatever it holds."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
 from shopcs.orders.queue import QueueRow
-from shopcs.orders.queue_rows import RowWords, rows_html
+from shopcs.orders.queue_rows import RowWords, UnpaidWords, rows_html
 
 from ..html_cells import cells_of
 
@@ -56,3 +57,38 @@ def test_every_text_of_a_row_is_escaped(order_no, recipient, name, province, cit
     assert parsed.tags[:3] == ["tr", "td", "a"] and parsed.tags.count("td") == 8
     assert parsed.cells[0] == order_no and parsed.cells[3] == f"{province} {city}"
     assert parsed.cells[1] == (recipient if name == recipient else f"{recipient} ({name})")
+
+
+def unpaid_words(now, sent=None, reminders=lambda sent, cap: f"{sent}/{cap} sent") -> UnpaidWords:
+    return UnpaidWords(now=now, auto_close=timedelta(hours=72), cap=2, sent=sent or {}, reminders=reminders,
+                       hours=lambda n: f"closes in {n} h", minutes=lambda n: f"closes in {n} min", closing_now="closing now")
+
+
+def test_an_unpaid_row_shows_when_it_was_placed_the_reminders_sent_and_the_time_left():
+    placed = datetime(2026, 3, 3, 1, tzinfo=timezone.utc)
+    row = a_row(status="unpaid", paid_at=None, id=7, placed_at=placed)
+    html = str(rows_html([row], WORDS, unpaid_words(placed + timedelta(hours=66, minutes=30), {7: 1})))
+    assert cells_of(html).cells == ["T-1001", "李四 (li4)", "138****5678", "浙江省 杭州市", "¥1,234.50", "2026-03-03 09:00",
+                                    "1/2 sent", "closes in 5 h"]
+    assert 'data-test="queue-reminders" data-sent="1"><span class="badge badge-ok">' in html
+    assert '<span class="badge badge-danger">closes in 5 h</span>' in html  # within 6 hours: red
+
+
+@pytest.mark.parametrize("hours_placed_ago, text, badge", [
+    (10, "closes in 62 h", "badge-muted"), (50, "closes in 22 h", "badge-warn"), (71.5, "closes in 30 min", "badge-danger"),
+    (72, "closing now", "badge-danger"), (80, "closing now", "badge-danger"),
+])
+def test_the_time_left_is_whole_hours_then_minutes_then_closing_now(hours_placed_ago, text, badge):
+    placed = datetime(2026, 3, 3, 1, tzinfo=timezone.utc)
+    html = str(rows_html([a_row(status="unpaid", placed_at=placed)], WORDS, unpaid_words(placed + timedelta(hours=hours_placed_ago))))
+    assert f'<span class="badge {badge}">{text}</span>' in html
+    assert 'data-sent="0"><span class="badge badge-muted">0/2 sent</span>' in html
+
+
+@given(order_no=HOSTILE, recipient=HOSTILE, words=HOSTILE)
+def test_every_text_of_an_unpaid_row_is_escaped(order_no, recipient, words):
+    placed = datetime(2026, 3, 3, 1, tzinfo=timezone.utc)
+    parsed = cells_of(rows_html([a_row(order_no=order_no, recipient=recipient, customer_name=recipient, placed_at=placed)], WORDS,
+                                unpaid_words(placed, reminders=lambda sent, cap: words)))
+    assert parsed.tags.count("td") == 8 and parsed.cells[0] == order_no and parsed.cells[1] == recipient
+    assert parsed.cells[6] == words

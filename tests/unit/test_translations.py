@@ -38,7 +38,7 @@ def test_every_message_of_the_template_has_a_chinese_translation_that_is_not_fuz
     template_ids = _ids(_read(POT))
     translated = {m.id: m for m in po if m.id}
     assert template_ids - set(translated) == set(), "run pybabel update and translate the new messages"
-    untranslated = sorted(i for i in template_ids if not translated[i].string or not str(translated[i].string).strip())
+    untranslated = sorted(str(i) for i in template_ids if not all(form.strip() for form in _forms(translated[i].string)))
     fuzzy = sorted(i for i in template_ids if translated[i].fuzzy)
     assert untranslated == [] and fuzzy == []
     assert set(translated) - template_ids == set(), "the catalogue has messages the sources no longer use"

@@ -1,6 +1,6 @@
 """The follow-up pages: the agents' list, settings with preview, promotions, the customer page, the order panel, opt-out."""
 import html
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from flask import g
@@ -303,3 +303,24 @@ def test_a_tampered_or_unknown_unsubscribe_link_is_a_404(csrf_app):
     assert client.post("/unsubscribe/not-a-token", data={}).status_code in (400, 404)
     db.session.expire_all()
     assert db.session.scalar(select(Customer.opted_out).where(Customer.external_id == "buyer-mail")) is False
+
+
+def test_an_unpaid_orders_page_says_when_it_closes_in_the_shops_zone_in_both_languages(sqlite_app, login):
+    placed = datetime(2026, 3, 4, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
+    unpaid, paid = make_order(status="unpaid", placed_at=placed), make_order(status="paid", placed_at=placed)
+    agent = _client(sqlite_app, login, "agent")
+
+    english = agent.get(f"/orders/{unpaid.order_no}").get_data(as_text=True)
+    chinese = agent.get(f"/orders/{unpaid.order_no}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+
+    assert 'data-test="order-closes-at"' in english and "ShopCS closes this order at 2026-03-07 09:00" in english
+    assert "若到 2026-03-07 09:00 仍未付款，系统将关闭此订单" in chinese
+    assert 'data-test="order-closes-at"' not in agent.get(f"/orders/{paid.order_no}").get_data(as_text=True)
+
+
+def test_an_order_closed_here_says_so_and_that_a_later_payment_is_still_taken(sqlite_app, login):
+    order = make_order(status="closed", placed_at=datetime(2026, 3, 4, 1, 0, tzinfo=timezone.utc),
+                       closed_here_at=datetime(2026, 3, 7, 1, 0, tzinfo=timezone.utc))
+    page = _client(sqlite_app, login, "agent").get(f"/orders/{order.order_no}").get_data(as_text=True)
+    assert 'data-test="order-closed-here"' in page and "ShopCS closed this order at 2026-03-07 09:00" in page
+    assert 'data-test="order-closes-at"' not in page

@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from shopcs.extensions import db
+from shopcs.notify.models import OutboxMessage
 
 from ..builders import NOW, make_customer, make_order, make_user
 
@@ -81,3 +82,29 @@ def test_every_team_can_read_the_queue(sqlite_app, login):
         client = sqlite_app.test_client()
         login(client, role)
         assert client.get("/").status_code == 200, role
+
+
+def test_the_unpaid_tab_shows_the_reminders_sent_and_the_time_left_in_both_languages(sqlite_app, login):
+    now = datetime.now(timezone.utc)
+    soon = make_order("U-SOON", status="unpaid", placed_at=now - timedelta(hours=67, minutes=30))  # 4 h 30 min left
+    make_order("U-NEW", status="unpaid", placed_at=now - timedelta(minutes=10))
+    make_order("CLOSED", status="closed", placed_at=now - timedelta(hours=80), paid_at=None)
+    db.session.add(OutboxMessage(dedupe_key=f"unpaid_reminder:{soon.id}:1", kind="unpaid_reminder", order_id=soon.id,
+                                 body="请付款", scheduled_for=now, status="sent", sent_at=now, created_at=now))
+    db.session.commit()
+    client = _agent(sqlite_app, login)
+
+    html = _page(client, "/?group=unpaid")
+    english = client.get("/?group=unpaid", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    assert 'data-test="queue-tab-unpaid" data-count="2"' in html and "催付" in html
+    assert html.index('data-order-no="U-SOON"') < html.index('data-order-no="U-NEW"') and 'data-order-no="CLOSED"' not in html
+    assert 'data-sent="1"><span class="badge badge-ok">已发 1/2</span>' in html and "已发 0/2" in html
+    assert "还剩 4 小时" in html and "还剩 71 小时" in html and "提醒已发" in html
+    assert "Unpaid <span" in english and "1/2 sent" in english and "closes in 4 hours" in english
+    assert "closes in 71 hours" in english and "Reminders sent" in english
+
+
+def test_an_empty_unpaid_tab_says_so(sqlite_app, login):
+    html = _page(_agent(sqlite_app, login), "/?group=unpaid")
+    assert 'data-test="queue-tab-unpaid" data-count="0"' in html and 'data-test="queue-empty"' in html
