@@ -20,6 +20,7 @@ from ..i18n_labels import (
     CARRIER_NAMES,
     CONFIRM_METHODS,
     DEPARTMENTS,
+    FIELD_LABELS,
     ORDER_STATUSES,
     REFUND_REASONS,
     REFUND_STATUSES,
@@ -27,37 +28,6 @@ from ..i18n_labels import (
     action_label,
 )
 from ..timeutil import to_local
-
-FIELD_LABELS = {
-    # orders, addresses, shipments
-    "status": _l("status"), "placed_at": _l("placed at"), "paid_at": _l("paid at"), "items": _l("items"),
-    "items_total": _l("items total"), "shipping_fee": _l("shipping fee"), "discount": _l("discount"),
-    "total": _l("total"), "currency": _l("currency"), "customer_id": _l("buyer no."), "phone_valid": _l("phone number valid"),
-    "method": _l("confirmed via"), "recipient": _l("recipient"), "phone": _l("phone"), "province": _l("province"),
-    "city": _l("city"), "district": _l("district"), "detail": _l("street address"), "postal_code": _l("postal code"),
-    "address_confirmed_at": _l("confirmed at"), "address_confirmed_by": _l("confirmed by"),
-    "address_confirm_method": _l("confirmed via"), "carrier": _l("carrier"), "tracking_no": _l("tracking number"),
-    "shipped_on": _l("ship date"), "promised_ship_date": _l("promised ship date"), "provinces": _l("provinces"),
-    # refunds and hand-off notes
-    "refund_id": _l("refund no."), "amount": _l("amount"), "reason": _l("reason"), "with_return": _l("with return"),
-    "department": _l("for"), "body": _l("note"), "note_id": _l("note no."), "done_at": _l("done at"),
-    "done_by": _l("done by"),
-    # cases and claims
-    "case_id": _l("case no."), "category": _l("category"), "channel": _l("channel"), "severity": _l("severity"),
-    "subject": _l("subject"), "order_no": _l("order no."), "customer": _l("buyer"), "received_at": _l("received at"),
-    "first_response_due_at": _l("first reply due"), "event_id": _l("timeline entry no."), "at": _l("at"),
-    "note": _l("note"), "team": _l("team"), "owner": _l("owner"), "escalation_reason": _l("escalation reason"),
-    "escalated_at": _l("escalated at"), "words": _l("promise words"), "claim_id": _l("claim no."),
-    "kind": _l("kind"), "amount_claimed": _l("amount claimed"), "evidence_id": _l("photo no."), "name": _l("name"),
-    "content_type": _l("file type"), "size": _l("size in bytes"), "sha256": _l("SHA-256 checksum"),
-    # messages, follow-up, work log, reply templates, accounts
-    "message_id": _l("message no."), "attempts": _l("attempts"), "scheduled_for": _l("scheduled for"),
-    "opted_out": _l("opted out"), "text": _l("text"), "day": _l("day"), "send_time": _l("send time"),
-    "notes": _l("notes"), "counts": _l("counts"), "refund_amount": _l("refund amount"), "key": _l("key"),
-    "language": _l("language"), "title": _l("title"), "active": _l("active"), "role": _l("role"),
-    "locale": _l("language of messages to buyers"), "shop_name": _l("shop name in messages"),
-    "shop_name_en": _l("English shop name in messages"),
-}
 
 # Coded values per field; the inner key is the audited thing (the action's first part), None for any of them.
 _CASE_LANGUAGES = {"zh_CN": TEMPLATE_LOCALE_LABELS["zh"], "en": TEMPLATE_LOCALE_LABELS["en"]}
