@@ -1,5 +1,6 @@
 """Forms of the follow-up pages, and the words the pages show for the outbox's codes."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; named so that pybabel extracts its context
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -44,7 +45,7 @@ class OptOutForm(FlaskForm):
 
 
 class PromotionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(pgettext("promotion", "Name"), validators=[DataRequired(), Length(max=100)])
     day = DateField(_l("Day"), validators=[DataRequired()])
     send_time = TimeField(_l("Send time"), validators=[DataRequired()])
     days_before = IntegerField(_l("Days before"), default=0, validators=[NumberRange(min=0, max=60)])

@@ -123,6 +123,8 @@ def _install_request_cached_gettext(app) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),  # one English word in two senses: {{ pgettext('case', 'Timeline') }}
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)

@@ -69,6 +69,17 @@ def test_the_catalogue_compiles_and_the_compiled_file_translates(po):
     assert compiled.gettext("Page %(page)s of %(pages)s") % {"page": 2, "pages": 5} == "第 2 页，共 5 页"
 
 
+def test_an_english_word_used_in_two_senses_has_a_translation_for_each(po):
+    buffer = io.BytesIO()
+    write_mo(buffer, po)
+    buffer.seek(0)
+    compiled = gettext.GNUTranslations(buffer)
+    assert (compiled.gettext("Total"), compiled.pgettext("count", "Total")) == ("实付金额", "合计")
+    assert (compiled.gettext("Timeline"), compiled.pgettext("case", "Timeline")) == ("订单动态", "处理记录")
+    assert (compiled.gettext("Name"), compiled.pgettext("promotion", "Name")) == ("姓名", "活动名称")
+    assert compiled.ngettext("%(count)s order", "%(count)s orders", 1) == compiled.ngettext("%(count)s order", "%(count)s orders", 2)
+
+
 def test_the_template_is_up_to_date_with_the_sources(tmp_path, monkeypatch):
     """Re-extract exactly as documented in babel.cfg: a new _() without a catalogue entry fails here."""
     fresh = tmp_path / "messages.pot"

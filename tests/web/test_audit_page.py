@@ -134,3 +134,12 @@ def test_the_audit_log_names_fields_and_coded_values_in_english(sqlite_app, logi
                   "<strong>with return</strong>: yes", "<strong>received at</strong>: 2026-03-04 10:00",
                   "<strong>status</strong>: Open → Resolved", "<strong>category</strong>: After-sales"):
         assert words in html, words
+
+
+def test_the_count_of_entries_is_singular_for_one_in_english_and_has_one_form_in_chinese(sqlite_app, login):
+    _seed_coded_entries()
+    client = client_as(sqlite_app, login, "supervisor")
+    english = client.get("/audit?action=case.created", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "1 entry." in english and "1 entries" not in english
+    client.post("/lang/zh_CN", data={"next": "/audit"})
+    assert "共 1 条记录" in client.get("/audit?action=case.created").get_data(as_text=True)
