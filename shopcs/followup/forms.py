@@ -75,10 +75,12 @@ class SettingsForm(FlaskForm):
     locale = SelectField(_l("Language of messages to buyers"),
                          choices=[_Choice(code, label) for code, label in TEMPLATE_LOCALE_LABELS.items()])
     shop_name = StringField(_l("Shop name in messages"), validators=[Optional(), Length(max=100)])
+    shop_name_en = StringField(_l("Shop name in English messages"), validators=[Optional(), Length(max=100)],
+                               description=_l("Empty: English messages use the shop name above."))
 
     scalar_names = ("first_reminder_minutes", "second_reminder_hours", "max_reminders", "auto_close_hours",
                     "quiet_start", "quiet_end", "greeting_send_time", "repeat_window_days", "greeting_gap_days",
-                    "locale", "shop_name")
+                    "locale", "shop_name", "shop_name_en")
 
 
 def template_field_name(kind: str, locale: str) -> str:

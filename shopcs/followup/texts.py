@@ -92,7 +92,15 @@ def greeting_variables(*, buyer_name: str, occasion: str, locale: str, shop_name
     }
 
 
-SAMPLE_VARIABLES = {
-    "buyer_name": "张三", "order_no": "T20261124001", "items": "羊毛围巾 ×1", "total": "¥128.00",
-    "closes_at": "2026-11-25 10:00", "occasion": "中秋快乐", "shop_name": "本店",
+SAMPLE_VARIABLES = {  # a template's preview, in the template's language
+    "zh": {"buyer_name": "张三", "order_no": "T20261124001", "items": "羊毛围巾 ×1", "total": "¥128.00",
+           "closes_at": "2026-11-25 10:00", "occasion": "中秋快乐", "shop_name": SHOP_NAME_FALLBACK["zh"]},
+    "en": {"buyer_name": "Alex", "order_no": "T20261124001", "items": "Wool scarf ×1", "total": "CNY 128.00",
+           "closes_at": "2026-11-25 10:00", "occasion": "Happy Mid-Autumn Festival", "shop_name": SHOP_NAME_FALLBACK["en"]},
 }
+
+
+def sample_variables(locale: str, shop_name: str = "") -> dict:
+    """The preview's sample values in `locale`, with the shop's own name for that language when it has one."""
+    values = dict(SAMPLE_VARIABLES["en" if locale == "en" else "zh"])
+    return {**values, "shop_name": shop_name or values["shop_name"]}
