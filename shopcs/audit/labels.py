@@ -77,6 +77,8 @@ def value_text(action: str, name: str, value, zone: str):
         return _BOOLEANS[value]
     if isinstance(value, datetime):
         return to_local(value, zone).strftime(TIME_FORMAT)
+    if isinstance(value, dict) and {"title", "quantity"} <= set(value):  # an order line
+        return f"{value['title']} ×{value['quantity']}"
     if isinstance(value, list):
         return ", ".join(str(value_text(action, name, item, zone)) for item in value) if value else "—"
     if isinstance(value, str):

@@ -143,3 +143,15 @@ def test_the_count_of_entries_is_singular_for_one_in_english_and_has_one_form_in
     assert "1 entry." in english and "1 entries" not in english
     client.post("/lang/zh_CN", data={"next": "/audit"})
     assert "共 1 条记录" in client.get("/audit?action=case.created").get_data(as_text=True)
+
+
+def test_an_order_line_reads_as_its_title_and_quantity(sqlite_app, login):
+    order = make_order(order_no="T-LINES")
+    record(Actor("token:shop", None, is_platform=True), "order.updated", NOW, order_id=order.id,
+           before={"items": [{"sku": "S1", "title": "围巾", "quantity": 1, "unit_price": "99.00"}]},
+           after={"items": [{"sku": "S1", "title": "围巾", "quantity": 2, "unit_price": "99.00"}], "phone_valid": False})
+    db.session.commit()
+    html = client_as(sqlite_app, login, "supervisor").get("/audit?order_no=T-LINES", headers={"Accept-Language": "en"})
+    text = html.get_data(as_text=True)
+    assert "<strong>items</strong>: 围巾 ×1 → 围巾 ×2" in text and "<strong>phone number valid</strong>: — → no" in text
+    assert "'sku'" not in text and "False" not in text
