@@ -44,7 +44,7 @@ def escalation_text(case: Case, reason: str, locale: str, zone: str) -> str:
     locale = locale if locale in _CATALOGUES else "zh"
     with force_locale(_CATALOGUES[locale]):
         severity = str(CASE_SEVERITIES.get(case.severity, case.severity))
-    return TEXTS[(reason, locale)].format(id=case.id, severity=severity, subject=case.subject[:80],
+    return TEXTS[(reason, locale)].format(id=case.id, severity=severity, subject=case.subject[:80].rstrip("。.！!？?"),
                                           due=to_local(case.first_response_due_at, zone).strftime("%Y-%m-%d %H:%M"))
 
 

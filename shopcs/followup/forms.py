@@ -74,7 +74,7 @@ class SettingsForm(FlaskForm):
     greeting_gap_days = _number(_l("At most one greeting or promotion per customer in this many days"))
     locale = SelectField(_l("Language of messages to buyers"),
                          choices=[_Choice(code, label) for code, label in TEMPLATE_LOCALE_LABELS.items()])
-    shop_name = StringField(_l("Shop name in messages"), validators=[Optional(), Length(max=100)])
+    shop_name = StringField(_l("Shop name in Chinese messages"), validators=[Optional(), Length(max=100)])
     shop_name_en = StringField(_l("Shop name in English messages"), validators=[Optional(), Length(max=100)],
                                description=_l("Empty: English messages use the shop name above."))
 

@@ -55,14 +55,14 @@ def settings_page():
 
 
 @roles_required(*SETTINGS_ROLES)
-def preview(locale: str = "zh"):
+def preview(locale: str = "zh", kind: str = ""):
     """The template in ?text= filled with sample values in the template's language and the shop's name in it,
     and what is wrong with it (unknown variables…)."""
-    if locale not in LOCALES:
+    if locale not in LOCALES or kind not in ("", *TEMPLATE_KINDS):
         abort(404)
     text = request.args.get("text", "")[: MAX_TEMPLATE_LENGTH + 1]
     problems = template_problems(text)
-    variables = sample_variables(locale, load_settings().shop_name_for(locale))
+    variables = sample_variables(locale, load_settings().shop_name_for(locale), kind)
     return jsonify(preview=fill(text, variables), problems=problems, ok=not problems)
 
 
@@ -103,5 +103,6 @@ def register(bp) -> None:
     bp.add_url_rule("/followup/settings", view_func=settings_page, methods=["GET", "POST"])
     bp.add_url_rule("/followup/settings/preview", view_func=preview)
     bp.add_url_rule("/followup/settings/preview/<locale>", view_func=preview)
+    bp.add_url_rule("/followup/settings/preview/<locale>/<kind>", view_func=preview)
     bp.add_url_rule("/followup/promotions", view_func=add_promotion, methods=["POST"])
     bp.add_url_rule("/followup/promotions/<int:promotion_id>/delete", view_func=delete_promotion, methods=["POST"])

@@ -100,7 +100,11 @@ SAMPLE_VARIABLES = {  # a template's preview, in the template's language
 }
 
 
-def sample_variables(locale: str, shop_name: str = "") -> dict:
+SAMPLE_PROMOTIONS = {"zh": "双十一大促", "en": "Singles' Day sale"}  # a promotion's {occasion} is its name
+
+
+def sample_variables(locale: str, shop_name: str = "", kind: str = "") -> dict:
     """The preview's sample values in `locale`, with the shop's own name for that language when it has one."""
-    values = dict(SAMPLE_VARIABLES["en" if locale == "en" else "zh"])
-    return {**values, "shop_name": shop_name or values["shop_name"]}
+    locale = "en" if locale == "en" else "zh"
+    values = {**SAMPLE_VARIABLES[locale], "shop_name": shop_name or SAMPLE_VARIABLES[locale]["shop_name"]}
+    return {**values, "occasion": SAMPLE_PROMOTIONS[locale]} if kind == "promotion" else values

@@ -78,3 +78,8 @@ def test_a_preview_fills_an_english_template_with_english_sample_values():
     assert (english["occasion"], english["shop_name"], english["total"]) == ("Happy Mid-Autumn Festival", "our shop", "CNY 128.00")
     assert (chinese["occasion"], chinese["shop_name"]) == ("中秋快乐", "暖冬小铺")
     assert not any("\u4e00" <= char <= "\u9fff" for value in english.values() for char in str(value))
+
+
+def test_a_promotions_preview_names_a_promotion_not_a_holiday_wish():
+    assert sample_variables("en", kind="promotion")["occasion"] == "Singles' Day sale"
+    assert sample_variables("zh", kind="promotion")["occasion"] == "双十一大促"

@@ -167,7 +167,7 @@ def test_the_preview_fills_the_template_with_sample_values_and_reports_unknown_v
 def test_a_supervisor_sets_the_english_shop_name_and_each_preview_speaks_its_templates_language(sqlite_app, login):
     supervisor = _client(sqlite_app, login, "supervisor")
     page = supervisor.get("/followup/settings").get_data(as_text=True)
-    assert 'data-test="shop-name-en"' in page and "/followup/settings/preview/en" in page
+    assert 'data-test="shop-name-en"' in page and "/followup/settings/preview/en/unpaid_reminder" in page
     data = _settings_form(page, shop_name="暖冬小铺", shop_name_en="Warm Winter Shop")
     assert supervisor.post("/followup/settings", data=data).status_code == 302
     assert (load_settings().shop_name, load_settings().shop_name_en) == ("暖冬小铺", "Warm Winter Shop")
