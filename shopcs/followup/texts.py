@@ -100,7 +100,7 @@ SAMPLE_VARIABLES = {  # a template's preview, in the template's language
 }
 
 
-SAMPLE_PROMOTIONS = {"zh": "双十一大促", "en": "Singles' Day sale"}  # a promotion's {occasion} is its name
+SAMPLE_PROMOTIONS = {"zh": "双十一大促", "en": "Singles' Day"}  # a promotion's {occasion} is its name
 
 
 def sample_variables(locale: str, shop_name: str = "", kind: str = "") -> dict:

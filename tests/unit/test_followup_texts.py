@@ -81,5 +81,5 @@ def test_a_preview_fills_an_english_template_with_english_sample_values():
 
 
 def test_a_promotions_preview_names_a_promotion_not_a_holiday_wish():
-    assert sample_variables("en", kind="promotion")["occasion"] == "Singles' Day sale"
+    assert sample_variables("en", kind="promotion")["occasion"] == "Singles' Day"
     assert sample_variables("zh", kind="promotion")["occasion"] == "双十一大促"
