@@ -45,12 +45,6 @@ REFUND_REASONS = {  # as refund_forms.REASON_LABELS
 }
 CONFIRM_METHODS = {"chat": _l("chat"), "phone": _l("phone call"), "platform": _l("platform message")}
 DEPARTMENTS = {"after_sales": _l("After-sales"), "shipping": _l("Shipping"), "general": _l("General (no team)")}
-_BOOLEANS = {True: _l("yes"), False: _l("no")}
-_CODE_FIELDS = {
-    "status": REFUND_STATUSES | ORDER_STATUSES, "reason": REFUND_REASONS, "method": CONFIRM_METHODS,
-    "address_confirm_method": CONFIRM_METHODS, "carrier": CARRIER_NAMES, "department": DEPARTMENTS,
-}
-
 
 # The fields of audit entries (before/after) as the audit log and the order's timeline name them: shopcs.audit.labels
 FIELD_LABELS = {
@@ -143,15 +137,6 @@ ACTION_LABELS = {
 
 def action_label(action: str):
     return ACTION_LABELS.get(action, action)
-
-
-def code_label(field: str, value):
-    """A stored value as the reader sees it: known codes of `field` become words, anything else is unchanged."""
-    if isinstance(value, bool):
-        return _BOOLEANS[value]
-    if isinstance(value, str) and value in _CODE_FIELDS.get(field, {}):
-        return _CODE_FIELDS[field][value]
-    return value
 
 
 MONEY_PROBLEMS = (  # money.MoneyError's texts, shown after "The amount" on the refund form: _l(str(exc))
