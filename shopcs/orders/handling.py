@@ -15,6 +15,8 @@ from ..actor import Actor
 from ..audit.services import changes, record
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
+from ..followup.settings import load_settings
+from ..followup.texts import shipping_notice
 from ..i18n_labels import carrier_name, order_status
 from ..notify.outbox import enqueue
 from ..phone import normalize_phone
@@ -187,9 +189,10 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
 
 
 def _queue_shipping_notice(order: Order, shipment: Shipment, now: datetime) -> None:
-    carrier = CARRIERS[shipment.carrier].name_zh
-    body = (f"您好，您的订单 {order.order_no} 已于 {shipment.shipped_on:%Y-%m-%d} 由{carrier} 发出，"
-            f"运单号 {shipment.tracking_no}。感谢您的支持！")
+    carrier, settings = CARRIERS[shipment.carrier], load_settings()
+    body = shipping_notice(buyer_name=order.customer.name, order_no=order.order_no, shipped_on=shipment.shipped_on,
+                           carrier=(carrier.name_zh, carrier.name_en), tracking_no=shipment.tracking_no,
+                           locale=settings.locale, shop_name=settings.shop_name_for(settings.locale))
     enqueue(kind="shipping_notice", dedupe_key=f"shipping_notice:{shipment.id}", body=body, now=now,
             customer_id=order.customer_id, order_id=order.id)
 

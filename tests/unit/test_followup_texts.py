@@ -1,12 +1,19 @@
 """Message templates: known variables only, polite reminder wording, settings validation."""
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 import pytest
 
 from shopcs.errors import Invalid
 from shopcs.followup.settings import parse_values
-from shopcs.followup.texts import DEFAULT_TEMPLATES, reminder_variables, render_template, sample_variables, template_problems
+from shopcs.followup.texts import (
+    DEFAULT_TEMPLATES,
+    reminder_variables,
+    render_template,
+    sample_variables,
+    shipping_notice,
+    template_problems,
+)
 from shopcs.followup.values import FollowupSettings
 
 CLOSES = datetime(2026, 3, 5, 2, 0, tzinfo=timezone.utc)
@@ -83,3 +90,13 @@ def test_a_preview_fills_an_english_template_with_english_sample_values():
 def test_a_promotions_preview_names_a_promotion_not_a_holiday_wish():
     assert sample_variables("en", kind="promotion")["occasion"] == "Singles' Day"
     assert sample_variables("zh", kind="promotion")["occasion"] == "双十一大促"
+
+
+def test_a_shipping_notice_names_the_carrier_and_the_shop_in_the_messages_language():
+    values = {"buyer_name": "", "order_no": "T1", "shipped_on": date(2026, 3, 4), "carrier": ("顺丰速运", "SF Express"),
+              "tracking_no": "SF1234567890123"}
+    assert shipping_notice(**values, locale="zh") == (
+        "亲您好，本店已于 2026-03-04 由顺丰速运发出您的订单 T1，运单号 SF1234567890123。感谢您的支持！")
+    assert shipping_notice(**values, locale="en", shop_name="Warm Winter Shop") == (
+        "Hello there, Warm Winter Shop shipped your order T1 on 2026-03-04 with SF Express, tracking number SF1234567890123. "
+        "Thank you for your support!")
