@@ -2,8 +2,10 @@
 from functools import wraps
 
 from flask import g, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from .actor import Actor
+from .api_reasons import translated
 from .auth.services import find_api_token
 from .extensions import db
 from .timeutil import utcnow
@@ -17,23 +19,28 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
 
 
-def validation_error(fields: dict, message: str = "The request has invalid fields.") -> ApiError:
+INVALID_FIELDS = _l("The request has invalid fields.")
+
+
+def validation_error(fields: dict, message=INVALID_FIELDS) -> ApiError:
     return ApiError(422, "validation_error", message, fields)
 
 
 def _plain(value):
-    """A field reason as JSON: text (a lazy translation included) becomes str; lists and objects keep their shape."""
+    """A field reason as JSON: text (a lazy translation included) becomes str in the request's language; lists and
+    objects keep their shape."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    return value if value is None or isinstance(value, (bool, int, float)) else str(value)
+    return value if value is None or isinstance(value, (bool, int, float)) else translated(value)
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    """Messages may be lazy translations: the body carries them as plain strings in the request's language."""
+    """The body carries the message and the field reasons as plain strings in the request's language (api_reasons);
+    the code and the field names stay as they are."""
     fields = {str(name): _plain(reason) for name, reason in (fields or {}).items()}
-    response = jsonify({"error": {"code": code, "message": str(message), "fields": fields}})
+    response = jsonify({"error": {"code": code, "message": translated(message), "fields": fields}})
     response.status_code = status
     return response
 
@@ -47,7 +54,7 @@ def token_required(view):
         scheme, _, secret = header.partition(" ")
         token = find_api_token(secret.strip()) if scheme.lower() == "bearer" else None
         if token is None:
-            return error_response(401, "unauthorized", "A valid API token is required: Authorization: Bearer <token>.")
+            return error_response(401, "unauthorized", _l("A valid API token is required: Authorization: Bearer <token>."))
         token.last_used_at = utcnow()
         db.session.commit()
         g.actor = Actor.for_token(token)
@@ -60,8 +67,8 @@ def json_body() -> dict:
     """The request's JSON object, or a 400 that says why not."""
     data = request.get_json(silent=True)
     if data is None:
-        raise ApiError(400, "bad_request", "The body must be JSON (Content-Type: application/json).")
+        raise ApiError(400, "bad_request", _l("The body must be JSON (Content-Type: application/json)."))
     if not isinstance(data, dict):
-        raise ApiError(422, "validation_error", "The body must be a JSON object.", {"": "must be an object"})
+        raise ApiError(422, "validation_error", _l("The body must be a JSON object."), {"": _l("must be an object")})
     return data
 

@@ -11,6 +11,8 @@ ORDER_STATUSES = {
     "cancelled": _l("cancelled"), "closed": _l("closed"),
 }
 
+CASE_SEVERITIES = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "critical": _l("Critical")}
+
 REFUND_STATUSES = {"requested": _l("requested"), "approved": _l("approved"), "rejected": _l("rejected")}
 
 ROLES = {
@@ -57,11 +59,42 @@ SHIPMENT_STATUSES = {  # Shopify's shipment_status of a fulfilment
     "confirmed": _l("confirmed by the carrier"), "in_transit": _l("in transit"), "out_for_delivery": _l("out for delivery"),
     "delivered": _l("delivered"), "failure": _l("delivery failed"),
 }
-_BOOLEANS = {True: _l("yes"), False: _l("no")}
-_CODE_FIELDS = {
-    "status": REFUND_STATUSES | ORDER_STATUSES, "reason": REFUND_REASONS, "method": CONFIRM_METHODS,
-    "address_confirm_method": CONFIRM_METHODS, "carrier": CARRIER_NAMES, "department": DEPARTMENTS, "role": ROLES,
-    "source": SHIPMENT_SOURCES, "shipment_status": SHIPMENT_STATUSES,
+
+# The fields of audit entries (before/after) as the audit log and the order's timeline name them: shopcs.audit.labels
+FIELD_LABELS = {
+    # orders, addresses, shipments
+    "status": _l("status"), "placed_at": _l("placed at"), "paid_at": _l("paid at"), "items": _l("items"),
+    "items_total": _l("items total"), "shipping_fee": _l("shipping fee"), "discount": _l("discount"),
+    "total": _l("total"), "currency": _l("currency"), "customer_id": _l("buyer no."), "phone_valid": _l("phone number valid"),
+    "method": _l("confirmed via"), "recipient": _l("recipient"), "phone": _l("phone"), "province": _l("province"),
+    "city": _l("city"), "district": _l("district"), "detail": _l("street address"), "postal_code": _l("postal code"),
+    "address_confirmed_at": _l("confirmed at"), "address_confirmed_by": _l("confirmed by"),
+    "address_confirm_method": _l("confirmed via"), "carrier": _l("carrier"), "tracking_no": _l("tracking number"),
+    "shipped_on": _l("ship date"), "promised_ship_date": _l("promised ship date"), "provinces": _l("provinces"),
+    # refunds and hand-off notes
+    "refund_id": _l("refund no."), "amount": _l("amount"), "reason": _l("reason"), "with_return": _l("with return"),
+    "department": _l("for"), "body": _l("note"), "note_id": _l("note no."), "done_at": _l("done at"),
+    "done_by": _l("done by"),
+    # cases and claims
+    "case_id": _l("case no."), "category": _l("category"), "channel": _l("channel"), "severity": _l("severity"),
+    "subject": _l("subject"), "order_no": _l("order no."), "customer": _l("buyer"), "received_at": _l("received at"),
+    "first_response_due_at": _l("first reply due"), "event_id": _l("timeline entry no."), "at": _l("at"),
+    "note": _l("note"), "team": _l("team"), "owner": _l("owner"), "escalation_reason": _l("escalation reason"),
+    "escalated_at": _l("escalated at"), "words": _l("promise words"), "claim_id": _l("claim no."),
+    "kind": _l("kind"), "amount_claimed": _l("amount claimed"), "evidence_id": _l("photo no."), "name": _l("name"),
+    "content_type": _l("file type"), "size": _l("size in bytes"), "sha256": _l("SHA-256 checksum"),
+    # messages, follow-up, work log, reply templates, accounts
+    "message_id": _l("message no."), "attempts": _l("attempts"), "scheduled_for": _l("scheduled for"),
+    "opted_out": _l("opted out"), "text": _l("text"), "day": _l("day"), "send_time": _l("send time"),
+    "notes": _l("notes"), "counts": _l("counts"), "refund_amount": _l("refund amount"), "key": _l("key"),
+    "language": _l("language"), "title": _l("title"), "active": _l("active"), "role": _l("role"),
+    "locale": _l("language of messages to buyers"), "shop_name": _l("shop name in messages"),
+    "shop_name_en": _l("English shop name in messages"),
+    "auto_close_hours": _l("unpaid hours before closing"), "notify_platform_shipments": _l("notice for platform shipments"),
+    # shipments the platform reports
+    "shipped_at": _l("shipped at"), "carrier_name": _l("carrier as the platform names it"), "source": _l("shipment source"),
+    "shipment_status": _l("shipment status"), "flagged": _l("flagged for a look"), "flag_reason": _l("to check"),
+    "external_id": _l("platform's fulfilment no."), "shipment_id": _l("shipment no."),
 }
 
 
@@ -133,17 +166,6 @@ ACTION_LABELS = {
 
 def action_label(action: str):
     return ACTION_LABELS.get(action, action)
-
-
-def code_label(field: str, value):
-    """A stored value as the reader sees it: known codes of `field` become words, anything else is unchanged."""
-    if isinstance(value, bool):
-        return _BOOLEANS[value]
-    if isinstance(value, str) and value in _CODE_FIELDS.get(field, {}):
-        return _CODE_FIELDS[field][value]
-    if field == "flag_reason" and isinstance(value, str):
-        return "; ".join(str(label) for label in shipment_flags(value))
-    return value
 
 
 def shipment_flags(codes: str | None) -> list:

@@ -6,6 +6,7 @@ declarations (check.py), so a parameter or a body field cannot be described one 
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; named so that pybabel extracts its context
 
 from .shapes import whole
 
@@ -24,7 +25,7 @@ ERROR_BODY = {
 }
 MAX_PAGE = 1_000_000
 # The tags, in the order the description and the API page list them.
-ORDERS, REFUNDS, CASES, CUSTOMERS = _l("Orders"), _l("Refunds"), _l("Cases"), _l("Customers")
+ORDERS, REFUNDS, CASES, CUSTOMERS = _l("Orders"), _l("Refunds"), _l("Cases"), pgettext("API section", "Customers")
 OUTBOX, REPORTS, DESCRIPTION = _l("Outbox"), _l("Reports"), _l("Description")
 TAGS = (ORDERS, REFUNDS, CASES, CUSTOMERS, OUTBOX, REPORTS, DESCRIPTION)
 

@@ -1,8 +1,9 @@
 """An API view's input, checked against its declaration: a 400 when the body is not JSON, else a 422 naming
 every bad field or parameter."""
 from flask import request
+from flask_babel import lazy_gettext as _l
 
-from ..api_support import ApiError, json_body, validation_error
+from ..api_support import INVALID_FIELDS, ApiError, json_body, validation_error
 from .check import check, check_params
 
 
@@ -13,10 +14,10 @@ def json_object(optional: bool = False) -> dict:
     try:
         return json_body()
     except RecursionError as exc:
-        raise ApiError(400, "bad_request", "The JSON is nested too deeply.") from exc
+        raise ApiError(400, "bad_request", _l("The JSON is nested too deeply.")) from exc
 
 
-def body_values(schema: dict, optional: bool = False, message: str = "The request has invalid fields.") -> dict:
+def body_values(schema: dict, optional: bool = False, message=INVALID_FIELDS) -> dict:
     """The JSON body as Python values (see check.check); `optional`: an empty body is {}."""
     values, fields = check(schema, json_object(optional))
     if fields:

@@ -32,9 +32,3 @@ def search(query: AuditQuery, page: int = 1, per_page: int = 50):
     numbers = dict(db.session.execute(select(Order.id, Order.order_no).where(Order.id.in_(ids))).all()) if ids else {}
     return pagination, numbers
 
-
-def changed_fields(before: dict | None, after: dict | None) -> list[tuple[str, object, object]]:
-    """(key, old, new) for every key in either side, in the order they were written."""
-    before, after = before or {}, after or {}
-    keys = list(before) + [key for key in after if key not in before]
-    return [(key, before.get(key), after.get(key)) for key in keys]

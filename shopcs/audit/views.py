@@ -1,5 +1,5 @@
 """The audit log page: who changed what, when, before and after."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -8,7 +8,8 @@ from wtforms.validators import Length, Optional
 from ..auth.access import roles_required
 from ..i18n_labels import ACTION_LABELS, label_lookup
 from ..paging import page_number
-from .search import AuditQuery, changed_fields, search
+from .labels import changes
+from .search import AuditQuery, search
 
 bp = Blueprint("audit", __name__)
 bp.add_app_template_filter(label_lookup(ACTION_LABELS), "audit_action")
@@ -31,5 +32,6 @@ def index():
     query = AuditQuery(**{name: (form[name].data or "")[:100] for name in ("order_no", "actor", "action")})
     pagination, order_nos = search(query, page_number(request.args), PER_PAGE)
     filters = {name: value for name, value in vars(query).items() if value}
-    return render_template("audit/index.html", form=form, pagination=pagination, order_nos=order_nos,
-                           filters=filters, changed_fields=changed_fields)
+    zone = current_app.config["SHOPCS_TIMEZONE"]
+    return render_template("audit/index.html", form=form, pagination=pagination, order_nos=order_nos, filters=filters,
+                           changes=lambda entry: changes(entry.action, entry.before, entry.after, zone, only_changed=False))

@@ -2,6 +2,8 @@
 target by the scheduler's sweep; once per case and reason, told through the outbox; a supervisor acknowledges."""
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -9,7 +11,9 @@ from ..actor import Actor
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..followup.settings import load_settings
+from ..i18n_labels import CASE_SEVERITIES
 from ..notify.outbox import enqueue
+from ..timeutil import to_local
 from .access import check_may_supervise
 from .inputs import NOTE_MAX, text_or_problem
 from .models import Case
@@ -32,10 +36,16 @@ def escalation_key(case_id: int, reason: str) -> str:
     return f"{KIND}:{case_id}:{reason}"
 
 
-def escalation_text(case: Case, reason: str, locale: str) -> str:
-    return TEXTS[(reason, locale if locale in ("zh", "en") else "zh")].format(
-        id=case.id, severity=case.severity, subject=case.subject[:80],
-        due=case.first_response_due_at.strftime("%Y-%m-%d %H:%M UTC"))
+_CATALOGUES = {"zh": "zh_CN", "en": "en"}
+
+
+def escalation_text(case: Case, reason: str, locale: str, zone: str) -> str:
+    """The note to the supervisors, stored and sent as text: in the shop's language, its time in the shop's zone."""
+    locale = locale if locale in _CATALOGUES else "zh"
+    with force_locale(_CATALOGUES[locale]):
+        severity = str(CASE_SEVERITIES.get(case.severity, case.severity))
+    return TEXTS[(reason, locale)].format(id=case.id, severity=severity, subject=case.subject[:80].rstrip("。.！!？?"),
+                                          due=to_local(case.first_response_due_at, zone).strftime("%Y-%m-%d %H:%M"))
 
 
 def reasons_recorded(case: Case) -> set[str]:
@@ -48,7 +58,7 @@ def escalate(case: Case, reason: str, actor: Actor, now: datetime) -> bool:
     if reason in reasons_recorded(case):
         return False
     before = {"escalated_at": case.escalated_at, "escalation_reason": case.escalation_reason}
-    text = escalation_text(case, reason, load_settings().locale)
+    text = escalation_text(case, reason, load_settings().locale, current_app.config["SHOPCS_TIMEZONE"])
     case.escalated_at, case.escalation_reason = now, reason
     case.escalation_acknowledged_at = case.escalation_acknowledged_by = None  # a new reason needs a new look
     add_event(case, "escalation", actor, now, body=text, data={"reason": reason})

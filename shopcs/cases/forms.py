@@ -10,6 +10,7 @@ except ImportError:  # pragma: no cover - older WTForms
     def _Choice(value, label):
         return (value, label)
 
+from ..i18n_labels import CASE_SEVERITIES
 from .inputs import NOTE_MAX
 from .models import BODY_MAX, SUBJECT_MAX
 from .rules import CATEGORIES, CHANNELS, SEVERITIES
@@ -18,7 +19,7 @@ CATEGORY_LABELS = {"tracking": _l("Tracking (查货)"), "payment": _l("Payment o
                    "claim": _l("Damage or loss claim (理赔)"), "after_sales": _l("After-sales (售后)"),
                    "pre_sale": _l("Pre-sale question (业务咨询)"), "complaint": _l("Complaint or suggestion (投诉建议)")}
 CHANNEL_LABELS = {"chat": _l("Online chat"), "phone": _l("Phone"), "email": _l("Email"), "platform": _l("Platform message")}
-SEVERITY_LABELS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "critical": _l("Critical")}
+SEVERITY_LABELS = CASE_SEVERITIES
 SEVERITY_BADGES = {"low": "badge-muted", "normal": "", "high": "badge-warn", "critical": "badge-danger"}
 STATUS_LABELS = {"new": _l("New"), "open": _l("Open"), "waiting": _l("Waiting on the customer"),
                  "resolved": _l("Resolved"), "closed": _l("Closed")}

@@ -1,5 +1,6 @@
 """Forms of the follow-up pages, and the words the pages show for the outbox's codes."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; named so that pybabel extracts its context
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -44,7 +45,7 @@ class OptOutForm(FlaskForm):
 
 
 class PromotionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(pgettext("promotion", "Name"), validators=[DataRequired(), Length(max=100)])
     day = DateField(_l("Day"), validators=[DataRequired()])
     send_time = TimeField(_l("Send time"), validators=[DataRequired()])
     days_before = IntegerField(_l("Days before"), default=0, validators=[NumberRange(min=0, max=60)])
@@ -73,12 +74,14 @@ class SettingsForm(FlaskForm):
     greeting_gap_days = _number(_l("At most one greeting or promotion per customer in this many days"))
     locale = SelectField(_l("Language of messages to buyers"),
                          choices=[_Choice(code, label) for code, label in TEMPLATE_LOCALE_LABELS.items()])
-    shop_name = StringField(_l("Shop name in messages"), validators=[Optional(), Length(max=100)])
+    shop_name = StringField(_l("Shop name in Chinese messages"), validators=[Optional(), Length(max=100)])
+    shop_name_en = StringField(_l("Shop name in English messages"), validators=[Optional(), Length(max=100)],
+                               description=_l("Empty: English messages use the shop name above."))
     notify_platform_shipments = BooleanField(_l("Also send the shipping notice for shipments the platform reports"))
 
     scalar_names = ("first_reminder_minutes", "second_reminder_hours", "max_reminders", "auto_close_hours",
                     "quiet_start", "quiet_end", "greeting_send_time", "repeat_window_days", "greeting_gap_days",
-                    "locale", "shop_name", "notify_platform_shipments")
+                    "locale", "shop_name", "shop_name_en", "notify_platform_shipments")
 
 
 def template_field_name(kind: str, locale: str) -> str:

@@ -62,7 +62,7 @@ def _greet(occasion: Occasion, send_at: datetime, now: datetime, settings: Follo
             .order_by(Customer.id).limit(BATCH)))
         for customer in customers:
             variables = texts.greeting_variables(buyer_name=customer.name, occasion=occasion.wish(settings.locale),
-                                                 locale=settings.locale, shop_name=settings.shop_name)
+                                                 locale=settings.locale, shop_name=settings.shop_name_for(settings.locale))
             body = texts.render_template(settings.template(occasion.kind), variables)
             queued += enqueue(kind=occasion.kind, dedupe_key=greeting_key(customer.id, occasion.key), body=body, now=now,
                               scheduled_for=send_at, customer_id=customer.id, channel=default_channel()) is not None

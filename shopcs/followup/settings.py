@@ -90,10 +90,11 @@ def parse_values(values: dict, current: FollowupSettings) -> FollowupSettings:
         if values["locale"] not in LOCALES:
             errors["locale"] = _l("must be one of %(choices)s", choices=", ".join(LOCALES))
         changes["locale"] = values["locale"]
-    if "shop_name" in values:
-        changes["shop_name"] = str(values["shop_name"] or "").strip()
-        if len(changes["shop_name"]) > 100:
-            errors["shop_name"] = _l("must be at most %(limit)s characters", limit=100)
+    for name in ("shop_name", "shop_name_en"):
+        if name in values:
+            changes[name] = str(values[name] or "").strip()
+            if len(changes[name]) > 100:
+                errors[name] = _l("must be at most %(limit)s characters", limit=100)
     if "notify_platform_shipments" in values:
         changes["notify_platform_shipments"] = bool(values["notify_platform_shipments"])
     templates = dict(current.templates)

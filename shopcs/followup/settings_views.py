@@ -9,7 +9,7 @@ from ..timeutil import utcnow
 from . import promotions
 from .forms import ActionForm, PromotionForm, SettingsForm, settings_form_class, template_field_name
 from .settings import load_settings, save_settings
-from .texts import MAX_TEMPLATE_LENGTH, SAMPLE_VARIABLES, TEMPLATE_KINDS, VARIABLES, template_problems
+from .texts import MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, VARIABLES, sample_variables, template_problems
 from .texts import render_template as fill
 from .values import LOCALES
 
@@ -55,11 +55,15 @@ def settings_page():
 
 
 @roles_required(*SETTINGS_ROLES)
-def preview():
-    """The template in ?text= filled with sample values, and what is wrong with it (unknown variables…)."""
+def preview(locale: str = "zh", kind: str = ""):
+    """The template in ?text= filled with sample values in the template's language and the shop's name in it,
+    and what is wrong with it (unknown variables…)."""
+    if locale not in LOCALES or kind not in ("", *TEMPLATE_KINDS):
+        abort(404)
     text = request.args.get("text", "")[: MAX_TEMPLATE_LENGTH + 1]
     problems = template_problems(text)
-    return jsonify(preview=fill(text, SAMPLE_VARIABLES), problems=problems, ok=not problems)
+    variables = sample_variables(locale, load_settings().shop_name_for(locale), kind)
+    return jsonify(preview=fill(text, variables), problems=problems, ok=not problems)
 
 
 @roles_required(*SETTINGS_ROLES)
@@ -98,5 +102,7 @@ def delete_promotion(promotion_id):
 def register(bp) -> None:
     bp.add_url_rule("/followup/settings", view_func=settings_page, methods=["GET", "POST"])
     bp.add_url_rule("/followup/settings/preview", view_func=preview)
+    bp.add_url_rule("/followup/settings/preview/<locale>", view_func=preview)
+    bp.add_url_rule("/followup/settings/preview/<locale>/<kind>", view_func=preview)
     bp.add_url_rule("/followup/promotions", view_func=add_promotion, methods=["POST"])
     bp.add_url_rule("/followup/promotions/<int:promotion_id>/delete", view_func=delete_promotion, methods=["POST"])

@@ -4,7 +4,7 @@ The reminder asks politely whether anything is unclear and whether paying is a p
 "询问汇款方式" — and names the items, the total and when the order closes; no pressure, no promises.
 """
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -92,7 +92,36 @@ def greeting_variables(*, buyer_name: str, occasion: str, locale: str, shop_name
     }
 
 
-SAMPLE_VARIABLES = {
-    "buyer_name": "张三", "order_no": "T20261124001", "items": "羊毛围巾 ×1", "total": "¥128.00",
-    "closes_at": "2026-11-25 10:00", "occasion": "中秋快乐", "shop_name": "本店",
+SHIPPING_NOTICES = {
+    "zh": "{buyer_name}您好，{shop_name}已于 {shipped_on} 由{carrier}发出您的订单 {order_no}，运单号 {tracking_no}。感谢您的支持！",
+    "en": "Hello {buyer_name}, {shop_name} shipped your order {order_no} on {shipped_on} with {carrier}, "
+          "tracking number {tracking_no}. Thank you for your support!",
 }
+
+
+def shipping_notice(*, buyer_name: str, order_no: str, shipped_on: date, carrier: tuple[str, str], tracking_no: str,
+                    locale: str, shop_name: str = "") -> str:
+    """The buyer's shipping notice in the shop's message language; `carrier` is its (Chinese, English) name."""
+    locale = "en" if locale == "en" else "zh"
+    return SHIPPING_NOTICES[locale].format(
+        buyer_name=buyer_name or BUYER_FALLBACK[locale], shop_name=shop_name or SHOP_NAME_FALLBACK[locale],
+        shipped_on=shipped_on.isoformat(), carrier=carrier[1] if locale == "en" else carrier[0], order_no=order_no,
+        tracking_no=tracking_no)
+
+
+SAMPLE_VARIABLES = {  # a template's preview, in the template's language
+    "zh": {"buyer_name": "张三", "order_no": "T20261124001", "items": "羊毛围巾 ×1", "total": "¥128.00",
+           "closes_at": "2026-11-25 10:00", "occasion": "中秋快乐", "shop_name": SHOP_NAME_FALLBACK["zh"]},
+    "en": {"buyer_name": "Alex", "order_no": "T20261124001", "items": "Wool scarf ×1", "total": "CNY 128.00",
+           "closes_at": "2026-11-25 10:00", "occasion": "Happy Mid-Autumn Festival", "shop_name": SHOP_NAME_FALLBACK["en"]},
+}
+
+
+SAMPLE_PROMOTIONS = {"zh": "双十一大促", "en": "Singles' Day"}  # a promotion's {occasion} is its name
+
+
+def sample_variables(locale: str, shop_name: str = "", kind: str = "") -> dict:
+    """The preview's sample values in `locale`, with the shop's own name for that language when it has one."""
+    locale = "en" if locale == "en" else "zh"
+    values = {**SAMPLE_VARIABLES[locale], "shop_name": shop_name or SAMPLE_VARIABLES[locale]["shop_name"]}
+    return {**values, "occasion": SAMPLE_PROMOTIONS[locale]} if kind == "promotion" else values

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import String, case, cast, exists, func, literal, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -45,7 +46,7 @@ def reminder_body(order: Order, settings: FollowupSettings, zone: str) -> str:
     variables = texts.reminder_variables(
         buyer_name=order.customer.name, order_no=order.order_no, items=[(i.title, i.quantity) for i in order.items],
         total=order.total, closes_at=rules.closes_at(order.placed_at, settings), zone=zone, locale=settings.locale,
-        shop_name=settings.shop_name)
+        shop_name=settings.shop_name_for(settings.locale))
     return texts.render_template(settings.template(KIND), variables)
 
 
@@ -186,7 +187,8 @@ def send_reminder_by_hand(order_no: str, actor: Actor, now: datetime) -> OutboxM
     if blocker:
         raise Conflict(_l("No reminder can be sent: %(reason)s.", reason=blocker))
     if rules.cap_reached(_reminder_counts([order.id]).get(order.id, 0), settings):
-        raise Conflict(_l("This order already had %(count)s reminders.", count=settings.max_reminders))
+        raise Conflict(ngettext("This order already had %(num)s reminder.", "This order already had %(num)s reminders.",
+                               settings.max_reminders))
     send_at = rules.defer_out_of_quiet_hours(now, settings, zone)
     if send_at >= rules.closes_at(order.placed_at, settings):
         raise Conflict(_l("The order closes before the quiet hours end."))

@@ -20,7 +20,8 @@ class FollowupSettings:
     repeat_window_days: int = 365
     greeting_gap_days: int = 7
     locale: str = "zh"  # the language of messages to buyers
-    shop_name: str = ""  # shown as {shop_name}; empty means "本店" / "our shop"
+    shop_name: str = ""  # {shop_name} in Chinese messages; empty means "本店"
+    shop_name_en: str = ""  # {shop_name} in English messages; empty means the Chinese name, else "our shop"
     notify_platform_shipments: bool = False  # the platform usually told the buyer already (shipment_intake)
     templates: MappingProxyType = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_TEMPLATES)))
 
@@ -32,6 +33,10 @@ class FollowupSettings:
         """Automatic reminder steps (1, 2, …) as time after placing; never more steps than the cap."""
         offsets = [timedelta(minutes=self.first_reminder_minutes), timedelta(hours=self.second_reminder_hours)]
         return offsets[: max(self.max_reminders, 0)]
+
+    def shop_name_for(self, locale: str) -> str:
+        """The name a message in `locale` gives the shop ("" when none is set: texts.SHOP_NAME_FALLBACK)."""
+        return (self.shop_name_en or self.shop_name) if locale == "en" else self.shop_name
 
     def template(self, kind: str, locale: str | None = None) -> str:
         locale = locale or self.locale

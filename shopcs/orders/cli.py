@@ -27,7 +27,7 @@ def import_command(path, file_format):
         click.echo(report.file_error, err=True)
         raise SystemExit(1)
     imported = len(report.created) + len(report.updated)
-    click.echo(f"Imported {imported} orders ({len(report.created)} created, {len(report.updated)} updated); "
+    click.echo(f"Imported {imported} order{'' if imported == 1 else 's'} ({len(report.created)} created, {len(report.updated)} updated); "
                f"{len(report.failed)} failed.")
     for error in report.errors:
         where = f"line {error.line}, order {error.order_no or '(none)'}"

@@ -15,6 +15,8 @@ from ..actor import Actor
 from ..audit.services import changes, record
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
+from ..followup.settings import load_settings
+from ..followup.texts import shipping_notice
 from ..i18n_labels import carrier_name, order_status
 from ..notify.outbox import enqueue
 from ..phone import normalize_phone
@@ -188,9 +190,14 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
 
 def queue_shipping_notice(order: Order, shipment: Shipment, now: datetime) -> None:
     """The buyer's notice, once per shipment; a carrier we do not know is named as the platform named it."""
-    carrier = shipment.carrier_name if shipment.carrier_name and shipment.carrier == "OTHER" else CARRIERS[shipment.carrier].name_zh
-    body = (f"您好，您的订单 {order.order_no} 已于 {shipment.shipped_on:%Y-%m-%d} 由{carrier} 发出，"
-            f"运单号 {shipment.tracking_no}。感谢您的支持！")
+    if shipment.carrier == "OTHER" and shipment.carrier_name:
+        names = (shipment.carrier_name, shipment.carrier_name)
+    else:
+        names = (CARRIERS[shipment.carrier].name_zh, CARRIERS[shipment.carrier].name_en)
+    settings = load_settings()
+    body = shipping_notice(buyer_name=order.customer.name, order_no=order.order_no, shipped_on=shipment.shipped_on,
+                           carrier=names, tracking_no=shipment.tracking_no,
+                           locale=settings.locale, shop_name=settings.shop_name_for(settings.locale))
     enqueue(kind="shipping_notice", dedupe_key=f"shipping_notice:{shipment.id}", body=body, now=now,
             customer_id=order.customer_id, order_id=order.id)
 

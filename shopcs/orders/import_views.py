@@ -1,7 +1,7 @@
 """The CSV upload page: the same import as `flask orders import`, with the per-row report on the page."""
 from flask import Blueprint, current_app, flash, render_template
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField
@@ -31,6 +31,6 @@ def orders():
         report = import_orders_file(form.file_format.data, form.file.data.read(), current_actor(), utcnow(),
                                     current_app.config["SHOPCS_TIMEZONE"])
         if report.ok:
-            flash(_("Imported %(count)d orders.", count=len(report.created) + len(report.updated)), "ok")
+            flash(ngettext("Imported %(num)d order.", "Imported %(num)d orders.", len(report.created) + len(report.updated)), "ok")
     return render_template("imports/orders.html", form=form, report=report, columns=COLUMNS,
                            taobao_columns=REQUIRED_COLUMNS)

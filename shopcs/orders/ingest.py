@@ -5,6 +5,8 @@ at all; every change leaves an audit entry, and an address change after confirma
 """
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -12,7 +14,10 @@ from ..actor import Actor
 from ..audit.services import changes, record
 from ..errors import Conflict
 from ..extensions import db
+from ..followup.settings import load_settings
+from ..i18n_labels import FIELD_LABELS
 from ..phone import normalize_phone
+from ..timeutil import to_local
 from .domain import can_move, items_total, paid_after_local_close
 from .locking import lock_order
 from .models import Customer, HandoffNote, Order, OrderItem
@@ -141,8 +146,16 @@ def _address_changed_after_confirmation(order: Order, before: dict, after: dict,
     """The buyer confirmed one address and the platform now sends another: shipping must see it before shipping."""
     new = {k: after[k] for k in before}
     record(actor, "order.address_changed", now, order_id=order.id, before=before, after=new)
-    lines = [f"{name}: {before[name] or '—'} → {new[name] or '—'}" for name in before]
-    body = ("The address changed after the buyer confirmed it on "
-            f"{order.address_confirmed_at:%Y-%m-%d %H:%M} UTC; check it before shipping.\n" + "\n".join(lines))
+    body = _address_change_note(order.address_confirmed_at, before, new, current_app.config["SHOPCS_TIMEZONE"],
+                                load_settings().locale)
     db.session.add(HandoffNote(order_id=order.id, department="shipping", body=body, author=actor.label,
                                created_at=now))
+
+
+def _address_change_note(confirmed_at: datetime, before: dict, after: dict, zone: str, locale: str) -> str:
+    """Stored as text, so written in the shop's language (the follow-up settings' one), the time in the shop's zone."""
+    with force_locale("en" if locale == "en" else "zh_CN"):
+        head = gettext("The address changed after the buyer confirmed it on %(when)s; check it before shipping.",
+                       when=to_local(confirmed_at, zone).strftime("%Y-%m-%d %H:%M"))
+        lines = [f"{FIELD_LABELS.get(name, name)}: {before[name] or '—'} → {after[name] or '—'}" for name in before]
+    return "\n".join([head, *lines])

@@ -48,10 +48,12 @@ def set_language(code):
 def select_locale():
     if not has_request_context():
         return None  # CLI, scheduler, tests outside a request: BABEL_DEFAULT_LOCALE
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
+    if _is_api():  # a program: its Accept-Language alone, English when it names neither language
+        return _LOCALES["zh_CN" if best in ("zh_CN", "zh") else "en"]
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return _LOCALES[chosen]
-    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
     return _LOCALES["en" if best == "en" else "zh_CN"]
 
 
@@ -128,6 +130,8 @@ def _install_request_cached_gettext(app) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),  # one English word in two senses: {{ pgettext('case', 'Timeline') }}
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)

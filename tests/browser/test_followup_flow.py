@@ -82,7 +82,7 @@ def test_a_supervisor_changes_quiet_hours_and_sees_the_template_preview_update(p
     preview = page.locator("[data-test=preview-unpaid_reminder-en]")
     expect(preview).to_contain_text("T20261124001")  # the sample values fill the saved template
     editor.fill("Hello {buyer_name}, your total is {total}.")
-    expect(preview).to_have_text("Hello 张三, your total is ¥128.00.")
+    expect(preview).to_have_text("Hello Alex, your total is CNY 128.00.")  # English sample values
     expect(page.locator("[data-test=settings-save]")).to_be_enabled()
 
     editor.fill("Hello {buyer_name}, pay before {deadline}.")
@@ -90,7 +90,7 @@ def test_a_supervisor_changes_quiet_hours_and_sees_the_template_preview_update(p
     expect(page.locator("[data-test=settings-save]")).to_be_disabled()
 
     editor.fill("Hello {buyer_name}, anything unclear about order {order_no}?")
-    expect(preview).to_have_text("Hello 张三, anything unclear about order T20261124001?")
+    expect(preview).to_have_text("Hello Alex, anything unclear about order T20261124001?")
     page.fill("[data-test=quiet-start]", "21:30")
     page.fill("[data-test=quiet-end]", "07:30")
     expect(page.locator("[data-test=settings-save]")).to_be_enabled()

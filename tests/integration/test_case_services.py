@@ -14,7 +14,9 @@ from shopcs.cases.rules import CaseRuleError
 from shopcs.cases.settings import load_promise_words, save_promise_words, save_sla_settings
 from shopcs.errors import Conflict, Forbidden, Invalid, NotFound
 from shopcs.extensions import db
+from shopcs.followup.settings import save_settings
 from shopcs.notify.models import OutboxMessage
+from shopcs.timeutil import to_local
 
 from ..builders import NOW, make_order, make_user
 from ..case_builders import PLATFORM, as_user, case_input, escalations, make_case, row_counts
@@ -160,6 +162,23 @@ def test_a_serious_complaint_goes_to_the_supervisors_at_once_and_only_once(app):
         services.change_severity(case.id, severity, PLATFORM, NOW + timedelta(minutes=1))
     assert len(escalations()) == 1
     assert [e.kind for e in get_case(case.id).events].count("escalation") == 1
+
+
+def test_an_escalation_note_names_the_severity_and_the_due_time_in_the_shops_language_and_zone(app):
+    case, late = make_case(category="complaint", severity="high"), make_case()
+    services.escalate_breaches(NOW + timedelta(hours=1))
+    sent = {m.dedupe_key: m for m in escalations()}
+    complaint, breach = sent[f"case_escalation:{case.id}:complaint"], sent[f"case_escalation:{late.id}:breach"]
+    assert f"工单 #{case.id}（高）" in complaint.body and "high" not in complaint.body
+    due = to_local(get_case(late.id).first_response_due_at, "Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
+    assert f"（{due}）" in breach.body and "UTC" not in breach.body
+    assert [e.body for e in get_case(case.id).events if e.kind == "escalation"][0] == complaint.body
+
+
+def test_an_escalation_note_is_in_english_when_the_shop_writes_english(app):
+    save_settings({"locale": "en"}, PLATFORM, NOW)
+    case = make_case(category="complaint", severity="critical")
+    assert f"Case #{case.id} (Critical)" in escalations()[0].body
 
 
 def test_raising_a_complaints_severity_escalates_it(app):

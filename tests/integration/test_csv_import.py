@@ -70,7 +70,7 @@ def test_the_cli_prints_a_summary_and_the_row_errors_and_fails_when_a_row_failed
     mixed.write_bytes(csv_bytes(row("T2"), row("T3", price="-1")))
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["orders", "import", str(good)])
-    assert ok.exit_code == 0 and "Imported 1 orders (1 created, 0 updated); 0 failed." in ok.output
+    assert ok.exit_code == 0 and "Imported 1 order (1 created, 0 updated); 0 failed." in ok.output
     bad = runner.invoke(args=["orders", "import", str(mixed)])
     assert bad.exit_code == 1
     assert "1 failed" in bad.output and "line 3, order T3: unit_price: must not be negative" in bad.output

@@ -198,6 +198,20 @@ def test_repeat_customers_are_greeted_on_mid_autumn_from_ten_oclock_once(app):
     assert "中秋快乐" in greeting.body and "老王" in greeting.body
 
 
+def test_an_english_greeting_carries_the_english_occasion_and_shop_name_and_a_chinese_one_the_chinese(app):
+    repeat_customer()
+    save_settings({"locale": "en", "shop_name": "暖冬小铺", "shop_name_en": "Warm Winter Shop"}, SUPERVISOR, MID_AUTUMN)
+    sweep_greetings(MID_AUTUMN)
+    [english] = messages()
+    assert "Happy Mid-Autumn Festival" in english.body and "Warm Winter Shop" in english.body
+    assert not any("\u4e00" <= char <= "\u9fff" for char in english.body.replace("老王", ""))
+    db.session.delete(english)
+    save_settings({"locale": "zh"}, SUPERVISOR, MID_AUTUMN)
+    sweep_greetings(MID_AUTUMN)
+    [chinese] = messages()
+    assert "中秋快乐" in chinese.body and "暖冬小铺" in chinese.body and "Warm" not in chinese.body
+
+
 def test_dragon_boat_greetings_wish_good_health(app):
     repeat_customer(last_paid=sh(2026, 6, 1, 12, 0))
     sweep_greetings(sh(2026, 6, 19, 10, 0))

@@ -9,6 +9,7 @@ from shopcs.audit.models import AuditEntry
 from shopcs.audit.services import entries_for_order
 from shopcs.errors import Conflict, Forbidden, Invalid
 from shopcs.extensions import db
+from shopcs.followup.settings import save_settings
 from shopcs.notify.models import OutboxMessage
 from shopcs.orders.address import DEFAULT_EXCLUSIONS
 from shopcs.orders.exclusions import load_exclusions, save_exclusions
@@ -127,6 +128,14 @@ def test_recording_a_shipment_marks_the_order_shipped_and_queues_one_notice(app)
     assert (message.order_id, message.customer_id, message.scheduled_for) == (order.id, order.customer_id, NOW)
     assert "T9001" in message.body and "2026-03-04" in message.body and "顺丰速运" in message.body
     assert "SF1234567890123" in message.body
+
+
+def test_the_shipping_notice_is_in_the_shops_message_language_with_its_name_for_that_language(app):
+    save_settings({"locale": "en", "shop_name": "暖冬小铺", "shop_name_en": "Warm Winter Shop"}, SHIPPER, NOW)
+    _ship(make_order(order_no="T9002"))
+    body = db.session.scalars(select(OutboxMessage)).one().body
+    assert "Warm Winter Shop shipped your order T9002 on 2026-03-04 with SF Express" in body and "SF1234567890123" in body
+    assert not any("\u4e00" <= char <= "\u9fff" for char in body.replace("张三", ""))
 
 
 def test_a_tracking_number_in_the_wrong_format_is_refused_with_an_example(app):

@@ -8,6 +8,7 @@ from shopcs.audit.models import AuditEntry
 from shopcs.audit.services import entries_for_order
 from shopcs.extensions import db
 from shopcs.orders.models import Customer, HandoffNote, Order, OrderItem
+from shopcs.timeutil import to_local
 
 from ..builders import NOW, make_token
 
@@ -151,7 +152,9 @@ def test_an_address_change_after_confirmation_is_audited_and_handed_to_shipping(
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "order.address_changed"))
     assert entry.before == {"detail": "文三路 100 号"} and entry.after == {"detail": "文二路 200 号"}
     note = db.session.scalar(select(HandoffNote))
-    assert note.department == "shipping" and "文三路 100 号 → 文二路 200 号" in note.body
+    assert note.department == "shipping" and "详细地址: 文三路 100 号 → 文二路 200 号" in note.body
+    local = to_local(NOW, "Asia/Shanghai").strftime("%Y-%m-%d %H:%M")  # the shop's zone and language, never UTC
+    assert f"买家于 {local} 确认地址后" in note.body and "UTC" not in note.body and "detail" not in note.body
     assert note.author == "token:shop" and note.done_at is None
     assert api.get("/api/v1/orders/T100").json["address_confirmed_at"] is not None
 

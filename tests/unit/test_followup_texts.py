@@ -1,12 +1,19 @@
 """Message templates: known variables only, polite reminder wording, settings validation."""
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 import pytest
 
 from shopcs.errors import Invalid
 from shopcs.followup.settings import parse_values
-from shopcs.followup.texts import DEFAULT_TEMPLATES, reminder_variables, render_template, template_problems
+from shopcs.followup.texts import (
+    DEFAULT_TEMPLATES,
+    reminder_variables,
+    render_template,
+    sample_variables,
+    shipping_notice,
+    template_problems,
+)
 from shopcs.followup.values import FollowupSettings
 
 CLOSES = datetime(2026, 3, 5, 2, 0, tzinfo=timezone.utc)
@@ -64,3 +71,32 @@ def test_valid_values_are_applied():
     new = parse_values({"quiet_start": "21:30", "quiet_end": time(7), "templates": {("promotion", "en"): "Hi {buyer_name}"}},
                        FollowupSettings())
     assert new.quiet_start == time(21, 30) and new.quiet_end == time(7) and new.template("promotion", "en") == "Hi {buyer_name}"
+
+
+def test_an_english_message_names_the_shop_by_its_english_name_else_its_chinese_one():
+    both = FollowupSettings(shop_name="暖冬小铺", shop_name_en="Warm Winter Shop")
+    assert (both.shop_name_for("zh"), both.shop_name_for("en")) == ("暖冬小铺", "Warm Winter Shop")
+    assert FollowupSettings(shop_name="暖冬小铺").shop_name_for("en") == "暖冬小铺"
+    assert FollowupSettings(shop_name_en="Warm Winter Shop").shop_name_for("zh") == ""  # 本店, from the texts
+
+
+def test_a_preview_fills_an_english_template_with_english_sample_values():
+    english, chinese = sample_variables("en"), sample_variables("zh", "暖冬小铺")
+    assert (english["occasion"], english["shop_name"], english["total"]) == ("Happy Mid-Autumn Festival", "our shop", "CNY 128.00")
+    assert (chinese["occasion"], chinese["shop_name"]) == ("中秋快乐", "暖冬小铺")
+    assert not any("\u4e00" <= char <= "\u9fff" for value in english.values() for char in str(value))
+
+
+def test_a_promotions_preview_names_a_promotion_not_a_holiday_wish():
+    assert sample_variables("en", kind="promotion")["occasion"] == "Singles' Day"
+    assert sample_variables("zh", kind="promotion")["occasion"] == "双十一大促"
+
+
+def test_a_shipping_notice_names_the_carrier_and_the_shop_in_the_messages_language():
+    values = {"buyer_name": "", "order_no": "T1", "shipped_on": date(2026, 3, 4), "carrier": ("顺丰速运", "SF Express"),
+              "tracking_no": "SF1234567890123"}
+    assert shipping_notice(**values, locale="zh") == (
+        "亲您好，本店已于 2026-03-04 由顺丰速运发出您的订单 T1，运单号 SF1234567890123。感谢您的支持！")
+    assert shipping_notice(**values, locale="en", shop_name="Warm Winter Shop") == (
+        "Hello there, Warm Winter Shop shipped your order T1 on 2026-03-04 with SF Express, tracking number SF1234567890123. "
+        "Thank you for your support!")

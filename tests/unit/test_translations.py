@@ -26,7 +26,16 @@ def _read(path: Path):
 
 
 def _ids(catalog) -> set[str]:
-    return {message.id for message in catalog if message.id}
+    """Message ids; a plural message by its singular."""
+    return {_singular(message.id) for message in catalog if message.id}
+
+
+def _singular(text) -> str:
+    return text[0] if isinstance(text, tuple) else text
+
+
+def _texts(value) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
 
 
 @pytest.fixture(scope="module")
@@ -36,22 +45,17 @@ def po():
 
 def test_every_message_of_the_template_has_a_chinese_translation_that_is_not_fuzzy(po):
     template_ids = _ids(_read(POT))
-    translated = {m.id: m for m in po if m.id}
+    translated = {_singular(m.id): m for m in po if m.id}
     assert template_ids - set(translated) == set(), "run pybabel update and translate the new messages"
-    untranslated = sorted(str(i) for i in template_ids if not all(form.strip() for form in _forms(translated[i].string)))
+    untranslated = sorted(i for i in template_ids if not all(text and text.strip() for text in _texts(translated[i].string)))
     fuzzy = sorted(i for i in template_ids if translated[i].fuzzy)
     assert untranslated == [] and fuzzy == []
     assert set(translated) - template_ids == set(), "the catalogue has messages the sources no longer use"
 
 
-def _forms(text) -> tuple:
-    """A message's text, or each of a plural's forms (ngettext)."""
-    return text if isinstance(text, tuple) else (text,)
-
-
 def test_every_translation_keeps_the_placeholders_of_its_message(po):
-    wrong = [(m.id, m.string) for m in po if m.id
-             and any(sorted(PLACEHOLDER.findall(_forms(m.id)[-1])) != sorted(PLACEHOLDER.findall(form)) for form in _forms(m.string))]
+    wrong = [(m.id, m.string) for m in po if m.id for text in _texts(m.string)
+             if sorted(PLACEHOLDER.findall(_singular(m.id))) != sorted(PLACEHOLDER.findall(text))]
     assert wrong == []
     assert [(m.id, errors) for m in po if m.id and (errors := m.check(po))] == []
 
@@ -91,6 +95,17 @@ def test_an_installed_package_carries_the_compiled_catalogue():
     shipped = {path.relative_to(ROOT / "shopcs") for pattern in package_data for path in (ROOT / "shopcs").glob(pattern)}
     assert Path("translations/zh_CN/LC_MESSAGES/messages.mo") in shipped
     assert Path("translations/zh_Hans_CN/LC_MESSAGES/messages.mo") in shipped  # the name Flask-Babel looks up
+
+
+def test_an_english_word_used_in_two_senses_has_a_translation_for_each(po):
+    buffer = io.BytesIO()
+    write_mo(buffer, po)
+    buffer.seek(0)
+    compiled = gettext.GNUTranslations(buffer)
+    assert (compiled.gettext("Total"), compiled.pgettext("count", "Total")) == ("实付金额", "合计")
+    assert (compiled.gettext("Timeline"), compiled.pgettext("case", "Timeline")) == ("订单动态", "处理记录")
+    assert (compiled.gettext("Name"), compiled.pgettext("promotion", "Name")) == ("姓名", "活动名称")
+    assert compiled.ngettext("%(count)s order", "%(count)s orders", 1) == compiled.ngettext("%(count)s order", "%(count)s orders", 2)
 
 
 def test_the_template_is_up_to_date_with_the_sources(tmp_path, monkeypatch):

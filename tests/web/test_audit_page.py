@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from shopcs.actor import Actor
@@ -97,3 +98,60 @@ def test_a_page_number_too_large_for_the_database_shows_an_empty_page_not_an_err
     for path in ("/audit", "/refunds", "/inbox/after-sales", "/inbox/shipping", "/followup"):
         for page in (10**30, -5, "x"):
             assert client.get(f"{path}?page={page}").status_code == 200, (path, page)
+
+
+def _seed_coded_entries():
+    order = make_order(order_no="T-CODES")
+    amy = Actor("user:amy", "agent")
+    record(amy, "case.created", NOW, order_id=order.id, after={
+        "case_id": 7, "category": "after_sales", "severity": "high", "received_at": "2026-03-04 02:00:00+00:00"})
+    record(amy, "refund.requested", NOW, order_id=order.id, after={
+        "reason": "not_as_described", "with_return": True, "status": "requested"})
+    record(amy, "case.status", NOW, order_id=order.id, before={"status": "open"}, after={"case_id": 7, "status": "resolved"})
+    db.session.commit()
+
+
+def test_the_audit_log_names_fields_and_coded_values_in_chinese(sqlite_app, login):
+    _seed_coded_entries()
+    client = client_as(sqlite_app, login, "supervisor")
+    client.post("/lang/zh_CN", data={"next": "/audit"})
+    html = client.get("/audit?order_no=T-CODES").get_data(as_text=True)
+    changes = html[html.index('data-test="audit-table"'):]
+    for words in ("<strong>严重程度</strong>: 高", "<strong>原因</strong>: 与描述不符", "<strong>需退货</strong>: 是",
+                  "<strong>收到时间</strong>: 2026-03-04 10:00", "<strong>状态</strong>: 处理中 → 已解决"):
+        assert words in changes, words
+    text = re.sub(r"<[^>]+>", " ", changes)  # what a person reads; the action's code is shown on purpose
+    for raw in ("after_sales", "not_as_described", "True", "high", "severity", "category", "UTC", "+00:00"):
+        assert raw not in text, raw
+
+
+def test_the_audit_log_names_fields_and_coded_values_in_english(sqlite_app, login):
+    _seed_coded_entries()
+    client = client_as(sqlite_app, login, "supervisor")
+    client.post("/lang/en", data={"next": "/audit"})
+    html = client.get("/audit?order_no=T-CODES").get_data(as_text=True)
+    for words in ("<strong>severity</strong>: High", "<strong>reason</strong>: Not as described",
+                  "<strong>with return</strong>: yes", "<strong>received at</strong>: 2026-03-04 10:00",
+                  "<strong>status</strong>: Open → Resolved", "<strong>category</strong>: After-sales"):
+        assert words in html, words
+
+
+def test_the_count_of_entries_is_singular_for_one_in_english_and_has_one_form_in_chinese(sqlite_app, login):
+    _seed_coded_entries()
+    client = client_as(sqlite_app, login, "supervisor")
+    english = client.get("/audit?action=case.created", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "1 entry." in english and "1 entries" not in english
+    client.post("/lang/zh_CN", data={"next": "/audit"})
+    assert "共 1 条记录" in client.get("/audit?action=case.created").get_data(as_text=True)
+
+
+def test_an_order_line_reads_as_its_title_and_quantity(sqlite_app, login):
+    order = make_order(order_no="T-LINES")
+    record(Actor("token:shop", None, is_platform=True), "order.updated", NOW, order_id=order.id,
+           before={"items": [{"sku": "S1", "title": "围巾", "quantity": 1, "unit_price": "99.00"}]},
+           after={"items": [{"sku": "S1", "title": "围巾", "quantity": 2, "unit_price": "99.00"}], "phone_valid": False})
+    db.session.commit()
+    html = client_as(sqlite_app, login, "supervisor").get("/audit?order_no=T-LINES", headers={"Accept-Language": "en"})
+    text = html.get_data(as_text=True)
+    assert "<strong>items</strong>: 围巾 ×1 → 围巾 ×2" in text and "<strong>phone number valid</strong>: — → no" in text
+    assert "'sku'" not in text and "False" not in text

@@ -366,3 +366,17 @@ def test_a_reply_without_the_csrf_token_is_refused(csrf_app):
     token = csrf_token_from(client.get(f"/cases/{case.id}").get_data(as_text=True))
     sent = client.post(f"/cases/{case.id}/reply", data={"body": "hello", "mode": "send", "csrf_token": token})
     assert sent.status_code == 302 and len(replies_queued()) == 1
+
+
+def test_in_chinese_the_case_has_a_handling_record_and_the_complaints_review_a_count_total(sqlite_app, login):
+    """One English word, two senses: the case's "Timeline" is not the order's, the review's "Total" is a count."""
+    case = recent_case(category="complaint", severity="high")
+    client, _user = client_as(sqlite_app, login, "supervisor")
+    chinese = {"Accept-Language": "zh-CN"}
+    g.pop("_login_user", None)
+    case_page = client.get(f"/cases/{case.id}", headers=chinese).get_data(as_text=True)
+    assert "<h2>处理记录</h2>" in case_page and "订单动态" not in case_page
+    assert "（高）" in case_page and "high" not in re.sub(r"<[^>]+>", " ", case_page)  # the escalation note
+    g.pop("_login_user", None)
+    review = client.get("/complaints/", headers=chinese).get_data(as_text=True)
+    assert "合计" in review and "实付金额" not in review

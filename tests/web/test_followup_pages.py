@@ -55,7 +55,7 @@ def _settings_form(page_html: str, **changes) -> dict:
     settings = load_settings()
     data = {name: getattr(settings, name) for name in ("first_reminder_minutes", "second_reminder_hours", "max_reminders",
                                                          "auto_close_hours", "repeat_window_days", "greeting_gap_days",
-                                                         "locale", "shop_name")}
+                                                         "locale", "shop_name", "shop_name_en")}
     data.update({name: getattr(settings, name).strftime("%H:%M") for name in ("quiet_start", "quiet_end", "greeting_send_time")})
     for (kind, locale), text in settings.templates.items():
         data[f"template_{kind}_{locale}"] = text
@@ -162,6 +162,28 @@ def test_the_preview_fills_the_template_with_sample_values_and_reports_unknown_v
     bad = supervisor.get("/followup/settings/preview", query_string={"text": "pay by {deadline}"}).json
     assert bad["ok"] is False and bad["preview"] == "pay by {deadline}"
     assert any("{deadline}" in problem for problem in bad["problems"])
+
+
+def test_a_supervisor_sets_the_english_shop_name_and_each_preview_speaks_its_templates_language(sqlite_app, login):
+    supervisor = _client(sqlite_app, login, "supervisor")
+    page = supervisor.get("/followup/settings").get_data(as_text=True)
+    assert 'data-test="shop-name-en"' in page and "/followup/settings/preview/en/unpaid_reminder" in page
+    data = _settings_form(page, shop_name="暖冬小铺", shop_name_en="Warm Winter Shop")
+    assert supervisor.post("/followup/settings", data=data).status_code == 302
+    assert (load_settings().shop_name, load_settings().shop_name_en) == ("暖冬小铺", "Warm Winter Shop")
+    text = {"text": "{shop_name}: {occasion}, {buyer_name}"}
+    assert supervisor.get("/followup/settings/preview/en", query_string=text).json["preview"] == (
+        "Warm Winter Shop: Happy Mid-Autumn Festival, Alex")
+    assert supervisor.get("/followup/settings/preview/zh", query_string=text).json["preview"] == "暖冬小铺: 中秋快乐, 张三"
+    assert supervisor.get("/followup/settings/preview/fr", query_string=text).status_code == 404
+
+
+def test_an_english_shop_name_longer_than_100_characters_is_refused(sqlite_app, login):
+    supervisor = _client(sqlite_app, login, "supervisor")
+    page = supervisor.get("/followup/settings").get_data(as_text=True)
+    response = supervisor.post("/followup/settings", data=_settings_form(page, shop_name_en="x" * 101))
+    assert response.status_code == 422 and 'data-test="error-shop_name_en"' in response.get_data(as_text=True)
+    assert load_settings().shop_name_en == ""
 
 
 def test_a_supervisor_adds_and_deletes_a_promotion(sqlite_app, login):

@@ -75,3 +75,11 @@ def test_the_upload_needs_the_csrf_token(csrf_app, login):
     token = csrf_token_from(client.get("/imports/orders").get_data(as_text=True))
     assert upload(client, csv_bytes(row("T1")), csrf_token=token).status_code == 200
     assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+
+
+def test_one_imported_order_is_counted_in_the_singular(sqlite_app, login):
+    make_user("sam", role="supervisor")
+    client = sqlite_app.test_client()
+    login(client, "sam")
+    html = upload(client, csv_bytes(row("T1"))).get_data(as_text=True)
+    assert "Imported 1 order." in html and "1 orders" not in html
