@@ -60,8 +60,8 @@ def paging(max_per_page: int = 200) -> tuple[dict, dict]:
     """?page= and ?per_page=, as every list takes them."""
     return (
         param("page", "query", whole(1, MAX_PAGE, default=1, **{"x-message": f"must be a whole number from 1 to {MAX_PAGE}"}),
-              "Page number, from 1."),
+              _l("Page number, from 1.")),
         param("per_page", "query",
               whole(1, max_per_page, default=50, **{"x-message": f"must be a whole number from 1 to {max_per_page}"}),
-              f"Rows per page, at most {max_per_page}."),
+              _l("Rows per page, at most %(n)s.", n=max_per_page)),
     )
