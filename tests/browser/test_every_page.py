@@ -153,3 +153,28 @@ def _check(page, target, role, locale, width, errors) -> list[str]:
             found.append(f"{target.url}: English in the Chinese UI: {', '.join(words)}")
     found.extend(f"{target.url}: console: {error}" for error in errors)
     return found
+
+
+def test_the_top_bar_menus_open_by_keyboard_and_fold_behind_one_button_on_a_phone(browser, live_server, site):
+    context = browser.new_context(locale="en-US", base_url=live_server, viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        log_in(page, LOGINS["supervisor"], PASSWORD)
+        page.wait_for_url("**/")
+        import_link = page.locator("[data-test=nav-imports]")
+        assert not import_link.is_visible()
+        page.focus("[data-test=menu-orders] summary")
+        page.keyboard.press("Enter")
+        assert import_link.is_visible()
+        page.keyboard.press("Escape")
+        assert not import_link.is_visible()
+
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert not page.locator("[data-test=menu-orders]").is_visible()
+        page.click("[data-test=topbar-button]")
+        page.click("[data-test=menu-orders] summary")
+        import_link.click()
+        page.wait_for_url("**/imports/orders")
+    finally:
+        context.close()
