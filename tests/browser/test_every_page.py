@@ -1,5 +1,6 @@
-"""Every page every role may open, in both languages, at 1366x768 and 390x844: no sideways scrolling, no English
-in the Chinese UI, no console errors. A screenshot of each is kept under test-artifacts/pages/ for a person to read.
+"""Every page every role may open, in both languages, at 1366x768 and 390x844: no sideways scrolling, the top bar on
+one row, no English in the Chinese UI, no Chinese in the English UI's menus, tabs, labels and buttons, no console
+errors. A screenshot of each is kept under test-artifacts/pages/ for a person to read.
 
 The pages come from the app's GET routes (tests/page_catalogue.py); ids from the demo data. One browser context per
 role, language and width keeps the whole file within a few minutes.
@@ -81,6 +82,24 @@ _WORDS_JS = """() => {
 }"""
 
 
+# In the English UI its fixed parts (menus, tabs, headings of columns, labels, buttons) carry no Chinese; the rest
+# of an English page may show the shop's data, which is mostly Chinese
+_CHINESE_CHROME_JS = """() => [...document.querySelectorAll('nav, th, label, button, summary, legend, .tabs a')]
+  .filter(el => !el.closest('[translate="no"], select, textarea'))
+  .map(el => [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join(' ').trim())
+  .filter(text => /[\\u4e00-\\u9fff]/.test(text))"""
+
+
+# Chinese names the English UI may show: the Taobao seller back office's own menus, as the seller sees them
+CHINESE_NAMES = ("千牛", "卖家中心")
+
+
+def _unnamed(text: str) -> str:
+    for name in CHINESE_NAMES:
+        text = text.replace(name, "")
+    return text
+
+
 def _english_words(words: list[str], endpoint: str) -> list[str]:
     def allowed(word):
         parts = re.split(r"[-.'’_]", word)
@@ -151,6 +170,8 @@ def _check(page, target, role, locale, width, errors) -> list[str]:
     if lang == "zh":
         if words := _english_words(page.evaluate(_WORDS_JS), target.endpoint):
             found.append(f"{target.url}: English in the Chinese UI: {', '.join(words)}")
+    elif chinese := [text for text in page.evaluate(_CHINESE_CHROME_JS) if re.search(r"[\u4e00-\u9fff]", _unnamed(text))]:
+        found.append(f"{target.url}: Chinese in the English UI: {', '.join(sorted(set(chinese)))}")
     found.extend(f"{target.url}: console: {error}" for error in errors)
     return found
 
