@@ -14,3 +14,21 @@ document.addEventListener("submit", function (event) {
   form.dataset.submitted = "1";
   setTimeout(function () { form.dataset.submitted = ""; }, 4000);
 });
+
+// The top bar's menus are <details>: with JS, one is open at a time and a click elsewhere or Escape closes it.
+(function () {
+  function menus() { return document.querySelectorAll(".topbar details.navmenu[open]"); }
+  document.addEventListener("click", function (event) {
+    menus().forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    menus().forEach(function (menu) {
+      menu.removeAttribute("open");
+      var summary = menu.querySelector("summary");
+      if (menu.contains(document.activeElement) && summary) { summary.focus(); }
+    });
+  });
+})();

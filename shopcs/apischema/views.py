@@ -1,10 +1,11 @@
 """GET /api/v1/openapi.json (public: the API's shape is no secret, every call still needs a token) and the
-API page /api-docs for people who are logged in. Both come from the same document."""
+API page /api-docs for the people who connect the shop's systems (supervisors, operators, admins). Both come from the
+same document."""
 from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
+from ..auth.access import roles_required
 from .document import openapi_document
 from .operations import DESCRIPTION, describe
 from .page import operations_by_tag
@@ -22,7 +23,7 @@ def openapi_json():
 
 
 @bp.get("/api-docs")
-@login_required
+@roles_required("supervisor", "operator")
 def api_docs():
     document = openapi_document(current_app)
     return render_template("api_docs.html", document=document, groups=operations_by_tag(document))

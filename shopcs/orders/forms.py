@@ -10,6 +10,7 @@ except ImportError:  # pragma: no cover - older WTForms
     def _Choice(value, label):
         return (value, label)
 
+from ..i18n_labels import CARRIER_NAMES
 from .shipping import CARRIERS
 
 CONFIRM_METHOD_CHOICES = [_Choice("chat", _l("Chat")), _Choice("phone", _l("Phone call")),
@@ -32,7 +33,7 @@ class AddressForm(FlaskForm):
 
 
 class ShipForm(FlaskForm):
-    carrier = SelectField(_l("Carrier"), choices=[_Choice(c.code, f"{c.name_zh} · {c.name_en}") for c in CARRIERS.values()],
+    carrier = SelectField(_l("Carrier"), choices=[_Choice(code, CARRIER_NAMES[code]) for code in CARRIERS],
                           validators=[InputRequired()])
     tracking_no = StringField(_l("Tracking number"), validators=[DataRequired(), Length(max=60)])
     shipped_on = DateField(_l("Ship date"), validators=[DataRequired()])
@@ -46,9 +47,9 @@ class CarrierExclusionsForm(FlaskForm):
     """One textarea per carrier, named excluded_<CODE>; one province per line."""
 
 
-for _code, _carrier in CARRIERS.items():
+for _code in CARRIERS:
     setattr(CarrierExclusionsForm, f"excluded_{_code}",
-            TextAreaField(f"{_carrier.name_zh} · {_carrier.name_en}", validators=[Length(max=2000)]))
+            TextAreaField(CARRIER_NAMES[_code], validators=[Length(max=2000)]))
 
 
 def apply_errors(form: FlaskForm, fields: dict, translate) -> None:

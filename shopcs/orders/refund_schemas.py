@@ -19,4 +19,4 @@ APPROVE_BODY = obj({})
 REJECT_BODY = obj({"note": NOTE})
 COMPLETE_BODY = obj({"completed_at": time(nullable=True, description=_l("When the money was paid back; now if absent."))})
 IDEMPOTENCY_KEY = param("Idempotency-Key", "header", text(100, required=True),
-                        "The same key again returns the first refund (200) instead of making another.")
+                        _l("The same key again returns the first refund (200) instead of making another."))

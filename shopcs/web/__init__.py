@@ -2,6 +2,7 @@
 import html
 
 from babel import Locale
+from babel.dates import get_timezone, get_timezone_name
 from flask import Blueprint, current_app, g, has_request_context, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations, refresh
 from flask_wtf.csrf import CSRFError
@@ -16,6 +17,7 @@ from ..money import format_cny
 from ..phone import mask_phone
 from ..redirects import safe_local_path
 from ..timeutil import to_local
+from . import nav
 
 bp = Blueprint("web", __name__)
 
@@ -36,6 +38,12 @@ def healthz():
         current_app.logger.warning("health check failed: %s", exc)
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; answer with the same small SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.route("/lang/<code>", methods=["POST"])
@@ -205,5 +213,9 @@ def register(app):
     app.jinja_env.filters["local"] = lambda value, fmt=LOCAL_FORMAT: local_text(value, zone, fmt)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["fixed_parts"] = fixed_parts
+    # "China Time" / "中国时间" where a page says which days or times it means: the zone's code is not for people
+    app.jinja_env.globals["shop_zone_name"] = lambda: get_timezone_name(get_timezone(zone), locale=get_locale())
+    app.jinja_env.globals["nav_menus"] = lambda role: nav.menus_for(role, app.view_functions)
+    app.jinja_env.globals["nav_section"] = nav.section_of
     # Babel spells zh_CN as zh_Hans_CN; the templates compare with the LANGUAGES codes
     app.jinja_env.globals["current_locale"] = lambda: "zh_CN" if getattr(get_locale(), "language", "") == "zh" else str(get_locale())

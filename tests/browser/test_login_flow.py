@@ -24,5 +24,6 @@ def test_an_agent_logs_in_and_out_in_a_real_browser(page_for, browser_user):
     log_in(page, browser_user, PASSWORD)
     page.wait_for_url("**/")
     assert "Order queue" in page.title()
+    page.click("[data-test=menu-user] summary")
     page.click("text=Log out")
     page.wait_for_url("**/login")

@@ -11,6 +11,7 @@ from ..builders import PASSWORD, make_user
 from ..conftest import csrf_token_from, make_app
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "web.healthz", "web.set_language", "optout.unsubscribe",
+                    "web.favicon",  # browsers ask for it on the login page too
                     "openapi.openapi_json"}  # the API description: its shape is public, every call still needs a token
 
 
@@ -131,3 +132,11 @@ def test_the_language_switch_sticks_for_the_session(sqlite_app):
     client = sqlite_app.test_client()
     client.post("/lang/en", data={"next": "/login"})
     assert b"Log in" in client.get("/login", headers={"Accept-Language": "zh-CN"}).data
+
+
+def test_a_browser_asking_for_favicon_ico_gets_the_svg_icon(sqlite_app):
+    client = sqlite_app.test_client()
+    asked = client.get("/favicon.ico")
+    assert asked.status_code == 301 and asked.location.endswith("/static/favicon.svg")
+    with client.get(asked.location) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data

@@ -111,3 +111,11 @@ def test_the_order_partial_lists_notes_and_offers_done_only_to_the_team(sqlite_a
         login_user(make_user("ann", role="after_sales"))
         html = render_template("orders/_notes.html", order=order)
     assert 'data-test="note-done"' not in html and "General (no team)" in html
+
+
+def test_the_inbox_tabs_speak_the_language_of_each_request_not_of_the_first_one(sqlite_app, login):
+    supervisor = client_as(sqlite_app, login, "supervisor")
+    chinese = supervisor.get("/inbox/shipping", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    english = supervisor.get("/inbox/shipping", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert ">售后</a>" in chinese and ">发货</a>" in chinese
+    assert ">After-sales</a>" in english and ">Shipping</a>" in english
