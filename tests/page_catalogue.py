@@ -40,8 +40,10 @@ class Page:
 
     @property
     def name(self) -> str:
-        """For screenshot file names: the endpoint without its blueprint noise."""
-        return self.endpoint.replace(".", "-").replace("_", "-")
+        """For screenshot file names: the endpoint, and the last part of the path when it is not an id."""
+        last = self.url.rstrip("/").rsplit("/", 1)[-1]
+        suffix = f"-{last}" if last and not last.isdigit() and "?" not in last else ""
+        return (self.endpoint + suffix).replace(".", "-").replace("_", "-")
 
 
 def seed_demo(app) -> dict:
@@ -70,8 +72,10 @@ def pages(app, samples: dict) -> tuple[list[Page], list[str]]:
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
             if "GET" not in rule.methods or rule.endpoint in NOT_PAGES or rule.rule.startswith(("/api/", "/webhooks/")):
                 continue
-            if not rule.arguments <= samples.keys():
+            fixed = rule.defaults or {}  # one view behind several rules: each rule's own defaults pick it
+            if not rule.arguments - fixed.keys() <= samples.keys():
                 unfilled.append(rule.rule)
                 continue
-            found.append(Page(rule.endpoint, url_for(rule.endpoint, **{name: samples[name] for name in rule.arguments})))
+            values = {name: samples[name] for name in rule.arguments - fixed.keys()} | fixed
+            found.append(Page(rule.endpoint, url_for(rule.endpoint, **values)))
     return found, unfilled

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from markupsafe import Markup
 
 from ..cases.claim_forms import KIND_LABELS as CLAIM_KINDS
 from ..cases.claim_forms import STATUS_LABELS as CLAIM_STATUSES
@@ -52,6 +53,20 @@ _NOT_PAID = re.compile(r"not paid within ([0-9]+) hours")  # the scheduler's rea
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
+class Verbatim(str):
+    """A stored value shown as it was written (a name, an id, a customer's text), not a word of the UI: pages mark it
+    translate="no" (shown_value)."""
+
+
+def shown_value(value):
+    """A change's value on a page: a dash for nothing, stored text marked as data, words as they are."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Verbatim):
+        return Markup('<span translate="no">%s</span>') % value
+    return value
+
+
 @dataclass(frozen=True)
 class Change:
     name: str  # the stored key, for tests and data attributes
@@ -84,7 +99,11 @@ def value_text(action: str, name: str, value, zone: str):
     if isinstance(value, dict) and {"title", "quantity"} <= set(value):  # an order line
         return f"{value['title']} ×{value['quantity']}"
     if isinstance(value, list):
-        return ", ".join(str(value_text(action, name, item, zone)) for item in value) if value else "—"
+        items = [value_text(action, name, item, zone) for item in value]
+        text = ", ".join(str(item) for item in items) if items else "—"
+        return Verbatim(text) if items and all(isinstance(item, Verbatim) for item in items) else text
+    if isinstance(value, dict) and {"before", "after"} >= set(value) and value:  # a change recorded inside an entry
+        return f"{value_text(action, name, value.get('before'), zone) or '—'} → {value_text(action, name, value.get('after'), zone) or '—'}"
     if isinstance(value, str):
         labels = _CODES.get(name, {})
         codes = labels.get(action.split(".", 1)[0], labels.get(None, {}))
@@ -98,6 +117,7 @@ def value_text(action: str, name: str, value, zone: str):
         moment = _aware_time(value)
         if moment is not None:
             return to_local(moment, zone).strftime(TIME_FORMAT)
+        return Verbatim(value)
     return value
 
 
@@ -110,4 +130,4 @@ def changes(action: str, before: dict | None, after: dict | None, zone: str, *, 
             for name in names if not only_changed or before.get(name) != after.get(name)]
 
 
-__all__ = ["Change", "FIELD_LABELS", "action_label", "changes", "field_label", "value_text"]
+__all__ = ["Change", "FIELD_LABELS", "Verbatim", "action_label", "changes", "field_label", "shown_value", "value_text"]

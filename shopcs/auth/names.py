@@ -1,6 +1,7 @@
 """People by the name their team knows them by: rows store an actor label ("user:alice", "token:shopify"); pages show
 "小王" (the user's display name, else the login). Labels stay as stored, so a renamed user shows the new name everywhere."""
 from flask import has_request_context, request
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extensions import db
@@ -30,3 +31,8 @@ def display_names() -> dict[str, str]:
 
 def actor_display_name(label: str | None) -> str:
     return name_for_label(label, display_names()) if label else "—"
+
+
+def actor_name_html(label: str | None) -> Markup:
+    """The shown name, marked as a name rather than a word of the UI (translate="no")."""
+    return Markup('<span translate="no">%s</span>') % actor_display_name(label)

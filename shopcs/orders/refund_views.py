@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import current_actor, roles_required
-from ..auth.names import actor_display_name
+from ..auth.names import actor_name_html
 from ..errors import Forbidden, NotFound, ServiceError
 from ..i18n_labels import label_lookup
 from ..money import format_cny
@@ -81,7 +81,7 @@ bp.add_app_template_filter(label_lookup(STATUS_LABELS), "refund_status")
 bp.add_app_template_filter(label_lookup(STATUS_BADGES, default="badge-muted"), "refund_badge")
 
 
-bp.add_app_template_filter(actor_display_name, "actor_name")  # a person by display name, wherever a row names them
+bp.add_app_template_filter(actor_name_html, "actor_name")  # a person by display name, wherever a row names them
 
 
 def _flash_error(exc: ServiceError, forbidden: str | None = None) -> None:

@@ -1,6 +1,8 @@
 """Orders and refunds as the API shows them: money as two-decimal strings, times as aware UTC ISO strings."""
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from ..apischema.shapes import out_int, out_money, out_obj, out_text, out_time
 from ..money import money_str
 from ..timeutil import UTC
@@ -78,13 +80,13 @@ REFUND_OUT = out_obj({
 })
 SHIPMENT_OUT = out_obj({
     "id": out_int(), "carrier": {"type": "string", "enum": list(CARRIERS)},
-    "carrier_name": out_text(nullable=True, description="The carrier as the platform named it (null from the ship form)."),
+    "carrier_name": out_text(nullable=True, description=_l("The carrier as the platform named it (null from the ship form).")),
     "tracking_no": out_text(), "shipped_on": {"type": "string", "format": "date"},
-    "shipped_at": out_time(description="The platform's ship time (null from the ship form)."),
+    "shipped_at": out_time(description=_l("The platform's ship time (null from the ship form).")),
     "source": {"type": "string", "enum": list(SOURCES)}, "shipment_status": out_text(nullable=True),
     "flagged": {"type": "boolean"},
     "flag_reasons": {"type": "array", "items": {"type": "string", "enum": list(FLAGS)},
-                     "description": "Why the shipment needs a look; empty once an agent cleared it."},
+                     "description": _l("Why the shipment needs a look; empty once an agent cleared it.")},
     "created_at": out_time(nullable=False),
 })
 ORDER_OUT = out_obj({

@@ -20,6 +20,7 @@ def admin_name(live_app):
 def test_an_admin_creates_and_resets_an_account_and_the_person_must_change_the_password(page_for, admin_name):
     admin = page_for("en-US")
     log_in(admin, admin_name, PASSWORD)
+    admin.click("[data-test=menu-settings] summary")
     admin.click("[data-test=nav-accounts]")
     admin.click("[data-test=account-new]")
     newcomer = f"new-{uuid.uuid4().hex[:6]}"

@@ -22,9 +22,9 @@ SPAN_ID = "glyph-probe"
 def _assert_catalogue_compiled(live_app):
     folder = Path(live_app.config["BABEL_TRANSLATION_DIRECTORIES"]) / "zh_CN" / "LC_MESSAGES"
     compiled, source = folder / "messages.mo", folder / "messages.po"
-    assert compiled.exists() and compiled.stat().st_mtime >= source.stat().st_mtime, (
-        "the Chinese catalogue is not compiled or older than messages.po: run scripts/install.sh "
-        "(or .venv/bin/pybabel compile -d shopcs/translations)")
+    # it ships compiled; tests/unit/test_translations.py checks it says what messages.po says (a checkout's file
+    # times say nothing about which was written last)
+    assert compiled.exists() and source.exists(), "the Chinese catalogue is missing: run scripts/catalogue.sh"
 
 
 def _queue_in_chinese(page_for, live_app):

@@ -34,27 +34,8 @@ ALLOWED_WORDS = {*(word for code, carrier in CARRIERS.items() if code != "OTHER"
 # The API page describes a machine interface: its headers, commands and JSON names are what a developer types
 API_VOCABULARY = {"Authorization", "Bearer", "flask", "api-token", "create", "error", "fields", "code", "message", "null",
                   "json", "openapi", "Idempotency-Key", "Location", "token", "ISO", "key", "application", "true", "false",
-                  "error.fields", "external_id", "order_no", "unpaid", "paid", "shipped", "completed", "cancelled", "closed"}
-
-# Pages another branch of issue 15 makes fit a phone (the order page's two columns and folded forms)
-SIDEWAYS_LEFT_TO_OTHER_BRANCHES = {"orders.order_page"}
-
-# Findings other branches of issue 15 fix, by page: {endpoint: {word}}. The lead empties this after merging them.
-_LOGINS = {"admin", "aftersales", "agent", "demo-platform", "shipping", "supervisor"}
-LEFT_TO_OTHER_BRANCHES = {
-    # people are shown by login, not display name (the actor_name filter; the order and refund pages' branch)
-    "orders.order_page": _LOGINS, "refunds.index": _LOGINS, "refunds.reject": _LOGINS, "notes.inbox_shipping": _LOGINS,
-    "cases.case_page": _LOGINS, "reply_templates.index": _LOGINS,
-    # audit entries name fields and values by their codes (the branch translating timeline and audit texts)
-    "audit.index": {
-        "False", "True", "None", "admin", "after", "after_sales", "agent", "agents", "amount", "approved", "at", "before",
-        "body", "cancelled", "carrier", "case_id", "category", "channel", "chat", "complaint", "completed", "customer",
-        "damaged", "demo-buyer-email", "demo-platform", "email", "escalated_at", "escalation_reason", "event_id",
-        "first_response_due_at", "high", "key", "language", "new", "normal", "note", "open", "order_no", "owner", "paid",
-        "payment", "phone", "pre_sale", "quality", "reason", "received_at", "refund", "refund_id", "requested", "severity",
-        "shipped", "shipping", "size", "status", "subject", "supervisor", "team", "thanks", "title", "token", "total",
-        "tracking", "tracking_no", "unpaid", "user", "with_return", "zh_CN"},
-}
+                  "error.fields", "external_id", "order_no", "unpaid", "paid", "shipped", "completed", "cancelled", "closed",
+                  "per_page", "updated_since", "page", "start", "end", "status", "kind", "by", "day", "customer", "channel"}
 
 # Visible Latin words of the page, outside user data: <code>, <pre>, form fields and anything marked
 # translate="no" (order numbers, SKUs, e-mails, product titles) are skipped; a token with a digit or an @ is data.
@@ -103,7 +84,7 @@ def _unnamed(text: str) -> str:
 def _english_words(words: list[str], endpoint: str) -> list[str]:
     def allowed(word):
         parts = re.split(r"[-.'’_]", word)
-        return (all(part in ALLOWED_WORDS or len(part) < 2 for part in parts) or word in LEFT_TO_OTHER_BRANCHES.get(endpoint, ())
+        return (all(part in ALLOWED_WORDS or len(part) < 2 for part in parts)
                 or endpoint == "api_docs.api_docs" and word in API_VOCABULARY)
 
     return sorted(word for word in words if not allowed(word))
@@ -164,7 +145,7 @@ def _check(page, target, role, locale, width, errors) -> list[str]:
     scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
     if width > 400 and page.evaluate("document.querySelector('.topbar').getBoundingClientRect().height") > TOP_BAR_ONE_ROW:
         found.append(f"{target.url}: the top bar takes more than one row at {width}")
-    phone_page = target.endpoint in PHONE_PAGES and target.endpoint not in SIDEWAYS_LEFT_TO_OTHER_BRANCHES
+    phone_page = target.endpoint in PHONE_PAGES
     if scroll_width > width and (width > 400 or phone_page):
         found.append(f"{target.url}: {scroll_width} px wide at {width}")
     if lang == "zh":

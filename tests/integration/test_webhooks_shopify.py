@@ -47,7 +47,8 @@ def test_the_timeline_says_the_order_came_from_the_shopify_webhook(client):
     found = order(ORDER_NO)
     assert {e.actor for e in entries_for_order(found.id)} == {"webhook:Shopify webhook"}
     assert [(e.actor, e.action) for e in timeline(found) if e.actor] == [
-        ("Shopify webhook", "order.created"), ("Shopify webhook", "order.status"), ("Shopify webhook", "order.updated")]
+        ("webhook:Shopify webhook", "order.created"), ("webhook:Shopify webhook", "order.status"),
+        ("webhook:Shopify webhook", "order.updated")]
 
 
 @pytest.mark.parametrize("name", list(TOPICS))

@@ -67,7 +67,7 @@ def test_the_timeline_names_the_shopify_webhook(client, paid_order):
     send(client, "wh-f1")
 
     assert [(e.actor, e.action) for e in timeline(order(ORDER_NO)) if e.action.startswith(("shipment", "order.status"))][-2:] == [
-        ("Shopify webhook", "order.status"), ("Shopify webhook", "shipment.created")]
+        ("webhook:Shopify webhook", "order.status"), ("webhook:Shopify webhook", "shipment.created")]
 
 
 def test_a_replayed_delivery_is_a_duplicate_and_changes_nothing(client, paid_order):

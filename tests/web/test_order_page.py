@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -37,7 +38,7 @@ def test_the_timeline_shows_the_audit_trail_with_actor_and_before_after(sqlite_a
     html = _client(sqlite_app, login).get("/orders/T100").get_data(as_text=True)
     timeline = html[html.index('data-test="timeline"'):]
     assert 'data-action="order.placed"' in timeline and 'data-action="address.corrected"' in timeline
-    assert "bob" in timeline and "张三 → 李四" in timeline
+    assert "bob" in timeline and "张三 → 李四" in re.sub(r"<[^>]+>", "", timeline)  # names and stored text are marked as data
 
 
 def test_an_unknown_order_is_a_404_page(sqlite_app, login):

@@ -128,4 +128,4 @@ def test_the_audit_log_names_a_user_by_display_name_and_keeps_the_stored_label_a
     client = sqlite_app.test_client()
     login(client, make_user("boss", role="supervisor").username, PASSWORD)
     html = client.get("/audit?actor=xw").get_data(as_text=True)  # the filter still takes the login
-    assert '<td title="user:xw" data-test="audit-actor-name">小王</td>' in html
+    assert '<td title="user:xw" translate="no" data-test="audit-actor-name"><span translate="no">小王</span></td>' in html
