@@ -90,6 +90,7 @@ FIELD_LABELS = {
     "language": _l("language"), "title": _l("title"), "active": _l("active"), "role": _l("role"),
     "locale": _l("language of messages to buyers"), "shop_name": _l("shop name in messages"),
     "shop_name_en": _l("English shop name in messages"),
+    "account": _l("account"), "display_name": _l("display name"), "must_change_password": _l("must change the password"),
     "auto_close_hours": _l("unpaid hours before closing"), "notify_platform_shipments": _l("notice for platform shipments"),
     # shipments the platform reports
     "shipped_at": _l("shipped at"), "carrier_name": _l("carrier as the platform names it"), "source": _l("shipment source"),

@@ -83,7 +83,7 @@ def _row(row: CaseRow, clock: ClockView, parts: RowParts, fixed) -> str:
              f"{escape(row.order_no)}</a>" if row.order_no else DASH)
     return (f'<tr data-test="case-row" data-case-id="{row.id}">'
             f'<td><a href="{link}" data-test="case-link">#{row.id}</a></td>'
-            f'<td><a href="{link}">{escape(row.subject)}</a>{escalated}</td>'
+            f'<td><a href="{link}" translate="no">{escape(row.subject)}</a>{escalated}</td>'
             f"<td>{_word(parts.categories, row.category)}</td><td>{_word(parts.channels, row.channel)}</td>"
             f"<td>{_badge(parts.severity_badges, row.severity, 'severity_badge')}</td>"
             f"<td>{_badge(parts.status_badges, row.status, 'status_badge')}{team}</td>"
