@@ -5,6 +5,7 @@ from flask import Flask
 
 from . import sqlite_pragmas
 from .config import check_secret_key, load_config
+from .dbid import DatabaseIdConverter
 from .extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -18,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     check_secret_key(app.config, app.debug)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    app.url_map.converters["dbid"] = DatabaseIdConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

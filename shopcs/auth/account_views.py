@@ -71,7 +71,7 @@ def _done(result: accounts.NewPassword, message: str):
     return render_template("auth/account_password_shown.html", user=result.user, password=result.generated)
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/<dbid:user_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def edit(user_id):
     user = _account_or_404(user_id)
@@ -88,7 +88,7 @@ def edit(user_id):
     return render_template("auth/account_edit.html", user=user, form=form, is_self=user.id == current_user.id)
 
 
-@bp.route("/<int:user_id>/password", methods=["GET", "POST"])
+@bp.route("/<dbid:user_id>/password", methods=["GET", "POST"])
 @roles_required("admin")
 def reset(user_id):
     user = _account_or_404(user_id)
@@ -103,8 +103,8 @@ def reset(user_id):
     return render_template("auth/account_reset.html", user=user, form=form)
 
 
-@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"], defaults={"active": False})
-@bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"], defaults={"active": True})
+@bp.route("/<dbid:user_id>/deactivate", methods=["GET", "POST"], defaults={"active": False})
+@bp.route("/<dbid:user_id>/reactivate", methods=["GET", "POST"], defaults={"active": True})
 @roles_required("admin")
 def set_active(user_id, active):
     """GET asks for confirmation; POST does it."""

@@ -159,7 +159,7 @@ def acknowledge(case_id):
 
 
 def register(bp) -> None:
-    bp.add_url_rule("/<int:case_id>", view_func=case_page)
+    bp.add_url_rule("/<dbid:case_id>", view_func=case_page)
     for rule, view in (("reply", reply), ("notes", note), ("transfer", transfer), ("status", change_status),
                        ("severity", change_severity), ("acknowledge", acknowledge)):
-        bp.add_url_rule(f"/<int:case_id>/{rule}", view_func=view, methods=["POST"])
+        bp.add_url_rule(f"/<dbid:case_id>/{rule}", view_func=view, methods=["POST"])

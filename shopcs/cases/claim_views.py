@@ -118,10 +118,10 @@ def claim_photo(case_id, evidence_id):
 
 
 def register(bp) -> None:
-    bp.add_url_rule("/<int:case_id>/claim", view_func=open_claim, methods=["POST"])
-    bp.add_url_rule("/<int:case_id>/claim/photos", view_func=add_photo, methods=["POST"])
-    bp.add_url_rule("/<int:case_id>/claim/decision", view_func=decide, methods=["POST"])
-    bp.add_url_rule("/<int:case_id>/claim/photos/<int:evidence_id>", view_func=claim_photo)
+    bp.add_url_rule("/<dbid:case_id>/claim", view_func=open_claim, methods=["POST"])
+    bp.add_url_rule("/<dbid:case_id>/claim/photos", view_func=add_photo, methods=["POST"])
+    bp.add_url_rule("/<dbid:case_id>/claim/decision", view_func=decide, methods=["POST"])
+    bp.add_url_rule("/<dbid:case_id>/claim/photos/<dbid:evidence_id>", view_func=claim_photo)
     # The app-wide CSRF check reads the body before the view can raise its size limit: a photo would be a bare 413.
     # The view runs the same check itself once it has raised the limit.
     csrf.exempt(add_photo)

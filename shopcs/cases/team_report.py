@@ -31,7 +31,7 @@ from ..auth.models import User
 from ..db_types import UTCDateTime
 from ..extensions import db
 from ..reports.unpaid_recovery import median_microseconds
-from ..reports.windows import Window, WindowError, rate
+from ..reports.windows import Window, WindowError, parse_day, rate
 from .models import Case, CaseEvent
 from .rules import CATEGORIES, CHANNELS
 
@@ -58,12 +58,9 @@ def parse_period(period: str | None, day: str | None, today: date) -> Window:
     fields = {}
     if (period or "week") not in PERIODS:
         fields["period"] = "must be week or month"
-    try:
-        chosen = date.fromisoformat(day) if day and len(day) == 10 else (None if day else today)
-    except ValueError:
-        chosen = None
-    if chosen is None:
-        fields["day"] = "must be a date as YYYY-MM-DD"
+    chosen, problem = parse_day(day) if day else (today, None)
+    if problem:
+        fields["day"] = problem
     if fields:
         raise WindowError(fields)
     return month_window(chosen) if period == "month" else week_window(chosen)

@@ -140,7 +140,7 @@ def _template_or_404(template_id):
         abort(404)
 
 
-@bp.route("/reply-templates/<int:template_id>/edit", methods=["GET", "POST"])
+@bp.route("/reply-templates/<dbid:template_id>/edit", methods=["GET", "POST"])
 @roles_required(*SUPERVISING_ROLES)
 def edit(template_id):
     template = _template_or_404(template_id)
@@ -154,7 +154,7 @@ def edit(template_id):
     return _form_page(form, template, status=422 if form.is_submitted() else 200)
 
 
-@bp.route("/reply-templates/<int:template_id>/deactivate", methods=["GET", "POST"])
+@bp.route("/reply-templates/<dbid:template_id>/deactivate", methods=["GET", "POST"])
 @roles_required(*SUPERVISING_ROLES)
 def deactivate(template_id):
     """GET asks for confirmation; the POST from that page deactivates."""
@@ -171,7 +171,7 @@ def _ui_language() -> str:
     return "zh_CN" if getattr(get_locale(), "language", "") == "zh" else "en"
 
 
-@bp.route("/cases/<int:case_id>/templates")
+@bp.route("/cases/<dbid:case_id>/templates")
 @login_required
 def for_case(case_id):
     """[{id, title, category, language, text}]: active templates filled for the case, as plain text."""

@@ -7,11 +7,10 @@ from sqlalchemy import update
 
 from ..actor import Actor
 from ..audit.services import record
+from ..dbid import MAX_DB_ID
 from ..errors import NotFound
 from ..extensions import db
 from .models import Case, CaseEvent
-
-MAX_DB_ID = 2**31 - 1
 
 
 def lock_case(case_id: int) -> Case:

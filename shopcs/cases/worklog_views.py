@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import current_actor, has_role, roles_required
@@ -13,9 +13,10 @@ from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..reports.exports import FORMATS, download, refused
 from ..reports.page_support import REPORT_ROLES, clock, percent
-from ..reports.windows import WindowError
+from ..reports.windows import FIRST_DAY, LAST_DAY, WindowError, parse_day
 from ..timeutil import local_date, utcnow
 from . import worklog
+from .access import WORKING_ROLES
 from .team_report import columns, parse_period, report_json, team_report
 
 bp = Blueprint("worklog", __name__)
@@ -28,12 +29,8 @@ def _zone() -> str:
 
 
 def _day(text: str | None) -> date | None:
-    if not text:
-        return local_date(utcnow(), _zone())
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else None
-    except ValueError:
-        return None
+    """Today when not given; None when not a day the one bounded parser accepts (the page answers 422)."""
+    return parse_day(text)[0] if text else local_date(utcnow(), _zone())
 
 
 def _person(username: str | None) -> User:
@@ -52,8 +49,8 @@ def _case_url(case_id: int) -> str | None:
 
 def _render_log(person: User, day: date | None, errors: dict, notes: str | None = None, status: int = 200):
     if day is None:
-        return render_template("worklog/log.html", person=person, day=None, errors={"day": _("must be a date as YYYY-MM-DD")},
-                               args=request.args), 422
+        problem = _("must be a date as YYYY-MM-DD from %(first)s to %(last)s", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+        return render_template("worklog/log.html", person=person, day=None, errors={"day": problem}, args=request.args), 422
     log = worklog.get_log(person, day)
     submitted = log is not None and log.submitted_at is not None
     figures = worklog.DayFigures.from_json(log.summary) if submitted else worklog.day_figures(person, day, _zone())
@@ -64,7 +61,7 @@ def _render_log(person: User, day: date | None, errors: dict, notes: str | None 
 
 
 @bp.route("/worklog/")
-@login_required
+@roles_required(*WORKING_ROLES)
 def log_page():
     return _render_log(_person(request.args.get("user")), _day(request.args.get("day")), {})
 
@@ -86,7 +83,7 @@ def _write(action):
 
 
 @bp.route("/worklog/notes", methods=["POST"])
-@login_required
+@roles_required(*WORKING_ROLES)
 def save_notes():
     def action(day):
         worklog.save_notes(current_user, day, request.form.get("notes", ""), current_actor(), utcnow(), _zone())
@@ -95,7 +92,7 @@ def save_notes():
 
 
 @bp.route("/worklog/submit", methods=["POST"])
-@login_required
+@roles_required(*WORKING_ROLES)
 def submit():
     def action(day):
         worklog.submit(current_user, day, current_actor(), utcnow(), _zone())

@@ -2,8 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; named so that pybabel extracts its context
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..form_fields import DayField
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -46,7 +48,7 @@ class OptOutForm(FlaskForm):
 
 class PromotionForm(FlaskForm):
     name = StringField(pgettext("promotion", "Name"), validators=[DataRequired(), Length(max=100)])
-    day = DateField(_l("Day"), validators=[DataRequired()])
+    day = DayField(_l("Day"), validators=[DataRequired()])
     send_time = TimeField(_l("Send time"), validators=[DataRequired()])
     days_before = IntegerField(_l("Days before"), default=0, validators=[NumberRange(min=0, max=60)])
 

@@ -105,4 +105,4 @@ def register(bp) -> None:
     bp.add_url_rule("/followup/settings/preview/<locale>", view_func=preview)
     bp.add_url_rule("/followup/settings/preview/<locale>/<kind>", view_func=preview)
     bp.add_url_rule("/followup/promotions", view_func=add_promotion, methods=["POST"])
-    bp.add_url_rule("/followup/promotions/<int:promotion_id>/delete", view_func=delete_promotion, methods=["POST"])
+    bp.add_url_rule("/followup/promotions/<dbid:promotion_id>/delete", view_func=delete_promotion, methods=["POST"])

@@ -56,13 +56,13 @@ def _act(message_id: int, action, done: str):
     return redirect(back)
 
 
-@bp.route("/followup/messages/<int:message_id>/sent", methods=["POST"])
+@bp.route("/followup/messages/<dbid:message_id>/sent", methods=["POST"])
 @roles_required(*FOLLOWUP_ROLES)
 def mark_sent(message_id):
     return _act(message_id, sender.mark_manual_sent, _("Marked as sent."))
 
 
-@bp.route("/followup/messages/<int:message_id>/retry", methods=["POST"])
+@bp.route("/followup/messages/<dbid:message_id>/retry", methods=["POST"])
 @roles_required(*FOLLOWUP_ROLES)
 def retry(message_id):
     return _act(message_id, sender.retry, _("The message will be sent again."))

@@ -4,13 +4,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..dbid import MAX_DB_ID
 from ..errors import NotFound
 from ..extensions import db
 from .models import Order, Refund
 from .schemas import order_no_problem
 
 _LOADS = (selectinload(Order.items), selectinload(Order.shipments), selectinload(Order.refunds))
-MAX_DB_ID = 2**31 - 1
 
 
 def get_order(order_no: str) -> Order:

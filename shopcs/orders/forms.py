@@ -1,7 +1,7 @@
 """Forms of the agent's pages. Formats and rules are checked again by the services; these catch typing slips."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
@@ -10,6 +10,7 @@ except ImportError:  # pragma: no cover - older WTForms
     def _Choice(value, label):
         return (value, label)
 
+from ..form_fields import DayField
 from ..i18n_labels import CARRIER_NAMES
 from .shipping import CARRIERS
 
@@ -36,11 +37,11 @@ class ShipForm(FlaskForm):
     carrier = SelectField(_l("Carrier"), choices=[_Choice(code, CARRIER_NAMES[code]) for code in CARRIERS],
                           validators=[InputRequired()])
     tracking_no = StringField(_l("Tracking number"), validators=[DataRequired(), Length(max=60)])
-    shipped_on = DateField(_l("Ship date"), validators=[DataRequired()])
+    shipped_on = DayField(_l("Ship date"), validators=[DataRequired()])
 
 
 class PromisedDateForm(FlaskForm):
-    promised_ship_date = DateField(_l("Promised ship date"), validators=[Optional()])
+    promised_ship_date = DayField(_l("Promised ship date"), validators=[Optional()])
 
 
 class CarrierExclusionsForm(FlaskForm):

@@ -57,7 +57,7 @@ def add(order_no):
     return redirect(order_url(order_no) + "#notes")
 
 
-@bp.route("/notes/<int:note_id>/done", methods=["POST"])
+@bp.route("/notes/<dbid:note_id>/done", methods=["POST"])
 @roles_required("after_sales", "shipping", "supervisor")
 def done(note_id):
     form = DecisionForm()

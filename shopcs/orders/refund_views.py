@@ -148,7 +148,7 @@ def _confirmation_page(refund_id: int, template: str, form):
                            rights=refund_rights())
 
 
-@bp.route("/refunds/<int:refund_id>/approve", methods=["GET", "POST"])
+@bp.route("/refunds/<dbid:refund_id>/approve", methods=["GET", "POST"])
 @roles_required(*DECIDERS)
 def approve(refund_id):
     """GET is the confirmation step; POST approves."""
@@ -159,14 +159,14 @@ def approve(refund_id):
                    forbidden=_("Not allowed: refunds above %(limit)s need a supervisor's approval.", limit=format_cny(_limit())))
 
 
-@bp.route("/refunds/<int:refund_id>/complete", methods=["POST"])
+@bp.route("/refunds/<dbid:refund_id>/complete", methods=["POST"])
 @roles_required(*DECIDERS)
 def complete(refund_id):
     return _decide(refund_id, DecisionForm(), lambda actor, now: complete_refund(refund_id, actor, now),
                    _("Refund marked as paid out."))
 
 
-@bp.route("/refunds/<int:refund_id>/reject", methods=["GET", "POST"])
+@bp.route("/refunds/<dbid:refund_id>/reject", methods=["GET", "POST"])
 @roles_required(*DECIDERS)
 def reject(refund_id):
     """GET is the confirmation step; POST rejects."""

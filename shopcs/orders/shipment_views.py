@@ -21,7 +21,7 @@ def clear_shipment_flag(order_no, shipment_id):
 
 
 def register(bp) -> None:
-    bp.add_url_rule("/orders/<order_no>/shipments/<int:shipment_id>/clear-flag", view_func=clear_shipment_flag,
+    bp.add_url_rule("/orders/<order_no>/shipments/<dbid:shipment_id>/clear-flag", view_func=clear_shipment_flag,
                     methods=["POST"])
     bp.add_app_template_filter(lambda codes: [str(label) for label in shipment_flags(codes)], "shipment_flags")  # escaped
     bp.add_app_template_filter(label_lookup(SHIPMENT_STATUSES), "shipment_status")

@@ -4,12 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..auth.access import current_actor, roles_required
 from ..errors import Invalid, ServiceError
 from ..followup.forms import ActionForm, _Choice
+from ..form_fields import FiniteDecimalField
 from ..orders.forms import apply_errors
 from ..timeutil import local_date, utcnow
 from .alert_rules import ALERT_CHANNELS, RULES
@@ -28,9 +29,9 @@ assert set(CHANNEL_CHOICES) == set(ALERT_CHANNELS) and set(RULE_LABELS) == set(R
 
 
 class AlertSettingsForm(FlaskForm):
-    threshold_percent = DecimalField(_l("Alert when the 30-day refund rate is above (%)"), places=2,
+    threshold_percent = FiniteDecimalField(_l("Alert when the 30-day refund rate is above (%)"), places=2,
                                      validators=[InputRequired(), NumberRange(min=0.01, max=100)])
-    spike_factor = DecimalField(_l("Spike: the last 7 days above this multiple of the 30-day rate"), places=2,
+    spike_factor = FiniteDecimalField(_l("Spike: the last 7 days above this multiple of the 30-day rate"), places=2,
                                 validators=[InputRequired(), NumberRange(min=1, max=10)])
     spike_min_orders = IntegerField(_l("Spike: only with at least this many orders paid in the 7 days"),
                                     validators=[InputRequired(), NumberRange(min=1, max=1_000_000)])
@@ -79,7 +80,7 @@ def alert_settings():
     return render_template("reports/alert_settings.html", form=form), status
 
 
-@bp.route("/alerts/<int:message_id>/done", methods=["POST"])
+@bp.route("/alerts/<dbid:message_id>/done", methods=["POST"])
 @roles_required(*REPORT_ROLES)
 def alert_done(message_id: int):
     """An operator read an alert kept on the dashboard (the manual channel)."""

@@ -44,6 +44,20 @@ class Window:
         return Window(self.start - timedelta(days=ROLLING_DAYS - 1), self.end)
 
 
+def parse_day(text: str) -> tuple[date | None, str | None]:
+    """The one parser of a page's YYYY-MM-DD: (day, None), or (None, what is wrong) — never a day the calendar
+    arithmetic of a window or a zone cannot hold (year 1 or 9999 would overflow)."""
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 and text.isascii() else None
+    except ValueError:
+        day = None
+    if day is None:
+        return None, "must be a date as YYYY-MM-DD"
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return None, f"must be from {FIRST_DAY} to {LAST_DAY}"
+    return day, None
+
+
 def parse_window(start: str | None, end: str | None) -> Window:
     """`start` and `end` as YYYY-MM-DD; raises WindowError naming every bad parameter."""
     fields, days = {}, {}
@@ -51,14 +65,9 @@ def parse_window(start: str | None, end: str | None) -> Window:
         if not text:
             fields[name] = "is required (YYYY-MM-DD)"
             continue
-        try:
-            days[name] = date.fromisoformat(text) if len(text) == 10 else None
-        except ValueError:
-            days[name] = None
-        if days[name] is None:
-            fields[name] = "must be a date as YYYY-MM-DD"
-        elif not FIRST_DAY <= days[name] <= LAST_DAY:
-            fields[name] = f"must be from {FIRST_DAY} to {LAST_DAY}"
+        days[name], problem = parse_day(text)
+        if problem:
+            fields[name] = problem
     if fields:
         raise WindowError(fields)
     window = Window(days["start"], days["end"])

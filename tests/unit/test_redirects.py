@@ -12,3 +12,9 @@ def test_a_local_path_is_kept(target):
                                     "javascript:alert(1)", "orders/T1"])
 def test_anything_that_could_leave_the_site_falls_back(target):
     assert safe_local_path(target, "/fallback") == "/fallback"
+
+
+@pytest.mark.parametrize("target", ["/\r\n/evil.example", "/\n/evil.example", "/\t/evil.example", "/orders\r\nSet-Cookie: x=1",
+                                    "/orders\x00", "/orders\x7f"])
+def test_a_target_with_a_control_character_falls_back(target):
+    assert safe_local_path(target, "/fallback") == "/fallback"

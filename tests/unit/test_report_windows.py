@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from shopcs.reports.windows import MAX_DAYS, Window, WindowError, parse_window, rate
+from shopcs.reports.windows import MAX_DAYS, Window, WindowError, parse_day, parse_window, rate
 
 
 def test_a_window_is_whole_shop_local_days_both_ends_included():
@@ -51,3 +51,14 @@ def test_days_at_the_ends_of_the_calendar_are_refused_not_overflowed(start, end,
     assert field in error.value.fields
     parse_window("1900-01-01", "1900-01-02").widened_for_rolling().utc_bounds("Asia/Shanghai")
     parse_window("9998-12-30", "9998-12-31").utc_bounds("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(("text", "problem"), [("2026-03-04", None), ("1900-01-01", None), ("9998-12-31", None),
+                                               ("9999-12-31", "must be from 1900-01-01 to 9998-12-31"),
+                                               ("0001-01-01", "must be from 1900-01-01 to 9998-12-31"),
+                                               ("2026-02-30", "must be a date as YYYY-MM-DD"),
+                                               ("２０２６-03-04", "must be a date as YYYY-MM-DD"),
+                                               ("20260304", "must be a date as YYYY-MM-DD")])
+def test_one_bounded_parser_reads_a_pages_day(text, problem):
+    day, found = parse_day(text)
+    assert found == problem and (day is None) == (problem is not None)
