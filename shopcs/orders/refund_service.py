@@ -151,9 +151,8 @@ def refusal_message(code: str, limit: Decimal, approved_before: Decimal = Decima
         return _l("Refunds above %(amount)s are approved by someone other than the person who requested them.",
                   amount=format_cny(four_eyes_above() or Decimal("0.00")))
     if code == "limit" and approved_before > 0:
-        return _l("Refunds above %(limit)s need a supervisor's approval: you already approved %(approved)s on this order, "
-                  "and one person approves at most %(limit)s per order.", limit=format_cny(limit),
-                  approved=format_cny(approved_before))
+        return _l("You already approved %(approved)s on this order; one person approves at most %(limit)s per order, "
+                  "so a supervisor approves this refund.", limit=format_cny(limit), approved=format_cny(approved_before))
     if code == "role":
         return _l("Your role cannot decide refunds.")
     return _l("Refunds above %(limit)s need a supervisor's approval.", limit=format_cny(limit))
