@@ -2,6 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from shopcs.config import load_config
 from shopcs.orders import refunds as rules
 
 
@@ -136,3 +137,9 @@ def test_four_eyes_does_not_bind_the_platform_token():
 def test_an_agent_above_the_limit_is_told_to_ask_a_supervisor_before_four_eyes():
     assert rules.approval_refusal("agent", D("300.00"), LIMIT, approver="user:amy", requester="user:amy",
                                   four_eyes_above=D("100.00")) == "limit"
+
+
+def test_the_four_eyes_setting_is_off_unless_an_amount_is_set(tmp_path):
+    assert load_config(str(tmp_path), env={})["SHOPCS_REFUND_FOUR_EYES_ABOVE"] is None
+    assert load_config(str(tmp_path), env={"SHOPCS_REFUND_FOUR_EYES_ABOVE": " "})["SHOPCS_REFUND_FOUR_EYES_ABOVE"] is None
+    assert load_config(str(tmp_path), env={"SHOPCS_REFUND_FOUR_EYES_ABOVE": "100"})["SHOPCS_REFUND_FOUR_EYES_ABOVE"] == D("100")
