@@ -108,7 +108,7 @@ bp.add_app_template_filter(actor_name_html, "actor_name")  # a person by display
 
 def _flash_error(exc: ServiceError, explain_forbidden: bool = False) -> None:
     if isinstance(exc, Forbidden):
-        flash(_("Not allowed: %(reason)s", reason=exc.message) if explain_forbidden else _("Not allowed: your role may not do this."),
+        flash(_("Not allowed. %(reason)s", reason=exc.message) if explain_forbidden else _("Not allowed: your role may not do this."),
               "error")
     elif exc.fields:
         labels = {"amount": _("Amount"), "reason": _("Reason")}
