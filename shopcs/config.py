@@ -19,6 +19,7 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "SQLALCHEMY_DATABASE_URI": env.get("SHOPCS_DATABASE_URL") or _default_database_url(instance_path),
         "SHOPCS_TIMEZONE": env.get("SHOPCS_TIMEZONE", "Asia/Shanghai"),
         "SHOPCS_REFUND_APPROVAL_LIMIT": Decimal(env.get("SHOPCS_REFUND_APPROVAL_LIMIT", "200.00")),
+        "SHOPCS_REFUND_FOUR_EYES_ABOVE": Decimal(v) if (v := env.get("SHOPCS_REFUND_FOUR_EYES_ABOVE", "").strip()) else None,
         "SHOPCS_LOGIN_MAX_FAILURES": int(env.get("SHOPCS_LOGIN_MAX_FAILURES", "5")),
         "SHOPCS_LOGIN_LOCK_MINUTES": int(env.get("SHOPCS_LOGIN_LOCK_MINUTES", "15")),
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # the claim photo upload raises it for its own request (cases.claim_views)

@@ -13,8 +13,9 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..money import format_cny
 from ..orders import refunds as refund_rules
+from ..orders.models import Order
 from ..orders.refund_queries import still_refundable
-from ..orders.refund_service import RefundRequest, approve_refund, reject_refund, request_refund
+from ..orders.refund_service import RefundRequest, approve_refund, may_approve_refund, reject_refund, request_refund
 from . import claim_files, claim_rules
 from .access import check_case_access
 from .claim_images import MAX_PIXELS, PhotoRefused, clean_photo
@@ -169,7 +170,9 @@ def decide(claim_id: int, approve: bool, amount: Decimal | None, note: str, acto
             reject_refund(refund.id, actor, now, note=f"claim #{claim_id} was decided meanwhile")
         raise
     limit = current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"] if limit is None else limit
-    if refund.status == "requested" and refund_rules.may_approve(actor.role, refund.amount, limit):
+    # the same rule approve_refund applies: what this person already approved on the order counts (else the
+    # refund waits for someone who may approve it)
+    if refund.status == "requested" and may_approve_refund(refund, db.session.get(Order, refund.order_id), actor, limit):
         approve_refund(refund.id, actor, now, limit)
     return claim
 

@@ -38,3 +38,14 @@ def order_no_of(refund_id: int) -> str | None:
 
 def get_refund(refund_id: int) -> Refund | None:
     return db.session.get(Refund, refund_id)
+
+
+def approved_per_order(person: str, order_ids) -> dict[int, Decimal]:
+    """What `person` has approved on each of these orders (rules.approved_by, summed in the database for a list)."""
+    ids = set(order_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Refund.order_id, func.sum(Refund.amount))
+                              .where(Refund.order_id.in_(ids), Refund.decided_by == person,
+                                     Refund.status.in_(rules.COUNTED_APPROVALS)).group_by(Refund.order_id)).all()
+    return {order_id: Decimal(total) for order_id, total in rows}

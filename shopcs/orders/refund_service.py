@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -102,8 +103,8 @@ def _move(refund_id: int, new_status: str, actor: Actor, now: datetime, *, at: d
         raise Forbidden(_l("Your role cannot decide refunds."))
     refund, order = _locked_refund(refund_id)
     try:
-        if new_status == "approved" and not rules.may_approve(actor.role, refund.amount, limit, is_platform=actor.is_platform):
-            raise Forbidden(_l("Refunds above %(limit)s need a supervisor's approval.", limit=format_cny(limit)))
+        if new_status == "approved":
+            _check_approval(refund, order, actor, limit)
         if refund.status == new_status:  # a repeated decision is answered, not applied twice
             db.session.rollback()
             return refund
@@ -129,6 +130,46 @@ def _move(refund_id: int, new_status: str, actor: Actor, now: datetime, *, at: d
     except Exception:
         db.session.rollback()
         raise
+
+
+def four_eyes_above() -> Decimal | None:
+    """SHOPCS_REFUND_FOUR_EYES_ABOVE: above it the requester of a refund does not approve it; None (unset) is off."""
+    return current_app.config.get("SHOPCS_REFUND_FOUR_EYES_ABOVE")
+
+
+def approval_context(refund: Refund, order, actor: Actor) -> dict:
+    """approval_refusal's keywords for this person and refund: what they approved on the order before (this refund
+    aside, so a repeated approval does not count itself), who requested it, and the four-eyes setting."""
+    before = rules.approved_by(actor.label, [(r.decided_by, r.status, r.amount) for r in order.refunds if r.id != refund.id])
+    return {"approved_before": before, "approver": actor.label, "requester": refund.requested_by,
+            "four_eyes_above": four_eyes_above()}
+
+
+def refusal_message(code: str, limit: Decimal, approved_before: Decimal = Decimal("0.00")):
+    """The one wording of an approval refusal, for the API's 403 and the pages' flash and confirmation page."""
+    if code == "four_eyes":
+        return _l("Refunds above %(amount)s are approved by someone other than the person who requested them.",
+                  amount=format_cny(four_eyes_above() or Decimal("0.00")))
+    if code == "limit" and approved_before > 0:
+        return _l("You already approved %(approved)s on this order; one person approves at most %(limit)s per order, "
+                  "so a supervisor approves this refund.", limit=format_cny(limit), approved=format_cny(approved_before))
+    if code == "role":
+        return _l("Your role cannot decide refunds.")
+    return _l("Refunds above %(limit)s need a supervisor's approval.", limit=format_cny(limit))
+
+
+def may_approve_refund(refund: Refund, order, actor: Actor, limit: Decimal) -> bool:
+    """Whether `actor` may approve `refund` now (the same rule approve_refund applies under the lock)."""
+    return rules.approval_refusal(actor.role, refund.amount, limit, is_platform=actor.is_platform,
+                                  **approval_context(refund, order, actor)) is None
+
+
+def _check_approval(refund: Refund, order, actor: Actor, limit: Decimal) -> None:
+    """Under the order's lock: a second approval by the same person waits here and then counts the first."""
+    context = approval_context(refund, order, actor)
+    code = rules.approval_refusal(actor.role, refund.amount, limit, is_platform=actor.is_platform, **context)
+    if code is not None:
+        raise Forbidden(refusal_message(code, limit, context["approved_before"]))
 
 
 def _close_if_fully_refunded(order, actor: Actor, now: datetime) -> None:

@@ -17,8 +17,8 @@ from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from . import refunds as rules
 from .refund_forms import REASON_LABELS, STATUS_BADGES, STATUS_LABELS, DecisionForm, RefundForm, RejectForm
-from .refund_queries import PENDING, get_refund, order_no_of, pending_counts, pending_refunds, still_refundable
-from .refund_service import RefundRequest, approve_refund, complete_refund, reject_refund, request_refund
+from .refund_queries import PENDING, approved_per_order, get_refund, order_no_of, pending_counts, pending_refunds, still_refundable
+from .refund_service import RefundRequest, approve_refund, complete_refund, four_eyes_above, refusal_message, reject_refund, request_refund
 
 bp = Blueprint("refunds", __name__)
 
@@ -37,21 +37,39 @@ def _limit() -> Decimal:
 
 @dataclass(frozen=True)
 class RefundRights:
-    """What the current user may do with a refund; the services check again on every POST."""
+    """What the current user may do with a refund; the services check again on every POST (the same pure rule)."""
 
     role: str | None
     limit: Decimal
+    person: str | None = None  # the actor label ("user:amy"): approvals and requests are counted per person
+    approved: dict | None = None  # {order_id: what this person already approved on it}
+    four_eyes: Decimal | None = None
 
     @property
     def can_request(self) -> bool:
         return rules.may_decide(self.role)
 
+    def _approved_before(self, refund) -> Decimal:
+        return (self.approved or {}).get(refund.order_id, Decimal("0.00"))
+
+    def refusal(self, refund) -> str | None:
+        return rules.approval_refusal(self.role, refund.amount, self.limit, approved_before=self._approved_before(refund),
+                                      approver=self.person, requester=refund.requested_by, four_eyes_above=self.four_eyes)
+
+    def refusal_text(self, refund) -> str:
+        return refusal_message(self.refusal(refund) or "limit", self.limit, self._approved_before(refund))
+
     def needs_supervisor(self, refund) -> bool:
-        """Only while the refund waits for a decision: once decided, who approved it is history, not a task."""
-        return refund.status == "requested" and refund.amount > self.limit
+        """Only while the refund waits for a decision: once decided, who approved it is history, not a task. Counts
+        what this person already approved on the order, as the approval itself does."""
+        return refund.status == "requested" and self._approved_before(refund) + refund.amount > self.limit
+
+    def needs_other_person(self, refund) -> bool:
+        """Four-eyes: this person requested it and it is above the setting, so someone else approves it."""
+        return refund.status == "requested" and self.can_request and self.refusal(refund) == "four_eyes"
 
     def can_approve(self, refund) -> bool:
-        return refund.status == "requested" and self.can_request and rules.may_approve(self.role, refund.amount, self.limit)
+        return refund.status == "requested" and self.can_request and self.refusal(refund) is None
 
     def can_reject(self, refund) -> bool:
         return refund.status == "requested" and self.can_request
@@ -60,14 +78,18 @@ class RefundRights:
         return refund.status == "approved" and self.can_request
 
 
-def refund_rights() -> RefundRights:
-    return RefundRights(current_user.role if current_user.is_authenticated else None, _limit())
+def refund_rights(order_ids=()) -> RefundRights:
+    """The current user's rights, knowing what they approved on `order_ids` (the orders whose refunds are shown)."""
+    if not current_user.is_authenticated:
+        return RefundRights(None, _limit())
+    person = current_actor().label
+    return RefundRights(current_user.role, _limit(), person, approved_per_order(person, order_ids), four_eyes_above())
 
 
 def refund_panel(order) -> dict:
     """Everything templates/orders/_refunds.html needs besides `order`."""
     available = still_refundable(order)
-    return {"rights": refund_rights(), "available": available, "form": RefundForm.fresh(),
+    return {"rights": refund_rights([order.id]), "available": available, "form": RefundForm.fresh(),
             "open": available > 0, "order_url": order_url(order.order_no)}
 
 
@@ -84,9 +106,10 @@ bp.add_app_template_filter(label_lookup(STATUS_BADGES, default="badge-muted"), "
 bp.add_app_template_filter(actor_name_html, "actor_name")  # a person by display name, wherever a row names them
 
 
-def _flash_error(exc: ServiceError, forbidden: str | None = None) -> None:
+def _flash_error(exc: ServiceError, explain_forbidden: bool = False) -> None:
     if isinstance(exc, Forbidden):
-        flash(forbidden or _("Not allowed: your role may not do this."), "error")
+        flash(_("Not allowed. %(reason)s", reason=exc.message) if explain_forbidden else _("Not allowed: your role may not do this."),
+              "error")
     elif exc.fields:
         labels = {"amount": _("Amount"), "reason": _("Reason")}
         for field, reason in exc.fields.items():
@@ -122,7 +145,7 @@ def open_refund(order_no):
     return redirect(order_url(order_no) + "#refunds")
 
 
-def _decide(refund_id: int, form, action, done: str, forbidden: str | None = None):
+def _decide(refund_id: int, form, action, done: str, explain_forbidden: bool = False):
     order_no = order_no_of(refund_id)
     if order_no is None:
         abort(404)
@@ -133,7 +156,7 @@ def _decide(refund_id: int, form, action, done: str, forbidden: str | None = Non
     try:
         action(current_actor(), utcnow())
     except ServiceError as exc:
-        _flash_error(exc, forbidden)
+        _flash_error(exc, explain_forbidden)
     else:
         flash(done, "info")
     return redirect(back)
@@ -145,7 +168,7 @@ def _confirmation_page(refund_id: int, template: str, form):
     order_no = order_no_of(refund_id)
     form.next.data = safe_local_path(request.args.get("next"), order_url(order_no) + "#refunds")
     return render_template(template, refund=refund, order_no=order_no, form=form, order_href=order_url(order_no),
-                           rights=refund_rights())
+                           rights=refund_rights([refund.order_id]))
 
 
 @bp.route("/refunds/<dbid:refund_id>/approve", methods=["GET", "POST"])
@@ -156,7 +179,7 @@ def approve(refund_id):
         return _confirmation_page(refund_id, "refunds/approve.html", DecisionForm())
     return _decide(refund_id, DecisionForm(), lambda actor, now: approve_refund(refund_id, actor, now, _limit()),
                    _("Refund approved."),
-                   forbidden=_("Not allowed: refunds above %(limit)s need a supervisor's approval.", limit=format_cny(_limit())))
+                   explain_forbidden=True)
 
 
 @bp.route("/refunds/<dbid:refund_id>/complete", methods=["POST"])
@@ -185,5 +208,5 @@ def index():
         status = "requested"
     pagination, order_nos = pending_refunds(status, page_number(request.args))
     return render_template("refunds/index.html", status=status, pagination=pagination, order_nos=order_nos,
-                           counts=pending_counts(), rights=refund_rights(), order_url=order_url,
+                           counts=pending_counts(), rights=refund_rights(order_nos.keys()), order_url=order_url,
                            here=url_for("refunds.index", status=status, page=pagination.page))

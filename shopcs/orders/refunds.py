@@ -44,13 +44,40 @@ def may_decide(role: str | None, *, is_platform: bool = False) -> bool:
     return is_platform or role in DECIDING_ROLES
 
 
-def may_approve(role: str | None, amount: Decimal, limit: Decimal, *, is_platform: bool = False) -> bool:
-    """Agents approve up to the limit; supervisors and admins above it; the platform token always."""
+COUNTED_APPROVALS = ("approved", "completed")  # what a person has approved on an order: still counts once paid out
+
+
+def approved_by(person: str, refunds: list[tuple[str | None, str, Decimal]]) -> Decimal:
+    """What `person` approved on one order: the approved or completed refunds they decided, from (decided_by, status, amount)."""
+    return sum((amount for decider, status, amount in refunds if decider == person and status in COUNTED_APPROVALS),
+               Decimal("0.00"))
+
+
+def approval_refusal(role: str | None, amount: Decimal, limit: Decimal, *, is_platform: bool = False,
+                     approved_before: Decimal = Decimal("0.00"), approver: str | None = None, requester: str | None = None,
+                     four_eyes_above: Decimal | None = None) -> str | None:
+    """Why this approval is refused (None: allowed). The platform token always may; the rules are about people.
+
+    "role": the role never approves. "limit": an agent's approvals on one order, this one included, would go above
+    the limit (three ¥200 refunds on one order are ¥600 from one person), so a supervisor approves. "four_eyes": above
+    `four_eyes_above` the person who requested a refund does not approve it, whatever their role, supervisors too.
+    """
     if is_platform:
-        return True
-    if role in ("supervisor", "admin"):
-        return True
-    return role in ("agent", "after_sales") and amount <= limit
+        return None
+    if role not in DECIDING_ROLES:
+        return "role"
+    if role not in ("supervisor", "admin") and approved_before + amount > limit:
+        return "limit"
+    if four_eyes_above is not None and amount > four_eyes_above and approver is not None and approver == requester:
+        return "four_eyes"
+    return None
+
+
+def may_approve(role: str | None, amount: Decimal, limit: Decimal, *, is_platform: bool = False, **context) -> bool:
+    """Agents approve up to the limit on one order in total; supervisors and admins above it; the platform token always.
+
+    `context` is approval_refusal's keywords (approved_before, approver, requester, four_eyes_above)."""
+    return approval_refusal(role, amount, limit, is_platform=is_platform, **context) is None
 
 
 def fully_refunded(paid_total: Decimal, completed_total: Decimal) -> bool:

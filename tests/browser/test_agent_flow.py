@@ -142,7 +142,7 @@ def test_an_agent_cannot_approve_a_refund_above_the_limit_but_a_supervisor_can(p
         document.body.appendChild(form);
         form.submit();
     }""", refund_id)
-    expect(page.locator(".flash-error")).to_have_text("Not allowed: refunds above ¥200.00 need a supervisor's approval.")
+    expect(page.locator(".flash-error")).to_have_text("Not allowed. Refunds above ¥200.00 need a supervisor's approval.")
     expect(page.locator("[data-test=refund-row]")).to_have_attribute("data-status", "requested")
     expect(_event(page, "refund.approved")).to_have_count(0)
 

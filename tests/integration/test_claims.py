@@ -12,12 +12,12 @@ from sqlalchemy import select
 from shopcs.audit.models import AuditEntry
 from shopcs.cases import claims
 from shopcs.cases.claim_models import Claim, ClaimEvidence
-from shopcs.cases.models import CaseEvent
+from shopcs.cases.models import Case, CaseEvent
 from shopcs.cases.services import transfer
 from shopcs.errors import Conflict, Forbidden, Invalid, NotFound
 from shopcs.extensions import db
 from shopcs.orders.models import Refund
-from shopcs.orders.refund_service import RefundRequest, request_refund
+from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
 
 from ..builders import NOW, make_order, make_user
 from ..case_builders import PLATFORM, as_user, make_case
@@ -236,6 +236,19 @@ def test_an_approval_above_the_deciders_limit_leaves_the_refund_waiting_for_a_su
     lead = as_user(make_user("lead", role="supervisor"))
     assert db.session.get(Refund, claims.decide(other.id, True, Decimal("90.00"), "", lead, NOW,
                                                 limit=Decimal("50.00")).refund_id).status == "approved"
+
+
+def test_an_approval_over_what_the_decider_may_still_approve_on_the_order_leaves_the_refund_waiting(app):
+    """The limit holds for what one person approves on one order in total: the claim is decided, its refund waits."""
+    claim = make_claim("90.00", kind="lost", total="200.00")
+    transfer(claim.case_id, "理赔", PLATFORM, NOW, to_team="after_sales")
+    ann = as_user(make_user("ann", role="after_sales"))
+    order_no = db.session.get(Case, claim.case_id).order.order_no
+    earlier, _created = request_refund(order_no, RefundRequest(Decimal("40.00"), "size"), ann, NOW)
+    approve_refund(earlier.id, ann, NOW, Decimal("50.00"))
+    decided = claims.decide(claim.id, True, Decimal("30.00"), "", ann, NOW, limit=Decimal("50.00"))
+    refund = db.session.get(Refund, decided.refund_id)
+    assert (refund.status, fresh(claim.id).status) == ("requested", "approved")  # 40 + 30 > 50: a supervisor decides
 
 
 def test_a_rejection_needs_a_note_and_opens_no_refund(app):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select
 
@@ -123,3 +125,13 @@ def test_a_full_refund_closes_the_order(post):
     post(f"/api/v1/refunds/{refund['id']}/approve")
     post(f"/api/v1/refunds/{refund['id']}/complete")
     assert db.session.scalar(select(Order.status)) == "closed"
+
+
+def test_a_token_acts_for_the_platform_and_approves_split_refunds_on_one_order_whatever_the_four_eyes_setting(app, post):
+    """Tokens name no person (the approve body is empty), so neither the per-order limit nor four-eyes binds them."""
+    app.config["SHOPCS_REFUND_FOUR_EYES_ABOVE"] = Decimal("50.00")
+    make_order("T-SPLIT", total="1000.00")
+    ids = [post("/api/v1/orders/T-SPLIT/refunds", {"amount": "200.00", "reason": "quality"}, **{"Idempotency-Key": f"s-{i}"}).json["id"]
+           for i in range(3)]
+    answers = [post(f"/api/v1/refunds/{refund_id}/approve") for refund_id in ids]
+    assert [(a.status_code, a.json["status"]) for a in answers] == [(200, "approved")] * 3

@@ -1,8 +1,9 @@
-"""50 refund requests at once, over HTTP, against a gunicorn server on PostgreSQL."""
+"""50 refund requests at once, over HTTP, against a gunicorn server on PostgreSQL; two approvals at once by one person."""
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -11,10 +12,13 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from shopcs.actor import Actor
+from shopcs.errors import Forbidden
 from shopcs.extensions import db
 from shopcs.orders.models import Refund
+from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
 
-from ..builders import make_order, make_token
+from ..builders import NOW, make_order, make_token
 from ..conftest import _url_for
 
 pytestmark = pytest.mark.slow
@@ -101,3 +105,31 @@ def test_fifty_different_refund_requests_at_once_never_refund_more_than_was_paid
     refunds = _refunds_of(order.id)
     assert len(refunds) == [r.status_code for r in responses].count(201) > 1
     assert sum(r.amount for r in refunds) <= Decimal("300.00")
+
+
+def test_two_approvals_by_one_agent_on_one_order_at_once_do_not_both_pass(app):
+    """Each alone is within the limit; together they are not. The order's lock makes the second see the first."""
+    agent = Actor("user:amy", "agent")
+    order = make_order(total="1000.00")
+    ids = [request_refund(order.order_no, RefundRequest(Decimal("150.00"), "quality", idempotency_key=f"c-{i}"), agent, NOW)[0].id
+           for i in range(2)]
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def approve(refund_id):
+        with app.app_context():
+            try:
+                barrier.wait()
+                approve_refund(refund_id, agent, NOW, Decimal("200.00"))
+                outcomes.append("approved")
+            except Forbidden:
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=approve, args=(refund_id,)) for refund_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert sorted(r.status for r in _refunds_of(order.id)) == ["approved", "requested"]

@@ -2,12 +2,13 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from flask_babel import force_locale
 
 from shopcs.actor import Actor
 from shopcs.audit.services import entries_for_order
 from shopcs.errors import Conflict, Forbidden, Invalid, NotFound
 from shopcs.extensions import db
-from shopcs.orders.models import Order
+from shopcs.orders.models import Order, Refund
 from shopcs.orders.refund_service import (
     RefundRequest,
     approve_refund,
@@ -142,3 +143,56 @@ def test_repeating_an_approval_above_the_limit_is_still_refused_for_an_agent(app
     approve_refund(refund.id, SUPERVISOR, NOW, LIMIT)
     with pytest.raises(Forbidden):
         approve_refund(refund.id, AGENT, NOW, LIMIT)
+
+
+# Issue 21: the limit holds for what one person approves on one order in total; four-eyes above a setting.
+
+
+def _three_refunds(order, amount="200.00", actor=AGENT):
+    return [request_refund(order.order_no, RefundRequest(D(amount), "quality", idempotency_key=f"split-{i}"), actor, NOW)[0]
+            for i in range(3)]
+
+
+def test_an_agent_cannot_split_a_large_refund_into_three_approved_by_themselves(app):
+    order = make_order(total="1000.00")
+    first, second, third = _three_refunds(order)
+    approve_refund(first.id, AGENT, NOW, LIMIT)
+    complete_refund(first.id, AGENT, NOW)  # paid out still counts
+    with force_locale("en"), pytest.raises(Forbidden, match="already approved ¥200.00 on this order"):
+        approve_refund(second.id, AGENT, NOW, LIMIT)
+    assert db.session.get(Refund, second.id, populate_existing=True).status == "requested"
+    assert approve_refund(second.id, Actor("user:bob", "agent"), NOW, LIMIT).status == "approved"
+    assert approve_refund(third.id, SUPERVISOR, NOW, LIMIT).status == "approved"
+
+
+def test_what_an_agent_approved_on_another_order_does_not_count(app):
+    approve_refund(_three_refunds(make_order(total="1000.00"))[0].id, AGENT, NOW, LIMIT)
+    assert approve_refund(_three_refunds(make_order(total="1000.00"))[0].id, AGENT, NOW, LIMIT).status == "approved"
+
+
+def test_approving_the_same_refund_again_does_not_count_it_twice(app):
+    refund = _three_refunds(make_order(total="1000.00"), amount="150.00")[0]
+    approve_refund(refund.id, AGENT, NOW, LIMIT)
+    assert approve_refund(refund.id, AGENT, NOW, LIMIT).status == "approved"
+
+
+def test_the_platform_token_approves_any_total(app):
+    refunds = _three_refunds(make_order(total="1000.00"), actor=PLATFORM)
+    assert [approve_refund(r.id, PLATFORM, NOW, LIMIT).status for r in refunds] == ["approved"] * 3
+
+
+def test_four_eyes_on_the_requester_may_not_approve_above_the_setting_but_someone_else_may(app):
+    app.config["SHOPCS_REFUND_FOUR_EYES_ABOVE"] = D("100.00")
+    order = make_order(total="1000.00")
+    small, _ = request_refund(order.order_no, RefundRequest(D("100.00"), "size"), SUPERVISOR, NOW)
+    large, _ = request_refund(order.order_no, RefundRequest(D("150.00"), "size"), SUPERVISOR, NOW)
+    assert approve_refund(small.id, SUPERVISOR, NOW, LIMIT).status == "approved"
+    with force_locale("en"), pytest.raises(Forbidden, match="someone other than the person who requested"):
+        approve_refund(large.id, SUPERVISOR, NOW, LIMIT)
+    assert approve_refund(large.id, AGENT, NOW, LIMIT).decided_by == "user:amy"
+
+
+def test_four_eyes_off_by_default_the_requester_approves_their_own_refund(app):
+    assert app.config["SHOPCS_REFUND_FOUR_EYES_ABOVE"] is None
+    refund = _three_refunds(make_order(total="1000.00"), amount="150.00")[0]
+    assert approve_refund(refund.id, AGENT, NOW, LIMIT).status == "approved"

@@ -243,3 +243,41 @@ def test_refund_count_is_unchanged_by_a_forbidden_request(sqlite_app, login):
     _client(sqlite_app, login, "operator").post(f"/orders/{order.order_no}/refunds",
                                                  data={"reason": "size", "amount": "1.00", "idempotency_key": "k"})
     assert db.session.scalar(select(func.count()).select_from(Refund)) == 0
+
+
+def test_an_agent_who_approved_200_on_an_order_sees_the_next_200_as_needing_a_supervisor(sqlite_app, login):
+    order = make_order(total="1000.00")
+    first, second = _requested(order, "200.00"), _requested(order, "199.00")
+    agent = _client(sqlite_app, login, "agent")
+    assert 'data-test="needs-supervisor"' not in agent.get("/orders/" + order.order_no).get_data(as_text=True)
+    agent.post(f"/refunds/{first.id}/approve")
+    page = agent.get("/orders/" + order.order_no).get_data(as_text=True)
+    row = page[page.index(f'data-refund-id="{second.id}"'):]
+    assert 'data-test="needs-supervisor"' in row[:row.index("</li>")] and 'data-test="refund-approve"' not in page
+    confirm = agent.get(f"/refunds/{second.id}/approve").get_data(as_text=True)
+    assert 'data-test="approve-form"' not in confirm and "already approved ¥200.00 on this order" in confirm
+    agent.post(f"/refunds/{second.id}/approve")
+    assert db.session.get(Refund, second.id, populate_existing=True).status == "requested"
+    assert any(c == "error" and "already approved ¥200.00" in m for c, m in _flashes(agent))
+    colleague = _client(sqlite_app, login, "agent", name="bob")
+    assert f'data-refund-id="{second.id}"' in colleague.get("/orders/" + order.order_no).get_data(as_text=True)
+    colleague.post(f"/refunds/{second.id}/approve")
+    assert db.session.get(Refund, second.id, populate_existing=True).decided_by == "user:bob"
+
+
+def test_with_four_eyes_on_the_requester_is_sent_to_someone_else_in_both_languages(sqlite_app, login):
+    sqlite_app.config["SHOPCS_REFUND_FOUR_EYES_ABOVE"] = D("50.00")
+    order = make_order(total="500.00")
+    supervisor = _client(sqlite_app, login, "supervisor")
+    _open(supervisor, order, amount="80.00")
+    [refund] = _refunds(order)
+    listing = supervisor.get("/refunds").get_data(as_text=True)
+    assert 'data-test="needs-other-person"' in listing and 'data-test="refund-approve"' not in listing
+    confirm = supervisor.get(f"/refunds/{refund.id}/approve").get_data(as_text=True)
+    assert 'data-test="approve-needs-other-person"' in confirm and "someone other than the person who requested" in confirm
+    supervisor.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    assert "申请人以外" in supervisor.get(f"/refunds/{refund.id}/approve").get_data(as_text=True)
+    supervisor.post(f"/refunds/{refund.id}/approve")
+    assert db.session.get(Refund, refund.id, populate_existing=True).status == "requested"
+    _client(sqlite_app, login, "agent").post(f"/refunds/{refund.id}/approve")
+    assert db.session.get(Refund, refund.id, populate_existing=True).status == "approved"
