@@ -3,10 +3,12 @@ an admin's reset, a deactivation or a role change no longer opens a page, on any
 session. The CSRF token changes at login and logout and expires; cookies are Secure unless switched off."""
 import pytest
 from flask import g
+from flask_login.utils import encode_cookie
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import select
 
 from shopcs.auth.models import User
+from shopcs.auth.services import end_sessions
 from shopcs.config import CSRF_TOKEN_HOURS
 from shopcs.extensions import db
 
@@ -198,3 +200,16 @@ def test_an_expired_form_token_is_refused_with_the_reload_message(csrf_app, late
     assert refused.status_code == 400
     assert "The form had expired or was not sent from ShopCS. Please go back, reload and try again." in refused.get_data(as_text=True)
     assert _version("amy") == 0  # nothing changed
+
+
+def test_a_remember_me_cookie_obeys_the_session_version_too(app):
+    """No page sets one today; if one ever does, Flask-Login keeps get_id() in it, so an ended session stays ended."""
+    amy = make_user("amy")
+    remembered = app.test_client()
+    remembered.set_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"), encode_cookie(amy.get_id()))
+    assert _opens(remembered)
+    end_sessions(amy)
+    db.session.commit()
+    stale = app.test_client()
+    stale.set_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"), encode_cookie(f"{amy.id}:0"))
+    assert not _opens(stale)
