@@ -26,8 +26,9 @@ def _require_own_password():
 def _new_csrf_token() -> None:
     """A token of the logged-out page does not serve the logged-in session, nor the other way round (Flask-WTF makes a
     new one when the page next asks for it)."""
-    session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-    g.pop("csrf_token", None)
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)  # the secret the tokens are made from
+    g.pop(name, None)  # this request's token, made from the old secret
 
 
 def _log_in(user) -> None:
