@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 export SHOPCS_SECRET_KEY="${SHOPCS_SECRET_KEY:-demo-$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(16))')}"
+export SHOPCS_SECURE_COOKIES="${SHOPCS_SECURE_COOKIES:-0}"  # plain http on 127.0.0.1: cookies without the Secure flag
 export SHOPCS_DATABASE_URL="${SHOPCS_DATABASE_URL:-sqlite:///$(pwd)/instance/demo.sqlite3}"
 mkdir -p instance
 .venv/bin/flask --app app db upgrade

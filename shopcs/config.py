@@ -13,7 +13,21 @@ def _default_database_url(instance_path: str) -> str:
     return "sqlite:///" + os.path.join(instance_path, "shopcs.sqlite3")
 
 
+CSRF_TOKEN_HOURS = 8  # a form's token is refused after this long (the form says so and asks to reload)
+
+
+def _debugging(env) -> bool:
+    """Flask's own reading of FLASK_DEBUG (`flask run --debug` sets it)."""
+    return env.get("FLASK_DEBUG", "").lower() not in ("", "0", "false", "no")
+
+
+def _secure_cookies(env) -> bool:
+    """Cookies only over HTTPS, unless SHOPCS_SECURE_COOKIES=0 (plain http, as in the demo) or debugging."""
+    return env.get("SHOPCS_SECURE_COOKIES", "0" if _debugging(env) else "1") == "1"
+
+
 def load_config(instance_path: str, env=os.environ) -> dict:
+    secure = _secure_cookies(env)
     return {
         "SECRET_KEY": env.get("SHOPCS_SECRET_KEY", DEFAULT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": env.get("SHOPCS_DATABASE_URL") or _default_database_url(instance_path),
@@ -28,13 +42,14 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "SHOPCS_UPLOAD_MAX_BYTES": int(env.get("SHOPCS_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("SHOPCS_SECURE_COOKIES", "0") == "1",
+        "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_TRANSLATION_DIRECTORIES": os.path.join(os.path.dirname(__file__), "translations"),
-        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_TIME_LIMIT": CSRF_TOKEN_HOURS * 3600,
         **_outbox_config(env),
     }
 

@@ -13,7 +13,7 @@ from ..paging import PageCount
 from .models import User
 from .passwords import generated_password, hash_password
 from .rules import ADMIN, N_, ROLES, AuthError, check_admin_change, check_password, checked_display_name, checked_role
-from .services import new_user
+from .services import end_sessions, new_user
 
 PER_PAGE = 50
 STATES = ("active", "inactive")
@@ -121,7 +121,7 @@ def _other_active_admins(user: User) -> int:
 @_whole_or_nothing
 def update_account(actor: Actor, acting_id: int | None, user_id: int, display_name: str, role: str,
                    now: datetime) -> User:
-    """Change the display name and the role; a role change takes effect on the account's next request."""
+    """Change the display name and the role; a role change ends the account's sessions (it logs in again)."""
     new = {"display_name": checked_display_name(display_name), "role": checked_role(role)}
     user = _locked_target(user_id)
     check_admin_change(acting_id, user, new["role"], user.active, _other_active_admins(user))
@@ -129,6 +129,8 @@ def update_account(actor: Actor, acting_id: int | None, user_id: int, display_na
     if after:
         for name, value in after.items():
             setattr(user, name, value)
+        if "role" in after:
+            end_sessions(user)
         record(actor, "account.updated", now, before={"account": user.username, **before},
                after={"account": user.username, **after})
     db.session.commit()
@@ -137,12 +139,13 @@ def update_account(actor: Actor, acting_id: int | None, user_id: int, display_na
 
 @_whole_or_nothing
 def set_active(actor: Actor, acting_id: int | None, user_id: int, active: bool, now: datetime) -> User:
-    """Deactivate (the account is logged out on its next request: the session loader skips inactive accounts)
-    or reactivate."""
+    """Deactivate (every session of the account ends: the session loader skips inactive accounts, and the bumped
+    session version keeps them ended after a reactivation) or reactivate."""
     user = _locked_target(user_id)
     check_admin_change(acting_id, user, user.role, active, _other_active_admins(user))
     if user.active != active:
         user.active = active
+        end_sessions(user)
         record(actor, "account.reactivated" if active else "account.deactivated", now,
                before={"account": user.username, "active": not active}, after={"account": user.username, "active": active})
     db.session.commit()
@@ -151,13 +154,15 @@ def set_active(actor: Actor, acting_id: int | None, user_id: int, active: bool, 
 
 @_whole_or_nothing
 def reset_password(actor: Actor, user_id: int, password: str | None, now: datetime) -> NewPassword:
-    """A temporary password, the admin's or a generated one; the account must choose its own at its next request."""
+    """A temporary password, the admin's or a generated one; every session of the account ends, and it must choose
+    its own password at its next login."""
     if password:
         check_password(password)
     password, generated = _password_or_generated(password)
     user = _locked_target(user_id)
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    end_sessions(user)
     record(actor, "account.password_reset", now, before={"account": user.username},
            after={"account": user.username, "must_change_password": True})
     db.session.commit()

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Integer, String, false
+from sqlalchemy import Boolean, Integer, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime
@@ -21,6 +21,12 @@ class AccountFacts:
     def label(self) -> str:
         return self.display_name or self.username
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session (and a remember cookie): the id and the account's session version,
+        so every session saved before the version was bumped (logout, password change or reset, deactivation, role
+        change) no longer loads a user (auth/loader.py)."""
+        return f"{self.id}:{self.session_version}"
+
 
 class User(AccountFacts, UserMixin, db.Model):
     __tablename__ = "users"
@@ -35,6 +41,8 @@ class User(AccountFacts, UserMixin, db.Model):
     # set by an admin's password reset: every page leads to the password page until the user has chosen their own
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # part of every session's id (AccountFacts.get_id); bumped to end every session of the account at once
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ApiToken(db.Model):

@@ -61,8 +61,21 @@ def authenticate(username: str, password: str, now: datetime, max_failures: int,
     return LoginResult(None, locked=throttle.locked_until is not None)
 
 
+def end_sessions(user: User) -> None:
+    """Every session of the account ends at its next request (the caller commits): the version each one carries in
+    its id no longer matches. Incremented in the UPDATE itself, so two at once both count."""
+    user.session_version = User.session_version + 1
+
+
+def log_out_everywhere(user: User) -> None:
+    """Logout: every session of the account ends, on this device and any other, and any saved cookie with them."""
+    end_sessions(user)
+    db.session.commit()
+
+
 def change_password(user: User, current: str, new: str) -> None:
-    """One's own new password; it ends a reset's forced change."""
+    """One's own new password; it ends a reset's forced change and every session of the account (the page that
+    changed it logs in again)."""
     if not verify_password(user.password_hash, current or ""):
         raise AuthError(N_("The current password is not right."), "current")
     check_password(new, "new")
@@ -70,6 +83,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AuthError(N_("Choose a password different from the current one."), "new")
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    end_sessions(user)
     db.session.commit()
 
 

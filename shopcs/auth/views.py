@@ -1,5 +1,5 @@
 """Login, logout and change of one's own password (forced after an admin's reset)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -7,7 +7,7 @@ from ..redirects import safe_local_path
 from ..timeutil import utcnow
 from .forms import ChangePasswordForm, LoginForm
 from .loader import account_of
-from .services import AuthError, authenticate, change_password
+from .services import AuthError, authenticate, change_password, log_out_everywhere
 
 bp = Blueprint("auth", __name__)
 # What a user whose password an admin reset may still open: everything else leads to the password page.
@@ -21,6 +21,19 @@ def _require_own_password():
     if current_user.is_authenticated and current_user.must_change_password:
         return redirect(url_for("auth.password"))
     return None
+
+
+def _new_csrf_token() -> None:
+    """A token of the logged-out page does not serve the logged-in session, nor the other way round (Flask-WTF makes a
+    new one when the page next asks for it)."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)  # the secret the tokens are made from
+    g.pop(name, None)  # this request's token, made from the old secret
+
+
+def _log_in(user) -> None:
+    login_user(user)
+    _new_csrf_token()
 
 
 def _safe_next(target: str | None) -> str:
@@ -37,7 +50,7 @@ def login():
                               current_app.config["SHOPCS_LOGIN_MAX_FAILURES"],
                               current_app.config["SHOPCS_LOGIN_LOCK_MINUTES"])
         if result.user is not None:
-            login_user(result.user)
+            _log_in(result.user)
             return redirect(_safe_next(request.args.get("next")))
         if result.locked:
             flash(_("Too many failed attempts. This name is locked for %(minutes)s minutes.",
@@ -48,10 +61,20 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def login_page_after_csrf_error():
+    """The login form sent with an expired or missing token (shopcs.web's CSRF handler): the form again, with the
+    typed name kept and a fresh token, and why."""
+    flash(_("The login page had expired. Please log in again."), "error")
+    return render_template("auth/login.html", form=LoginForm()), 400
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Ends every session of the account, here and on any other device or saved cookie."""
+    log_out_everywhere(account_of(current_user))
     logout_user()
+    _new_csrf_token()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -62,10 +85,12 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_password(account_of(current_user), form.current.data, form.new.data)
+            account = account_of(current_user)
+            change_password(account, form.current.data, form.new.data)
         except AuthError as exc:
             form[exc.field or "current"].errors.append(exc.translated(_))
         else:
+            _log_in(account)  # the change ended every session of the account, this one too: it goes on in a new one
             flash(_("Your password is changed."), "info")
             return redirect(url_for("orders.queue"))
     return render_template("auth/password.html", form=form, forced=current_user.must_change_password)

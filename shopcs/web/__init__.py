@@ -12,6 +12,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from ..api_support import ApiError, error_response
+from ..auth.views import login_page_after_csrf_error
 from ..extensions import db
 from ..money import format_cny
 from ..phone import mask_phone
@@ -87,8 +88,12 @@ def handle_http_error(exc: HTTPException):
 
 
 def handle_csrf_error(exc: CSRFError):
+    """A form sent with a missing, foreign or expired token (WTF_CSRF_TIME_LIMIT): nothing is done. The login form
+    opens again with a note; any other form gets the error page that says to reload and try again."""
     if _is_api():
         return error_response(400, "bad_request", exc.description)
+    if request.endpoint == "auth.login":
+        return login_page_after_csrf_error()
     return render_template("error.html", code=400, name="CSRF", csrf=True), 400
 
 

@@ -24,7 +24,8 @@ _phone_seq = itertools.count(1000)
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "browser.sqlite3")
-    app = make_app(url, WTF_CSRF_ENABLED=True, TESTING=False, DEBUG=False)
+    # plain http on 127.0.0.1, as the demo: cookies without the Secure flag (SHOPCS_SECURE_COOKIES=0)
+    app = make_app(url, WTF_CSRF_ENABLED=True, TESTING=False, DEBUG=False, SESSION_COOKIE_SECURE=False)
     with app.app_context():
         db.create_all()
     return app

@@ -18,6 +18,12 @@ from ..builders import NOW, PASSWORD, make_user
 LATER = NOW + timedelta(minutes=5)
 
 
+def _fresh_login(user_id: int):
+    """The session user of a login made now (the account's current session version)."""
+    db.session.expire_all()
+    return load_user(db.session.get(User, user_id).get_id())
+
+
 def _admin(name="root"):
     admin = make_user(name, role="admin")
     return admin, Actor.for_user(admin)
@@ -62,8 +68,9 @@ def test_a_refused_account_writes_nothing(app):
 def test_a_role_and_display_name_change_is_audited_with_before_and_after_and_read_on_the_next_request(app):
     admin, actor = _admin()
     amy = make_user("amy", role="agent")
+    saved = amy.get_id()
     accounts.update_account(actor, admin.id, amy.id, "Amy Wang", "supervisor", LATER)
-    assert load_user(str(amy.id)).role == "supervisor"
+    assert load_user(saved) is None and _fresh_login(amy.id).role == "supervisor"  # the role change ended the session
     [entry] = _entries("account.updated")
     assert entry.before == {"account": "amy", "display_name": "", "role": "agent"}
     assert entry.after == {"account": "amy", "display_name": "Amy Wang", "role": "supervisor"}
@@ -95,13 +102,14 @@ def test_the_last_active_admin_stays_an_admin(app):
 def test_a_deactivated_account_is_logged_out_on_its_next_request_and_can_be_reactivated(app):
     admin, actor = _admin()
     amy = make_user("amy")
-    assert load_user(str(amy.id)) is not None
+    saved = amy.get_id()
+    assert load_user(saved) is not None
     accounts.set_active(actor, admin.id, amy.id, False, LATER)
-    assert load_user(str(amy.id)) is None
+    assert load_user(saved) is None and _fresh_login(amy.id) is None
     assert authenticate("amy", PASSWORD, LATER, 5, 15).user is None
     accounts.set_active(actor, admin.id, amy.id, False, LATER)  # already inactive: no second entry
     accounts.set_active(actor, admin.id, amy.id, True, LATER)
-    assert load_user(str(amy.id)).active
+    assert load_user(saved) is None and _fresh_login(amy.id).active
     [off] = _entries("account.deactivated")
     [on] = _entries("account.reactivated")
     assert (off.before, off.after) == ({"account": "amy", "active": True}, {"account": "amy", "active": False})
@@ -111,17 +119,19 @@ def test_a_deactivated_account_is_logged_out_on_its_next_request_and_can_be_reac
 def test_a_reset_replaces_the_password_and_forces_a_change_that_the_user_s_own_password_ends(app):
     admin, actor = _admin()
     amy = make_user("amy")
+    saved = amy.get_id()
     result = accounts.reset_password(actor, amy.id, "", LATER)
+    assert load_user(saved) is None
     assert authenticate("amy", PASSWORD, LATER, 5, 15).user is None
     assert authenticate("amy", result.generated, LATER, 5, 15).user is not None
-    assert load_user(str(amy.id)).must_change_password
+    assert _fresh_login(amy.id).must_change_password
     [entry] = _entries("account.password_reset")
     assert entry.actor == "user:root" and result.generated not in str(entry.after) and "hash" not in str(entry.after)
     with pytest.raises(AuthError) as same:
         change_password(db.session.get(User, amy.id), result.generated, result.generated)
     assert same.value.field == "new"
     change_password(db.session.get(User, amy.id), result.generated, "my-own-password")
-    assert not load_user(str(amy.id)).must_change_password
+    assert not _fresh_login(amy.id).must_change_password
 
 
 def test_a_reset_to_a_chosen_password_checks_it_first(app):

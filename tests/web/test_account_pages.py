@@ -142,7 +142,9 @@ def test_an_admin_changes_role_and_display_name_and_the_audit_page_names_the_cha
     response = _post(admin, f"/accounts/{amy.id}", {"display_name": "Amy W", "role": "admin"})
     assert response.status_code == 302
     assert (_user("amy").role, _user("amy").display_name) == ("admin", "Amy W")
-    assert _get(agent, "/accounts").status_code == 200  # the new role on the very next request
+    assert "/login" in _get(agent, "/accounts").headers["Location"]  # the role change ended amy's sessions
+    login(agent, "amy")
+    assert _get(agent, "/accounts").status_code == 200  # with the new role
     audit = _get(admin, "/audit?action=account").get_data(as_text=True)
     assert "Account changed" in audit and "<code class=\"muted\">account.updated</code>" in audit
 
@@ -176,6 +178,8 @@ def test_a_reset_user_is_led_to_the_password_page_from_every_page_until_they_cho
     agent = _logged_in(sqlite_app, login, "amy")
     response = _post(admin, f"/accounts/{amy.id}/password", {"password": "temp-pass-123", "confirm": "temp-pass-123"})
     assert response.status_code == 302 and _actions() == ["account.password_reset"]
+    assert "/login" in _get(agent, "/").headers["Location"]  # the reset ended amy's sessions
+    login(agent, "amy", "temp-pass-123")
     for path in ("/", "/cases", "/orders/T0001", "/worklog"):
         assert _get(agent, path).headers["Location"].endswith("/account/password"), path
     assert _post(agent, "/cases/new").headers["Location"].endswith("/account/password")
