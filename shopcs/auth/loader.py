@@ -5,10 +5,10 @@ from flask_login import UserMixin
 from sqlalchemy import bindparam, select
 from werkzeug.local import LocalProxy
 
+from ..dbid import MAX_DB_ID
 from ..extensions import db
 from .models import AccountFacts, User
 
-_MAX_ID = 2**31 - 1  # the largest value of an INTEGER id column
 # Built once, a Core statement: every page of a logged-in user runs it, and loading an ORM User (identity map,
 # instance state, a fresh SELECT per Session.get()) cost three times what running the statement does.
 _BY_ID = select(User.id, User.username, User.display_name, User.role, User.active, User.must_change_password,
@@ -30,7 +30,7 @@ class SessionUser(AccountFacts, UserMixin):
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() and int(text) <= _MAX_ID else None
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_DB_ID else None
 
 
 def load_user(session_id: str) -> SessionUser | None:
