@@ -6,7 +6,7 @@ from flask import Flask
 from . import sqlite_pragmas
 from .config import check_secret_key, load_config
 from .dbid import DatabaseIdConverter
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -19,6 +19,10 @@ def create_app(config: dict | None = None) -> Flask:
     check_secret_key(app.config, app.debug)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    if app.config["SHOPCS_PROXY_HOPS"]:  # behind nginx & co.: the buyer's address, for the login throttle and logs
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["SHOPCS_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.url_map.converters["dbid"] = DatabaseIdConverter
     _init_extensions(app)
     _register_blueprints(app)
@@ -37,6 +41,7 @@ def _init_extensions(app: Flask) -> None:
             sqlite_pragmas.apply_to(engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: app.config["SHOPCS_TIMEZONE"])
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

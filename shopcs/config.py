@@ -36,6 +36,11 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "SHOPCS_REFUND_FOUR_EYES_ABOVE": Decimal(v) if (v := env.get("SHOPCS_REFUND_FOUR_EYES_ABOVE", "").strip()) else None,
         "SHOPCS_LOGIN_MAX_FAILURES": int(env.get("SHOPCS_LOGIN_MAX_FAILURES", "5")),
         "SHOPCS_LOGIN_LOCK_MINUTES": int(env.get("SHOPCS_LOGIN_LOCK_MINUTES", "15")),
+        "SHOPCS_LOGIN_LIMIT_PER_ADDRESS": env.get("SHOPCS_LOGIN_LIMIT_PER_ADDRESS", "20 per 10 minutes"),
+        # login throttling's counters (Flask-Limiter): memory:// serves one process; several workers share redis://
+        "RATELIMIT_STORAGE_URI": env.get("SHOPCS_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",  # "5 in any 15 minutes", not "5 per clock quarter-hour"
+        "SHOPCS_PROXY_HOPS": int(env.get("SHOPCS_PROXY_HOPS", "0")),  # trusted proxies that set X-Forwarded-For
         "MAX_CONTENT_LENGTH": 1024 * 1024,  # the claim photo upload raises it for its own request (cases.claim_views)
         # claim photos: outside static/, served only through a login-protected view that checks the case
         "SHOPCS_UPLOAD_DIR": env.get("SHOPCS_UPLOAD_DIR") or os.path.join(instance_path, "uploads"),

@@ -1,6 +1,6 @@
 """Imports every model module so that the metadata is complete (for Alembic and tests)."""
 from .audit.models import AuditEntry  # noqa: F401
-from .auth.models import ApiToken, LoginThrottle, User  # noqa: F401
+from .auth.models import ApiToken, User  # noqa: F401
 from .cases.claim_models import Claim, ClaimEvidence  # noqa: F401
 from .cases.models import Case, CaseEvent  # noqa: F401
 from .cases.template_models import ReplyTemplate  # noqa: F401

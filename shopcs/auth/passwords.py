@@ -1,6 +1,5 @@
-"""Password hashing (Werkzeug's scrypt: slow on purpose) the failed-login rule and generated temporary passwords. Pure."""
+"""Password hashing (Werkzeug's scrypt: slow on purpose) and generated temporary passwords. Pure."""
 import secrets
-from datetime import datetime, timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,15 +19,3 @@ def generated_password(length: int = 14) -> str:
     """A temporary password for an admin to hand over: about 80 bits, in groups of four for reading aloud."""
     text = "".join(secrets.choice(_READABLE) for _ in range(length))
     return "-".join(text[i:i + 4] for i in range(0, length, 4))
-
-
-def is_locked(locked_until: datetime | None, now: datetime) -> bool:
-    return locked_until is not None and locked_until > now
-
-
-def after_failure(failures: int, now: datetime, max_failures: int, lock_minutes: int) -> tuple[int, datetime | None]:
-    """(new failure count, locked until): the Nth failure in a row locks the name and restarts the count."""
-    failures += 1
-    if failures >= max_failures:
-        return 0, now + timedelta(minutes=lock_minutes)
-    return failures, None

@@ -2,23 +2,16 @@
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import ApiToken, LoginThrottle, User
-from .passwords import after_failure, hash_password, is_locked, verify_password
+from .models import ApiToken, User
+from .passwords import hash_password, verify_password
 from .rules import N_, AuthError, check_password, checked_display_name, checked_role, checked_username
 
 _DUMMY_HASH = hash_password("not-a-real-password")
-
-
-@dataclass(frozen=True)
-class LoginResult:
-    user: User | None
-    locked: bool = False
 
 
 def new_user(username: str, role: str, password: str, now: datetime, display_name: str = "") -> User:
@@ -40,25 +33,18 @@ def create_user(username: str, role: str, password: str, now: datetime, display_
     return user
 
 
-def authenticate(username: str, password: str, now: datetime, max_failures: int, lock_minutes: int) -> LoginResult:
+def authenticate(username: str, password: str, now: datetime) -> User | None:
+    """The active account with this name and password, its last login noted; None otherwise. Throttling is the
+    caller's (shopcs.auth.throttle: a try is counted before this is asked)."""
     username = (username or "").strip()[:64]
-    throttle = db.session.get(LoginThrottle, username) or LoginThrottle(username=username, failures=0)
-    if is_locked(throttle.locked_until, now):
-        return LoginResult(None, locked=True)
     user = db.session.scalar(select(User).where(User.username == username))
     # Hash even for unknown names, so timing does not reveal which names exist.
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
-    if ok and user is not None and user.active:
-        if throttle.failures or throttle.locked_until:
-            throttle.failures, throttle.locked_until = 0, None
-            db.session.merge(throttle)
-        user.last_login_at = now
-        db.session.commit()
-        return LoginResult(user)
-    throttle.failures, throttle.locked_until = after_failure(throttle.failures or 0, now, max_failures, lock_minutes)
-    db.session.merge(throttle)
+    if not (ok and user is not None and user.active):
+        return None
+    user.last_login_at = now
     db.session.commit()
-    return LoginResult(None, locked=throttle.locked_until is not None)
+    return user
 
 
 def end_sessions(user: User) -> None:

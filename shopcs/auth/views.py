@@ -1,10 +1,12 @@
 """Login, logout and change of one's own password (forced after an admin's reset)."""
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..extensions import limiter
 from ..redirects import safe_local_path
 from ..timeutil import utcnow
+from . import throttle
 from .forms import ChangePasswordForm, LoginForm
 from .loader import account_of
 from .services import AuthError, authenticate, change_password, log_out_everywhere
@@ -41,24 +43,42 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(throttle.per_address, methods=["POST"], on_breach=lambda _limit: _too_many_from_this_address())
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("orders.queue"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = authenticate(form.username.data, form.password.data, utcnow(),
-                              current_app.config["SHOPCS_LOGIN_MAX_FAILURES"],
-                              current_app.config["SHOPCS_LOGIN_LOCK_MINUTES"])
-        if result.user is not None:
-            _log_in(result.user)
+        name = form.username.data
+        if not throttle.take_try(name):
+            return _refused(form, _("Too many failed attempts. This name is locked here for %(minutes)s minutes.",
+                                    minutes=_minutes(throttle.seconds_locked(name))), throttle.seconds_locked(name))
+        user = authenticate(name, form.password.data, utcnow())
+        if user is not None:
+            throttle.forget(name)
+            _log_in(user)
             return redirect(_safe_next(request.args.get("next")))
-        if result.locked:
-            flash(_("Too many failed attempts. This name is locked for %(minutes)s minutes.",
-                    minutes=current_app.config["SHOPCS_LOGIN_LOCK_MINUTES"]), "error")
-        else:
-            flash(_("Wrong user name or password."), "error")
+        flash(_("Wrong user name or password."), "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
+
+
+def _refused(form, message: str, retry_after: int):
+    """429 with Retry-After (RFC 6585): the login form again, saying how long to wait."""
+    flash(message, "error")
+    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(retry_after)}
+
+
+def _too_many_from_this_address():
+    seconds = throttle.seconds_until_address_may_try()
+    response = make_response(_refused(LoginForm(), _(
+        "Too many login attempts from this address. Please wait %(minutes)s minutes and try again.",
+        minutes=_minutes(seconds)), seconds))
+    return response
 
 
 def login_page_after_csrf_error():

@@ -3,8 +3,9 @@ import html
 
 from babel import Locale
 from babel.dates import get_timezone, get_timezone_name
-from flask import Blueprint, current_app, g, has_request_context, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, has_request_context, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations, refresh
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from jinja2 import StrictUndefined, pass_eval_context
 from markupsafe import Markup
@@ -80,6 +81,8 @@ def _exception_headers(exc: HTTPException) -> dict:
 
 
 def handle_http_error(exc: HTTPException):
+    if exc.response is not None:  # the exception brings its own page (the login form's 429, shopcs.auth.views)
+        return exc.response
     if _is_api():
         response = error_response(exc.code, _API_CODES.get(exc.code, "bad_request"), exc.description or exc.name)
         response.headers.extend(_exception_headers(exc))
@@ -94,6 +97,9 @@ def handle_csrf_error(exc: CSRFError):
         return error_response(400, "bad_request", exc.description)
     if request.endpoint == "auth.login":
         return login_page_after_csrf_error()
+    if request.endpoint == "web.set_language":  # a page left open past the token's lifetime: back to it, unchanged
+        flash(_("The page had expired, so the language was not changed. Please choose it again."), "error")
+        return redirect(safe_local_path(request.form.get("next"), url_for("orders.queue")))
     return render_template("error.html", code=400, name="CSRF", csrf=True), 400
 
 
