@@ -1,5 +1,6 @@
 """Order states and the order arithmetic: pure rules, no database, no clock."""
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 STATUSES = ("unpaid", "paid", "shipped", "completed", "cancelled", "closed")
@@ -28,6 +29,15 @@ def can_move(current: str, new: str, closed_here: bool = False) -> bool:
 def paid_after_local_close(current: str, new: str, closed_here: bool) -> bool:
     """The platform reports a payment (or a later state) for an order that only ShopCS had closed."""
     return closed_here and current == "closed" and new in PAID_STATES
+
+
+def is_older(incoming: datetime | None, stored: datetime | None) -> bool:
+    """Whether the platform's version of an order is older than the one last applied (its own update times).
+
+    A replayed or late delivery must not put back earlier values, field by field. An equal time is the same
+    version again (applied, changing nothing); a missing time on either side cannot be compared, so it is not older.
+    """
+    return incoming is not None and stored is not None and incoming < stored
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..followup.settings import load_settings
 from ..i18n_labels import FIELD_LABELS
 from ..phone import normalize_phone
 from ..timeutil import to_local
-from .domain import can_move, items_total, paid_after_local_close
+from .domain import can_move, is_older, items_total, paid_after_local_close
 from .locking import lock_order
 from .models import Customer, HandoffNote, Order, OrderItem
 from .schemas import OrderInput
@@ -29,8 +29,11 @@ ACTION_PAID_AFTER_LOCAL_CLOSE = "order.paid_after_local_close"  # audit action: 
 ADDRESS_FIELDS = ["recipient", "phone", "province", "city", "district", "detail", "postal_code"]
 
 
-def ingest_order(data: OrderInput, actor: Actor, now: datetime) -> tuple[Order, bool]:
-    """Returns (order, created). Raises Conflict for a status moving backwards or a concurrent write."""
+def ingest_order(data: OrderInput, actor: Actor, now: datetime,
+                 platform_updated_at: datetime | None = None) -> tuple[Order, bool]:
+    """Returns (order, created). Raises Conflict for a status moving backwards, a platform version older than the
+    one applied (`platform_updated_at`, the platform's own time of this version; None from the API and files) or a
+    concurrent write."""
     try:
         order_id = db.session.scalar(select(Order.id).where(Order.order_no == data.order_no))
         order = lock_order(order_id) if order_id is not None else None
@@ -40,8 +43,10 @@ def ingest_order(data: OrderInput, actor: Actor, now: datetime) -> tuple[Order, 
             order = _create(data, values, actor, now)
             created = True
         else:
-            _update(order, data, values, actor, now)
+            _update(order, data, values, actor, now, platform_updated_at)
             created = False
+        if platform_updated_at is not None:  # platform bookkeeping, not an order change: no audit entry
+            order.platform_updated_at = platform_updated_at
         db.session.commit()
         return order, created
     except IntegrityError as exc:
@@ -102,7 +107,11 @@ def _create(data: OrderInput, values: dict, actor: Actor, now: datetime) -> Orde
     return order
 
 
-def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: datetime) -> None:
+def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: datetime,
+            platform_updated_at: datetime | None) -> None:
+    if is_older(platform_updated_at, order.platform_updated_at):  # checked again under the order's lock
+        raise Conflict("A later version of the order from the platform has been applied meanwhile.",
+                       {"platform_updated_at": "older than the version already applied"})
     closed_here = order.closed_here_at is not None
     if not can_move(order.status, data.status, closed_here):
         raise Conflict(f"The order is {order.status}; it cannot go back to {data.status}.",

@@ -75,6 +75,9 @@ class Order(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # when ShopCS closed it itself (unpaid too long): the platform's later payment is still taken; null otherwise
     closed_here_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # the platform's own time (Shopify updated_at, WooCommerce date_modified_gmt) of the last version applied: an
+    # older delivery is stale (webhooks/deliveries.py); null for orders from the API or a file, or before one was sent
+    platform_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     items: Mapped[list["OrderItem"]] = relationship(

@@ -1,9 +1,15 @@
 """Apply one verified delivery at most once: the delivery row commits with the order it writes, or not at all.
 
 A failed write leaves no delivery row, so the platform's retry is applied; a repeated delivery id finds its
-row and changes nothing. A status the order has already passed (a late orders/updated after orders/paid) is
-stale: the order keeps its later state and the delivery is recorded as stale, answered 200. A payment for an order
-ShopCS closed itself is not stale: the platform holds the money (orders.domain.can_move).
+row and changes nothing. A delivery older than what the order already has is stale: the order keeps its later
+values and the delivery is recorded as stale, answered 200. Older means either of two things:
+- the platform's own time of the order version (Shopify updated_at, WooCommerce date_modified_gmt) is before the
+  one last applied (orders.platform_updated_at; orders.domain.is_older). A signed body replayed under a new delivery
+  id is stale for every field, not only the status. An equal time is applied (it changes nothing); a delivery
+  without a readable time is not compared;
+- its status is one the order has already passed (a late orders/updated after orders/paid). A payment for an order
+  ShopCS closed itself is not stale: the platform holds the money (orders.domain.can_move).
+Refunds and fulfilments are not compared: each is taken once per platform id.
 
 A payload that cannot be applied (Invalid, 422) is recorded as refused, with its reason, in a transaction of its
 own (record_refusal). A refused row is not seen: the retry of that delivery id claims the same row, which then
@@ -21,7 +27,7 @@ from ..actor import Actor
 from ..errors import Invalid
 from ..extensions import db
 from ..orders import refund_service
-from ..orders.domain import can_move
+from ..orders.domain import can_move, is_older
 from ..orders.ingest import ingest_order
 from ..orders.models import Order
 from ..orders.schemas import validate_order
@@ -75,19 +81,21 @@ def record(delivery: Delivery, now: datetime, outcome: str) -> str:
 
 
 def apply_order(delivery: Delivery, order_no: str, object_id: str | None, build: Callable[[datetime | None], dict],
-                actor: Actor, now: datetime) -> str:
+                actor: Actor, now: datetime, platform_updated_at: datetime | None = None) -> str:
     """`build(known_paid_at)` maps the platform JSON to the order API's payload; validate_order and
-    ingest_order do the rest, as for the API. Returns the outcome: created, updated, stale or duplicate."""
+    ingest_order do the rest, as for the API. `platform_updated_at`: the platform's time of this version of the
+    order, None when the payload has none. Returns the outcome: created, updated, stale or duplicate."""
     if _seen(delivery):
         return "duplicate"
     row = _claim(delivery, now, "pending", object_id, order_no)
     if row is None:
         return "duplicate"
     try:
-        current = db.session.execute(select(Order.status, Order.paid_at, Order.closed_here_at)
+        current = db.session.execute(select(Order.status, Order.paid_at, Order.closed_here_at, Order.platform_updated_at)
                                      .where(Order.order_no == order_no)).first()
         data = validate_order(order_no, build(current.paid_at if current else None))
-        if current is not None and not can_move(current.status, data.status, current.closed_here_at is not None):
+        if current is not None and (is_older(platform_updated_at, current.platform_updated_at)
+                                    or not can_move(current.status, data.status, current.closed_here_at is not None)):
             row.outcome = "stale"
             db.session.commit()
             return "stale"
@@ -95,7 +103,7 @@ def apply_order(delivery: Delivery, order_no: str, object_id: str | None, build:
     except Exception:
         db.session.rollback()
         raise
-    ingest_order(data, actor, now)  # commits the delivery row with the order, or rolls both back
+    ingest_order(data, actor, now, platform_updated_at)  # commits the delivery row with the order, or rolls both back
     return outcome
 
 

@@ -3,10 +3,12 @@
 A mapping builds the order API's payload dict and leaves judging it to orders.schemas.validate_order:
 a wrong type here becomes a field error there, with the order API's field paths.
 """
+from datetime import datetime
 from decimal import Decimal
 
 from ..errors import Invalid
 from ..money import MoneyError, parse_money
+from ..timeutil import TimeError, parse_aware
 
 TAX_SKU = "TAX"  # the platforms add tax on top of the prices; ShopCS orders have no tax field, so it is a line
 
@@ -59,4 +61,12 @@ def amount(value) -> Decimal | None:
     try:
         return parse_money(value)
     except MoneyError:
+        return None
+
+
+def time_or_none(value) -> datetime | None:
+    """A platform time with an offset as aware UTC; None when missing or unreadable (it then decides nothing)."""
+    try:
+        return parse_aware(value) if value else None
+    except (TimeError, OverflowError):
         return None

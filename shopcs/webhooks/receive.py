@@ -24,7 +24,7 @@ WOOCOMMERCE = Actor.webhook("WooCommerce")
 def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: Decimal, shipping: ShipmentSettings) -> str:
     if delivery.topic in shopify.ORDER_TOPICS:
         return apply_order(delivery, shopify.order_no(payload), object_id(payload),
-                           partial(shopify.order_payload, payload), SHOPIFY, now)
+                           partial(shopify.order_payload, payload), SHOPIFY, now, shopify.updated_at(payload))
     if delivery.topic == shopify.REFUND_TOPIC:
         facts = shopify.refund_facts(payload)
         refund = PlatformRefund(key=f"shopify-refund-{facts.refund_id}", object_id=facts.order_id, amount=facts.amount,
@@ -39,7 +39,8 @@ def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: De
 def woocommerce_delivery(delivery: Delivery, payload: dict, now: datetime) -> str:
     if delivery.topic in woocommerce.ORDER_TOPICS:
         return apply_order(delivery, woocommerce.order_no(payload), object_id(payload),
-                           lambda _known_paid_at: woocommerce.order_payload(payload), WOOCOMMERCE, now)
+                           lambda _known_paid_at: woocommerce.order_payload(payload), WOOCOMMERCE, now,
+                           woocommerce.modified_at(payload))
     if delivery.topic == "order.deleted":  # ShopCS keeps its orders: the deletion is noted, nothing removed
         return record(delivery, now, "ignored")
     return "ignored"

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from ..timeutil import TimeError, parse_aware
-from .mapping import amount, joined, obj, object_id, positive, rows, tax_line, text, unmappable, whole
+from .mapping import amount, joined, obj, object_id, positive, rows, tax_line, text, time_or_none, unmappable, whole
 
 ORDER_TOPICS = ("orders/create", "orders/updated", "orders/paid", "orders/cancelled")
 REFUND_TOPIC = "refunds/create"
@@ -105,6 +104,11 @@ def order_payload(order: dict, known_paid_at: datetime | None = None) -> dict:
     }
 
 
+def updated_at(order: dict) -> datetime | None:
+    """Shopify's own time of this version of the order (ISO with offset): a replayed older one is stale."""
+    return time_or_none(order.get("updated_at"))
+
+
 @dataclass(frozen=True)
 class ShopifyRefund:
     refund_id: str
@@ -113,13 +117,6 @@ class ShopifyRefund:
     note: str
     created_at: datetime | None
     processed_at: datetime | None
-
-
-def _time(value) -> datetime | None:
-    try:
-        return parse_aware(value) if value else None
-    except (TimeError, OverflowError):
-        return None
 
 
 def refund_facts(refund: dict) -> ShopifyRefund:
@@ -144,7 +141,7 @@ def refund_facts(refund: dict) -> ShopifyRefund:
     if fields:
         raise unmappable("Shopify", fields)
     return ShopifyRefund(refund_id=refund_id, order_id=str(order_id), amount=total, note=text(refund.get("note")),
-                         created_at=_time(refund.get("created_at")), processed_at=_time(refund.get("processed_at")))
+                         created_at=time_or_none(refund.get("created_at")), processed_at=time_or_none(refund.get("processed_at")))
 
 
 FULFILLMENT_TOPICS = ("fulfillments/create", "fulfillments/update")
@@ -178,4 +175,4 @@ def fulfillment_facts(fulfillment: dict) -> ShopifyFulfillment:
         fulfillment_id=fulfillment_id, order_id=str(order_id), order_name=name if name.isascii() and name.isdigit() else "",
         failed=fulfillment.get("status") in _FAILED, tracking_company=text(fulfillment.get("tracking_company")),
         tracking_numbers=tuple(numbers), shipment_status=text(fulfillment.get("shipment_status")) or None,
-        created_at=_time(fulfillment.get("created_at")))
+        created_at=time_or_none(fulfillment.get("created_at")))

@@ -4,9 +4,10 @@ Order numbers are WOO-<number> and buyers woocommerce-<customer_id> (guests: woo
 WooCommerce's *_gmt times carry no offset but are UTC. See tests/fixtures/woocommerce/README.md.
 """
 import html
+from datetime import datetime
 
 from ..money import CENT
-from .mapping import amount, joined, obj, positive, rows, tax_line, text, unmappable, whole
+from .mapping import amount, joined, obj, positive, rows, tax_line, text, time_or_none, unmappable, whole
 
 ORDER_TOPICS = ("order.created", "order.updated", "order.restored")
 _UNPAID = ("pending", "on-hold", "failed", "checkout-draft")
@@ -34,6 +35,11 @@ def utc_text(value):
     if isinstance(value, str) and value and "+" not in value[10:] and not value.endswith("Z") and "-" not in value[10:]:
         return value + "+00:00"
     return value
+
+
+def modified_at(order: dict) -> datetime | None:
+    """WooCommerce's own time of this version of the order (date_modified_gmt): a replayed older one is stale."""
+    return time_or_none(utc_text(order.get("date_modified_gmt")))
 
 
 def order_no(order: dict) -> str:
