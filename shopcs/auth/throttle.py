@@ -39,6 +39,11 @@ def take_try(username: str) -> bool:
     return limiter.limiter.hit(_failures(), *_pair(username))
 
 
+def is_locked(username: str) -> bool:
+    """Whether the tries of this name from this address are used up (after the last failure, say so at once)."""
+    return limiter.limiter.get_window_stats(_failures(), *_pair(username)).remaining == 0
+
+
 def seconds_locked(username: str) -> int:
     """How long until this name may be tried again from this address (at least 1)."""
     reset_at = limiter.limiter.get_window_stats(_failures(), *_pair(username)).reset_time

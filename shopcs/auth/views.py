@@ -51,13 +51,14 @@ def login():
     if form.validate_on_submit():
         name = form.username.data
         if not throttle.take_try(name):
-            return _refused(form, _("Too many failed attempts. This name is locked here for %(minutes)s minutes.",
-                                    minutes=_minutes(throttle.seconds_locked(name))), throttle.seconds_locked(name))
+            return _locked(form, name)
         user = authenticate(name, form.password.data, utcnow())
         if user is not None:
             throttle.forget(name)
             _log_in(user)
             return redirect(_safe_next(request.args.get("next")))
+        if throttle.is_locked(name):  # that was the last try: say so now, not on the next one
+            return _locked(form, name)
         flash(_("Wrong user name or password."), "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
@@ -65,6 +66,12 @@ def login():
 
 def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
+
+
+def _locked(form, name: str):
+    seconds = throttle.seconds_locked(name)
+    return _refused(form, _("Too many failed attempts. This name is locked here for %(minutes)s minutes.",
+                            minutes=_minutes(seconds)), seconds)
 
 
 def _refused(form, message: str, retry_after: int):
