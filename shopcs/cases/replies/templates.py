@@ -1,7 +1,7 @@
 """Reply templates (话术): find, write and fill them with a case's variables (duty 12).
 
 Every change is checked first (a template with an unknown variable or a "{x.__class__}" writes nothing), then
-written and audited in one commit. Filling is replies.render: plain substitution, never str.format.
+written and audited in one commit. Filling is rules.render: plain substitution, never str.format.
 """
 import re
 from collections.abc import Iterable
@@ -13,17 +13,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..actor import Actor
-from ..audit.services import changes, record
-from ..auth.models import User
-from ..errors import Invalid, NotFound
-from ..extensions import db
-from ..money import format_cny
-from ..orders.shipping import CARRIERS
-from .replies import check_template, render
-from .rules import CATEGORIES
-from .template_models import BODY_MAX, KEY_MAX, LANGUAGES, TITLE_MAX, ReplyTemplate
-from .timeline import MAX_DB_ID
+from ...actor import Actor
+from ...audit.services import changes, record
+from ...auth.models import User
+from ...errors import Invalid, NotFound
+from ...extensions import db
+from ...money import format_cny
+from ...orders.shipping import CARRIERS
+from ..rules import CATEGORIES
+from ..timeline import MAX_DB_ID
+from .models import BODY_MAX, KEY_MAX, LANGUAGES, TITLE_MAX, ReplyTemplate
+from .rules import check_template, render
 
 _SLUG = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
 QUERY_MAX = 100

@@ -12,16 +12,16 @@ from typing import NamedTuple
 
 from sqlalchemy import Integer, String, bindparam, false, func, literal_column, or_, select, union_all
 
-from ..auth.models import User
-from ..extensions import db
-from ..orders.models import Customer, Order
-from ..paging import PageCount
-from ..phone import phone_search_key, search_digits
-from .access import RESTRICTED_ROLES, SUPERVISING_ROLES, WORKING_ROLES, team_of_role
-from .escalation import OPEN_STATUSES
-from .models import Case
-from .rules import CATEGORIES, CHANNELS, SEVERITIES, STATUSES, TEAMS
-from .timeline import MAX_DB_ID
+from ...auth.models import User
+from ...extensions import db
+from ...orders.models import Customer, Order
+from ...paging import PageCount
+from ...phone import phone_search_key, search_digits
+from ..access import RESTRICTED_ROLES, SUPERVISING_ROLES, WORKING_ROLES, team_of_role
+from ..escalation import OPEN_STATUSES
+from ..models import Case
+from ..rules import CATEGORIES, CHANNELS, SEVERITIES, STATUSES, TEAMS
+from ..timeline import MAX_DB_ID
 
 TABS = ("mine", "team", "unanswered", "escalated", "open")
 SEARCH = "search"  # pseudo-tab: a search across every case the viewer may see, in any status
