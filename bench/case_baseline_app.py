@@ -2,10 +2,10 @@
 
     SHOPCS_DATABASE_URL=... gunicorn -w 2 -b 127.0.0.1:8001 'bench.case_baseline_app:create_app()'
 
-`/?tab=mine|unanswered` and `/?q=<phone>` send the statements shopcs/cases/page_queries.py sends for the bench agent
+`/?tab=mine|unanswered` and `/?q=<phone>` send the statements shopcs/cases/queue/pages.py (and queue/search.py) sends for the bench agent
 (bench/servers.py's user): the tab's (or search's) count, the page's rows, the SLA settings, the five tab counts in one
 statement. The rows are rendered with a small Jinja template (the first-response clock as minutes left or overdue).
-No login, no layout, no translations. Keep the SQL in step with page_queries.py; bench/case_bench.py checks it.
+No login, no layout, no translations. Keep the SQL in step with queue/pages.py; bench/case_bench.py checks it.
 """
 import os
 from datetime import datetime, timedelta, timezone
@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 from .servers import BENCH_USER
 
 PER_PAGE = 50
-OPEN = "cases.status IN ('new', 'open', 'waiting')"  # written into the SQL, as page_queries.is_one_of() does
+OPEN = "cases.status IN ('new', 'open', 'waiting')"  # written into the SQL, as queue.pages.is_one_of() does
 TABS = {
     "mine": f"cases.owner_id = :owner AND {OPEN}",
     "team": f"cases.team = :team AND {OPEN}",

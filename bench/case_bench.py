@@ -286,7 +286,7 @@ def _dt(value):
 
 def baseline_report(conn, lo: datetime, hi: datetime, now: datetime, sqlite: bool) -> dict:
     """Hand-written SQL and the least Python: per person and for the team, the figures report_json shows."""
-    from shopcs.cases.team_report import p90_microseconds
+    from shopcs.reports.team.report import p90_microseconds
     from shopcs.reports.unpaid_recovery import median_microseconds
 
     bounds = {"lo": _moment(lo, sqlite), "hi": _moment(hi, sqlite)}
@@ -359,7 +359,7 @@ def _plain(figures: dict) -> dict:
 def middle_week(conn, zone: str):
     from zoneinfo import ZoneInfo
 
-    from shopcs.cases.team_report import week_window
+    from shopcs.reports.team.report import week_window
 
     lo, hi = conn.execute(text("SELECT min(received_at), max(received_at) FROM cases")).one()
     lo, hi = _dt(lo), _dt(hi)
@@ -367,8 +367,8 @@ def middle_week(conn, zone: str):
 
 
 def report_backend(backend: str, args, checks: list[bool]) -> None:
-    from shopcs.cases.team_report import team_report
     from shopcs.extensions import db
+    from shopcs.reports.team.report import team_report
 
     for size, url in sorted(URLS[backend].items()):
         app = real_app(url)
@@ -418,7 +418,7 @@ def report_backend(backend: str, args, checks: list[bool]) -> None:
 
 
 def explain_report(db, window, zone: str, sqlite: bool) -> None:
-    from shopcs.cases.team_report import team_report
+    from shopcs.reports.team.report import team_report
 
     seen = []
 

@@ -58,11 +58,10 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.account_views import bp as accounts_bp
     from .auth.views import bp as auth_bp
     from .cases.api import bp as cases_api_bp
-    from .cases.complaint_views import bp as complaints_bp
+    from .cases.replies.views import bp as reply_templates_bp
     from .cases.settings_views import bp as case_settings_bp
-    from .cases.template_views import bp as reply_templates_bp
+    from .cases.supervision.views import bp as complaints_bp
     from .cases.views import bp as cases_bp
-    from .cases.worklog_views import bp as worklog_bp
     from .followup.optout import api_bp as optout_api_bp
     from .followup.optout import bp as optout_bp
     from .followup.views import bp as followup_bp
@@ -74,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from .orders.views import bp as orders_bp
     from .reports.api import bp as reports_api_bp
     from .reports.dashboard_views import bp as dashboard_bp
+    from .reports.team.views import bp as worklog_bp
     from .reports.views import bp as reports_bp
     from .webhooks.log_views import bp as webhook_log_bp
     from .webhooks.views import bp as webhooks_bp

@@ -41,7 +41,7 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("SHOPCS_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_STRATEGY": "moving-window",  # "5 in any 15 minutes", not "5 per clock quarter-hour"
         "SHOPCS_PROXY_HOPS": int(env.get("SHOPCS_PROXY_HOPS", "0")),  # trusted proxies that set X-Forwarded-For
-        "MAX_CONTENT_LENGTH": 1024 * 1024,  # the claim photo upload raises it for its own request (cases.claim_views)
+        "MAX_CONTENT_LENGTH": 1024 * 1024,  # the claim photo upload raises it for its own request (cases.claims.views)
         # claim photos: outside static/, served only through a login-protected view that checks the case
         "SHOPCS_UPLOAD_DIR": env.get("SHOPCS_UPLOAD_DIR") or os.path.join(instance_path, "uploads"),
         "SHOPCS_UPLOAD_MAX_BYTES": int(env.get("SHOPCS_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024))),

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from shopcs.audit.models import AuditEntry
-from shopcs.cases.claim_models import Claim, ClaimEvidence
-from shopcs.cases.claims import open_claim
+from shopcs.cases.claims.models import Claim, ClaimEvidence
+from shopcs.cases.claims.services import open_claim
 from shopcs.cases.models import CaseEvent
 from shopcs.extensions import db
 from shopcs.orders.models import Refund

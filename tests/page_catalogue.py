@@ -12,8 +12,8 @@ from sqlalchemy import select
 from shopcs.actor import Actor
 from shopcs.auth.models import User
 from shopcs.cases.models import Case
-from shopcs.cases.reply_templates import create_template
-from shopcs.cases.template_models import ReplyTemplate
+from shopcs.cases.replies.models import ReplyTemplate
+from shopcs.cases.replies.templates import create_template
 from shopcs.demo import DEMO_PASSWORD, DEMO_USERS
 from shopcs.extensions import db
 from shopcs.orders.models import Order, Refund

@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from markupsafe import Markup
 
-from ..cases.claim_forms import KIND_LABELS as CLAIM_KINDS
-from ..cases.claim_forms import STATUS_LABELS as CLAIM_STATUSES
+from ..cases.claims.forms import KIND_LABELS as CLAIM_KINDS
+from ..cases.claims.forms import STATUS_LABELS as CLAIM_STATUSES
 from ..cases.forms import CATEGORY_LABELS, CHANNEL_LABELS, ESCALATION_LABELS, SEVERITY_LABELS, TEAM_LABELS
 from ..cases.forms import STATUS_LABELS as CASE_STATUSES
 from ..followup.forms import CONCERN_LABELS, OUTBOX_STATUS_LABELS, TEMPLATE_LOCALE_LABELS

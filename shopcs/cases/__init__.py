@@ -1,1 +1,1 @@
-"""Customer cases (工单): inquiries and complaints, their states, SLA clocks, promises and reply templates."""
+"""Customer cases (工单): their states, SLA clocks, timeline and pages; claims, replies, the queue and supervision in sub-packages."""

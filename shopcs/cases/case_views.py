@@ -11,9 +11,9 @@ from ..timeutil import utcnow
 from . import services
 from .access import SUPERVISING_ROLES, WORKING_ROLES, check_case_access
 from .forms import AcknowledgeForm, CaseNoteForm, ReplyForm, SeverityForm, StatusForm, TransferForm, apply_errors
-from .page_queries import transfer_targets
-from .promises import find_promises
 from .queries import get_case
+from .queue.pages import transfer_targets
+from .replies.promises import find_promises
 from .rules import STATUSES, can_change
 from .settings import load_promise_words, load_sla_settings
 from .view_support import clock_view, from_local, local_now

@@ -4,7 +4,7 @@ from flask.cli import AppGroup
 
 from ..actor import Actor
 from ..timeutil import utcnow
-from .claim_cleanup import ALREADY_CLEAN, CLEANED, DUPLICATE, FAILED, Report, clean_stored_photos
+from .claims.cleanup import ALREADY_CLEAN, CLEANED, DUPLICATE, FAILED, Report, clean_stored_photos
 
 cases_cli = AppGroup("cases", help="Upkeep of cases and their claims.")
 

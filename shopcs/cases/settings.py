@@ -10,7 +10,7 @@ from ..actor import Actor
 from ..audit.services import record
 from ..extensions import db
 from ..followup.models import FollowupSetting
-from .promises import DEFAULT_WORDS, parse_words
+from .replies.promises import DEFAULT_WORDS, parse_words
 from .sla import SlaSettings, parse_sla_settings
 
 SLA_KEY = "case_sla"

@@ -1,7 +1,7 @@
 """The supervisors' case settings: first-response targets per channel, the amber share and the promise words.
 
 The form posts flat names ("email.minutes", "email.weekdays" once per ticked day); sla.parse_sla_settings and
-promises.parse_words (through settings.save_*) are the only judges of what is valid, so the page, the stored JSON
+replies.promises.parse_words (through settings.save_*) are the only judges of what is valid, so the page, the stored JSON
 and the services can never disagree. An unticked box is sent as "false"/"" on purpose: a missing value would
 silently keep its default.
 """
@@ -15,7 +15,7 @@ from ..auth.access import current_actor, roles_required
 from ..errors import Invalid
 from ..followup.forms import ActionForm
 from ..timeutil import utcnow
-from .promises import MAX_WORD_CHARS, MAX_WORDS
+from .replies.promises import MAX_WORD_CHARS, MAX_WORDS
 from .rules import CHANNELS
 from .settings import load_promise_words, load_sla_settings, save_promise_words, save_sla_settings
 from .sla import MAX_MINUTES, MIDNIGHT, SlaSettings, Target

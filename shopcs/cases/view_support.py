@@ -26,7 +26,7 @@ from .forms import (
     STATUS_LABELS,
     TEAM_LABELS,
 )
-from .page_queries import Viewer
+from .queue.pages import Viewer
 
 
 def current_viewer() -> Viewer:

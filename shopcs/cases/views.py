@@ -12,12 +12,13 @@ from ..orders.models import Order
 from ..paging import page_number
 from ..timeutil import utcnow
 from ..web import fixed_parts
-from . import case_views, claim_views
+from . import case_views
 from .access import WORKING_ROLES
+from .claims import views as claim_views
 from .forms import NewCaseForm, apply_errors
 from .inputs import CaseInput
-from .page_queries import SEARCH, cases_of_order, list_page, query_from_args, tab_counts
-from .queue_rows import rows_html, tabs_html
+from .queue.pages import SEARCH, cases_of_order, list_page, query_from_args, tab_counts
+from .queue.rows import rows_html, tabs_html
 from .rules import TEAMS
 from .services import create_case
 from .settings import load_sla_settings

@@ -1,7 +1,7 @@
 """The outbox sender: claim what is due, send each message once through its channel, record the result.
 
 `drain` is what the scheduler runs every few seconds; any number of drains may run at once (see
-claims.py). Nothing is sent inside a database transaction: claim → commit → send → record → commit.
+leases.py). Nothing is sent inside a database transaction: claim → commit → send → record → commit.
 """
 import os
 import random
@@ -23,7 +23,7 @@ from ..extensions import db
 from ..orders.models import Customer, Order
 from .cancelling import cancel, cancel_for_order, cancel_unwanted_manual  # noqa: F401 - cancel_for_order is part of this API
 from .channels import Envelope, SendFailure, open_channels
-from .claims import LEASE, claim_due, release
+from .leases import LEASE, claim_due, release
 from .models import OutboxMessage
 from .outbox import INTERNAL_KINDS
 from .policy import OPEN, retry_delay, status_after_failure, unwanted_reason

@@ -1,1 +1,1 @@
-"""Operator reports: refund rate (and, later, unpaid recovery and repurchase) over windows of shop-local days."""
+"""Reports over shop-local days: refund rate, unpaid recovery, repurchase, concerns, alerts, dashboard, the team."""

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shopcs.actor import Actor
-from shopcs.cases.reply_templates import create_template
+from shopcs.cases.replies.templates import create_template
 from shopcs.extensions import db
 
 from ..builders import PASSWORD, make_customer, make_order, make_token, make_user

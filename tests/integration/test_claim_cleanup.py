@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from shopcs.actor import Actor
 from shopcs.audit.models import AuditEntry
-from shopcs.cases import claim_cleanup, claim_files, claims
-from shopcs.cases.claim_cleanup import ACTION, ALREADY_CLEAN, CLEANED, DUPLICATE, FAILED, clean_stored_photos
-from shopcs.cases.claim_image_parts import carries_no_metadata
-from shopcs.cases.claim_images import FORMATS, clean_photo
-from shopcs.cases.claim_models import ClaimEvidence
+from shopcs.cases.claims import cleanup as claim_cleanup
+from shopcs.cases.claims import files as claim_files
+from shopcs.cases.claims import services as claims
+from shopcs.cases.claims.cleanup import ACTION, ALREADY_CLEAN, CLEANED, DUPLICATE, FAILED, clean_stored_photos
+from shopcs.cases.claims.image_parts import carries_no_metadata
+from shopcs.cases.claims.images import FORMATS, clean_photo
+from shopcs.cases.claims.models import ClaimEvidence
 from shopcs.extensions import db
 from shopcs.i18n_labels import ACTION_LABELS
 

@@ -10,8 +10,8 @@ from PIL import ExifTags, Image
 from sqlalchemy import select
 
 from shopcs.audit.models import AuditEntry
-from shopcs.cases import claims
-from shopcs.cases.claim_models import Claim, ClaimEvidence
+from shopcs.cases.claims import services as claims
+from shopcs.cases.claims.models import Claim, ClaimEvidence
 from shopcs.cases.models import Case, CaseEvent
 from shopcs.cases.services import transfer
 from shopcs.errors import Conflict, Forbidden, Invalid, NotFound

@@ -6,9 +6,9 @@ NOW is 10:00 on Wednesday 2026-03-04 in Shanghai; the window is 1–4 March (sho
 from datetime import date, datetime, timedelta, timezone
 
 from shopcs.cases import services
-from shopcs.cases.breaches import BreachRow, breach_counts, breaches_json, breaches_statement
-from shopcs.cases.complaints import ComplaintFilter, complaint_counts, complaint_rows, review_json
 from shopcs.cases.settings import save_sla_settings
+from shopcs.cases.supervision.breaches import BreachRow, breach_counts, breaches_json, breaches_statement
+from shopcs.cases.supervision.complaints import ComplaintFilter, complaint_counts, complaint_rows, review_json
 from shopcs.extensions import db
 from shopcs.reports.windows import Window
 

@@ -4,7 +4,6 @@ from sqlalchemy import func, select
 
 from shopcs.auth.models import User
 from shopcs.cases.models import Case
-from shopcs.cases.team_report import team_report
 from shopcs.demo import DEMO_PASSWORD, DEMO_USERS
 from shopcs.extensions import db
 from shopcs.followup.settings import load_settings
@@ -15,6 +14,7 @@ from shopcs.reports.dashboard import dashboard_figures
 from shopcs.reports.page_support import default_window
 from shopcs.reports.refund_rate import totals as refund_totals
 from shopcs.reports.repurchase import repurchase as repurchase_report
+from shopcs.reports.team.report import team_report
 from shopcs.reports.unpaid_recovery import current_grace, unpaid_recovery
 from shopcs.reports.windows import Window
 from shopcs.timeutil import local_date, utcnow

@@ -12,7 +12,7 @@ from shopcs.errors import Conflict, NotFound
 from shopcs.extensions import db
 from shopcs.notify import sender
 from shopcs.notify.channels import Envelope, WebhookChannel
-from shopcs.notify.claims import claim_due
+from shopcs.notify.leases import claim_due
 from shopcs.notify.models import OutboxMessage
 from shopcs.notify.outbox import enqueue
 from shopcs.notify.sender import cancel_for_order, drain, mark_manual_sent, retry

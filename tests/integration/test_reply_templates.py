@@ -11,10 +11,10 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from shopcs.audit.models import AuditEntry
-from shopcs.cases import reply_templates as service
 from shopcs.cases.queries import get_case
-from shopcs.cases.replies import DEFAULT_TEMPLATES
-from shopcs.cases.template_models import ReplyTemplate
+from shopcs.cases.replies import templates as service
+from shopcs.cases.replies.models import ReplyTemplate
+from shopcs.cases.replies.rules import DEFAULT_TEMPLATES
 from shopcs.errors import Invalid, NotFound
 from shopcs.extensions import db
 from shopcs.orders.models import Refund, Shipment

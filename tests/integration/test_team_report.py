@@ -32,9 +32,9 @@ from shopcs.audit.models import AuditEntry
 from shopcs.auth.models import User
 from shopcs.cases import services
 from shopcs.cases.models import Case, CaseEvent
-from shopcs.cases.team_report import report_json, team_report, week_window
 from shopcs.extensions import db
 from shopcs.orders.refund_service import RefundRequest, approve_refund, complete_refund, request_refund
+from shopcs.reports.team.report import report_json, team_report, week_window
 from shopcs.reports.windows import Window, WindowError
 
 from ..builders import make_order, make_user

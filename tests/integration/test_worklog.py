@@ -24,13 +24,13 @@ from sqlalchemy import func, select
 
 from shopcs.audit.models import AuditEntry
 from shopcs.cases import services
-from shopcs.cases.worklog import DayFigures, day_figures, get_log, save_notes, submit
-from shopcs.cases.worklog_models import WorkLog
 from shopcs.errors import Conflict, Forbidden, Invalid
 from shopcs.extensions import db
 from shopcs.followup.jobs import send_reminder_by_hand
 from shopcs.orders.handling import ShipmentInput, confirm_address, record_shipment
 from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
+from shopcs.reports.team.models import WorkLog
+from shopcs.reports.team.worklog import DayFigures, day_figures, get_log, save_notes, submit
 
 from ..builders import make_order, make_user
 from ..case_builders import as_user, make_case

@@ -5,7 +5,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from shopcs.cases.escalation import OPEN_STATUSES
 from shopcs.cases.models import Case
-from shopcs.cases.page_queries import _counts_statement, is_one_of
+from shopcs.cases.queue.pages import _counts_statement, is_one_of
 
 
 @pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.psycopg.dialect()])

@@ -1,7 +1,7 @@
 """Finding overstated promises in a reply, and reading the editable word list."""
 import pytest
 
-from shopcs.cases.promises import DEFAULT_WORDS, find_promises, parse_words
+from shopcs.cases.replies.promises import DEFAULT_WORDS, find_promises, parse_words
 from shopcs.errors import Invalid
 
 

@@ -1,4 +1,4 @@
-"""The case queue's rows and tabs, built in Python (shopcs/cases/queue_rows.py): the markup the page and
+"""The case queue's rows and tabs, built in Python (shopcs/cases/queue/rows.py): the markup the page and
 static/cases.js rely on, and every text escaped, whatever it holds."""
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from shopcs.cases.page_queries import CaseQuery, CaseRow
-from shopcs.cases.queue_rows import rows_html, tabs_html
+from shopcs.cases.queue.pages import CaseQuery, CaseRow
+from shopcs.cases.queue.rows import rows_html, tabs_html
 from shopcs.cases.view_support import ClockView
 
 from ..html_cells import cells_of

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shopcs.cases.promises import DEFAULT_WORDS, find_promises
-from shopcs.cases.replies import DEFAULT_TEMPLATES, VARIABLES, check_template, render, variables_used
+from shopcs.cases.replies.promises import DEFAULT_WORDS, find_promises
+from shopcs.cases.replies.rules import DEFAULT_TEMPLATES, VARIABLES, check_template, render, variables_used
 from shopcs.cases.rules import CATEGORIES
 
 VALUES = {"buyer_name": "小王", "order_no": "E20260304001", "carrier": "顺丰", "tracking_no": "SF1234567890123",

@@ -5,8 +5,8 @@ import io
 import pytest
 from PIL import Image, PngImagePlugin
 
-from shopcs.cases.claim_image_parts import carries_no_metadata
-from shopcs.cases.claim_images import clean_photo
+from shopcs.cases.claims.image_parts import carries_no_metadata
+from shopcs.cases.claims.images import clean_photo
 
 from ..claim_builders import COMMENT, PDF, XMP, corner_pixels, phone_exif, phone_photo, srgb_profile, truncated_jpeg, two_pictures
 

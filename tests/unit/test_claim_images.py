@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import ExifTags, Image, JpegImagePlugin
 
-from shopcs.cases.claim_images import QUALITY, PhotoRefused, clean_photo
+from shopcs.cases.claims.images import QUALITY, PhotoRefused, clean_photo
 
 from ..claim_builders import (
     BLUE,

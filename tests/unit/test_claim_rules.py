@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from shopcs.cases import claim_rules
+from shopcs.cases.claims import rules as claim_rules
 from shopcs.orders.refunds import REASONS
 
 

@@ -1,7 +1,7 @@
 """What a pager reads from a page of any list (paging.PageCount): the number of pages, the offset and the neighbours."""
 import pytest
 
-from shopcs.cases.page_queries import CasePage
+from shopcs.cases.queue.pages import CasePage
 from shopcs.orders.queue import QueuePage
 from shopcs.reports.page_support import RowsPage
 

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from shopcs.cases.replies import VARIABLES, render
-from shopcs.cases.reply_templates import parse_fields, picker_order, reply_values
+from shopcs.cases.replies.fields import parse_fields, picker_order, reply_values
+from shopcs.cases.replies.rules import VARIABLES, render
 from shopcs.errors import Invalid
 
 

@@ -3,8 +3,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from shopcs.cases.team_report import month_window, p90_microseconds, parse_period, week_window
-from shopcs.cases.worklog import DayFigures, Item, assemble
+from shopcs.reports.team.report import month_window, p90_microseconds, parse_period, week_window
+from shopcs.reports.team.worklog import DayFigures, Item, assemble
 from shopcs.reports.unpaid_recovery import median_microseconds
 from shopcs.reports.windows import Window, WindowError
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from shopcs.cases.models import Case
-from shopcs.cases.promises import DEFAULT_WORDS
+from shopcs.cases.replies.promises import DEFAULT_WORDS
 from shopcs.cases.settings import load_promise_words, load_sla_settings
 from shopcs.cases.sla import SlaSettings
 from shopcs.extensions import db

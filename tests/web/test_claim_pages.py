@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from shopcs.cases.claim_models import Claim, ClaimEvidence
+from shopcs.cases.claims.models import Claim, ClaimEvidence
 from shopcs.cases.services import transfer
 from shopcs.extensions import db
 from shopcs.orders.models import Refund

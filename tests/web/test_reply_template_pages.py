@@ -9,9 +9,9 @@ from flask import g, render_template
 from sqlalchemy import func, select
 
 from shopcs.audit.models import AuditEntry
-from shopcs.cases import reply_templates as service
 from shopcs.cases.queries import get_case
-from shopcs.cases.template_models import ReplyTemplate
+from shopcs.cases.replies import templates as service
+from shopcs.cases.replies.models import ReplyTemplate
 from shopcs.extensions import db
 
 from ..builders import NOW, make_user

@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import g
 
 from shopcs.cases import services
-from shopcs.cases.worklog import get_log
+from shopcs.reports.team.worklog import get_log
 from shopcs.timeutil import local_date, utcnow
 
 from ..builders import make_user

@@ -8,20 +8,21 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..actor import Actor
-from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..extensions import db
-from ..money import format_cny
-from ..orders import refunds as refund_rules
-from ..orders.models import Order
-from ..orders.refund_queries import still_refundable
-from ..orders.refund_service import RefundRequest, approve_refund, may_approve_refund, reject_refund, request_refund
-from . import claim_files, claim_rules
-from .access import check_case_access
-from .claim_images import MAX_PIXELS, PhotoRefused, clean_photo
-from .claim_models import KINDS, Claim, ClaimEvidence
-from .models import Case
-from .timeline import add_event, case_transaction, lock_case, trace
+from ...actor import Actor
+from ...errors import Conflict, Forbidden, Invalid, NotFound
+from ...extensions import db
+from ...money import format_cny
+from ...orders import refunds as refund_rules
+from ...orders.models import Order
+from ...orders.refund_queries import still_refundable
+from ...orders.refund_service import RefundRequest, approve_refund, may_approve_refund, reject_refund, request_refund
+from ..access import check_case_access
+from ..models import Case
+from ..timeline import add_event, case_transaction, lock_case, trace
+from . import files as claim_files
+from . import rules as claim_rules
+from .images import MAX_PIXELS, PhotoRefused, clean_photo
+from .models import KINDS, Claim, ClaimEvidence
 
 
 def _check_may_work(actor: Actor) -> None:
@@ -91,7 +92,7 @@ def photo_refused(code: str, max_bytes: int) -> Invalid:
 
 def add_evidence(claim_id: int, upload, actor: Actor, now: datetime) -> ClaimEvidence:
     """`upload` is a werkzeug FileStorage. Its type is what Pillow decodes, never its name or declared type. What is
-    stored, and described by the row (size, sha256, width, height), is its copy without metadata (claim_images): the
+    stored, and described by the row (size, sha256, width, height), is its copy without metadata (images): the
     upload's own bytes, with the GPS position and camera serial numbers a phone photo carries, are never written."""
     _check_may_work(actor)
     claim = db.session.get(Claim, claim_id) if isinstance(claim_id, int) else None

@@ -12,8 +12,8 @@ except ImportError:  # pragma: no cover - older WTForms
     def _Choice(value, label):
         return (value, label)
 
-from ..orders.refund_forms import MoneyField
-from .claim_models import KINDS, NOTE_MAX
+from ...orders.refund_forms import MoneyField
+from .models import KINDS, NOTE_MAX
 
 KIND_LABELS = {"damaged": _l("Damaged in transit"), "lost": _l("Lost in transit")}
 STATUS_LABELS = {"open": _l("Waiting for a decision"), "approved": _l("Approved"), "rejected": _l("Rejected")}

@@ -6,10 +6,10 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import Money, UTCDateTime
-from ..extensions import db
-from ..orders.models import Refund
-from .models import Case
+from ...db_types import Money, UTCDateTime
+from ...extensions import db
+from ...orders.models import Refund
+from ..models import Case
 
 KINDS = ("damaged", "lost")
 STATUSES = ("open", "approved", "rejected")
@@ -41,7 +41,7 @@ class Claim(db.Model):
 
 class ClaimEvidence(db.Model):
     """One photo. The file on disk is named by `stored_name`, a random token: the uploader's name is only shown. The
-    file is the upload without its metadata (claim_images.clean_photo), and size, width, height and sha256 are that
+    file is the upload without its metadata (images.clean_photo), and size, width, height and sha256 are that
     file's: the same photo sent twice with different metadata is the same photo."""
 
     __tablename__ = "claim_evidence"

@@ -15,18 +15,18 @@ except ImportError:  # pragma: no cover - older WTForms
     def _Choice(value, label):
         return (value, label)
 
-from ..api_support import error_response
-from ..auth.access import current_actor, has_role, roles_required
-from ..errors import Invalid, NotFound, ServiceError
-from ..orders.forms import apply_errors
-from ..paging import page_number
-from ..timeutil import utcnow
-from . import reply_templates as service
-from .access import SUPERVISING_ROLES, WORKING_ROLES, check_case_access
-from .queries import get_case
-from .replies import VARIABLES
-from .rules import CATEGORIES
-from .template_models import BODY_MAX, KEY_MAX, LANGUAGES, TITLE_MAX
+from ...api_support import error_response
+from ...auth.access import current_actor, has_role, roles_required
+from ...errors import Invalid, NotFound, ServiceError
+from ...orders.forms import apply_errors
+from ...paging import page_number
+from ...timeutil import utcnow
+from ..access import SUPERVISING_ROLES, WORKING_ROLES, check_case_access
+from ..queries import get_case
+from ..rules import CATEGORIES
+from . import templates as service
+from .models import BODY_MAX, KEY_MAX, LANGUAGES, TITLE_MAX
+from .rules import VARIABLES
 
 bp = Blueprint("reply_templates", __name__)
 PER_PAGE = 25

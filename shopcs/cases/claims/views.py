@@ -6,19 +6,20 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..auth.access import current_actor, roles_required
-from ..errors import Invalid, ServiceError
-from ..extensions import csrf, db
-from ..i18n_labels import label_lookup
-from ..timeutil import utcnow
-from . import claim_rules, claims
-from .access import WORKING_ROLES
-from .case_views import abort_if_refused, case_or_abort, render_case
-from .claim_files import claims_dir
-from .claim_forms import KIND_LABELS, STATUS_BADGES, STATUS_LABELS, ClaimDecisionForm, EvidenceForm, OpenClaimForm
-from .claim_models import Claim, ClaimEvidence
-from .claim_panel import claim_of, claim_panel, keep_form
-from .forms import apply_errors
+from ...auth.access import current_actor, roles_required
+from ...errors import Invalid, ServiceError
+from ...extensions import csrf, db
+from ...i18n_labels import label_lookup
+from ...timeutil import utcnow
+from ..access import WORKING_ROLES
+from ..case_views import abort_if_refused, case_or_abort, render_case
+from ..forms import apply_errors
+from . import rules as claim_rules
+from . import services as claims
+from .files import claims_dir
+from .forms import KIND_LABELS, STATUS_BADGES, STATUS_LABELS, ClaimDecisionForm, EvidenceForm, OpenClaimForm
+from .models import Claim, ClaimEvidence
+from .panel import claim_of, claim_panel, keep_form
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries, headers and the CSRF token around the photo
 

@@ -5,11 +5,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..extensions import db
-from ..orders.refund_queries import still_refundable
-from . import claim_rules
-from .claim_forms import ClaimDecisionForm, EvidenceForm, OpenClaimForm
-from .claim_models import Claim
+from ...extensions import db
+from ...orders.refund_queries import still_refundable
+from . import rules as claim_rules
+from .forms import ClaimDecisionForm, EvidenceForm, OpenClaimForm
+from .models import Claim
 
 FORMS_KEY = "claim_forms"
 

@@ -15,10 +15,10 @@ from flask import current_app
 from jinja2.utils import url_quote
 from markupsafe import Markup
 
-from ..phone import mask_phone
-from ..web import DASH, html_text
-from .page_queries import SEARCH, TABS, CaseQuery, CaseRow
-from .view_support import ClockView
+from ...phone import mask_phone
+from ...web import DASH, html_text
+from ..view_support import ClockView
+from .pages import SEARCH, TABS, CaseQuery, CaseRow
 
 
 class RowParts(NamedTuple):

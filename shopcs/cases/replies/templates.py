@@ -1,106 +1,26 @@
 """Reply templates (话术): find, write and fill them with a case's variables (duty 12).
 
 Every change is checked first (a template with an unknown variable or a "{x.__class__}" writes nothing), then
-written and audited in one commit. Filling is replies.render: plain substitution, never str.format.
+written and audited in one commit. Filling is rules.render: plain substitution, never str.format.
 """
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..actor import Actor
-from ..audit.services import changes, record
-from ..auth.models import User
-from ..errors import Invalid, NotFound
-from ..extensions import db
-from ..money import format_cny
-from ..orders.shipping import CARRIERS
-from .replies import check_template, render
-from .rules import CATEGORIES
-from .template_models import BODY_MAX, KEY_MAX, LANGUAGES, TITLE_MAX, ReplyTemplate
-from .timeline import MAX_DB_ID
+from ...actor import Actor
+from ...audit.services import changes, record
+from ...auth.models import User
+from ...errors import Invalid, NotFound
+from ...extensions import db
+from ..timeline import MAX_DB_ID
+from .fields import parse_fields, picker_order, reply_values
+from .models import LANGUAGES, ReplyTemplate
+from .rules import render
 
-_SLUG = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
 QUERY_MAX = 100
 EDITABLE = ("category", "language", "title", "body")
-
-
-# ---- pure parts: checking a template's fields, the variables of a case, the picker's order ----
-
-@dataclass(frozen=True)
-class TemplateFields:
-    key: str
-    category: str | None
-    language: str
-    title: str
-    body: str
-
-
-def parse_fields(values: dict, *, with_key: bool = True) -> TemplateFields:
-    """The cleaned fields, or Invalid naming every bad one. An empty category means "any case"."""
-    errors: dict = {}
-    key = (values.get("key") or "").strip() if with_key else ""
-    if with_key and not (len(key) <= KEY_MAX and _SLUG.fullmatch(key)):
-        errors["key"] = _l("must be 1 to %(max)s lowercase letters, digits, “-” or “_”", max=KEY_MAX)
-    category = (values.get("category") or "").strip() or None
-    if category is not None and category not in CATEGORIES:
-        errors["category"] = _l("must be one of %(choices)s", choices=", ".join(CATEGORIES))
-    language = values.get("language")
-    if language not in LANGUAGES:
-        errors["language"] = _l("must be one of %(choices)s", choices=", ".join(LANGUAGES))
-    title = (values.get("title") or "").strip()
-    if not 1 <= len(title) <= TITLE_MAX:
-        errors["title"] = _l("must be 1 to %(max)s characters", max=TITLE_MAX)
-    body = (values.get("body") or "").replace("\r\n", "\n").strip()
-    if not 1 <= len(body) <= BODY_MAX:
-        errors["body"] = _l("must be 1 to %(max)s characters", max=BODY_MAX)
-    else:
-        problems = check_template(body)
-        if problems:
-            errors["body"] = "; ".join(problems)
-    if errors:
-        raise Invalid(_l("The reply template is not valid."), errors)
-    return TemplateFields(key, category, language, title, body)
-
-
-def carrier_name(code: str | None, language: str) -> str:
-    carrier = CARRIERS.get(code or "")
-    if carrier is None:
-        return code or ""
-    return carrier.name_en if language == "en" else carrier.name_zh
-
-
-def reply_values(*, case_no: int | None, buyer_name: str = "", order_no: str = "", carrier: str | None = None,
-                 tracking_no: str = "", ship_date: date | None = None, refund_amount: Decimal | None = None,
-                 agent_name: str = "", language: str = "zh_CN") -> dict[str, str]:
-    """Every variable of replies.VARIABLES as text; what the case does not have is an empty string."""
-    return {
-        "buyer_name": buyer_name or "",
-        "order_no": order_no or "",
-        "carrier": carrier_name(carrier, language),
-        "tracking_no": tracking_no or "",
-        "ship_date": ship_date.isoformat() if ship_date else "",
-        "refund_amount": format_cny(refund_amount) if refund_amount is not None else "",
-        "agent_name": agent_name or "",
-        "case_no": str(case_no) if case_no is not None else "",
-    }
-
-
-def picker_order(templates: Iterable, ui_language: str, case_category: str | None) -> list:
-    """The UI's language first; within a language the case's own category, then the general ones, then the rest."""
-    def rank(template):
-        if template.category == case_category:
-            fit = 0
-        else:
-            fit = 1 if template.category is None else 2
-        return (template.language != ui_language, fit, template.title, template.id or 0)
-
-    return sorted(templates, key=rank)
 
 
 # ---- reading ----

@@ -13,12 +13,12 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, or_, select
 
-from ..auth.models import User
-from ..extensions import db
-from ..reports.windows import Window, rate
-from ..timeutil import to_local
-from .models import Case
-from .rules import CATEGORIES, CHANNELS
+from ...auth.models import User
+from ...extensions import db
+from ...reports.windows import Window, rate
+from ...timeutil import to_local
+from ..models import Case
+from ..rules import CATEGORIES, CHANNELS
 
 MAX_EXPORT_ROWS = 100_000
 COLUMNS = ("id", "received_at", "category", "channel", "severity", "status", "subject", "owner", "first_response_due_at",

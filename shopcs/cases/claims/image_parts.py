@@ -1,4 +1,4 @@
-"""Does a stored photo file hold anything but what claim_images.clean_photo writes: its pixels, the headers and tables
+"""Does a stored photo file hold anything but what images.clean_photo writes: its pixels, the headers and tables
 needed to decode them, and its ICC colour profile?
 
 Cleaning a file again is no way to tell: a JPEG or a lossy WebP encoded again from its own pixels comes out a little

@@ -26,14 +26,14 @@ from fractions import Fraction
 
 from sqlalchemy import Integer, bindparam, case, func, select
 
-from ..audit.models import AuditEntry
-from ..auth.models import User
-from ..db_types import UTCDateTime
-from ..extensions import db
-from ..reports.unpaid_recovery import median_microseconds
-from ..reports.windows import Window, WindowError, parse_day, rate
-from .models import Case, CaseEvent
-from .rules import CATEGORIES, CHANNELS
+from ...audit.models import AuditEntry
+from ...auth.models import User
+from ...cases.models import Case, CaseEvent
+from ...cases.rules import CATEGORIES, CHANNELS
+from ...db_types import UTCDateTime
+from ...extensions import db
+from ..unpaid_recovery import median_microseconds
+from ..windows import Window, WindowError, parse_day, rate
 
 MAX_DAYS = 366
 PERIODS = ("week", "month")

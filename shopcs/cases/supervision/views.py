@@ -8,17 +8,17 @@ from datetime import timedelta
 
 from flask import Blueprint, render_template, request
 
-from ..auth.access import has_role, roles_required
-from ..reports.exports import FORMATS, download, refused
-from ..reports.page_support import page_of, zone
-from ..reports.windows import ROLLING_DAYS, Window, WindowError, parse_window
-from ..timeutil import local_date, utcnow
-from .access import WORKING_ROLES
+from ...auth.access import has_role, roles_required
+from ...reports.exports import FORMATS, download, refused
+from ...reports.page_support import page_of, zone
+from ...reports.windows import ROLLING_DAYS, Window, WindowError, parse_window
+from ...timeutil import local_date, utcnow
+from ..access import WORKING_ROLES
+from ..rules import CHANNELS, SEVERITIES, STATUSES
+from ..view_support import duration_text
 from .breaches import COLUMNS as BREACH_COLUMNS
 from .breaches import BreachRow, breach_counts, breaches_json, breaches_statement
 from .complaints import COLUMNS, ComplaintRow, complaint_counts, complaints_statement, filter_from_args, review_json
-from .rules import CHANNELS, SEVERITIES, STATUSES
-from .view_support import duration_text
 
 bp = Blueprint("complaints", __name__)
 REVIEW_ROLES = ("supervisor", "operator")  # and admin; operators only read: nothing on these pages writes

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from ..errors import Invalid
+from ...errors import Invalid
 
 DEFAULT_WORDS = (
     "保证", "绝对", "100%", "百分百", "百分之百", "马上到", "一定到", "肯定", "包退包换", "永不",

@@ -13,7 +13,7 @@ from io import BytesIO
 
 from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 
-from .claim_image_parts import webp_chunks
+from .image_parts import webp_chunks
 
 # Pillow's format name → (content type we serve it with, extension of the stored file)
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"), "WEBP": ("image/webp", ".webp")}

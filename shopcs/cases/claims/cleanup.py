@@ -1,6 +1,6 @@
 """Cleaning the claim photos stored before uploads were cleaned: those files are the uploads themselves, with the EXIF
 a phone writes (the GPS position where the photo was taken, often the buyer's home, and the camera's serial numbers).
-Each is replaced by its copy from claim_images.clean_photo, as an upload is stored now, and its row describes the copy.
+Each is replaced by its copy from images.clean_photo, as an upload is stored now, and its row describes the copy.
 
 Photo by photo, each in its own transaction: one that cannot be cleaned is reported and left as it is while the others
 go on, and a run cut short is finished by running it again (the photos it cleaned are then already clean)."""
@@ -10,15 +10,15 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..actor import Actor
-from ..audit.services import changes
-from ..extensions import db
-from . import claim_files
-from .claim_image_parts import carries_no_metadata
-from .claim_images import Photo, PhotoRefused, clean_photo
-from .claim_models import Claim, ClaimEvidence
-from .models import Case
-from .timeline import case_transaction, lock_case, trace
+from ...actor import Actor
+from ...audit.services import changes
+from ...extensions import db
+from ..models import Case
+from ..timeline import case_transaction, lock_case, trace
+from . import files as claim_files
+from .image_parts import carries_no_metadata
+from .images import Photo, PhotoRefused, clean_photo
+from .models import Claim, ClaimEvidence
 
 ACTION = "claim.evidence_cleaned"
 CLEANED, ALREADY_CLEAN, DUPLICATE, FAILED = "cleaned", "already_clean", "duplicate", "failed"

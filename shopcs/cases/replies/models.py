@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db_types import UTCDateTime
-from ..extensions import db
+from ...db_types import UTCDateTime
+from ...extensions import db
 
 KEY_MAX = 60
 TITLE_MAX = 100

@@ -7,17 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import current_actor, has_role, roles_required
-from ..auth.models import User
-from ..errors import Conflict, Forbidden, Invalid
-from ..extensions import db
-from ..reports.exports import FORMATS, download, refused
-from ..reports.page_support import REPORT_ROLES, clock, percent
-from ..reports.windows import FIRST_DAY, LAST_DAY, WindowError, parse_day
-from ..timeutil import local_date, utcnow
+from ...auth.access import current_actor, has_role, roles_required
+from ...auth.models import User
+from ...cases.access import WORKING_ROLES
+from ...errors import Conflict, Forbidden, Invalid
+from ...extensions import db
+from ...timeutil import local_date, utcnow
+from ..exports import FORMATS, download, refused
+from ..page_support import REPORT_ROLES, clock, percent
+from ..windows import FIRST_DAY, LAST_DAY, WindowError, parse_day
 from . import worklog
-from .access import WORKING_ROLES
-from .team_report import columns, parse_period, report_json, team_report
+from .report import columns, parse_period, report_json, team_report
 
 bp = Blueprint("worklog", __name__)
 SUPERVISORS = ("supervisor",)  # and admins

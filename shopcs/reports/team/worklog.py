@@ -21,18 +21,18 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from ..actor import Actor
-from ..audit.models import AuditEntry
-from ..audit.services import record
-from ..auth.models import User
-from ..errors import Conflict, Forbidden, Invalid
-from ..extensions import db
-from ..orders.models import Order
-from ..reports.unpaid_recovery import median_microseconds
-from ..reports.windows import Window
-from ..timeutil import UTC, local_date
-from .models import Case, CaseEvent
-from .worklog_models import NOTES_MAX, WorkLog
+from ...actor import Actor
+from ...audit.models import AuditEntry
+from ...audit.services import record
+from ...auth.models import User
+from ...cases.models import Case, CaseEvent
+from ...errors import Conflict, Forbidden, Invalid
+from ...extensions import db
+from ...orders.models import Order
+from ...timeutil import UTC, local_date
+from ..unpaid_recovery import median_microseconds
+from ..windows import Window
+from .models import NOTES_MAX, WorkLog
 
 FIGURES = ("opened", "answered", "resolved", "replies", "notes", "transfers", "address_confirmations",
            "shipping_notices", "refunds", "reminders")

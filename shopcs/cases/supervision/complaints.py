@@ -12,14 +12,14 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ..auth.models import User
-from ..extensions import db
-from ..orders.models import Customer, Order
-from ..reports.windows import Window
-from ..timeutil import to_local
-from .models import Case, CaseEvent
-from .rules import SEVERITIES, STATUSES
-from .sla import is_breached
+from ...auth.models import User
+from ...extensions import db
+from ...orders.models import Customer, Order
+from ...reports.windows import Window
+from ...timeutil import to_local
+from ..models import Case, CaseEvent
+from ..rules import SEVERITIES, STATUSES
+from ..sla import is_breached
 
 CATEGORY = "complaint"
 MAX_EXPORT_ROWS = 100_000

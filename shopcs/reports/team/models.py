@@ -4,9 +4,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import User
-from ..db_types import UTCDateTime
-from ..extensions import db
+from ...auth.models import User
+from ...db_types import UTCDateTime
+from ...extensions import db
 
 NOTES_MAX = 5000
 

@@ -1,0 +1,1 @@
+"""The case queue: its tabs, counts, search and filters as SQL, and its rows as HTML."""
