@@ -5,8 +5,9 @@ from .cases.claim_models import Claim, ClaimEvidence  # noqa: F401
 from .cases.models import Case, CaseEvent  # noqa: F401
 from .cases.template_models import ReplyTemplate  # noqa: F401
 from .cases.worklog_models import WorkLog  # noqa: F401
-from .followup.models import BuyerConcern, FollowupSetting, Promotion  # noqa: F401
+from .followup.models import BuyerConcern, Promotion  # noqa: F401
 from .notify.models import OutboxMessage  # noqa: F401
 from .orders import previous_payment  # noqa: F401 - keeps orders.previous_paid_at exact on every flush
 from .orders.models import CarrierExclusion, Customer, HandoffNote, Order, OrderItem, Refund, Shipment  # noqa: F401
+from .settings.models import ShopSetting  # noqa: F401
 from .webhooks.models import WebhookDelivery  # noqa: F401
