@@ -35,7 +35,7 @@ ROWS = ("SELECT cases.id, cases.subject, cases.category, cases.channel, cases.se
         "LEFT OUTER JOIN customers ON customers.id = cases.customer_id LEFT OUTER JOIN orders ON orders.id = cases.order_id "
         "LEFT OUTER JOIN users ON users.id = cases.owner_id WHERE {where} "
         "ORDER BY cases.first_response_due_at, cases.id LIMIT :limit OFFSET :offset")
-SETTINGS = text('SELECT followup_settings.value FROM followup_settings WHERE followup_settings."key" = :key')
+SETTINGS = text('SELECT shop_settings.value FROM shop_settings WHERE shop_settings.area = :area AND shop_settings."key" = :key')
 COUNTS = text("SELECT " + ", ".join(f"(SELECT count(*) FROM cases WHERE {where}) AS {tab}" for tab, where in TABS.items()))
 TEMPLATE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Cases</title></head><body>
 <p>{% for tab, n in counts.items() %}<a href="/?tab={{ tab }}">{{ tab }} ({{ n }})</a> {% endfor %}</p>
@@ -86,7 +86,7 @@ def create_app() -> Flask:
         with engine.connect() as conn:
             total = conn.execute(count_sql[tab], params).scalar()
             rows = conn.execute(rows_sql[tab], {**params, "empty": "", "limit": PER_PAGE, "offset": 0}).all()
-            conn.execute(SETTINGS, {"key": "case_sla"}).all()
+            conn.execute(SETTINGS, {"area": "cases", "key": "sla"}).all()
             counts = dict(conn.execute(COUNTS, params).one()._mapping)
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         return template.render(rows=rows, total=total, counts=counts, q=q, now=now)

@@ -1,44 +1,31 @@
-"""The cases' stored settings: first-response targets (key "case_sla") and the words of an exaggerated promise
-(key "case_promise_words"), kept as JSON in followup_settings like every shop setting, each change audited."""
+"""The cases' stored settings: first-response targets (key "sla") and the words of an exaggerated promise
+(key "promise_words"), kept as JSON in the shop settings' area "cases", each change audited."""
 import json
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import select
-
 from ..actor import Actor
 from ..audit.services import record
 from ..extensions import db
-from ..followup.models import FollowupSetting
+from ..settings import store
 from .replies.promises import DEFAULT_WORDS, parse_words
 from .sla import SlaSettings, parse_sla_settings
 
-SLA_KEY = "case_sla"
-WORDS_KEY = "case_promise_words"
-
-
-def _stored(key: str):
-    value = db.session.scalar(select(FollowupSetting.value).where(FollowupSetting.key == key))
-    return None if value is None else json.loads(value)
+AREA = "cases"
+SLA_KEY = "sla"
+WORDS_KEY = "promise_words"
 
 
 def _save(key: str, value, actor: Actor, now: datetime, action: str, before: dict, after: dict) -> None:
-    row = db.session.get(FollowupSetting, key) or FollowupSetting(key=key)
-    row.value, row.updated_at, row.updated_by = json.dumps(value, ensure_ascii=False), now, actor.label
-    db.session.add(row)
+    store.write(AREA, {key: value}, actor.label, now)
     record(actor, action, now, before=before, after=after)
     db.session.commit()
-
-
-# A Core statement on the table, run on the session's connection: the ORM's statement handling cost more than the
-# lookup itself, and every case page and queue reads it.
-_SLA_TEXT = select(FollowupSetting.__table__.c.value).where(FollowupSetting.__table__.c.key == SLA_KEY)
 
 
 def load_sla_settings() -> SlaSettings:
     """Read on every case page and queue: the stored text is parsed once per distinct value (exact: a change is a
     new text)."""
-    text = db.session.connection().scalar(_SLA_TEXT)
+    text = store.read_text(AREA, SLA_KEY)
     return SlaSettings.default() if text is None else _parsed_sla(text)
 
 
@@ -59,7 +46,7 @@ def save_sla_settings(values: dict, actor: Actor, now: datetime) -> SlaSettings:
 
 
 def load_promise_words() -> tuple[str, ...]:
-    stored = _stored(WORDS_KEY)
+    stored = store.read(AREA, WORDS_KEY)
     return tuple(DEFAULT_WORDS) if stored is None else tuple(stored)
 
 

@@ -1,4 +1,4 @@
-"""Follow-up settings (key/value), shop promotions and the buyer concerns agents record on orders."""
+"""Shop promotions and the buyer concerns agents record on orders (the follow-up settings live in shopcs.settings)."""
 from datetime import date, datetime, time
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time
@@ -7,17 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db_types import UTCDateTime
 from ..extensions import db
 from ..notify.models import OutboxMessage
-
-
-class FollowupSetting(db.Model):
-    """One setting per row, the value as JSON text: a changed default needs no schema change."""
-
-    __tablename__ = "followup_settings"
-
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_by: Mapped[str] = mapped_column(String(100))
 
 
 class Promotion(db.Model):

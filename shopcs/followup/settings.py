@@ -1,17 +1,17 @@
-"""Load and save the follow-up settings: stored as key/value rows, validated, every change audited."""
-import json
+"""Load and save the follow-up settings: stored in the shop settings (the shop-wide ones in area "shop", the rest
+in area "followup"), validated, every change audited."""
 from dataclasses import replace
 from datetime import datetime, time
 from types import MappingProxyType
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ..actor import Actor
 from ..audit.services import record
 from ..errors import Invalid
 from ..extensions import db
-from .models import FollowupSetting
+from ..settings import store
+from ..settings.models import SHOP_KEYS
 from .rules import quiet_at_wall
 from .texts import TEMPLATE_KINDS, template_problems
 from .values import LOCALES, SCALAR_FIELDS, FollowupSettings
@@ -35,7 +35,8 @@ def _template_key(kind: str, locale: str) -> str:
 
 def load_settings() -> FollowupSettings:
     """The saved values over the defaults from the issue (30 min, 12 h, 2, 72 h, 22:00–08:00, 10:00, 365, 7)."""
-    rows = {row.key: json.loads(row.value) for row in db.session.scalars(select(FollowupSetting))}
+    areas = store.read_areas("followup", "shop")
+    rows = {**areas["followup"], **areas["shop"]}
     defaults = FollowupSettings()
     values = {}
     for name in SCALAR_FIELDS:
@@ -136,11 +137,9 @@ def save_settings(values: dict, actor: Actor, now: datetime) -> FollowupSettings
     changed = [key for key in after_all if before_all.get(key) != after_all[key]]
     if not changed:
         return new
-    existing = {row.key: row for row in db.session.scalars(select(FollowupSetting).where(FollowupSetting.key.in_(changed)))}
-    for key in changed:
-        row = existing.get(key) or FollowupSetting(key=key)
-        row.value, row.updated_at, row.updated_by = json.dumps(after_all[key], ensure_ascii=False), now, actor.label
-        db.session.add(row)
+    shop_wide = {key: after_all[key] for key in changed if key in SHOP_KEYS}
+    store.write("shop", shop_wide, actor.label, now)
+    store.write("followup", {key: after_all[key] for key in changed if key not in shop_wide}, actor.label, now)
     record(actor, "followup.settings", now, before={k: before_all.get(k) for k in changed},
            after={k: after_all[k] for k in changed})
     db.session.commit()

@@ -1,6 +1,5 @@
 """Refund-rate alerts: their settings (stored, audited), the alerts firing now, and the scheduler job that tells
 the operators through the outbox — once per rule and day (the outbox's dedupe key makes it so)."""
-import json
 from datetime import date, datetime
 
 from flask import current_app
@@ -10,16 +9,16 @@ from ..actor import Actor
 from ..audit.services import changes, record
 from ..errors import NotFound
 from ..extensions import db
-from ..followup.models import FollowupSetting
 from ..followup.settings import load_settings
 from ..notify.models import OutboxMessage
 from ..notify.outbox import enqueue
 from ..notify.sender import mark_manual_sent
+from ..settings import store
 from ..timeutil import local_date
 from .alert_rules import Alert, AlertSettings, evaluate, judged_windows, parse_alert_settings
 from .refund_rate import totals
 
-SETTINGS_KEY = "report_alerts"
+SETTINGS_AREA, SETTINGS_KEY = "alerts", "refund_rate"
 KIND = "alert"
 TEXTS = {
     ("threshold", "zh"): "【退款率预警】截至{as_of}的30天退款率为{rate}，高于设定的{limit}（{refunded}/{paid}单）。请查看退款原因和商品。",
@@ -33,8 +32,8 @@ TEXTS = {
 
 
 def load_alert_settings() -> AlertSettings:
-    row = db.session.get(FollowupSetting, SETTINGS_KEY)
-    return AlertSettings() if row is None else parse_alert_settings(json.loads(row.value))
+    stored = store.read(SETTINGS_AREA, SETTINGS_KEY)
+    return AlertSettings() if stored is None else parse_alert_settings(stored)
 
 
 def save_alert_settings(values: dict, actor: Actor, now: datetime) -> AlertSettings:
@@ -44,9 +43,7 @@ def save_alert_settings(values: dict, actor: Actor, now: datetime) -> AlertSetti
     before, after = changes(old, list(new.as_json()), vars(new))
     if not after:
         return new
-    row = db.session.get(FollowupSetting, SETTINGS_KEY) or FollowupSetting(key=SETTINGS_KEY)
-    row.value, row.updated_at, row.updated_by = json.dumps(new.as_json()), now, actor.label
-    db.session.add(row)
+    store.write(SETTINGS_AREA, {SETTINGS_KEY: new.as_json()}, actor.label, now)
     record(actor, "report_alerts.settings_changed", now, before=before, after=after)
     db.session.commit()
     return new

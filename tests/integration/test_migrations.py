@@ -1,10 +1,17 @@
 """`flask db upgrade` builds, from nothing, exactly the schema the models describe, on both databases."""
+import json
+from datetime import time
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
-from sqlalchemy import text
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
 
+from shopcs.cases.settings import load_promise_words, load_sla_settings
+from shopcs.cases.sla import SlaSettings
 from shopcs.extensions import db
+from shopcs.followup.settings import load_settings
+from shopcs.reports.alerts import load_alert_settings
 
 from ..conftest import make_app
 
@@ -76,3 +83,56 @@ def test_the_closed_here_migration_marks_the_orders_the_scheduler_closed(empty_d
         db.engine.dispose()
     as_text = {order_id: None if at is None else str(at)[:19] for order_id, at in found.items()}
     assert as_text == {1: "2026-03-04 10:00:00", 2: None, 3: None, 4: None}
+
+
+def _old_settings_rows() -> dict:
+    """followup_settings as the code before d3f5a7c9e1b4 wrote it: the follow-up's, the shop-wide, the cases' and
+    the alerts' values side by side."""
+    sla = SlaSettings.default().as_json()
+    sla["amber_share"] = "0.25"
+    first_channel = next(iter(sla["targets"]))
+    sla["targets"][first_channel].update(minutes=90, weekdays=[0, 1, 2], opens="08:30", closes="17:00")
+    return {"first_reminder_minutes": 45, "quiet_start": "23:00", "template:unpaid_reminder:zh": "请尽快付款 {order_no}",
+            "locale": "en", "shop_name": "织云小铺", "shop_name_en": "Cloud Weave", "notify_platform_shipments": True,
+            "case_sla": sla, "case_promise_words": ["保证", "绝对"],
+            "report_alerts": {"threshold": "0.05", "spike_factor": "3", "spike_min_orders": 20, "channel": "email",
+                              "email": "ops@example.com"}}
+
+
+def test_the_shop_settings_migration_keeps_every_stored_value_and_gives_it_back_on_downgrade(empty_database_url):
+    """d3f5a7c9e1b4 moves followup_settings into shop_settings: each area's loader reads after the upgrade exactly
+    what was set before it; the downgrade restores the old rows unchanged."""
+    old = _old_settings_rows()
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="c2e4a6b8d0f3")
+        with db.engine.begin() as conn:
+            for key, value in old.items():
+                conn.execute(text('INSERT INTO followup_settings ("key", value, updated_at, updated_by) '
+                                  "VALUES (:key, :value, '2026-03-01 10:00:00', 'user:lead')"),
+                             {"key": key, "value": json.dumps(value, ensure_ascii=False)})
+        upgrade()
+        followup = load_settings()
+        assert (followup.first_reminder_minutes, followup.quiet_start, followup.template("unpaid_reminder", "zh")) == (
+            45, time(23), "请尽快付款 {order_no}")
+        assert (followup.locale, followup.shop_name, followup.shop_name_en, followup.notify_platform_shipments) == (
+            "en", "织云小铺", "Cloud Weave", True)
+        assert followup.second_reminder_hours == 12  # never set: still the default
+        assert load_sla_settings().as_json() == old["case_sla"]
+        assert load_promise_words() == ("保证", "绝对")
+        assert load_alert_settings().as_json() == old["report_alerts"]
+        with db.engine.connect() as conn:
+            areas = dict(conn.execute(text('SELECT "key", area FROM shop_settings')).all())
+        assert areas == {"first_reminder_minutes": "followup", "quiet_start": "followup",
+                         "template:unpaid_reminder:zh": "followup", "locale": "shop", "shop_name": "shop",
+                         "shop_name_en": "shop", "notify_platform_shipments": "shop", "sla": "cases",
+                         "promise_words": "cases", "refund_rate": "alerts"}
+        db.session.remove()
+        downgrade(revision="c2e4a6b8d0f3")
+        with db.engine.connect() as conn:
+            rows = conn.execute(text('SELECT "key", value, updated_at, updated_by FROM followup_settings')).all()
+        shop_settings_left = inspect(db.engine).has_table("shop_settings")
+        db.engine.dispose()
+    assert {key: json.loads(value) for key, value, _, _ in rows} == old
+    assert {(str(at)[:19], by) for _, _, at, by in rows} == {("2026-03-01 10:00:00", "user:lead")}
+    assert not shop_settings_left
