@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from .cases.settings_views import bp as case_settings_bp
     from .cases.supervision.views import bp as complaints_bp
     from .cases.views import bp as cases_bp
+    from .conversations.api import bp as conversations_api_bp
     from .followup.optout import api_bp as optout_api_bp
     from .followup.optout import bp as optout_bp
     from .followup.views import bp as followup_bp
@@ -101,6 +102,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(cases_api_bp)
     csrf.exempt(cases_api_bp)
+    app.register_blueprint(conversations_api_bp)
+    csrf.exempt(conversations_api_bp)
     app.register_blueprint(worklog_bp)
     app.register_blueprint(reply_templates_bp)
     app.register_blueprint(case_settings_bp)

@@ -1,5 +1,7 @@
 """An API view's input, checked against its declaration: a 400 when the body is not JSON, else a 422 naming
 every bad field or parameter."""
+import re
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 
@@ -23,6 +25,15 @@ def body_values(schema: dict, optional: bool = False, message=INVALID_FIELDS) ->
     if fields:
         raise validation_error(fields, message)
     return values
+
+
+def query_args(time_names: tuple[str, ...] = ("updated_since",)) -> dict:
+    """The query string as a dict, with the "+" of a time's offset put back: unencoded, it arrives as a space."""
+    args = request.args.to_dict()
+    for name in time_names:
+        if name in args:
+            args[name] = re.sub(r" (\d\d:?\d\d)$", r"+\1", args[name])
+    return args
 
 
 def param_values(parameters, args=None, extra_problems: dict | None = None) -> dict:

@@ -3,17 +3,32 @@ from flask import Blueprint, g, jsonify, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..api_support import error_response, token_required
-from ..apischema.operations import CASES, describe
-from ..apischema.requests import body_values
+from ..apischema.operations import CASES, describe, paging, param
+from ..apischema.requests import body_values, param_values, query_args
+from ..apischema.shapes import choice, obj, text, time
 from ..errors import ServiceError
 from ..extensions import db
 from ..timeutil import utcnow
 from .creation import create_case
 from .inputs import CASE_BODY, CaseInput
-from .queries import get_case
-from .serializers import CASE_OUT, case_json
+from .models import BODY_MAX
+from .queries import get_case, list_cases
+from .rules import CHANNELS, STATUSES
+from .serializers import CASE_OUT, CASE_SUMMARY_OUT, EVENT_OUT, case_json, event_json
+from .work import reply
 
 bp = Blueprint("cases_api", __name__, url_prefix="/api/v1")
+CASE_ID = {"case_id": {"type": "integer", "minimum": 0, "examples": [1]}}
+LIST_PARAMS = (
+    param("channel", "query", choice(CHANNELS), _l("Only cases on this channel.")),
+    param("status", "query", choice(STATUSES), _l("Only cases in this status.")),
+    param("updated_since", "query", time(), _l("Only cases changed at or after this time (ISO 8601 with an offset).")),
+    *paging(),
+)
+CASE_PAGE = {"type": "object", "required": ["cases", "page", "per_page", "total"],
+             "properties": {"cases": {"type": "array", "items": CASE_SUMMARY_OUT}, "page": {"type": "integer"},
+                            "per_page": {"type": "integer"}, "total": {"type": "integer"}}}
+REPLY_BODY = obj({"body": text(BODY_MAX, required=True)}, required=("body",))
 
 
 @bp.errorhandler(ServiceError)
@@ -44,9 +59,34 @@ def post_case():
     return response
 
 
+@bp.get("/cases")
+@describe(tag=CASES, summary=_l("List cases by update time"), parameters=LIST_PARAMS, responses={200: CASE_PAGE},
+          errors=(401, 422), description=_l("Each case as one case reads, without its timeline."))
+@token_required
+def index_cases():
+    values = param_values(LIST_PARAMS, query_args())
+    now = utcnow()
+    cases, total = list_cases(values["channel"], values["status"], values["updated_since"], values["page"],
+                              values["per_page"])
+    return jsonify(cases=[case_json(case, now, with_events=False) for case in cases], page=values["page"],
+                   per_page=values["per_page"], total=total)
+
+
+@bp.post("/cases/<int:case_id>/replies")
+@describe(tag=CASES, summary=_l("Reply to the buyer"), body=REPLY_BODY, responses={201: EVENT_OUT},
+          errors=(400, 401, 404, 413, 422), path_schemas=CASE_ID,
+          description=_l("A reply by the integration (a bot, say), sent to the buyer through the case's channel as an "
+                         "agent's is."))
+@token_required
+def post_reply(case_id):
+    data = body_values(REPLY_BODY, message=_l("The reply has invalid fields."))
+    event = reply(case_id, data["body"], g.actor, utcnow(), send=True)
+    return jsonify(event_json(event)), 201
+
+
 @bp.get("/cases/<int:case_id>")
 @describe(tag=CASES, summary=_l("Read a case with its timeline"), responses={200: CASE_OUT}, errors=(401, 404),
-          path_schemas={"case_id": {"type": "integer", "minimum": 0, "examples": [1]}})
+          path_schemas=CASE_ID)
 @token_required
 def show_case(case_id):
     return jsonify(case_json(get_case(case_id), utcnow()))

@@ -43,8 +43,9 @@ def _customer(values: dict, now: datetime) -> Customer:
     return customer
 
 
-def create_case(data: CaseInput, actor: Actor, now: datetime) -> Case:
-    """Validates everything before writing (Invalid names each bad field; an unknown order_no is NotFound)."""
+def create_case(data: CaseInput, actor: Actor, now: datetime, external_id: str | None = None) -> Case:
+    """Validates everything before writing (Invalid names each bad field; an unknown order_no is NotFound).
+    `external_id`: the source's id of the first message, unique per channel (shopcs.conversations.intake)."""
     check_may_work(actor)
     fields = case_problems(data, now)
     if fields:
@@ -60,7 +61,8 @@ def create_case(data: CaseInput, actor: Actor, now: datetime) -> Case:
                     received_at=received_at, first_response_due_at=due, created_by=actor.label, created_at=now,
                     updated_at=now, lock_version=0)
         db.session.add(case)
-        add_event(case, "customer_message", actor, now, body=case.body, occurred_at=received_at, channel=data.channel)
+        add_event(case, "customer_message", actor, now, body=case.body, occurred_at=received_at, channel=data.channel,
+                  external_id=external_id)
         trace(case, "case.created", actor, now, after={
             "category": case.category, "channel": case.channel, "severity": case.severity, "subject": case.subject,
             "order_no": data.order_no, "customer": customer.external_id, "received_at": received_at,

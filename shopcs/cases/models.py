@@ -11,6 +11,7 @@ from ..orders.models import Customer, Order
 
 SUBJECT_MAX = 200
 BODY_MAX = 5000
+EXTERNAL_ID_MAX = 200
 EVENT_KINDS = ("reply", "reply_logged", "customer_message", "note", "transfer", "status", "escalation",
                "acknowledgement", "severity", "claim")
 
@@ -68,6 +69,8 @@ class CaseEvent(db.Model):
     __table_args__ = (
         Index("ix_case_events_case", "case_id", "id"),  # a case's timeline in order
         Index("ix_case_events_actor", "actor", "occurred_at"),  # an agent's work log for a day
+        # a message counts once per source: the same chat/e-mail/API message id again finds its event
+        Index("ux_case_events_channel_external", "channel", "external_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -79,5 +82,7 @@ class CaseEvent(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     data: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # before/after of a change
+    # the source's own id of a customer's message (a chat message id, an e-mail's Message-ID); None for the rest
+    external_id: Mapped[str | None] = mapped_column(String(EXTERNAL_ID_MAX), nullable=True)
 
     case: Mapped[Case] = relationship(back_populates="events")

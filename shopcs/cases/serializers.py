@@ -41,7 +41,7 @@ def _one_of(values, nullable: bool = False) -> dict:
 EVENT_OUT = out_obj({"id": out_int(), "kind": out_text(), "actor": out_text(), "body": out_text(),
                      "channel": out_text(nullable=True), "occurred_at": out_time(nullable=False),
                      "created_at": out_time(nullable=False), "data": {"type": ["object", "null"]}})
-CASE_OUT = out_obj({
+CASE_SUMMARY_OUT = out_obj({
     "id": out_int(), "category": _one_of(CATEGORIES), "channel": _one_of(CHANNELS), "severity": _one_of(SEVERITIES),
     "status": _one_of(STATUSES), "subject": out_text(), "body": out_text(), "order_no": out_text(nullable=True),
     "customer": out_text(nullable=True), "team": _one_of(TEAMS), "owner": out_text(nullable=True),
@@ -50,5 +50,7 @@ CASE_OUT = out_obj({
     "closed_at": out_time(), "escalated_at": out_time(), "escalation_reason": out_text(nullable=True),
     "escalation_acknowledged_at": out_time(), "escalation_acknowledged_by": out_text(nullable=True),
     "created_by": out_text(), "created_at": out_time(nullable=False), "updated_at": out_time(nullable=False),
-    "events": {"type": "array", "items": EVENT_OUT},
-})
+})  # a case in the API's list: without its timeline
+CASE_OUT = {**CASE_SUMMARY_OUT, "properties": {**CASE_SUMMARY_OUT["properties"],
+                                               "events": {"type": "array", "items": EVENT_OUT}},
+            "required": [*CASE_SUMMARY_OUT["required"], "events"]}

@@ -27,9 +27,9 @@ def lock_case(case_id: int) -> Case:
 
 
 def add_event(case: Case, kind: str, actor: Actor, now: datetime, *, body: str = "", occurred_at: datetime | None = None,
-              channel: str | None = None, data: dict | None = None) -> CaseEvent:
+              channel: str | None = None, data: dict | None = None, external_id: str | None = None) -> CaseEvent:
     event = CaseEvent(kind=kind, actor=actor.label, body=body, channel=channel, occurred_at=occurred_at or now,
-                      created_at=now, data=data)
+                      created_at=now, data=data, external_id=external_id)
     case.events.append(event)
     case.updated_at = now
     db.session.flush()

@@ -88,8 +88,9 @@ def add_note(case_id: int, body: str, actor: Actor, now: datetime) -> CaseEvent:
 
 
 def add_customer_message(case_id: int, body: str, actor: Actor, now: datetime,
-                         received_at: datetime | None = None) -> CaseEvent:
-    """The customer wrote again: the case goes back to the agents (a resolved or closed one is reopened)."""
+                         received_at: datetime | None = None, external_id: str | None = None) -> CaseEvent:
+    """The customer wrote again: the case goes back to the agents (a resolved or closed one is reopened).
+    `external_id`: the source's id of the message, unique per channel (shopcs.conversations.intake)."""
     check_may_work(actor)
     text, fields = text_or_problem(body, BODY_MAX, "body")
     if received_at is not None and (problem := time_problem(received_at, now)):
@@ -100,7 +101,7 @@ def add_customer_message(case_id: int, body: str, actor: Actor, now: datetime,
         check_case_access(actor, case)
         change = _move(case, rules.status_after_customer_message(case.status), now)
         event = add_event(case, "customer_message", actor, now, body=text, occurred_at=min(received_at or now, now),
-                          channel=case.channel, data=change or None)
+                          channel=case.channel, data=change or None, external_id=external_id)
         trace(case, "case.customer_message", actor, now, after={"event_id": event.id, **change})
     return event
 

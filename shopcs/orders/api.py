@@ -1,13 +1,12 @@
 """/api/v1/ order and refund endpoints for the shop's platform. Each declares its input and answers
 (@describe); the same declarations check the requests and make the API description."""
-import re
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify
 from flask_babel import lazy_gettext as _l
 
 from ..api_support import error_response, token_required
 from ..apischema.operations import ORDERS, REFUNDS, describe, paging, param
-from ..apischema.requests import body_values, json_object, param_values
+from ..apischema.requests import body_values, json_object, param_values, query_args
 from ..apischema.shapes import choice, time
 from ..errors import ServiceError
 from ..extensions import db
@@ -66,10 +65,7 @@ def show_order(order_no):
           errors=(401, 422))
 @token_required
 def index_orders():
-    args = request.args.to_dict()
-    if "updated_since" in args:  # an unencoded "+" in a query string arrives as a space
-        args["updated_since"] = re.sub(r" (\d\d:?\d\d)$", r"+\1", args["updated_since"])
-    values = param_values(LIST_PARAMS, args)
+    values = param_values(LIST_PARAMS, query_args())
     orders, total = list_orders(values["status"], values["updated_since"], values["page"], values["per_page"])
     return jsonify(orders=[order_json(o) for o in orders], page=values["page"], per_page=values["per_page"], total=total)
 
