@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from ..auth.access import roles_required
+from ..auth.access import permission_required
 from .document import openapi_document
 from .operations import DESCRIPTION, describe
 from .page import operations_by_tag
@@ -23,7 +23,7 @@ def openapi_json():
 
 
 @bp.get("/api-docs")
-@roles_required("supervisor", "operator")
+@permission_required("api_docs.view")
 def api_docs():
     document = openapi_document(current_app)
     return render_template("api_docs.html", document=document, groups=operations_by_tag(document))

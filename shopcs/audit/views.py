@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from ..auth.access import roles_required
+from ..auth.access import permission_required
 from ..i18n_labels import ACTION_LABELS, label_lookup
 from ..paging import page_number
 from .labels import changes, shown_value
@@ -34,7 +34,7 @@ def _action_choices() -> list[tuple[str, str]]:
 
 
 @bp.route("/audit")
-@roles_required("supervisor", "operator")
+@permission_required("audit.view")
 def index():
     form = AuditFilterForm(request.args)
     form.action.choices = _action_choices()

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..paging import page_number
 from ..timeutil import utcnow
 from . import accounts
-from .access import current_actor, roles_required
+from .access import current_actor, permission_required
 from .forms import AccountForm, ConfirmForm, NewAccountForm, ResetPasswordForm
 from .rules import ROLES, AuthError
 
@@ -35,7 +35,7 @@ def _account_or_404(user_id: int):
 
 
 @bp.route("")
-@roles_required("admin")
+@permission_required("accounts.manage")
 def index():
     chosen = accounts.AccountFilter.from_args(request.args)
     pagination = accounts.accounts_page(chosen, page_number(request.args))
@@ -49,7 +49,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("accounts.manage")
 def create():
     form = NewAccountForm()
     if form.validate_on_submit():
@@ -72,7 +72,7 @@ def _done(result: accounts.NewPassword, message: str):
 
 
 @bp.route("/<dbid:user_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("accounts.manage")
 def edit(user_id):
     user = _account_or_404(user_id)
     form = AccountForm(obj=user)
@@ -89,7 +89,7 @@ def edit(user_id):
 
 
 @bp.route("/<dbid:user_id>/password", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("accounts.manage")
 def reset(user_id):
     user = _account_or_404(user_id)
     form = ResetPasswordForm()
@@ -105,7 +105,7 @@ def reset(user_id):
 
 @bp.route("/<dbid:user_id>/deactivate", methods=["GET", "POST"], defaults={"active": False})
 @bp.route("/<dbid:user_id>/reactivate", methods=["GET", "POST"], defaults={"active": True})
-@roles_required("admin")
+@permission_required("accounts.manage")
 def set_active(user_id, active):
     """GET asks for confirmation; POST does it."""
     user = _account_or_404(user_id)

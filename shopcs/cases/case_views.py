@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..audit.services import record
-from ..auth.access import current_actor, has_role, roles_required
+from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, Invalid, NotFound, ServiceError
 from ..extensions import db
 from ..timeutil import utcnow
 from . import services
-from .access import SUPERVISING_ROLES, WORKING_ROLES, check_case_access
+from .access import check_case_access
 from .forms import AcknowledgeForm, CaseNoteForm, ReplyForm, SeverityForm, StatusForm, TransferForm, apply_errors
 from .queries import get_case
 from .queue.pages import transfer_targets
@@ -56,11 +56,11 @@ def render_case(case, promises=(), **forms):
         reply_form=reply, note_form=forms.get("note") or CaseNoteForm(formdata=None), transfer_form=transfer,
         status_form=status, severity_form=forms.get("severity") or SeverityForm(formdata=None, severity=case.severity),
         ack_form=forms.get("ack") or AcknowledgeForm(formdata=None), promises=promises,
-        can_acknowledge=has_role(*SUPERVISING_ROLES) and case.escalated_at is not None
+        can_acknowledge=may("cases.acknowledge") and case.escalated_at is not None
         and case.escalation_acknowledged_at is None)
 
 
-@roles_required(*WORKING_ROLES)
+@permission_required("cases.work")
 def case_page(case_id):
     return render_case(case_or_abort(case_id))
 
@@ -89,7 +89,7 @@ def _act(case_id: int, name: str, form, action, done: str, aliases: dict | None 
     return redirect(_case_url(case_id, "#timeline"))
 
 
-@roles_required(*WORKING_ROLES)
+@permission_required("cases.work")
 def reply(case_id):
     """An exaggerated promise ("保证", "100%"…) in a reply to be sent stops it once: the agent rereads, and sends
     it anyway only by ticking "Send anyway", which the audit log records."""
@@ -112,14 +112,14 @@ def reply(case_id):
     return redirect(_case_url(case_id, "#timeline"))
 
 
-@roles_required(*WORKING_ROLES)
+@permission_required("cases.work")
 def note(case_id):
     form = CaseNoteForm()
     return _act(case_id, "note", form, lambda actor, now: services.add_note(case_id, form.body.data, actor, now),
                 _("Note added."))
 
 
-@roles_required(*WORKING_ROLES)
+@permission_required("cases.work")
 def transfer(case_id):
     form = TransferForm().set_targets(transfer_targets())
 
@@ -136,7 +136,7 @@ def transfer(case_id):
     return response
 
 
-@roles_required(*WORKING_ROLES)
+@permission_required("cases.work")
 def change_status(case_id):
     case = case_or_abort(case_id)
     form = StatusForm().set_statuses([code for code in STATUSES if can_change(case.status, code)])
@@ -144,14 +144,14 @@ def change_status(case_id):
                 _("Status changed."))
 
 
-@roles_required(*WORKING_ROLES)
+@permission_required("cases.work")
 def change_severity(case_id):
     form = SeverityForm()
     return _act(case_id, "severity", form,
                 lambda actor, now: services.change_severity(case_id, form.severity.data, actor, now), _("Severity changed."))
 
 
-@roles_required(*SUPERVISING_ROLES)
+@permission_required("cases.acknowledge")
 def acknowledge(case_id):
     form = AcknowledgeForm()
     return _act(case_id, "ack", form, lambda actor, now: services.acknowledge(case_id, actor, now, form.note.data),

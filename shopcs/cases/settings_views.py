@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, permission_required
 from ..errors import Invalid
 from ..followup.forms import ActionForm
 from ..timeutil import utcnow
@@ -21,7 +21,6 @@ from .settings import load_promise_words, load_sla_settings, save_promise_words,
 from .sla import MAX_MINUTES, MIDNIGHT, SlaSettings, Target
 
 bp = Blueprint("case_settings", __name__, url_prefix="/cases")
-SETTINGS_ROLES = ("supervisor",)  # and admin
 DAY_NAMES = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 PROBLEMS = {  # sla.parse_sla_settings' reasons, as the form shows them
     f"must be a whole number of minutes between 1 and {MAX_MINUTES}":
@@ -106,13 +105,13 @@ def _page(shown=None, errors=None, words_text=None, words_error=None, status=200
 
 
 @bp.route("/settings")
-@roles_required(*SETTINGS_ROLES)
+@permission_required("cases.settings")
 def settings_page():
     return _page()
 
 
 @bp.route("/settings", methods=["POST"])
-@roles_required(*SETTINGS_ROLES)
+@permission_required("cases.settings")
 def save_targets():
     values, shown = _posted()
     if not ActionForm().validate_on_submit():
@@ -129,7 +128,7 @@ def save_targets():
 
 
 @bp.route("/settings/promise-words", methods=["POST"])
-@roles_required(*SETTINGS_ROLES)
+@permission_required("cases.settings")
 def save_words():
     text = request.form.get("words", "")[:20000]
     if not ActionForm().validate_on_submit():

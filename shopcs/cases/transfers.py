@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 
 from ..actor import Actor
 from ..auth.models import User
+from ..auth.policy import allows
 from ..errors import Conflict, Invalid
 from ..extensions import db
-from .access import RESTRICTED_ROLES, WORKING_ROLES, check_case_access, check_may_work, team_of_role
+from .access import RESTRICTED_ROLES, check_case_access, check_may_work, team_of_role
 from .inputs import NOTE_MAX, text_or_problem
 from .models import Case
 from .rules import TEAMS
@@ -25,7 +26,7 @@ def _receiver(to_team: str | None, to_user: int | None, fields: dict) -> User | 
         return None
     valid_id = isinstance(to_user, int) and not isinstance(to_user, bool) and 1 <= to_user <= MAX_DB_ID
     user = db.session.get(User, to_user) if valid_id else None
-    if user is None or not user.active or user.role not in WORKING_ROLES:
+    if user is None or not user.active or not allows(user.role, "cases.work"):
         fields["to_user"] = "must be an active person who works on cases"
     return user
 

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..auth.access import current_actor, has_role, roles_required
+from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, ServiceError
 from ..extensions import db
 from ..orders.models import Order
@@ -13,7 +13,6 @@ from ..paging import page_number
 from ..timeutil import utcnow
 from ..web import fixed_parts
 from . import case_views
-from .access import WORKING_ROLES
 from .claims import views as claim_views
 from .forms import NewCaseForm, apply_errors
 from .inputs import CaseInput
@@ -46,7 +45,7 @@ class QueueLinks:
 
 
 @bp.route("/")
-@roles_required(*WORKING_ROLES)
+@permission_required("cases.work")
 def queue():
     viewer, args = current_viewer(), request.args.to_dict()
     query = query_from_args(args, viewer, page_number(request.args))
@@ -77,7 +76,7 @@ def _case_input(form: NewCaseForm) -> CaseInput:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*WORKING_ROLES)
+@permission_required("cases.work")
 def new_case():
     form = NewCaseForm()
     if request.method == "GET":
@@ -106,7 +105,7 @@ def new_case():
 
 def case_panel(order) -> dict:
     """What templates/cases/_order_cases.html needs on the order page: the order's cases and a "New case" link."""
-    if not has_role(*WORKING_ROLES):
+    if not may("cases.work"):
         return {"show": False}
     rows, clocks = cases_of_order(order.id, current_viewer()), clock_context(utcnow(), load_sla_settings().amber_share)
     return {"show": True, "rows": rows, "clocks": {row.id: clock_view(row, clocks) for row in rows},

@@ -1,9 +1,8 @@
 """The customer page (orders, messages, opt-out) and the follow-up panel on the order page."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, may, permission_required
 from ..errors import NotFound, ServiceError
 from ..orders.refund_views import order_url
 from ..timeutil import utcnow
@@ -13,23 +12,14 @@ from .forms import ActionForm, ConcernForm, OptOutForm
 from .jobs import send_reminder_by_hand
 from .settings import load_settings
 
-CUSTOMER_VIEWERS = ("agent", "after_sales", "supervisor", "operator")
-OPT_OUT_ROLES = ("agent", "after_sales", "supervisor")
-CONCERN_ROLES = ("agent", "after_sales", "supervisor")
-REMINDER_ROLES = ("agent", "supervisor")
-
-
-def _may(roles) -> bool:
-    return current_user.is_authenticated and (current_user.role == "admin" or current_user.role in roles)
-
 
 def followup_panel(order) -> dict:
     """Everything templates/orders/_followup.html needs besides `order`; `closes_at`: when ShopCS closes it if still
     unpaid. Concerns are recorded on unpaid orders only (why the buyer hesitates to pay)."""
     closes_at = rules.closes_at(order.placed_at, load_settings()) if order.status == "unpaid" else None
     return {"closes_at": closes_at, "concerns": concerns.concerns_for_order(order.id), "reminders": queries.messages_for_order(order.id),
-            "concern_form": ConcernForm(formdata=None), "can_record": _may(CONCERN_ROLES) and order.status == "unpaid",
-            "can_remind": _may(REMINDER_ROLES) and order.status == "unpaid", "order_url": order_url(order.order_no)}
+            "concern_form": ConcernForm(formdata=None), "can_record": may("concerns.record") and order.status == "unpaid",
+            "can_remind": may("reminders.send") and order.status == "unpaid", "order_url": order_url(order.order_no)}
 
 
 def earlier_concerns(order) -> list[concerns.CustomerConcern]:
@@ -37,7 +27,7 @@ def earlier_concerns(order) -> list[concerns.CustomerConcern]:
     return concerns.concerns_for_customer(order.customer_id, except_order_id=order.id, limit=5)
 
 
-@roles_required(*CUSTOMER_VIEWERS)
+@permission_required("customers.view")
 def customer_page(external_id):
     try:
         customer = get_customer(external_id)
@@ -47,10 +37,10 @@ def customer_page(external_id):
                            messages=queries.messages_for_customer(customer), order_url=order_url,
                            concerns=concerns.concerns_for_customer(customer.id),
                            form=OptOutForm(formdata=None, opted_out="0" if customer.opted_out else "1"),
-                           can_toggle=_may(OPT_OUT_ROLES))
+                           can_toggle=may("customers.opt_out"))
 
 
-@roles_required(*OPT_OUT_ROLES)
+@permission_required("customers.opt_out")
 def toggle_opt_out(external_id):
     form = OptOutForm()
     if form.validate_on_submit() and form.opted_out.data in ("0", "1"):
@@ -65,7 +55,7 @@ def toggle_opt_out(external_id):
     return redirect(url_for("followup.customer_page", external_id=external_id))
 
 
-@roles_required(*CONCERN_ROLES)
+@permission_required("concerns.record")
 def record_concern(order_no):
     form = ConcernForm()
     if form.validate_on_submit():
@@ -84,7 +74,7 @@ def record_concern(order_no):
     return redirect(order_url(order_no) + "#followup")
 
 
-@roles_required(*REMINDER_ROLES)
+@permission_required("reminders.send")
 def send_reminder(order_no):
     if ActionForm().validate_on_submit():
         try:

@@ -2,7 +2,7 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, permission_required
 from ..errors import Invalid, NotFound, ServiceError
 from ..orders.forms import apply_errors
 from ..timeutil import utcnow
@@ -13,7 +13,6 @@ from .texts import MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, VARIABLES, sample_variab
 from .texts import render_template as fill
 from .values import LOCALES
 
-SETTINGS_ROLES = ("supervisor",)  # and admin
 TEMPLATE_KEYS = tuple((kind, locale) for kind in TEMPLATE_KINDS for locale in LOCALES)
 
 
@@ -39,7 +38,7 @@ def _page(form, status=200):
                            promotion_form=PromotionForm(formdata=None), delete_form=ActionForm(formdata=None)), status
 
 
-@roles_required(*SETTINGS_ROLES)
+@permission_required("followup.settings")
 def settings_page():
     form = _form(load_settings())
     if form.validate_on_submit():
@@ -54,7 +53,7 @@ def settings_page():
     return _page(form, 422 if form.is_submitted() else 200)
 
 
-@roles_required(*SETTINGS_ROLES)
+@permission_required("followup.settings")
 def preview(locale: str = "zh", kind: str = ""):
     """The template in ?text= filled with sample values in the template's language and the shop's name in it,
     and what is wrong with it (unknown variables…)."""
@@ -66,7 +65,7 @@ def preview(locale: str = "zh", kind: str = ""):
     return jsonify(preview=fill(text, variables), problems=problems, ok=not problems)
 
 
-@roles_required(*SETTINGS_ROLES)
+@permission_required("followup.settings")
 def add_promotion():
     form = PromotionForm()
     if form.validate_on_submit():
@@ -85,7 +84,7 @@ def add_promotion():
     return redirect(url_for("followup.settings_page") + "#promotions")
 
 
-@roles_required(*SETTINGS_ROLES)
+@permission_required("followup.settings")
 def delete_promotion(promotion_id):
     if ActionForm().validate_on_submit():
         try:

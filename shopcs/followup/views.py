@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, permission_required
 from ..errors import NotFound, ServiceError
 from ..i18n_labels import cancel_reason, label_lookup
 from ..notify import sender
@@ -16,7 +16,6 @@ bp = Blueprint("followup", __name__)
 settings_views.register(bp)
 customer_views.register(bp)
 
-FOLLOWUP_ROLES = ("agent", "after_sales", "supervisor")
 PER_PAGE = 25
 
 
@@ -29,7 +28,7 @@ for _name, _filter in _FILTERS.items():
 
 
 @bp.route("/followup")
-@roles_required(*FOLLOWUP_ROLES)
+@permission_required("followup.work")
 def index():
     tab = request.args.get("tab", "manual")
     tab = tab if tab in queries.TABS else "manual"
@@ -57,12 +56,12 @@ def _act(message_id: int, action, done: str):
 
 
 @bp.route("/followup/messages/<dbid:message_id>/sent", methods=["POST"])
-@roles_required(*FOLLOWUP_ROLES)
+@permission_required("followup.work")
 def mark_sent(message_id):
     return _act(message_id, sender.mark_manual_sent, _("Marked as sent."))
 
 
 @bp.route("/followup/messages/<dbid:message_id>/retry", methods=["POST"])
-@roles_required(*FOLLOWUP_ROLES)
+@permission_required("followup.work")
 def retry(message_id):
     return _act(message_id, sender.retry, _("The message will be sent again."))

@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, permission_required
 from ..errors import Invalid
 from ..timeutil import utcnow
 from .exclusions import load_exclusions, parse_provinces, save_exclusions
@@ -10,7 +10,7 @@ from .forms import CarrierExclusionsForm, apply_errors
 from .shipping import CARRIERS
 
 
-@roles_required("supervisor")
+@permission_required("carriers.manage")
 def carrier_exclusions():
     form = CarrierExclusionsForm()
     if form.validate_on_submit():

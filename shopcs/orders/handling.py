@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..actor import Actor
 from ..audit.services import changes, record
+from ..auth.policy import actor_allows
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..followup.settings import load_settings
@@ -29,8 +30,6 @@ CONFIRM_METHODS = ("chat", "phone", "platform")
 ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "detail", "postal_code")
 _FIELD_NAMES_ZH = {"recipient": "收件人", "phone": "电话", "province": "省份", "city": "城市", "district": "区县",
                    "detail": "详细地址", "postal_code": "邮编"}
-ADDRESS_ROLES = ("agent", "supervisor", "admin")
-SHIPPING_ROLES = ("shipping", "agent", "supervisor", "admin")
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,8 @@ class ShipmentInput:
     shipped_on: date
 
 
-def require_role(actor: Actor, roles: tuple[str, ...]) -> None:
-    if not actor.is_platform and actor.role not in roles:
+def require_permission(actor: Actor, action: str) -> None:
+    if not actor_allows(actor, action):
         raise Forbidden(_l("Your role cannot do this."))
 
 
@@ -68,7 +67,7 @@ def _locked(order_no: str, statuses: tuple[str, ...], what: str) -> Order:
 def confirm_address(order_no: str, method: str, actor: Actor, now: datetime,
                     exclusions: dict[str, list[str]]) -> tuple[Order, list[str]]:
     """Record that the buyer confirmed recipient, phone and address. Returns the carriers that do not reach it."""
-    require_role(actor, ADDRESS_ROLES)
+    require_permission(actor, "orders.change_address")
     if method not in CONFIRM_METHODS:
         raise Invalid(_l("Choose how the buyer confirmed."), {"method": _l("must be chat, phone or platform")})
     order = _locked(order_no, ("unpaid", "paid"), "confirm")
@@ -85,7 +84,7 @@ def confirm_address(order_no: str, method: str, actor: Actor, now: datetime,
 
 def correct_address(order_no: str, values: dict, actor: Actor, now: datetime) -> tuple[Order, dict]:
     """Change recipient/phone/address fields; returns (order, {field: (before, after)}) for what changed."""
-    require_role(actor, ADDRESS_ROLES)
+    require_permission(actor, "orders.change_address")
     new = {name: (values.get(name) or "").strip() for name in ADDRESS_FIELDS if name in values}
     missing = {name: _l("is required") for name in ("recipient", "province", "city", "detail") if name in new and not new[name]}
     if missing:
@@ -113,7 +112,7 @@ def correct_address(order_no: str, values: dict, actor: Actor, now: datetime) ->
 
 def set_promised_ship_date(order_no: str, day: date | None, actor: Actor, now: datetime, today: date) -> Order:
     """Set, change or clear the ship date promised to the buyer; a new promise cannot lie in the past."""
-    require_role(actor, SHIPPING_ROLES)
+    require_permission(actor, "orders.ship")
     if day is not None and day < today:
         raise Invalid(_l("A promised ship date cannot be in the past."), {"promised_ship_date": _l("is in the past")})
     order = _locked(order_no, ("unpaid", "paid"), "promise")
@@ -161,7 +160,7 @@ def _duplicate_error(carrier: str, number: str) -> Invalid:
 def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datetime, today: date,
                     exclusions: dict[str, list[str]]) -> tuple[Shipment, list[str]]:
     """Write the shipment, mark the order shipped and queue the buyer's shipping notice (once)."""
-    require_role(actor, SHIPPING_ROLES)
+    require_permission(actor, "orders.ship")
     errors = shipment_errors(data, today)
     if errors:
         raise Invalid(_l("Please check the shipment."), errors)

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, permission_required
 from ..timeutil import utcnow
 from .csv_import import COLUMNS
 from .forms import _Choice
@@ -24,7 +24,7 @@ class OrderImportForm(FlaskForm):
 
 
 @bp.route("/orders", methods=["GET", "POST"])
-@roles_required("agent", "supervisor")
+@permission_required("orders.import")
 def orders():
     form, report = OrderImportForm(), None
     if form.validate_on_submit():

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, NotFound, ServiceError
 from ..paging import page_number
 from ..redirects import safe_local_path
@@ -14,7 +14,6 @@ from .refund_views import order_url
 
 bp = Blueprint("notes", __name__)
 
-WRITERS = ("agent", "after_sales", "shipping", "supervisor")
 INBOX_PER_PAGE = 25
 
 
@@ -22,7 +21,7 @@ def notes_panel(order) -> dict:
     """What templates/orders/_notes.html needs besides `order`."""
     role = current_user.role if current_user.is_authenticated else None
     return {"notes": service.notes_for_order(order.id), "form": NoteForm.fresh(),
-            "can_write": role == "admin" or role in WRITERS,
+            "can_write": may("notes.write"),
             "may_mark_done": lambda note: note.done_at is None and service.may_mark_done(role, note.department),
             "order_url": order_url(order.order_no)}
 
@@ -38,7 +37,7 @@ def _department_label(code: str) -> str:
 
 
 @bp.route("/orders/<order_no>/notes", methods=["POST"])
-@roles_required(*WRITERS)
+@permission_required("notes.write")
 def add(order_no):
     form = NoteForm()
     if form.validate_on_submit():
@@ -58,10 +57,11 @@ def add(order_no):
 
 
 @bp.route("/notes/<dbid:note_id>/done", methods=["POST"])
-@roles_required("after_sales", "shipping", "supervisor")
+@permission_required("notes.mark_done")
 def done(note_id):
     form = DecisionForm()
-    back = safe_local_path(form.next.data, url_for("notes.inbox_" + ("shipping" if current_user.role == "shipping" else "after_sales")))
+    # back to the first inbox the person works (after-sales before shipping): every role let in here works one
+    back = safe_local_path(form.next.data, url_for("notes.inbox_" + service.inbox_departments(current_user.role)[0]))
     if form.validate_on_submit():
         try:
             service.mark_done(note_id, current_actor(), utcnow())
@@ -83,12 +83,12 @@ def _inbox(department: str):
 
 
 @bp.route("/inbox/after-sales")
-@roles_required("after_sales", "supervisor")
+@permission_required("inbox.after_sales")
 def inbox_after_sales():
     return _inbox("after_sales")
 
 
 @bp.route("/inbox/shipping")
-@roles_required("shipping", "supervisor")
+@permission_required("inbox.shipping")
 def inbox_shipping():
     return _inbox("shipping")

@@ -6,23 +6,24 @@ from sqlalchemy import select, update
 
 from ..actor import Actor
 from ..audit.services import record
+from ..auth.policy import allows
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from .locking import order_id_for
 from .models import HandoffNote
 
 DEPARTMENTS = ("after_sales", "shipping", "general")  # general: a note to nobody, shown on the order only
-INBOX_ROLES = {"after_sales": ("after_sales", "supervisor", "admin"), "shipping": ("shipping", "supervisor", "admin")}
+INBOXES = {"after_sales": "inbox.after_sales", "shipping": "inbox.shipping"}  # a team's inbox: who may work it
 MAX_BODY = 2000
 
 
 def may_mark_done(role: str | None, department: str) -> bool:
     """Only the addressed team (and supervisors, admins) clears a note from its inbox."""
-    return role in INBOX_ROLES.get(department, ())
+    return department in INBOXES and allows(role, INBOXES[department])
 
 
 def inbox_departments(role: str | None) -> list[str]:
-    return [dept for dept in INBOX_ROLES if may_mark_done(role, dept)]
+    return [dept for dept in INBOXES if may_mark_done(role, dept)]
 
 
 def _snapshot(note: HandoffNote) -> dict:
@@ -58,7 +59,7 @@ def mark_done(note_id: int, actor: Actor, now: datetime) -> HandoffNote:
     note = db.session.get(HandoffNote, note_id)
     if note is None:
         raise NotFound(_l("No note %(id)s.", id=note_id))
-    if note.department not in INBOX_ROLES:
+    if note.department not in INBOXES:
         raise Conflict(_l("A general note is in no team's inbox."))
     if not may_mark_done(actor.role, note.department):
         raise Forbidden(_l("Only the team the note is addressed to can mark it done."))
@@ -81,7 +82,7 @@ def mark_done(note_id: int, actor: Actor, now: datetime) -> HandoffNote:
 
 def open_notes(department: str, page: int = 1, per_page: int = 25):
     """The team's inbox, newest first: a Flask-SQLAlchemy pagination of HandoffNote (with .order loaded)."""
-    if department not in INBOX_ROLES:
+    if department not in INBOXES:
         raise NotFound(_l("No inbox %(name)s.", name=department))
     query = (select(HandoffNote).where(HandoffNote.department == department, HandoffNote.done_at.is_(None))
              .order_by(HandoffNote.created_at.desc(), HandoffNote.id.desc()))

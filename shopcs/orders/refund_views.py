@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, permission_required
 from ..auth.names import actor_name_html
 from ..errors import Forbidden, NotFound, ServiceError
 from ..i18n_labels import label_lookup
@@ -22,8 +22,6 @@ from .refund_service import RefundRequest, approve_refund, complete_refund, four
 
 bp = Blueprint("refunds", __name__)
 
-DECIDERS = rules.DECIDING_ROLES  # shipping and operators only look
-LIST_ROLES = ("after_sales", "supervisor")
 
 
 def order_url(order_no: str) -> str:
@@ -125,7 +123,7 @@ def _flash_form_errors(form) -> None:
 
 
 @bp.route("/orders/<order_no>/refunds", methods=["POST"])
-@roles_required(*DECIDERS)
+@permission_required("refunds.decide")
 def open_refund(order_no):
     form = RefundForm()
     if not form.validate_on_submit():
@@ -172,7 +170,7 @@ def _confirmation_page(refund_id: int, template: str, form):
 
 
 @bp.route("/refunds/<dbid:refund_id>/approve", methods=["GET", "POST"])
-@roles_required(*DECIDERS)
+@permission_required("refunds.decide")
 def approve(refund_id):
     """GET is the confirmation step; POST approves."""
     if request.method == "GET":
@@ -183,14 +181,14 @@ def approve(refund_id):
 
 
 @bp.route("/refunds/<dbid:refund_id>/complete", methods=["POST"])
-@roles_required(*DECIDERS)
+@permission_required("refunds.decide")
 def complete(refund_id):
     return _decide(refund_id, DecisionForm(), lambda actor, now: complete_refund(refund_id, actor, now),
                    _("Refund marked as paid out."))
 
 
 @bp.route("/refunds/<dbid:refund_id>/reject", methods=["GET", "POST"])
-@roles_required(*DECIDERS)
+@permission_required("refunds.decide")
 def reject(refund_id):
     """GET is the confirmation step; POST rejects."""
     form = RejectForm()
@@ -201,7 +199,7 @@ def reject(refund_id):
 
 
 @bp.route("/refunds")
-@roles_required(*LIST_ROLES)
+@permission_required("refunds.list")
 def index():
     status = request.args.get("status", "requested")
     if status not in PENDING:

@@ -1,6 +1,8 @@
 """Refund policy: what may be refunded, who may approve, which state changes are legal. Pure."""
 from decimal import Decimal
 
+from ..auth.policy import allows
+
 REASONS = ("not_as_described", "quality", "wrong_item", "damaged", "not_received", "size", "changed_mind", "other")
 STATES = ("requested", "approved", "rejected", "completed")
 OPEN_OR_DONE = ("requested", "approved", "completed")
@@ -36,12 +38,9 @@ def check_move(current: str, new: str) -> None:
         raise RefundRuleError("state", f"A {current} refund cannot become {new}.")
 
 
-DECIDING_ROLES = ("agent", "after_sales", "supervisor", "admin")
-
-
 def may_decide(role: str | None, *, is_platform: bool = False) -> bool:
     """Who may open, reject and complete refunds: service roles and the platform, not shipping or operators."""
-    return is_platform or role in DECIDING_ROLES
+    return allows(role, "refunds.decide", is_platform=is_platform)
 
 
 COUNTED_APPROVALS = ("approved", "completed")  # what a person has approved on an order: still counts once paid out
@@ -64,9 +63,9 @@ def approval_refusal(role: str | None, amount: Decimal, limit: Decimal, *, is_pl
     """
     if is_platform:
         return None
-    if role not in DECIDING_ROLES:
+    if not may_decide(role):
         return "role"
-    if role not in ("supervisor", "admin") and approved_before + amount > limit:
+    if not allows(role, "refunds.approve_above_limit") and approved_before + amount > limit:
         return "limit"
     if four_eyes_above is not None and amount > four_eyes_above and approver is not None and approver == requester:
         return "four_eyes"

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..i18n_labels import carrier_name, order_status
 from ..timeutil import local_date
 from .domain import can_move, paid_after_local_close
-from .handling import SHIPPING_ROLES, queue_shipping_notice, require_role
+from .handling import queue_shipping_notice, require_permission
 from .ingest import ACTION_PAID_AFTER_LOCAL_CLOSE
 from .locking import lock_order, order_id_for
 from .models import Order, Shipment
@@ -104,7 +104,7 @@ def _mark_shipped(order: Order, shipped_at: datetime, actor: Actor, now: datetim
 def take_shipment(order_no: str, data: PlatformShipment, actor: Actor, now: datetime, zone: str,
                   notify: bool) -> tuple[Shipment, str]:
     """(shipment, outcome): created, updated (a fulfilment's new number or status) or unchanged. Commits."""
-    require_role(actor, SHIPPING_ROLES)
+    require_permission(actor, "orders.ship")
     _check(data, now)
     facts = _facts(data)
     order = lock_order(order_id_for(order_no))
@@ -185,7 +185,7 @@ def flag_shipment(source: str, external_id: str, code: str, actor: Actor, now: d
 
 def clear_flag(order_no: str, shipment_id: int, actor: Actor, now: datetime) -> Shipment:
     """An agent looked at a flagged shipment and found it right: the flag goes, the audit keeps who and why it was."""
-    require_role(actor, SHIPPING_ROLES)
+    require_permission(actor, "orders.ship")
     order = lock_order(order_id_for(order_no))
     shipment = db.session.get(Shipment, shipment_id)
     if shipment is None or shipment.order_id != order.id:

@@ -2,15 +2,14 @@
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, permission_required
 from ..errors import Invalid, NotFound
 from ..i18n_labels import SHIPMENT_STATUSES, label_lookup, shipment_flags
 from ..timeutil import utcnow
-from .handling import SHIPPING_ROLES
 from .shipment_intake import clear_flag
 
 
-@roles_required(*SHIPPING_ROLES)
+@permission_required("orders.ship")
 def clear_shipment_flag(order_no, shipment_id):
     try:  # CSRFProtect has checked the form's token
         clear_flag(order_no, shipment_id, current_actor(), utcnow())

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 
-from ..auth.access import current_actor, has_role, roles_required
+from ..auth.access import current_actor, may, permission_required
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..followup.settings import load_settings
 from ..timeutil import local_date, utcnow
@@ -18,8 +18,6 @@ from .domain import STATUSES
 from .exclusions import load_exclusions
 from .forms import AddressForm, ConfirmAddressForm, PromisedDateForm, ShipForm, apply_errors
 from .handling import (
-    ADDRESS_ROLES,
-    SHIPPING_ROLES,
     ShipmentInput,
     confirm_address,
     correct_address,
@@ -32,7 +30,6 @@ from .refund_service import refunded_total
 from .shipping import CARRIERS
 
 bp = Blueprint("orders", __name__)
-VIEW_ROLES = ("agent", "after_sales", "shipping", "supervisor", "operator")
 STATUS_BADGES = {"unpaid": "badge-muted", "paid": "badge-warn", "shipped": "badge-ok", "completed": "badge-ok",
                  "cancelled": "badge-muted", "closed": "badge-muted"}
 carrier_views.register(bp)
@@ -56,7 +53,7 @@ def _order_or_404(order_no: str):
 
 
 @bp.route("/")
-@roles_required(*VIEW_ROLES)
+@permission_required("orders.view")
 def queue():
     # The first value of each parameter, as MultiDict.get gives it; a plain dict, since MultiDict.get raises and
     # catches an exception for each parameter that is not there, and the page asks for a dozen.
@@ -116,12 +113,12 @@ def _render_order(order, confirm_form=None, promise_form=None, status=200):
         not_reaching=carriers_not_reaching(order.province, exclusions), shipping_notes=open_shipping_notes(order.id),
         confirm_form=confirm_form or ConfirmAddressForm(),
         promise_form=promise_form or PromisedDateForm(promised_ship_date=order.promised_ship_date),
-        can_confirm=has_role(*ADDRESS_ROLES), can_ship=has_role(*SHIPPING_ROLES),
+        can_confirm=may("orders.change_address"), can_ship=may("orders.ship"),
     ), status
 
 
 @bp.route("/orders/<order_no>")
-@roles_required(*VIEW_ROLES)
+@permission_required("orders.view")
 def order_page(order_no):
     return _render_order(_order_or_404(order_no))
 
@@ -140,7 +137,7 @@ def _service_failed(exc, order_no: str, form=None):
 
 
 @bp.route("/orders/<order_no>/confirm-address", methods=["POST"])
-@roles_required(*ADDRESS_ROLES)
+@permission_required("orders.change_address")
 def confirm(order_no):
     form = ConfirmAddressForm()
     if form.validate_on_submit():
@@ -158,7 +155,7 @@ def confirm(order_no):
 
 
 @bp.route("/orders/<order_no>/address", methods=["GET", "POST"])
-@roles_required(*ADDRESS_ROLES)
+@permission_required("orders.change_address")
 def edit_address(order_no):
     order = _order_or_404(order_no)
     form = AddressForm(obj=order)
@@ -177,7 +174,7 @@ def edit_address(order_no):
 
 
 @bp.route("/orders/<order_no>/promised-ship-date", methods=["POST"])
-@roles_required(*SHIPPING_ROLES)
+@permission_required("orders.ship")
 def promise(order_no):
     form = PromisedDateForm()
     if form.validate_on_submit():
@@ -191,7 +188,7 @@ def promise(order_no):
 
 
 @bp.route("/orders/<order_no>/ship", methods=["GET", "POST"])
-@roles_required(*SHIPPING_ROLES)
+@permission_required("orders.ship")
 def ship(order_no):
     order, exclusions = _order_or_404(order_no), load_exclusions()
     form = ShipForm(shipped_on=_today())

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..auth.access import current_actor, roles_required
+from ..auth.access import current_actor, permission_required
 from ..errors import Invalid, ServiceError
 from ..followup.forms import ActionForm, _Choice
 from ..form_fields import FiniteDecimalField
@@ -16,7 +16,7 @@ from ..timeutil import local_date, utcnow
 from .alert_rules import ALERT_CHANNELS, RULES
 from .alerts import alerts_for, load_alert_settings, mark_alert_read, recent_alert_messages, save_alert_settings
 from .dashboard import dashboard_figures
-from .page_support import REPORT_ROLES, window_from_args, zone
+from .page_support import window_from_args, zone
 from .unpaid_recovery import current_grace
 from .windows import WindowError
 
@@ -41,7 +41,7 @@ class AlertSettingsForm(FlaskForm):
 
 
 @bp.route("/")
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def dashboard():
     today = local_date(utcnow(), zone())
     alerts = alerts_for(today, zone())
@@ -57,7 +57,7 @@ def dashboard():
 
 
 @bp.route("/alerts", methods=["GET", "POST"])
-@roles_required(*REPORT_ROLES)
+@permission_required("alerts.manage")
 def alert_settings():
     form = AlertSettingsForm()
     if not form.is_submitted():
@@ -81,7 +81,7 @@ def alert_settings():
 
 
 @bp.route("/alerts/<dbid:message_id>/done", methods=["POST"])
-@roles_required(*REPORT_ROLES)
+@permission_required("alerts.manage")
 def alert_done(message_id: int):
     """An operator read an alert kept on the dashboard (the manual channel)."""
     if ActionForm().validate_on_submit():

@@ -8,10 +8,10 @@ from typing import Callable
 
 from flask import Blueprint, abort, render_template, request
 
-from ..auth.access import roles_required
+from ..auth.access import permission_required
 from .concerns import concerns_report, orders_with
 from .exports import FORMATS, download, refused
-from .page_support import REPORT_ROLES, page_of, window_from_args, zone
+from .page_support import page_of, window_from_args, zone
 from .repurchase import repurchase
 from .serializers import COLUMNS, concerns_json, recovery_json, repurchase_json
 from .unpaid_recovery import current_grace, unpaid_recovery
@@ -58,37 +58,37 @@ def _export(name: str):
     return download(kind, file_name, report.as_json(report.build(window)), COLUMNS[report.table])
 
 
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def unpaid_recovery_page():
     return _page("unpaid_recovery")
 
 
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def unpaid_recovery_export():
     return _export("unpaid_recovery")
 
 
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def repurchase_page():
     return _page("repurchase")
 
 
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def repurchase_export():
     return _export("repurchase")
 
 
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def concerns_page():
     return _page("concerns")
 
 
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def concerns_export():
     return _export("concerns")
 
 
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def concern_orders():
     """The orders behind one category row (?category=), paged, the latest concern first."""
     category = request.args.get("category", "")[:30]

@@ -1,4 +1,4 @@
-"""What every report page shares: who may read it, its default window, the ?start=&end= it reads, paging."""
+"""What every report page shares: its default window, the ?start=&end= it reads, paging."""
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,7 +10,6 @@ from ..paging import PageCount, page_number
 from ..timeutil import local_date, utcnow
 from .windows import ROLLING_DAYS, Window, parse_window
 
-REPORT_ROLES = ("operator", "supervisor")  # and admins, as everywhere
 PER_PAGE = 50
 
 

@@ -6,14 +6,13 @@ page_support and stay importable from here.
 """
 from flask import Blueprint, abort, render_template, request
 
-from ..auth.access import roles_required
+from ..auth.access import permission_required
 from ..money import from_fen
 from . import operator_views
 from .alerts import load_alert_settings
 from .exports import FORMATS, download, refused
 from .page_support import (
     PER_PAGE,
-    REPORT_ROLES,
     RowsPage,
     clock,
     default_window,
@@ -26,7 +25,7 @@ from .refund_rate import BREAKDOWNS, FILTERS, by_agent, by_day, by_product, by_r
 from .serializers import COLUMNS, report_json
 from .windows import WindowError
 
-__all__ = ["bp", "REPORT_ROLES", "PER_PAGE", "RowsPage", "default_window", "percent", "window_from_args",
+__all__ = ["bp", "PER_PAGE", "RowsPage", "default_window", "percent", "window_from_args",
            "_window_from_args"]
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -34,7 +33,7 @@ _window_from_args = window_from_args  # the name the dashboard imports
 
 
 @bp.route("/refund-rate")
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def refund_rate_page():
     try:
         window = window_from_args()
@@ -48,7 +47,7 @@ def refund_rate_page():
 
 
 @bp.route("/refund-rate/orders")
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def refund_rate_orders():
     """The orders behind one row of a breakdown (?sku=, ?reason= or ?agent=), for the click-through."""
     chosen = {name: request.args[name][:100] for name in FILTERS if name in request.args}
@@ -65,7 +64,7 @@ def refund_rate_orders():
 
 
 @bp.route("/refund-rate/export")
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def refund_rate_export():
     table, kind = request.args.get("table", "day"), request.args.get("format", "csv")
     try:

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from ..api_support import ApiError, error_response
+from ..auth.access import may
 from ..auth.views import login_page_after_csrf_error
 from ..extensions import db
 from ..money import format_cny
@@ -158,7 +159,7 @@ def _install_request_cached_gettext(app) -> None:
 
 # Template globals that can carry one request's or one user's data. fixed_parts() hides them, since what it
 # renders is shared by every user: using one there fails loudly instead of caching someone's data for all.
-_PER_REQUEST = ("request", "session", "g", "current_user", "csrf_token", "get_flashed_messages", "config")
+_PER_REQUEST = ("request", "session", "g", "current_user", "csrf_token", "get_flashed_messages", "config", "may")
 
 
 def fixed_parts(template_name: str, **key):
@@ -227,6 +228,7 @@ def register(app):
     # "China Time" / "中国时间" where a page says which days or times it means: the zone's code is not for people
     app.jinja_env.globals["shop_zone_name"] = lambda: get_timezone_name(get_timezone(zone), locale=get_locale())
     app.jinja_env.globals["nav_menus"] = lambda role: nav.menus_for(role, app.view_functions)
+    app.jinja_env.globals["may"] = may  # may("refunds.decide"): what the logged-in person may do (auth/policy.py)
     app.jinja_env.globals["nav_section"] = nav.section_of
     # Babel spells zh_CN as zh_Hans_CN; the templates compare with the LANGUAGES codes
     app.jinja_env.globals["current_locale"] = lambda: "zh_CN" if getattr(get_locale(), "language", "") == "zh" else str(get_locale())

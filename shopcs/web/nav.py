@@ -1,13 +1,15 @@
 """The top bar's menus: every page a person opens from the UI, grouped so the bar fits one row.
 
-Who sees a link is the page's own rule, never a second list here: `roles_required` leaves `required_roles` on the
-view (admins pass every such check); a page with only `login_required` is everyone's. The web test
+Who sees a link is the page's own rule, never a second list here: `permission_required` leaves `permission` on the
+view, asked of the one policy (auth/policy.py); a page with only `login_required` is everyone's. The web test
 (tests/web/test_every_page_is_linked.py) checks that every page a role may open is linked from the bar or from a
 page it leads to.
 """
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+
+from ..auth.policy import allows
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ _MENU_OF_BLUEPRINT = {"orders": "orders", "refunds": "orders", "notes": "orders"
 
 
 def may_see(link: Link, role: str, view_functions) -> bool:
-    required = getattr(view_functions[link.endpoint], "required_roles", None)
-    return required is None or role == "admin" or role in required
+    action = getattr(view_functions[link.endpoint], "permission", None)
+    return action is None or allows(role, action)
 
 
 def menus_for(role: str, view_functions) -> list[Menu]:

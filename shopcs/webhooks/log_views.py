@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from flask import Blueprint, render_template, request, url_for
 
-from ..auth.access import roles_required
+from ..auth.access import permission_required
 from ..i18n_labels import WEBHOOK_OUTCOMES, label_lookup
 from ..paging import page_number
 from .log import OUTCOMES, SOURCES, DeliveryFilter, deliveries_page
@@ -16,7 +16,7 @@ bp.add_app_template_filter(lambda code: SOURCES.get(code, code), "webhook_source
 
 
 @bp.route("/webhook-deliveries")
-@roles_required("supervisor", "operator")
+@permission_required("webhooks.view_log")
 def index():
     chosen = DeliveryFilter.from_args(request.args)
     pagination = deliveries_page(chosen, page_number(request.args))

@@ -1,23 +1,22 @@
-"""Claim policy: who may open, add photos and decide; what a decision needs; how names and sizes are shown. Pure."""
+"""Claim rules: what a decision needs, how names and sizes are shown; who may open and decide is asked of auth/policy.py. Pure."""
 from decimal import Decimal
 
+from ...auth.policy import allows
 from .models import NOTE_MAX, ORIGINAL_NAME_MAX
 
 # A damaged parcel is refunded as "damaged", a lost one as "not received" (orders.refunds.REASONS).
 REFUND_REASONS = {"damaged": "damaged", "lost": "not_received"}
 MAX_PHOTOS = 10
-WORKING_ROLES = ("agent", "after_sales", "supervisor", "admin")  # open claims and add photos
-DECIDING_ROLES = ("after_sales", "supervisor", "admin")  # a decision pays money: not a first-line agent's call
 
 
 def may_work(role: str | None, *, is_platform: bool = False) -> bool:
     """The platform (a chat integration) may open a claim and attach the buyer's photos; shipping staff may not."""
-    return is_platform or role in WORKING_ROLES
+    return allows(role, "claims.work", is_platform=is_platform)
 
 
 def may_decide(role: str | None) -> bool:
     """A decision is a person's judgement, so the platform's token never decides."""
-    return role in DECIDING_ROLES
+    return allows(role, "claims.decide")
 
 
 def decision_problems(approve: bool, amount: Decimal | None, note: str, claimed: Decimal | None = None) -> dict:

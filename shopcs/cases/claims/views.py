@@ -6,15 +6,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ...auth.access import current_actor, roles_required
+from ...auth.access import current_actor, permission_required
 from ...errors import Invalid, ServiceError
 from ...extensions import csrf, db
 from ...i18n_labels import label_lookup
 from ...timeutil import utcnow
-from ..access import WORKING_ROLES
 from ..case_views import abort_if_refused, case_or_abort, render_case
 from ..forms import apply_errors
-from . import rules as claim_rules
 from . import services as claims
 from .files import claims_dir
 from .forms import KIND_LABELS, STATUS_BADGES, STATUS_LABELS, ClaimDecisionForm, EvidenceForm, OpenClaimForm
@@ -46,7 +44,7 @@ def _done(case_id: int, message: str):
     return redirect(url_for("cases.case_page", case_id=case_id) + "#claim")
 
 
-@roles_required(*claim_rules.WORKING_ROLES)
+@permission_required("claims.work")
 def open_claim(case_id):
     case_or_abort(case_id)
     form = OpenClaimForm()
@@ -59,7 +57,7 @@ def open_claim(case_id):
     return _done(case_id, _("Claim opened."))
 
 
-@roles_required(*claim_rules.WORKING_ROLES)
+@permission_required("claims.work")
 def add_photo(case_id):
     """The app-wide request limit (MAX_CONTENT_LENGTH) is lower than a photo's: this request reads up to twice the
     photo limit, so a photo a little too large gets the field error from the service. A body larger still is not
@@ -85,7 +83,7 @@ def add_photo(case_id):
     return _done(case_id, _("Photo added."))
 
 
-@roles_required(*claim_rules.DECIDING_ROLES)
+@permission_required("claims.decide")
 def decide(case_id):
     claim, form = _claim_or_abort(case_id), ClaimDecisionForm()
     if not form.validate_on_submit():
@@ -102,7 +100,7 @@ def decide(case_id):
     return _done(case_id, _("Claim approved; the refund waits for a supervisor's approval."))
 
 
-@roles_required(*WORKING_ROLES)
+@permission_required("cases.work")
 def claim_photo(case_id, evidence_id):
     """Inline, with the type Pillow found (never the uploader's), and nosniff so no browser guesses another."""
     case = case_or_abort(case_id)

@@ -13,10 +13,11 @@ from typing import NamedTuple
 from sqlalchemy import Integer, String, bindparam, false, func, literal_column, or_, select
 
 from ...auth.models import User
+from ...auth.policy import allows, roles_allowed
 from ...extensions import db
 from ...orders.models import Customer, Order
 from ...paging import PageCount
-from ..access import RESTRICTED_ROLES, SUPERVISING_ROLES, WORKING_ROLES, team_of_role
+from ..access import RESTRICTED_ROLES, team_of_role
 from ..escalation import OPEN_STATUSES
 from ..models import Case
 from ..rules import CATEGORIES, CHANNELS, SEVERITIES, STATUSES, TEAMS
@@ -43,7 +44,7 @@ class Viewer:
 
     @property
     def may_pick_team(self) -> bool:
-        return self.role in SUPERVISING_ROLES
+        return allows(self.role, "cases.pick_team")
 
     @property
     def own_team(self) -> str:
@@ -215,7 +216,7 @@ def cases_of_order(order_id: int, viewer: Viewer) -> list[CaseRow]:
 def transfer_targets() -> dict[str, list[tuple[int, str]]]:
     """The active people a case can be handed to, by team ("supervisors" last): (id, name) in name order."""
     people = db.session.execute(select(User.id, User.username, User.display_name, User.role)
-                                .where(User.active.is_(True), User.role.in_(WORKING_ROLES))
+                                .where(User.active.is_(True), User.role.in_(roles_allowed("cases.work")))
                                 .order_by(User.username))
     groups: dict[str, list[tuple[int, str]]] = {team: [] for team in (*TEAMS, "supervisors")}
     for user_id, username, display_name, role in people:

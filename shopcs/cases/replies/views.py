@@ -16,12 +16,12 @@ except ImportError:  # pragma: no cover - older WTForms
         return (value, label)
 
 from ...api_support import error_response
-from ...auth.access import current_actor, has_role, roles_required
+from ...auth.access import current_actor, may, permission_required
 from ...errors import Invalid, NotFound, ServiceError
 from ...orders.forms import apply_errors
 from ...paging import page_number
 from ...timeutil import utcnow
-from ..access import SUPERVISING_ROLES, WORKING_ROLES, check_case_access
+from ..access import check_case_access
 from ..queries import get_case
 from ..rules import CATEGORIES
 from . import templates as service
@@ -89,7 +89,7 @@ def _choice(value, allowed) -> str:
 
 
 @bp.route("/reply-templates/")
-@roles_required(*WORKING_ROLES)
+@permission_required("reply_templates.use")
 def index():
     form = FilterForm(request.args)
     filters = {"q": (form.q.data or "").strip()[: service.QUERY_MAX],
@@ -100,7 +100,7 @@ def index():
                                           page=page_number(request.args), per_page=PER_PAGE)
     return render_template("reply_templates/index.html", form=form, pagination=pagination,
                            filters={name: value for name, value in filters.items() if value},
-                           may_edit=has_role(*SUPERVISING_ROLES))
+                           may_edit=may("reply_templates.manage"))
 
 
 def _form_page(form, template=None, status=200):
@@ -121,7 +121,7 @@ def _save(form, write):
 
 
 @bp.route("/reply-templates/new", methods=["GET", "POST"])
-@roles_required(*SUPERVISING_ROLES)
+@permission_required("reply_templates.manage")
 def new():
     form = TemplateForm()
     if not form.is_submitted() and request.args.get("language") in LANGUAGES:
@@ -141,7 +141,7 @@ def _template_or_404(template_id):
 
 
 @bp.route("/reply-templates/<dbid:template_id>/edit", methods=["GET", "POST"])
-@roles_required(*SUPERVISING_ROLES)
+@permission_required("reply_templates.manage")
 def edit(template_id):
     template = _template_or_404(template_id)
     form = EditTemplateForm(obj=template if request.method == "GET" else None)
@@ -155,7 +155,7 @@ def edit(template_id):
 
 
 @bp.route("/reply-templates/<dbid:template_id>/deactivate", methods=["GET", "POST"])
-@roles_required(*SUPERVISING_ROLES)
+@permission_required("reply_templates.manage")
 def deactivate(template_id):
     """GET asks for confirmation; the POST from that page deactivates."""
     template = _template_or_404(template_id)

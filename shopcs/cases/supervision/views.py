@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from flask import Blueprint, render_template, request
 
-from ...auth.access import has_role, roles_required
+from ...auth.access import may, permission_required
 from ...reports.exports import FORMATS, download, refused
 from ...reports.page_support import page_of, zone
 from ...reports.windows import ROLLING_DAYS, Window, WindowError, parse_window
 from ...timeutil import local_date, utcnow
-from ..access import WORKING_ROLES
 from ..rules import CHANNELS, SEVERITIES, STATUSES
 from ..view_support import duration_text
 from .breaches import COLUMNS as BREACH_COLUMNS
@@ -21,7 +20,6 @@ from .breaches import BreachRow, breach_counts, breaches_json, breaches_statemen
 from .complaints import COLUMNS, ComplaintRow, complaint_counts, complaints_statement, filter_from_args, review_json
 
 bp = Blueprint("complaints", __name__)
-REVIEW_ROLES = ("supervisor", "operator")  # and admin; operators only read: nothing on these pages writes
 
 
 def review_window() -> Window:
@@ -47,11 +45,11 @@ def _window_or_error() -> tuple[Window | None, WindowError | None]:
 
 
 @bp.route("/complaints/")
-@roles_required(*REVIEW_ROLES)
+@permission_required("complaints.review")
 def review():
     chosen, (window, error) = filter_from_args(request.args), _window_or_error()
     common = {"chosen": chosen, "severities": SEVERITIES, "statuses": STATUSES, "args": request.args,
-              "may_open": has_role(*WORKING_ROLES)}
+              "may_open": may("cases.work")}
     if window is None:
         return render_template("complaints/review.html", window=None, errors=error.fields, **common), 422
     pagination, found = page_of(complaints_statement(window, zone(), chosen))
@@ -60,7 +58,7 @@ def review():
 
 
 @bp.route("/complaints/export")
-@roles_required(*REVIEW_ROLES)
+@permission_required("complaints.review")
 def review_export():
     window, error = _window_or_error()
     problems = _export_problems(error)
@@ -72,11 +70,11 @@ def review_export():
 
 
 @bp.route("/cases/breaches")
-@roles_required(*REVIEW_ROLES)
+@permission_required("complaints.review")
 def breaches():
     channel = request.args.get("channel", "") if request.args.get("channel") in CHANNELS else ""
     window, error = _window_or_error()
-    common = {"channel": channel, "channels": CHANNELS, "args": request.args, "may_open": has_role(*WORKING_ROLES)}
+    common = {"channel": channel, "channels": CHANNELS, "args": request.args, "may_open": may("cases.work")}
     if window is None:
         return render_template("complaints/breaches.html", window=None, errors=error.fields, **common), 422
     now = utcnow()
@@ -87,7 +85,7 @@ def breaches():
 
 
 @bp.route("/cases/breaches/export")
-@roles_required(*REVIEW_ROLES)
+@permission_required("complaints.review")
 def breaches_export():
     window, error = _window_or_error()
     problems = _export_problems(error)

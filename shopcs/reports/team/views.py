@@ -7,20 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ...auth.access import current_actor, has_role, roles_required
+from ...auth.access import current_actor, may, permission_required
 from ...auth.models import User
-from ...cases.access import WORKING_ROLES
 from ...errors import Conflict, Forbidden, Invalid
 from ...extensions import db
 from ...timeutil import local_date, utcnow
 from ..exports import FORMATS, download, refused
-from ..page_support import REPORT_ROLES, clock, percent
+from ..page_support import clock, percent
 from ..windows import FIRST_DAY, LAST_DAY, WindowError, parse_day
 from . import worklog
 from .report import columns, parse_period, report_json, team_report
 
 bp = Blueprint("worklog", __name__)
-SUPERVISORS = ("supervisor",)  # and admins
 CASE_ENDPOINTS = ("cases.case_page", "cases.detail", "cases.show")  # the case page, once it exists
 
 
@@ -37,7 +35,7 @@ def _person(username: str | None) -> User:
     """The log's owner: oneself, or (for supervisors and admins) anyone by ?user=."""
     if not username or username == current_user.username:
         return current_user
-    if not has_role(*SUPERVISORS):
+    if not may("worklog.read_others"):
         abort(403)
     return db.session.scalar(select(User).where(User.username == username[:64])) or abort(404)
 
@@ -61,7 +59,7 @@ def _render_log(person: User, day: date | None, errors: dict, notes: str | None 
 
 
 @bp.route("/worklog/")
-@roles_required(*WORKING_ROLES)
+@permission_required("worklog.keep")
 def log_page():
     return _render_log(_person(request.args.get("user")), _day(request.args.get("day")), {})
 
@@ -83,7 +81,7 @@ def _write(action):
 
 
 @bp.route("/worklog/notes", methods=["POST"])
-@roles_required(*WORKING_ROLES)
+@permission_required("worklog.keep")
 def save_notes():
     def action(day):
         worklog.save_notes(current_user, day, request.form.get("notes", ""), current_actor(), utcnow(), _zone())
@@ -92,7 +90,7 @@ def save_notes():
 
 
 @bp.route("/worklog/submit", methods=["POST"])
-@roles_required(*WORKING_ROLES)
+@permission_required("worklog.keep")
 def submit():
     def action(day):
         worklog.submit(current_user, day, current_actor(), utcnow(), _zone())
@@ -106,7 +104,7 @@ def _team_window():
 
 
 @bp.route("/reports/team")
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def team_page():
     try:
         window, period = _team_window()
@@ -117,7 +115,7 @@ def team_page():
 
 
 @bp.route("/reports/team/export")
-@roles_required(*REPORT_ROLES)
+@permission_required("reports.view")
 def team_export():
     kind = request.args.get("format", "csv")
     try:
