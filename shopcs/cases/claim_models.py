@@ -9,12 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import Money, UTCDateTime
 from ..extensions import db
 from ..orders.models import Refund
+from .claim_rules import ORIGINAL_NAME_MAX
 from .models import Case
 
 KINDS = ("damaged", "lost")
 STATUSES = ("open", "approved", "rejected")
-NOTE_MAX = 2000
-ORIGINAL_NAME_MAX = 200
 
 
 class Claim(db.Model):

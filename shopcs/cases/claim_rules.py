@@ -1,11 +1,11 @@
 """Claim policy: who may open, add photos and decide; what a decision needs; how names and sizes are shown. Pure."""
 from decimal import Decimal
 
-from .claim_models import NOTE_MAX, ORIGINAL_NAME_MAX
-
 # A damaged parcel is refunded as "damaged", a lost one as "not received" (orders.refunds.REASONS).
 REFUND_REASONS = {"damaged": "damaged", "lost": "not_received"}
 MAX_PHOTOS = 10
+NOTE_MAX = 2000
+ORIGINAL_NAME_MAX = 200  # the column's length: the model takes it from here, so the rule stays pure
 WORKING_ROLES = ("agent", "after_sales", "supervisor", "admin")  # open claims and add photos
 DECIDING_ROLES = ("after_sales", "supervisor", "admin")  # a decision pays money: not a first-line agent's call
 

@@ -14,6 +14,8 @@ SEVERITIES = ("low", "normal", "high", "critical")
 STATUSES = ("new", "open", "waiting", "resolved", "closed")  # "waiting": on the customer
 TEAMS = ("agents", "after_sales", "shipping")
 ESCALATION_REASONS = ("complaint", "breach")
+SUBJECT_MAX = 200  # also the column lengths (models.py takes them from here)
+BODY_MAX = 5000
 SERIOUS = ("high", "critical")  # the severities at which a complaint goes to a supervisor at once
 
 TRANSITIONS: dict[str, frozenset[str]] = {

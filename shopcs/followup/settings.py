@@ -13,7 +13,8 @@ from ..errors import Invalid
 from ..extensions import db
 from .models import FollowupSetting
 from .rules import quiet_at_wall
-from .texts import TEMPLATE_KINDS, template_problems
+from .template_checks import template_problems
+from .texts import TEMPLATE_KINDS
 from .values import LOCALES, SCALAR_FIELDS, FollowupSettings
 
 __all__ = ["FollowupSettings", "load_settings", "save_settings", "parse_values"]

@@ -9,7 +9,8 @@ from ..timeutil import utcnow
 from . import promotions
 from .forms import ActionForm, PromotionForm, SettingsForm, settings_form_class, template_field_name
 from .settings import load_settings, save_settings
-from .texts import MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, VARIABLES, sample_variables, template_problems
+from .template_checks import template_problems
+from .texts import MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, VARIABLES, sample_variables
 from .texts import render_template as fill
 from .values import LOCALES
 
