@@ -51,10 +51,11 @@ def sweep_command(now_text):
 @followup_cli.command("send", help="Drain the outbox once: send every due message through its channel.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
 def send_command(limit):
-    from ..notify.sender import default_worker, drain
+    from ..notify.sender import default_worker
+    from .jobs import drain_outbox
     from .scheduler import counts_of
 
-    report = drain(utcnow(), limit=limit, worker=f"cli:{default_worker()}")  # unique per process: claims must tell senders apart
+    report = drain_outbox(utcnow(), limit=limit, worker=f"cli:{default_worker()}")  # unique per process: claims must tell senders apart
     click.echo(f"Outbox drained: {_counts_line(counts_of(report))}")
 
 

@@ -1,12 +1,22 @@
 """The scheduler's jobs: every one a sweep — find what is due now, queue it once — idempotent and safe
-to run twice at the same moment or to kill at any line (the outbox's unique keys make it so)."""
+to run twice at the same moment or to kill at any line (the outbox's unique keys make it so).
+
+Like the views and the CLI, a job is an edge: it reads the app's config and hands the services their settings.
+"""
 from datetime import datetime
 
+from flask import current_app
+
+from ..cases.escalation import escalate_breaches
+from ..notify.sender import DrainReport, drain
+from ..notify.sender_settings import sender_settings
+from ..reports.alerts import operator_email, send_alerts
 from .greetings import sweep_greetings
 from .settings import load_settings
 from .unpaid import auto_close_unpaid, send_reminder_by_hand, sweep_unpaid
 
-__all__ = ["auto_close_unpaid", "run_all_sweeps", "send_reminder_by_hand", "sweep_greetings", "sweep_unpaid"]
+__all__ = ["auto_close_unpaid", "drain_outbox", "escalate_breaches", "run_all_sweeps", "send_refund_rate_alerts",
+           "send_reminder_by_hand", "sweep_greetings", "sweep_unpaid"]
 
 
 def run_all_sweeps(now: datetime) -> dict:
@@ -14,3 +24,13 @@ def run_all_sweeps(now: datetime) -> dict:
     settings = load_settings()
     return {"auto_close": auto_close_unpaid(now, settings), "unpaid": sweep_unpaid(now, settings),
             "greetings": sweep_greetings(now, settings)}
+
+
+def drain_outbox(now: datetime, **options) -> DrainReport:
+    """The outbox sender with the app's channels and retry policy; the team's address from the alert settings.
+    `options`: drain's limit, worker and rng."""
+    return drain(now, sender_settings(current_app.config, team_email=operator_email), **options)
+
+
+def send_refund_rate_alerts(now: datetime) -> dict:
+    return send_alerts(now, current_app.config["SHOPCS_TIMEZONE"])

@@ -3,7 +3,6 @@ the operators through the outbox — once per rule and day (the outbox's dedupe 
 import json
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..actor import Actor
@@ -69,9 +68,9 @@ def alert_key(alert: Alert) -> str:
     return f"{KIND}:{alert.rule}:{alert.as_of.isoformat()}"
 
 
-def send_alerts(now: datetime) -> dict:
-    """The scheduler's job: queue each firing alert for the operators, once per rule and day."""
-    settings, zone = load_alert_settings(), current_app.config["SHOPCS_TIMEZONE"]
+def send_alerts(now: datetime, zone: str) -> dict:
+    """The scheduler's job: queue each firing alert for the operators, once per rule and day (`zone`: the shop's)."""
+    settings = load_alert_settings()
     locale = load_settings().locale
     queued = 0
     for alert in alerts_for(local_date(now, zone), zone, settings):
