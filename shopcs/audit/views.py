@@ -8,6 +8,7 @@ from wtforms.validators import Length, Optional
 
 from ..auth.access import roles_required
 from ..i18n_labels import ACTION_LABELS, label_lookup
+from ..orders.numbers import order_id_of, order_nos_of
 from ..paging import page_number
 from .labels import changes, shown_value
 from .search import AuditQuery, search
@@ -39,7 +40,9 @@ def index():
     form = AuditFilterForm(request.args)
     form.action.choices = _action_choices()
     query = AuditQuery(**{name: (form[name].data or "")[:100] for name in ("order_no", "actor", "action")})
-    pagination, order_nos = search(query, page_number(request.args), PER_PAGE)
+    order_id = order_id_of(query.order_no.strip()) if query.order_no.strip() else None
+    pagination = search(query, page_number(request.args), PER_PAGE, order_id)
+    order_nos = order_nos_of({entry.order_id for entry in pagination.items if entry.order_id is not None})
     filters = {name: value for name, value in vars(query).items() if value}
     zone = current_app.config["SHOPCS_TIMEZONE"]
     return render_template("audit/index.html", form=form, pagination=pagination, order_nos=order_nos, filters=filters,

@@ -11,6 +11,7 @@ from ..apischema.requests import body_values, json_object, param_values
 from ..apischema.shapes import choice, time
 from ..errors import ServiceError
 from ..extensions import db
+from ..followup.notices import queue_shipping_notice
 from ..followup.settings import load_settings
 from ..timeutil import utcnow
 from . import refund_service
@@ -104,7 +105,8 @@ def create_shipment(order_no):
     shipment, outcome = take_shipment(
         order_no, PlatformShipment(carrier=data["carrier"], tracking_no=data["tracking_no"], shipped_at=data["shipped_at"],
                                    source="api"),
-        g.actor, utcnow(), current_app.config["SHOPCS_TIMEZONE"], load_settings().notify_platform_shipments)
+        g.actor, utcnow(), current_app.config["SHOPCS_TIMEZONE"],
+        queue_shipping_notice if load_settings().notify_platform_shipments else None)
     return jsonify(shipment_json(shipment)), 201 if outcome == "created" else 200
 
 

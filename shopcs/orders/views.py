@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 
 from ..auth.access import current_actor, has_role, roles_required
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..followup.notices import queue_shipping_notice
+from ..followup.queries import reminders_sent
 from ..followup.settings import load_settings
 from ..timeutil import local_date, utcnow
 from ..web import fixed_parts
@@ -84,7 +86,7 @@ def _unpaid_words(query: order_queue.QueueQuery, page: order_queue.QueuePage) ->
         return None
     settings = load_settings()
     return UnpaidWords(
-        now=utcnow(), auto_close=settings.auto_close, cap=settings.max_reminders, sent=order_queue.reminders_sent(page.rows),
+        now=utcnow(), auto_close=settings.auto_close, cap=settings.max_reminders, sent=reminders_sent(page.rows),
         reminders=lambda sent, cap: _("%(sent)s/%(cap)s sent", sent=sent, cap=cap),
         hours=lambda n: ngettext("closes in %(num)s hour", "closes in %(num)s hours", n),
         minutes=lambda n: ngettext("closes in %(num)s minute", "closes in %(num)s minutes", n),
@@ -198,7 +200,8 @@ def ship(order_no):
     if form.validate_on_submit():
         data = ShipmentInput(form.carrier.data, form.tracking_no.data, form.shipped_on.data)
         try:
-            shipment, missing = record_shipment(order_no, data, current_actor(), utcnow(), _today(), exclusions)
+            shipment, missing = record_shipment(order_no, data, current_actor(), utcnow(), _today(), exclusions,
+                                                queue_shipping_notice)
         except (Invalid, Conflict, NotFound, Forbidden) as exc:
             failed = _service_failed(exc, order_no, form)
             if failed:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import partial
 
 from ..actor import Actor
+from ..orders.handling import ShippingNotice
 from . import shopify, woocommerce
 from .deliveries import Delivery, PlatformRefund, apply_order, apply_refund, record
 from .fulfillments import apply_fulfillment
@@ -17,7 +18,7 @@ SHOPIFY = Actor.webhook("Shopify")
 @dataclass(frozen=True)
 class ShipmentSettings:
     zone: str  # the shop's zone: a shipment's local ship date
-    notify: bool  # send the buyer's notice for shipments the platform reports
+    notify: ShippingNotice | None  # queues the buyer's notice of a shipment the platform reports; None: no notice
 WOOCOMMERCE = Actor.webhook("WooCommerce")
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..api_support import error_response
 from ..errors import Invalid, ServiceError
 from ..extensions import db
+from ..followup.notices import queue_shipping_notice
 from ..followup.settings import load_settings
 from ..timeutil import utcnow
 from .deliveries import Delivery, record_refusal, refusal_reason
@@ -87,7 +88,7 @@ def shopify():
 
 def _shipment_settings(topic: str) -> ShipmentSettings:
     """Read only for the fulfilment topics: the other deliveries need no settings row."""
-    notify = topic in FULFILLMENT_TOPICS and load_settings().notify_platform_shipments
+    notify = queue_shipping_notice if topic in FULFILLMENT_TOPICS and load_settings().notify_platform_shipments else None
     return ShipmentSettings(zone=current_app.config["SHOPCS_TIMEZONE"], notify=notify)
 
 
