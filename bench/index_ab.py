@@ -222,7 +222,7 @@ def plan_shapes(url: str, now: datetime) -> dict[str, str]:
     from sqlalchemy import delete, func, select
 
     from shopcs.extensions import db
-    from shopcs.followup.unpaid import sweep_unpaid
+    from shopcs.followup.jobs import sweep_unpaid
     from shopcs.notify.models import OutboxMessage
 
     from .profile_queue import clients

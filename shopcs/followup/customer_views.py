@@ -10,8 +10,8 @@ from ..timeutil import utcnow
 from . import concerns, queries, rules
 from .customers import get_customer, orders_of, set_opted_out
 from .forms import ActionForm, ConcernForm, OptOutForm
+from .jobs import send_reminder_by_hand
 from .settings import load_settings
-from .unpaid import send_reminder_by_hand
 
 CUSTOMER_VIEWERS = ("agent", "after_sales", "supervisor", "operator")
 OPT_OUT_ROLES = ("agent", "after_sales", "supervisor")

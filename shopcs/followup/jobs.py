@@ -7,16 +7,33 @@ from datetime import datetime
 
 from flask import current_app
 
+from ..actor import Actor
+from ..app_config import outbox_channel, shop_zone
 from ..cases.escalation import escalate_breaches
+from ..notify.models import OutboxMessage
 from ..notify.sender import DrainReport, drain
 from ..notify.sender_settings import sender_settings
 from ..reports.alerts import operator_email, send_alerts
-from .greetings import sweep_greetings
+from . import greetings, unpaid
 from .settings import load_settings
-from .unpaid import auto_close_unpaid, send_reminder_by_hand, sweep_unpaid
+from .unpaid import auto_close_unpaid
+from .values import FollowupSettings
 
 __all__ = ["auto_close_unpaid", "drain_outbox", "escalate_breaches", "run_all_sweeps", "send_refund_rate_alerts",
            "send_reminder_by_hand", "sweep_greetings", "sweep_unpaid"]
+
+
+def sweep_unpaid(now: datetime, settings: FollowupSettings | None = None) -> dict:
+    return unpaid.sweep_unpaid(now, settings, zone=shop_zone(), channel=outbox_channel())
+
+
+def sweep_greetings(now: datetime, settings: FollowupSettings | None = None) -> dict:
+    return greetings.sweep_greetings(now, settings, zone=shop_zone(), channel=outbox_channel())
+
+
+def send_reminder_by_hand(order_no: str, actor: Actor, now: datetime) -> OutboxMessage:
+    """Not a job: an agent's click on the customer page, handed the same settings as the sweeps."""
+    return unpaid.send_reminder_by_hand(order_no, actor, now, zone=shop_zone(), channel=outbox_channel())
 
 
 def run_all_sweeps(now: datetime) -> dict:
@@ -33,4 +50,4 @@ def drain_outbox(now: datetime, **options) -> DrainReport:
 
 
 def send_refund_rate_alerts(now: datetime) -> dict:
-    return send_alerts(now, current_app.config["SHOPCS_TIMEZONE"])
+    return send_alerts(now, shop_zone())
