@@ -1,11 +1,12 @@
 """The audit log page: who changed what, when, before and after."""
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from ..app_config import shop_zone
 from ..auth.access import roles_required
 from ..i18n_labels import ACTION_LABELS, label_lookup
 from ..orders.numbers import order_id_of, order_nos_of
@@ -44,6 +45,6 @@ def index():
     pagination = search(query, page_number(request.args), PER_PAGE, order_id)
     order_nos = order_nos_of({entry.order_id for entry in pagination.items if entry.order_id is not None})
     filters = {name: value for name, value in vars(query).items() if value}
-    zone = current_app.config["SHOPCS_TIMEZONE"]
+    zone = shop_zone()
     return render_template("audit/index.html", form=form, pagination=pagination, order_nos=order_nos, filters=filters,
                            changes=lambda entry: changes(entry.action, entry.before, entry.after, zone, only_changed=False))

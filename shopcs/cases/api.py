@@ -6,6 +6,7 @@ from ..api_support import error_response, token_required
 from ..apischema.operations import CASES, describe
 from ..apischema.requests import body_values
 from ..apischema.shapes import choice, obj, text, time
+from ..app_config import shop_zone
 from ..errors import ServiceError
 from ..extensions import db
 from ..orders.schemas import CUSTOMER, ORDER_NO
@@ -50,7 +51,7 @@ def _case_input() -> CaseInput:
 @token_required
 def post_case():
     now = utcnow()
-    case = create_case(_case_input(), g.actor, now)
+    case = create_case(_case_input(), g.actor, now, shop_zone())
     response = jsonify(case_json(get_case(case.id), now))
     response.status_code = 201
     response.headers["Location"] = url_for(".show_case", case_id=case.id)

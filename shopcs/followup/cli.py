@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..app_config import shop_zone
 from ..timeutil import TimeError, parse_aware, utcnow
 
 followup_cli = AppGroup("followup", help="Unpaid-order reminders, greetings and the outbox sender.")
@@ -63,7 +64,7 @@ def send_command(limit):
 def status_command():
     from .queries import status_counts
 
-    status = status_counts(utcnow(), current_app.config["SHOPCS_TIMEZONE"])
+    status = status_counts(utcnow(), shop_zone())
     for key in ("due_soon", "pending", "sent_today", "failing", "retry_due", "dead"):
         click.echo(f"{key.replace('_', ' ')}: {status[key]}")
     due = status["due_now_by_channel"]

@@ -9,7 +9,7 @@ from flask import current_app
 
 from ..actor import Actor
 from ..app_config import outbox_channel, shop_zone
-from ..cases.escalation import escalate_breaches
+from ..cases import escalation
 from ..notify.models import OutboxMessage
 from ..notify.sender import DrainReport, drain
 from ..notify.sender_settings import sender_settings
@@ -51,3 +51,7 @@ def drain_outbox(now: datetime, **options) -> DrainReport:
 
 def send_refund_rate_alerts(now: datetime) -> dict:
     return send_alerts(now, shop_zone())
+
+
+def escalate_breaches(now: datetime) -> dict:
+    return escalation.escalate_breaches(now, shop_zone())

@@ -9,6 +9,7 @@ from ..api_support import error_response, token_required
 from ..apischema.operations import ORDERS, REFUNDS, describe, paging, param
 from ..apischema.requests import body_values, json_object, param_values
 from ..apischema.shapes import choice, time
+from ..app_config import shop_zone
 from ..errors import ServiceError
 from ..extensions import db
 from ..followup.notices import queue_shipping_notice
@@ -105,7 +106,7 @@ def create_shipment(order_no):
     shipment, outcome = take_shipment(
         order_no, PlatformShipment(carrier=data["carrier"], tracking_no=data["tracking_no"], shipped_at=data["shipped_at"],
                                    source="api"),
-        g.actor, utcnow(), current_app.config["SHOPCS_TIMEZONE"],
+        g.actor, utcnow(), shop_zone(),
         queue_shipping_notice if load_settings().notify_platform_shipments else None)
     return jsonify(shipment_json(shipment)), 201 if outcome == "created" else 200
 

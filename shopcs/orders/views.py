@@ -1,10 +1,11 @@
 """The agent's pages: order queue, order page, address confirmation and correction, promised date, shipping."""
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 
+from ..app_config import shop_zone
 from ..auth.access import current_actor, has_role, roles_required
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..followup.notices import queue_shipping_notice
@@ -47,7 +48,7 @@ def _share_status_badges(state):
 
 
 def _today():
-    return local_date(utcnow(), current_app.config["SHOPCS_TIMEZONE"])
+    return local_date(utcnow(), shop_zone())
 
 
 def _order_or_404(order_no: str):
@@ -73,7 +74,7 @@ def render_queue(query: order_queue.QueueQuery, page: order_queue.QueuePage, cou
     translations = get_translations()
     fixed = fixed_parts("orders/_queue_fixed.html")  # the texts and fixed links, worked out once per language
     status_labels = {status: translations.ugettext(status) for status in STATUSES}
-    words = RowWords(fixed, status_labels, STATUS_BADGES, today, current_app.config["SHOPCS_TIMEZONE"])
+    words = RowWords(fixed, status_labels, STATUS_BADGES, today, shop_zone())
     return render_template(
         "orders/queue.html", query=query, page=page, counts=counts, today=today, args=args, qurl=QueueLinks(args),
         fixed=fixed, status_labels=status_labels, rows_html=rows_html(page.rows, words, _unpaid_words(query, page)),

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..api_support import error_response
+from ..app_config import shop_zone
 from ..errors import Invalid, ServiceError
 from ..extensions import db
 from ..followup.notices import queue_shipping_notice
@@ -89,7 +90,7 @@ def shopify():
 def _shipment_settings(topic: str) -> ShipmentSettings:
     """Read only for the fulfilment topics: the other deliveries need no settings row."""
     notify = queue_shipping_notice if topic in FULFILLMENT_TOPICS and load_settings().notify_platform_shipments else None
-    return ShipmentSettings(zone=current_app.config["SHOPCS_TIMEZONE"], notify=notify)
+    return ShipmentSettings(zone=shop_zone(), notify=notify)
 
 
 @bp.post("/woocommerce")
