@@ -114,7 +114,7 @@ class QueueLinks:
 def _render_order(order, confirm_form=None, promise_form=None, status=200):
     exclusions = load_exclusions()
     return render_template(
-        "orders/order.html", order=order, history=buyer_history(order), events=timeline(order),
+        "orders/order.html", order=order, history=buyer_history(order), events=timeline(order, shop_zone()),
         refunded=refunded_total(order), carriers=CARRIERS, today=_today(),
         not_reaching=carriers_not_reaching(order.province, exclusions), shipping_notes=open_shipping_notes(order.id),
         confirm_form=confirm_form or ConfirmAddressForm(),

@@ -72,7 +72,7 @@ def assert_paid_after_local_close(order_no, actor_label):
                and e.actor != "system:scheduler"]
     assert (entry.action, entry.actor, entry.before, entry.after) == (
         "order.paid_after_local_close", actor_label, {"status": "closed"}, {"status": "paid"})
-    assert "order.paid_after_local_close" in [event.action for event in timeline(paid)]
+    assert "order.paid_after_local_close" in [event.action for event in timeline(paid, "Asia/Shanghai")]
     return paid
 
 
