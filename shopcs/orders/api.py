@@ -51,7 +51,7 @@ def _service_error(exc: ServiceError):
           errors=(400, 401, 409, 413, 422), path_schemas={"order_no": ORDER_NO})
 @token_required
 def put_order(order_no):
-    order, created = ingest_order(validate_order(order_no, json_object()), g.actor, utcnow())
+    order, created = ingest_order(validate_order(order_no, json_object()), g.actor, utcnow(), shop_zone())
     return jsonify(order_json(get_order(order.order_no))), 201 if created else 200
 
 

@@ -102,4 +102,4 @@ def woocommerce():
         return refusal
     delivery = _delivery("woocommerce", "X-WC-Webhook-Delivery-ID", "X-WC-Webhook-Topic")
     payload = _payload()
-    return _applied(delivery, lambda now: woocommerce_delivery(delivery, payload, now))
+    return _applied(delivery, lambda now: woocommerce_delivery(delivery, payload, now, shop_zone()))
