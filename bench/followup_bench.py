@@ -95,10 +95,10 @@ def _bare_loop(envelopes, url: str) -> float:
 
 
 def _drain_all(count: int) -> float:
-    from shopcs.notify.sender import drain
+    from shopcs.followup.jobs import drain_outbox
 
     started = time.perf_counter()
-    report = drain(NOW, limit=count, worker="bench")
+    report = drain_outbox(NOW, limit=count, worker="bench")
     elapsed = time.perf_counter() - started
     if report.sent != count:
         raise SystemExit(f"drain sent {report}, expected {count}")
@@ -149,9 +149,8 @@ def _simulate(count: int) -> tuple[list[float], dict]:
     """The scheduler's loop on a virtual clock that advances by each job's real duration (no compression of
     the work): sweep every 60 s, drain every 15 s (limit 100, as the scheduler calls it), missed runs coalesced."""
     from shopcs.extensions import db
-    from shopcs.followup.jobs import sweep_unpaid
+    from shopcs.followup.jobs import drain_outbox, sweep_unpaid
     from shopcs.notify.models import OutboxMessage
-    from shopcs.notify.sender import drain
     from shopcs.orders.models import Order
 
     clock, end = NOW, NOW + timedelta(hours=1, minutes=3)
@@ -164,7 +163,7 @@ def _simulate(count: int) -> tuple[list[float], dict]:
         if name == "sweep":
             sweep_unpaid(clock)
         else:
-            drain(clock, worker="bench")
+            drain_outbox(clock, worker="bench")
         spent = time.perf_counter() - started
         busy[name] += spent
         if name == "drain":

@@ -188,8 +188,8 @@ def drain_figure(url: str, now: datetime, count: int, runs: int, receiver_url: s
     from sqlalchemy import delete, update
 
     from shopcs.extensions import db
+    from shopcs.followup.jobs import drain_outbox
     from shopcs.notify.models import OutboxMessage
-    from shopcs.notify.sender import drain
 
     from . import followup_common as common
 
@@ -199,7 +199,7 @@ def drain_figure(url: str, now: datetime, count: int, runs: int, receiver_url: s
         mine = OutboxMessage.dedupe_key.like("bench:%")
         for run in range(runs + 1):
             started = time.perf_counter()
-            report = drain(now, limit=count, worker="bench")
+            report = drain_outbox(now, limit=count, worker="bench")
             elapsed = time.perf_counter() - started
             if report.sent != count:
                 raise SystemExit(f"drain sent {report}, expected {count}")
@@ -222,7 +222,7 @@ def plan_shapes(url: str, now: datetime) -> dict[str, str]:
     from sqlalchemy import delete, func, select
 
     from shopcs.extensions import db
-    from shopcs.followup.unpaid import sweep_unpaid
+    from shopcs.followup.jobs import sweep_unpaid
     from shopcs.notify.models import OutboxMessage
 
     from .profile_queue import clients

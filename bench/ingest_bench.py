@@ -67,7 +67,7 @@ def write_orders(start: int, count: int, customers: int) -> float:
     actor, inputs = Actor.system("bench"), [order_input(n, customers) for n in range(start, start + count)]
     began = time.perf_counter()
     for data in inputs:
-        ingest_order(data, actor, NOW)
+        ingest_order(data, actor, NOW, "Asia/Shanghai")
     return (time.perf_counter() - began) / count * 1000
 
 

@@ -674,7 +674,7 @@ def bench_backend(url: str, args, cases: list[Case]) -> tuple[list[tuple], bool]
         os.environ["SHOPCS_TIMEZONE"] = args.zone
     from shopcs import create_app
     from shopcs.extensions import db
-    from shopcs.reports.windows import Window
+    from shopcs.windows import Window
 
     app = create_app()
     zone = app.config["SHOPCS_TIMEZONE"]

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .actor import Actor
+from .app_config import shop_zone
 from .audit.services import record
 from .auth.models import User
 from .auth.services import create_user
@@ -137,7 +138,7 @@ def _cases(orders, now, agent):
     ]
     for (category, channel, severity, subject, body, minutes), order in zip(asks, shipped, strict=False):  # a tiny demo: fewer
         case = create_case(CaseInput(category, channel, subject, body, now - timedelta(minutes=minutes), severity,
-                                     order_no=order.order_no), platform, now - timedelta(minutes=minutes))
+                                     order_no=order.order_no), platform, now - timedelta(minutes=minutes), shop_zone())
         if category == "payment":
             reply(case.id, "您好，退款已原路退回，一般 1-3 个工作日到账，请留意。", agent, now - timedelta(minutes=20),
                   send=False, given_at=now - timedelta(minutes=23))
@@ -147,7 +148,7 @@ def _cases(orders, now, agent):
     create_case(CaseInput("pre_sale", "email", "龙井有没有礼盒装", "请问西湖龙井有礼盒包装吗？想送人。",
                           now - timedelta(hours=3), customer={"external_id": "demo-buyer-email", "name": "周女士",
                                                                 "phone": "", "email": "zhou@example.com"}),
-                platform, now - timedelta(hours=3))
+                platform, now - timedelta(hours=3), shop_zone())
 
 
 def accounts_text() -> str:

@@ -2,9 +2,8 @@
 in the past, and cases answered over the last weeks, so that every report has figures from the first login."""
 from datetime import timedelta
 
-from flask import current_app
-
 from .actor import Actor
+from .app_config import shop_zone
 from .audit.services import record
 from .cases.services import CaseInput, create_case, reply
 from .cases.work import change_status
@@ -42,7 +41,7 @@ def _sent_reminder(order, step, at, settings, zone) -> OutboxMessage:
 def past_reminders(rng, orders, now, agent: Actor) -> None:
     """Orders placed before today and not paid at once: most got the first reminder (the unpaid never paid, often the
     second too), some buyers told the agent what held them back. The scheduler sends today's reminders itself."""
-    settings, zone = load_settings(), current_app.config["SHOPCS_TIMEZONE"]
+    settings, zone = load_settings(), shop_zone()
     offsets = settings.step_offsets()
     for order in orders:
         if order.placed_at > now - timedelta(days=1) or not offsets or not _not_paid_at_once(order, offsets[0]):
@@ -71,7 +70,7 @@ def past_cases(rng, orders, now, agents: list[Actor]) -> None:
         order = rng.choice(shipped) if shipped else None
         case = create_case(CaseInput(category, channel, subject, body, received, order_no=order.order_no if order else None,
                                      customer=None if order else {"external_id": "demo-buyer-0", "name": "王伟", "phone": "",
-                                                                  "email": ""}), platform, received)
+                                                                  "email": ""}), platform, received, shop_zone())
         agent, answered = rng.choice(agents), received + timedelta(minutes=rng.randrange(1, 7))
         if channel == "phone":
             reply(case.id, "已电话告知买家。", agent, answered + timedelta(minutes=1), send=False, given_at=answered)

@@ -3,7 +3,7 @@ input through to a 500."""
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField
 
-from .reports.windows import FIRST_DAY, LAST_DAY, parse_day
+from .windows import FIRST_DAY, LAST_DAY, parse_day
 
 
 class FiniteDecimalField(DecimalField):
@@ -18,7 +18,7 @@ class FiniteDecimalField(DecimalField):
 
 
 class DayField(DateField):
-    """A DateField read by the one bounded day parser (reports/windows.py): year 1 or 9999 is a field error, not an
+    """A DateField read by the one bounded day parser (shopcs/windows.py): year 1 or 9999 is a field error, not an
     overflow further on."""
 
     def process_formdata(self, valuelist):

@@ -15,6 +15,7 @@ from shopcs.orders.models import Customer
 from .builders import NOW
 
 PLATFORM = Actor(label="token:shop", is_platform=True)
+ZONE = "Asia/Shanghai"  # the test app's SHOPCS_TIMEZONE (conftest)
 _seq = itertools.count(1)
 
 
@@ -27,7 +28,7 @@ def case_input(category="tracking", channel="chat", severity="normal", order_no=
 
 
 def make_case(actor: Actor = PLATFORM, now: datetime = NOW, **values) -> Case:
-    return create_case(case_input(**values), actor, now)
+    return create_case(case_input(**values), actor, now, ZONE)
 
 
 def as_user(user) -> Actor:

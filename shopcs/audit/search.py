@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from sqlalchemy import false, func, or_, select
 
 from ..extensions import db
-from ..orders.models import Order
 from .models import AuditEntry
 
 
@@ -15,11 +14,11 @@ class AuditQuery:
     action: str = ""  # "refund" finds refund.*; "refund.approved" that action only
 
 
-def search(query: AuditQuery, page: int = 1, per_page: int = 50):
-    """Returns (pagination of AuditEntry, {order_id: order_no} for the entries on the page)."""
+def search(query: AuditQuery, page: int = 1, per_page: int = 50, order_id: int | None = None):
+    """The page of AuditEntry rows (a pagination). `order_id`: the order `query.order_no` names, None when none does
+    (the caller looks it up: the orders sit above the audit, so it does not read their table)."""
     stmt = select(AuditEntry)
     if query.order_no.strip():
-        order_id = db.session.scalar(select(Order.id).where(Order.order_no == query.order_no.strip()))
         stmt = stmt.where(AuditEntry.order_id == order_id if order_id is not None else false())
     if query.actor.strip():
         stmt = stmt.where(func.lower(AuditEntry.actor).contains(query.actor.strip().lower(), autoescape=True))
@@ -27,8 +26,5 @@ def search(query: AuditQuery, page: int = 1, per_page: int = 50):
         action = query.action.strip().lower()
         stmt = stmt.where(or_(AuditEntry.action == action, AuditEntry.action.startswith(action + ".", autoescape=True)))
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    pagination = db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, count=True)
-    ids = {entry.order_id for entry in pagination.items if entry.order_id is not None}
-    numbers = dict(db.session.execute(select(Order.id, Order.order_no).where(Order.id.in_(ids))).all()) if ids else {}
-    return pagination, numbers
+    return db.paginate(stmt, page=max(page, 1), per_page=per_page, error_out=False, count=True)
 

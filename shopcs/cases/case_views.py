@@ -3,6 +3,7 @@ a supervisor's acknowledgement). Each POST calls one service; a refused change r
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from ..app_config import shop_zone
 from ..audit.services import record
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, Invalid, NotFound, ServiceError
@@ -148,7 +149,8 @@ def change_status(case_id):
 def change_severity(case_id):
     form = SeverityForm()
     return _act(case_id, "severity", form,
-                lambda actor, now: services.change_severity(case_id, form.severity.data, actor, now), _("Severity changed."))
+                lambda actor, now: services.change_severity(case_id, form.severity.data, actor, now, shop_zone()),
+                _("Severity changed."))
 
 
 @permission_required("cases.acknowledge")

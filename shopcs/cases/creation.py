@@ -2,7 +2,6 @@
 message, its customer when new, and an at-once escalation of a serious complaint — all of it or nothing."""
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -43,8 +42,9 @@ def _customer(values: dict, now: datetime) -> Customer:
     return customer
 
 
-def create_case(data: CaseInput, actor: Actor, now: datetime, external_id: str | None = None) -> Case:
+def create_case(data: CaseInput, actor: Actor, now: datetime, zone: str, external_id: str | None = None) -> Case:
     """Validates everything before writing (Invalid names each bad field; an unknown order_no is NotFound).
+    `zone`: the shop's, for the first-response clock's business hours and the escalation's text.
     `external_id`: the source's id of the first message, unique per channel (shopcs.conversations.intake)."""
     check_may_work(actor)
     fields = case_problems(data, now)
@@ -54,7 +54,7 @@ def create_case(data: CaseInput, actor: Actor, now: datetime, external_id: str |
     try:
         order = _order(data.order_no) if data.order_no is not None else None
         customer = order.customer if order is not None else _customer(data.customer, now)
-        due = first_response_due(received_at, data.channel, load_sla_settings(), current_app.config["SHOPCS_TIMEZONE"])
+        due = first_response_due(received_at, data.channel, load_sla_settings(), zone)
         case = Case(category=data.category, channel=data.channel, severity=data.severity, status="new",
                     subject=data.subject.strip(), body=data.body.strip(), customer_id=customer.id,
                     order_id=order.id if order else None, owner_id=user_id_of(actor), team="agents",
@@ -67,7 +67,7 @@ def create_case(data: CaseInput, actor: Actor, now: datetime, external_id: str |
             "category": case.category, "channel": case.channel, "severity": case.severity, "subject": case.subject,
             "order_no": data.order_no, "customer": customer.external_id, "received_at": received_at,
             "first_response_due_at": due})
-        escalate_if_serious(case, actor, now)
+        escalate_if_serious(case, actor, now, zone)
         db.session.commit()
         return case
     except IntegrityError as exc:

@@ -2,7 +2,6 @@
 target by the scheduler's sweep; once per case and reason, told through the outbox; a supervisor acknowledges."""
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -52,13 +51,13 @@ def reasons_recorded(case: Case) -> set[str]:
     return {(event.data or {}).get("reason") for event in case.events if event.kind == "escalation"}
 
 
-def escalate(case: Case, reason: str, actor: Actor, now: datetime) -> bool:
+def escalate(case: Case, reason: str, actor: Actor, now: datetime, zone: str) -> bool:
     """Inside the caller's transaction, on a locked case; False when the case already went up for this reason.
-    The message has no customer and no order, so no channel can ever send it to the buyer."""
+    The message has no customer and no order, so no channel can ever send it to the buyer. `zone`: the shop's."""
     if reason in reasons_recorded(case):
         return False
     before = {"escalated_at": case.escalated_at, "escalation_reason": case.escalation_reason}
-    text = escalation_text(case, reason, load_settings().locale, current_app.config["SHOPCS_TIMEZONE"])
+    text = escalation_text(case, reason, load_settings().locale, zone)
     case.escalated_at, case.escalation_reason = now, reason
     case.escalation_acknowledged_at = case.escalation_acknowledged_by = None  # a new reason needs a new look
     add_event(case, "escalation", actor, now, body=text, data={"reason": reason})
@@ -67,9 +66,9 @@ def escalate(case: Case, reason: str, actor: Actor, now: datetime) -> bool:
     return True
 
 
-def escalate_if_serious(case: Case, actor: Actor, now: datetime) -> bool:
+def escalate_if_serious(case: Case, actor: Actor, now: datetime, zone: str) -> bool:
     reason = escalation_reason(case.category, case.severity, False, reasons_recorded(case))
-    return reason is not None and escalate(case, reason, actor, now)
+    return reason is not None and escalate(case, reason, actor, now, zone)
 
 
 def _breach_candidates(now: datetime, after_id: int) -> list[int]:
@@ -80,7 +79,7 @@ def _breach_candidates(now: datetime, after_id: int) -> list[int]:
         .order_by(Case.id).limit(SWEEP_BATCH)))
 
 
-def escalate_breaches(now: datetime) -> dict:
+def escalate_breaches(now: datetime, zone: str) -> dict:
     """The scheduler's sweep: every open case still unanswered past its due time goes up once for "breach".
     Each case is locked, re-read and committed on its own, so two sweeps at once or a sweep killed midway
     escalate nothing twice (and the outbox's dedupe key would refuse a second message anyway)."""
@@ -91,7 +90,7 @@ def escalate_breaches(now: datetime) -> dict:
                 case = lock_case(case_id)
                 if case.status in OPEN_STATUSES and is_breached(case.first_response_due_at, case.first_responded_at, now):
                     reason = escalation_reason(case.category, case.severity, True, reasons_recorded(case))
-                    if reason is not None and escalate(case, reason, actor, now):
+                    if reason is not None and escalate(case, reason, actor, now, zone):
                         escalated += 1
         last_id = ids[-1]
     return {"escalated": escalated}

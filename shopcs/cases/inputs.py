@@ -2,12 +2,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
-
-from ..apischema.shapes import choice, obj, text, time
-from ..orders.schemas import CUSTOMER, CUSTOMER_LIMITS, ORDER_NO, order_no_problem, text_problem
-from .models import BODY_MAX, SUBJECT_MAX
-from .rules import CATEGORIES, CHANNELS, SEVERITIES
+from ..orders.schemas import CUSTOMER_LIMITS, order_no_problem, text_problem
+from .rules import BODY_MAX, CATEGORIES, CHANNELS, SEVERITIES, SUBJECT_MAX
 
 # An integration's clock may run a little ahead of ours; a time further ahead is a mistake, not a message.
 CLOCK_SKEW = timedelta(seconds=60)
@@ -83,13 +79,3 @@ def text_or_problem(value, limit: int, name: str, required: bool = True) -> tupl
     problem = text_problem(value, limit, required=required)
     return ("", {name: problem}) if problem else ((value or "").strip(), {})
 
-
-# POST /api/v1/cases: the structure the API checks first; case_problems() then judges the values as for agents.
-CASE_BODY = obj({
-    "category": choice(CATEGORIES), "channel": choice(CHANNELS),
-    "severity": choice(SEVERITIES, nullable=True, default="normal"),
-    "subject": text(SUBJECT_MAX, required=True), "body": text(BODY_MAX, required=True),
-    "received_at": time(nullable=True, description=_l("When the customer wrote; now if absent. Not in the future.")),
-    "order_no": {**ORDER_NO, "type": ["string", "null"], "description": _l("The order the case is about, if any.")},
-    "customer": {**CUSTOMER, "type": ["object", "null"], "description": _l("The customer, when there is no order_no.")},
-}, required=("category", "channel", "subject", "body"))

@@ -8,10 +8,8 @@ from ..auth.models import User
 from ..db_types import UTCDateTime
 from ..extensions import db
 from ..orders.models import Customer, Order
+from .rules import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX  # noqa: F401 - BODY_MAX: imported from here elsewhere
 
-SUBJECT_MAX = 200
-BODY_MAX = 5000
-EXTERNAL_ID_MAX = 200
 EVENT_KINDS = ("reply", "reply_logged", "customer_message", "note", "transfer", "status", "escalation",
                "acknowledgement", "severity", "claim")
 

@@ -14,6 +14,9 @@ SEVERITIES = ("low", "normal", "high", "critical")
 STATUSES = ("new", "open", "waiting", "resolved", "closed")  # "waiting": on the customer
 TEAMS = ("agents", "after_sales", "shipping")
 ESCALATION_REASONS = ("complaint", "breach")
+SUBJECT_MAX = 200  # also the column lengths (models.py takes them from here)
+BODY_MAX = 5000
+EXTERNAL_ID_MAX = 200  # a customer's message's id at its source (a chat message id, an e-mail's Message-ID)
 SERIOUS = ("high", "critical")  # the severities at which a complaint goes to a supervisor at once
 
 TRANSITIONS: dict[str, frozenset[str]] = {

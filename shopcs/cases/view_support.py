@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..app_config import shop_zone
 from ..i18n_labels import label_lookup
 from ..timeutil import UTC, to_local
 from . import sla
@@ -33,18 +34,14 @@ def current_viewer() -> Viewer:
     return Viewer(user_id=current_user.id, role=current_user.role)
 
 
-def zone() -> str:
-    return current_app.config["SHOPCS_TIMEZONE"]
-
-
 def local_now(now: datetime) -> datetime:
     """`now` as the naive shop-local minute a datetime-local input shows."""
-    return to_local(now, zone()).replace(tzinfo=None, second=0, microsecond=0)
+    return to_local(now, shop_zone()).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def from_local(value: datetime | None) -> datetime | None:
     """A naive shop-local time from a form, as aware UTC."""
-    return None if value is None else value.replace(tzinfo=ZoneInfo(zone())).astimezone(UTC)
+    return None if value is None else value.replace(tzinfo=ZoneInfo(shop_zone())).astimezone(UTC)
 
 
 def duration_text(amount: timedelta, round_up: bool) -> str:

@@ -123,8 +123,8 @@ def change_status(case_id: int, to: str, actor: Actor, now: datetime) -> Case:
     return case
 
 
-def change_severity(case_id: int, severity: str, actor: Actor, now: datetime) -> Case:
-    """Raising a complaint to high or critical sends it to the supervisors at once (once per case)."""
+def change_severity(case_id: int, severity: str, actor: Actor, now: datetime, zone: str) -> Case:
+    """Raising a complaint to high or critical sends it to the supervisors at once (once per case; `zone`: the shop's)."""
     check_may_work(actor)
     _check({} if severity in rules.SEVERITIES else {"severity": f"must be one of {', '.join(rules.SEVERITIES)}"},
            _l("Unknown severity."))
@@ -135,5 +135,5 @@ def change_severity(case_id: int, severity: str, actor: Actor, now: datetime) ->
             before, case.severity = case.severity, severity
             add_event(case, "severity", actor, now, data={"severity": {"before": before, "after": severity}})
             trace(case, "case.severity", actor, now, before={"severity": before}, after={"severity": severity})
-            escalate_if_serious(case, actor, now)
+            escalate_if_serious(case, actor, now, zone)
     return case

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from ..actor import Actor
 from ..cases.creation import create_case
 from ..cases.inputs import CaseInput, customer_problems, time_problem
-from ..cases.models import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX, Case, CaseEvent
+from ..cases.models import Case, CaseEvent
+from ..cases.rules import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX
 from ..cases.work import add_customer_message
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -63,8 +64,9 @@ def message_problems(message: IncomingMessage, now: datetime) -> dict:
     return fields
 
 
-def receive_message(message: IncomingMessage, actor: Actor, now: datetime) -> Received:
-    """Raises Invalid naming each bad field (nothing written), NotFound for an order_no that names no order."""
+def receive_message(message: IncomingMessage, actor: Actor, now: datetime, zone: str) -> Received:
+    """Raises Invalid naming each bad field (nothing written), NotFound for an order_no that names no order.
+    `zone`: the shop's, for a new case's first-response clock."""
     fields = message_problems(message, now)
     if fields:
         raise Invalid(_l("The message has invalid fields."), fields)
@@ -74,7 +76,7 @@ def receive_message(message: IncomingMessage, actor: Actor, now: datetime) -> Re
     try:
         case = _conversation(_customer_id(message), message.channel, now)
         if case is None:
-            created = create_case(_new_case(message), actor, now, external_id=external_id)
+            created = create_case(_new_case(message), actor, now, zone, external_id=external_id)
             return Received(created.id, created.events[0].id, case_created=True)
         event = add_customer_message(case.id, message.body, actor, now, message.received_at, external_id=external_id)
         return Received(case.id, event.id, case_created=False)

@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..app_config import shop_zone
 from ..timeutil import TimeError, parse_aware, utcnow
 
 followup_cli = AppGroup("followup", help="Unpaid-order reminders, greetings and the outbox sender.")
@@ -51,10 +52,11 @@ def sweep_command(now_text):
 @followup_cli.command("send", help="Drain the outbox once: send every due message through its channel.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
 def send_command(limit):
-    from ..notify.sender import default_worker, drain
+    from ..notify.sender import default_worker
+    from .jobs import drain_outbox
     from .scheduler import counts_of
 
-    report = drain(utcnow(), limit=limit, worker=f"cli:{default_worker()}")  # unique per process: claims must tell senders apart
+    report = drain_outbox(utcnow(), limit=limit, worker=f"cli:{default_worker()}")  # unique per process: claims must tell senders apart
     click.echo(f"Outbox drained: {_counts_line(counts_of(report))}")
 
 
@@ -62,7 +64,7 @@ def send_command(limit):
 def status_command():
     from .queries import status_counts
 
-    status = status_counts(utcnow(), current_app.config["SHOPCS_TIMEZONE"])
+    status = status_counts(utcnow(), shop_zone())
     for key in ("due_soon", "pending", "sent_today", "failing", "retry_due", "dead"):
         click.echo(f"{key.replace('_', ' ')}: {status[key]}")
     due = status["due_now_by_channel"]

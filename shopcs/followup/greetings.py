@@ -13,7 +13,7 @@ from . import rules, texts
 from .models import Promotion
 from .occasions import Occasion, occasions_on, promotion_occasion
 from .settings import load_settings
-from .unpaid import BATCH, LIVE, default_channel, shop_zone
+from .unpaid import BATCH, LIVE
 from .values import FollowupSettings
 
 GREETING_KINDS = ("holiday_greeting", "promotion")
@@ -48,7 +48,7 @@ def due_occasions(now: datetime, settings: FollowupSettings, zone: str) -> list[
             if rules.greeting_due(today, send_time, now, settings, zone)]
 
 
-def _greet(occasion: Occasion, send_at: datetime, now: datetime, settings: FollowupSettings, zone: str) -> int:
+def _greet(occasion: Occasion, send_at: datetime, now: datetime, settings: FollowupSettings, zone: str, channel: str) -> int:
     key = literal("greeting:") + cast(Customer.id, String) + literal(f":{occasion.key}")
     recent_greeting = exists().where(
         OutboxMessage.customer_id == Customer.id, OutboxMessage.kind.in_(GREETING_KINDS),
@@ -65,7 +65,7 @@ def _greet(occasion: Occasion, send_at: datetime, now: datetime, settings: Follo
                                                  locale=settings.locale, shop_name=settings.shop_name_for(settings.locale))
             body = texts.render_template(settings.template(occasion.kind), variables)
             queued += enqueue(kind=occasion.kind, dedupe_key=greeting_key(customer.id, occasion.key), body=body, now=now,
-                              scheduled_for=send_at, customer_id=customer.id, channel=default_channel()) is not None
+                              scheduled_for=send_at, customer_id=customer.id, channel=channel) is not None
         db.session.commit()
         if len(customers) < BATCH:
             return queued
@@ -82,13 +82,13 @@ def cancel_greetings_of_opted_out() -> int:
     return cancelled
 
 
-def sweep_greetings(now: datetime, settings: FollowupSettings | None = None) -> dict:
+def sweep_greetings(now: datetime, settings: FollowupSettings | None = None, *, zone: str, channel: str) -> dict:
     """Greet for every occasion due now. Queued greetings of buyers who opted out since are cancelled on
     occasion days (the sender also refuses them at send time)."""
-    settings, zone = settings or load_settings(), shop_zone()
+    settings = settings or load_settings()
     due = due_occasions(now, settings, zone)
     counts = {"cancelled": cancel_greetings_of_opted_out() if due else 0, "queued": 0, "occasions": []}
     for occasion, send_at in due:
         counts["occasions"].append(occasion.key)
-        counts["queued"] += _greet(occasion, send_at, now, settings, zone)
+        counts["queued"] += _greet(occasion, send_at, now, settings, zone, channel)
     return counts

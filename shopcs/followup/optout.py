@@ -1,5 +1,5 @@
 """Opting out without logging in: the signed unsubscribe link from an email, and the platform's API call."""
-from flask import Blueprint, abort, g, jsonify, render_template
+from flask import Blueprint, abort, current_app, g, jsonify, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,7 +23,7 @@ class ConfirmForm(FlaskForm):
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe(token):
-    external_id = customer_from_token(token)
+    external_id = customer_from_token(token, current_app.config["SECRET_KEY"])
     if external_id is None:
         abort(404)
     try:

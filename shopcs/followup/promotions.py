@@ -2,7 +2,6 @@
 import secrets
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -43,13 +42,13 @@ def _parse(name, day, send_time, days_before) -> tuple[str, date, time, int]:
     return name, day, send_time.replace(second=0, microsecond=0), days_before
 
 
-def add_promotion(name, day, send_time, days_before, actor: Actor, now: datetime) -> Promotion:
-    """Announced `days_before` days ahead at `send_time` (shop time), which must be outside the quiet hours."""
+def add_promotion(name, day, send_time, days_before, actor: Actor, now: datetime, zone: str) -> Promotion:
+    """Announced `days_before` days ahead at `send_time` (shop time, `zone`), which must be outside the quiet hours."""
     name, day, send_time, days_before = _parse(name, day, send_time, days_before)
     send_day = day - timedelta(days=days_before)
     if quiet_at_wall(send_time, load_settings()):
         raise Invalid(_l("The promotion is not valid."), {"send_time": _l("must be outside the quiet hours")})
-    if send_day < local_date(now, current_app.config["SHOPCS_TIMEZONE"]):
+    if send_day < local_date(now, zone):
         raise Invalid(_l("The promotion is not valid."), {"day": _l("its announcement day has passed")})
     promotion = Promotion(key=f"promotion:{secrets.token_hex(6)}", name=name, day=day, send_time=send_time,
                           days_before=days_before, send_day=send_day, created_by=actor.label, created_at=now)

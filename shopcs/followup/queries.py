@@ -1,7 +1,8 @@
-"""Read-only views of the outbox for the follow-up pages and `flask followup status`."""
+"""Read-only views of the outbox for the follow-up pages, the order queue and `flask followup status`."""
+import functools
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..notify.models import OutboxMessage
@@ -10,6 +11,7 @@ from ..orders.models import Customer, Order
 from ..timeutil import local_date, local_midnight_utc
 
 DUE_SOON = timedelta(hours=1)
+REMINDER_KIND = "unpaid_reminder"  # the outbox kind of a payment reminder (unpaid.KIND)
 TABS = ("manual", "due", "sent", "failed")
 
 
@@ -97,3 +99,18 @@ def status_counts(now: datetime, zone: str) -> dict:
         "retry_due": retrying,
         "dead": count(m.status == "dead"),
     }
+
+
+@functools.cache
+def _reminders_statement():
+    outbox = OutboxMessage.__table__
+    return (select(outbox.c.order_id, func.count()).where(
+        outbox.c.order_id.in_(bindparam("ids", expanding=True)), outbox.c.kind == REMINDER_KIND, outbox.c.status == "sent")
+        .group_by(outbox.c.order_id))
+
+
+def reminders_sent(rows: list) -> dict[int, int]:  # rows: the order queue's QueueRow (anything with .id)
+    """Payment reminders already sent, by order id, for the rows shown only: one query on the outbox's order_id index."""
+    if not rows:
+        return {}
+    return dict(db.session.connection().execute(_reminders_statement(), {"ids": [row.id for row in rows]}).all())

@@ -35,10 +35,10 @@ class PeriodicJob:
 JOBS = (
     PeriodicJob("unpaid_sweep", 60, "shopcs.followup.jobs:sweep_unpaid"),
     PeriodicJob("greeting_sweep", 600, "shopcs.followup.jobs:sweep_greetings"),
-    PeriodicJob("outbox_sender", 15, "shopcs.notify.sender:drain"),
+    PeriodicJob("outbox_sender", 15, "shopcs.followup.jobs:drain_outbox"),
     PeriodicJob("auto_close", 300, "shopcs.followup.jobs:auto_close_unpaid"),
-    PeriodicJob("refund_rate_alerts", 900, "shopcs.reports.alerts:send_alerts"),
-    PeriodicJob("case_breach_sweep", 60, "shopcs.cases.escalation:escalate_breaches"),  # a minute late at most
+    PeriodicJob("refund_rate_alerts", 900, "shopcs.followup.jobs:send_refund_rate_alerts"),
+    PeriodicJob("case_breach_sweep", 60, "shopcs.followup.jobs:escalate_breaches"),  # a minute late at most
 )
 
 

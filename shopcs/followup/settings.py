@@ -13,7 +13,8 @@ from ..extensions import db
 from ..settings import store
 from ..settings.models import SHOP_KEYS
 from .rules import quiet_at_wall
-from .texts import TEMPLATE_KINDS, template_problems
+from .template_checks import template_problems
+from .texts import TEMPLATE_KINDS
 from .values import LOCALES, SCALAR_FIELDS, FollowupSettings
 
 __all__ = ["FollowupSettings", "load_settings", "save_settings", "parse_values"]

@@ -2,6 +2,7 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..app_config import shop_zone
 from ..auth.access import current_actor, permission_required
 from ..errors import Invalid, NotFound, ServiceError
 from ..orders.forms import apply_errors
@@ -9,7 +10,8 @@ from ..timeutil import utcnow
 from . import promotions
 from .forms import ActionForm, PromotionForm, SettingsForm, settings_form_class, template_field_name
 from .settings import load_settings, save_settings
-from .texts import MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, VARIABLES, sample_variables, template_problems
+from .template_checks import template_problems
+from .texts import MAX_TEMPLATE_LENGTH, TEMPLATE_KINDS, VARIABLES, sample_variables
 from .texts import render_template as fill
 from .values import LOCALES
 
@@ -71,7 +73,7 @@ def add_promotion():
     if form.validate_on_submit():
         try:
             promotions.add_promotion(form.name.data.strip(), form.day.data, form.send_time.data, form.days_before.data,
-                                     current_actor(), utcnow())
+                                     current_actor(), utcnow(), shop_zone())
         except ServiceError as exc:
             flash(_("The promotion was not added: %(reason)s",
                     reason="; ".join(map(str, exc.fields.values())) or exc.message), "error")

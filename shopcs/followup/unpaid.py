@@ -6,7 +6,6 @@ step exactly once; batches commit as they go, so a killed run loses at most one 
 """
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import String, case, cast, exists, func, literal, or_, select, update
@@ -28,14 +27,6 @@ KIND = "unpaid_reminder"
 LIVE = ("pending", "failed")  # not yet sent: may still be cancelled
 SCHEDULER = Actor.system("scheduler")
 ACTION_CLOSED_HERE = "order.closed_here"  # audit action of the auto-close; the platform's later payment is still taken
-
-
-def shop_zone() -> str:
-    return current_app.config["SHOPCS_TIMEZONE"]
-
-
-def default_channel() -> str:
-    return current_app.config.get("SHOPCS_OUTBOX_CHANNEL") or "manual"
 
 
 def reminder_key(order_id: int, step) -> str:
@@ -85,10 +76,10 @@ def cancel_stale_reminders(now: datetime) -> int:
             return cancelled
 
 
-def _queue(order: Order, decision: rules.ReminderDecision, settings: FollowupSettings, zone: str, now: datetime):
+def _queue(order: Order, decision: rules.ReminderDecision, settings: FollowupSettings, zone: str, now: datetime, channel: str):
     message = enqueue(kind=KIND, dedupe_key=reminder_key(order.id, decision.step), body=reminder_body(order, settings, zone),
                       now=now, scheduled_for=decision.send_at or now, customer_id=order.customer_id, order_id=order.id,
-                      channel=default_channel())
+                      channel=channel)
     if message is not None and decision.action == "drop":
         message.status, message.cancel_reason = "cancelled", decision.reason
     return message
@@ -119,10 +110,11 @@ def _candidates(now: datetime, settings: FollowupSettings, zone: str):
     return base.order_by(Order.placed_at, Order.id).limit(BATCH), waiting
 
 
-def sweep_unpaid(now: datetime, settings: FollowupSettings | None = None) -> dict:
+def sweep_unpaid(now: datetime, settings: FollowupSettings | None = None, *, zone: str, channel: str) -> dict:
     """Queue each unpaid order's due reminder step once (deferred out of quiet hours, dropped if the order
-    closes first); cancel queued reminders whose order was paid or closed meanwhile. Commits per page."""
-    settings, zone = settings or load_settings(), shop_zone()
+    closes first); cancel queued reminders whose order was paid or closed meanwhile. Commits per page.
+    `zone`: the shop's; `channel`: the outbox channel the reminders take."""
+    settings = settings or load_settings()
     counts = {"queued": 0, "dropped": 0, "waiting": 0, "cancelled": cancel_stale_reminders(now)}
     if not settings.step_offsets():
         return counts
@@ -140,7 +132,8 @@ def sweep_unpaid(now: datetime, settings: FollowupSettings | None = None) -> dic
             if decision.action not in ("send", "drop") or (decision.action == "send" and _locked_status(row.id) != "unpaid"):
                 continue
             order = db.session.get(Order, row.id, options=[selectinload(Order.items)])
-            counts["queued" if decision.action == "send" else "dropped"] += _queue(order, decision, settings, zone, now) is not None
+            queued = _queue(order, decision, settings, zone, now, channel) is not None
+            counts["queued" if decision.action == "send" else "dropped"] += queued
         if rows:
             db.session.commit()
         if len(rows) < BATCH:
@@ -177,9 +170,9 @@ def auto_close_unpaid(now: datetime, settings: FollowupSettings | None = None) -
             return {"closed": closed}
 
 
-def send_reminder_by_hand(order_no: str, actor: Actor, now: datetime) -> OutboxMessage:
+def send_reminder_by_hand(order_no: str, actor: Actor, now: datetime, *, zone: str, channel: str) -> OutboxMessage:
     """An agent's reminder: counts toward the cap, waits out quiet hours, refused once the order closes first."""
-    settings, zone = load_settings(), shop_zone()
+    settings = load_settings()
     order = db.session.scalar(select(Order).where(Order.order_no == order_no))
     if order is None:
         raise NotFound(_l("No order %(order_no)s.", order_no=order_no))
@@ -194,7 +187,7 @@ def send_reminder_by_hand(order_no: str, actor: Actor, now: datetime) -> OutboxM
         raise Conflict(_l("The order closes before the quiet hours end."))
     number = db.session.scalar(select(func.count()).where(OutboxMessage.order_id == order.id, OutboxMessage.kind == KIND)) + 1
     message = enqueue(kind=KIND, dedupe_key=reminder_key(order.id, f"hand{number}"), body=reminder_body(order, settings, zone),
-                      now=now, scheduled_for=send_at, customer_id=order.customer_id, order_id=order.id, channel=default_channel())
+                      now=now, scheduled_for=send_at, customer_id=order.customer_id, order_id=order.id, channel=channel)
     if message is None:
         raise Conflict(_l("A reminder for this order was queued a moment ago."))
     record(actor, "followup.reminder_by_hand", now, order_id=order.id,

@@ -1,7 +1,8 @@
 """The agents' follow-up page: messages waiting to be sent by hand, due soon, sent today, failed and dead."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..app_config import shop_zone
 from ..auth.access import current_actor, permission_required
 from ..errors import NotFound, ServiceError
 from ..i18n_labels import cancel_reason, label_lookup
@@ -32,7 +33,7 @@ for _name, _filter in _FILTERS.items():
 def index():
     tab = request.args.get("tab", "manual")
     tab = tab if tab in queries.TABS else "manual"
-    now, zone = utcnow(), current_app.config["SHOPCS_TIMEZONE"]
+    now, zone = utcnow(), shop_zone()
     pagination = queries.tab_page(tab, now, zone, page_number(request.args), PER_PAGE)
     orders, customers = queries.orders_and_customers(pagination.items)
     return render_template("followup/index.html", tab=tab, pagination=pagination, orders=orders, customers=customers,

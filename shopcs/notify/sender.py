@@ -27,6 +27,7 @@ from .leases import LEASE, claim_due, release
 from .models import OutboxMessage
 from .outbox import INTERNAL_KINDS
 from .policy import OPEN, retry_delay, status_after_failure, unwanted_reason
+from .sender_settings import SenderSettings
 from .unsubscribe import unsubscribe_url
 
 CLAIM_BATCH = 10  # small batches keep each lease short: 10 sends at a 5 s timeout fit well inside LEASE
@@ -50,7 +51,8 @@ def default_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def drain(now: datetime, *, limit: int = 100, worker: str | None = None, rng: random.Random | None = None) -> DrainReport:
+def drain(now: datetime, settings: SenderSettings, *, limit: int = 100, worker: str | None = None,
+          rng: random.Random | None = None) -> DrainReport:
     """Send up to `limit` due messages. `now` is the drain's logical time; leases also count real time spent.
 
     `worker` names this sender in claimed_by and must differ between concurrent senders (default: host:pid:thread).
@@ -58,7 +60,7 @@ def drain(now: datetime, *, limit: int = 100, worker: str | None = None, rng: ra
     rng = rng or random.Random()
     worker = worker or default_worker()
     report = DrainReport(cancelled=cancel_unwanted_manual(now))
-    channels = open_channels(current_app.config)
+    channels = open_channels(settings.channels)
     started = time.monotonic()
     try:
         with _sender_connection() as connection:
@@ -69,7 +71,7 @@ def drain(now: datetime, *, limit: int = 100, worker: str | None = None, rng: ra
                 if not ids:
                     break
                 remaining -= len(ids)
-                _send_batch(connection, ids, now, worker, channels, rng, report)
+                _send_batch(connection, ids, now, worker, channels, settings, rng, report)
     finally:
         for channel in channels.values():
             channel.close()
@@ -96,15 +98,15 @@ def _sender_connection() -> Iterator[Connection]:
                 connection.exec_driver_sql("RESET synchronous_commit")
 
 
-def _send_batch(connection: Connection, ids: list[int], now: datetime, worker: str, channels: dict, rng: random.Random,
-                report: DrainReport) -> None:
+def _send_batch(connection: Connection, ids: list[int], now: datetime, worker: str, channels: dict, settings: SenderSettings,
+                rng: random.Random, report: DrainReport) -> None:
     """Send the claimed messages one by one, from one read of the batch; a read older than FRESH_FOR (slow
     channels) is repeated before the next send, so a payment or an opt-out is seen within about a second."""
     rows, read_at = _read(connection, ids), time.monotonic()
     for message_id in ids:
         if time.monotonic() - read_at > FRESH_FOR:
             rows, read_at = _read(connection, ids), time.monotonic()
-        _send_one(connection, message_id, rows.get(message_id), now, worker, channels, rng, report)
+        _send_one(connection, message_id, rows.get(message_id), now, worker, channels, settings, rng, report)
 
 
 def _read(connection: Connection, ids: list[int]) -> dict:
@@ -112,8 +114,8 @@ def _read(connection: Connection, ids: list[int]) -> dict:
     return {row.id: row for row in connection.execute(_READ, {"ids": ids})}
 
 
-def _send_one(connection: Connection, message_id: int, row, now: datetime, worker: str, channels: dict, rng: random.Random,
-              report: DrainReport) -> None:
+def _send_one(connection: Connection, message_id: int, row, now: datetime, worker: str, channels: dict, settings: SenderSettings,
+              rng: random.Random, report: DrainReport) -> None:
     if row is None or row.claimed_by != worker or row.status not in OPEN:
         if row is not None and row.claimed_by == worker:
             connection.execute(_RELEASE, {"message_id": message_id, "worker": worker})  # cancelled while we held it
@@ -127,16 +129,16 @@ def _send_one(connection: Connection, message_id: int, row, now: datetime, worke
         db.session.commit()
         report.cancelled += 1
         return
-    envelope = _envelope(row)  # autocommit: no transaction stays open while we wait on the network
+    envelope = _envelope(row, settings)  # autocommit: no transaction stays open while we wait on the network
     try:
         if envelope.channel not in channels:
             raise SendFailure(f"unknown channel {envelope.channel!r}", permanent=True)
         channels[envelope.channel].send(envelope)
     except SendFailure as failure:
-        _record_failure(message_id, now, failure, rng, report)
+        _record_failure(message_id, now, failure, settings, rng, report)
     except Exception as exc:  # a bug in a channel must not stop the drain or resend the row forever  # noqa: BLE001
         current_app.logger.exception("outbox message %s: the %s channel crashed", message_id, envelope.channel)
-        _record_failure(message_id, now, SendFailure(f"unexpected {type(exc).__name__}: {exc}"), rng, report)
+        _record_failure(message_id, now, SendFailure(f"unexpected {type(exc).__name__}: {exc}"), settings, rng, report)
     else:
         _record_sent(connection, message_id, now, report)
 
@@ -160,19 +162,19 @@ _RELEASE = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("message_id"), _OUTB
             .values(claimed_until=None, claimed_by=None))
 
 
-def _envelope(row) -> Envelope:
-    link = unsubscribe_url(row.external_id) if row.external_id and row.kind in UNSUBSCRIBABLE else None
+def _envelope(row, settings: SenderSettings) -> Envelope:
+    link = None
+    if row.external_id and row.kind in UNSUBSCRIBABLE:
+        link = unsubscribe_url(row.external_id, settings.secret_key, settings.public_url)
     return Envelope(id=row.id, kind=row.kind, channel=row.channel, body=row.body, scheduled_for=row.scheduled_for,
-                    customer=row.external_id, email=_address(row), order_no=row.order_no, unsubscribe_url=link)
+                    customer=row.external_id, email=_address(row, settings), order_no=row.order_no, unsubscribe_url=link)
 
 
-def _address(row) -> str:
+def _address(row, settings: SenderSettings) -> str:
     """The buyer's email; the shop's own messages (an operators' alert, a case escalated to the supervisors) have no
-    buyer and go to the team address in the alert settings."""
+    buyer and go to the team address the caller gave (the alert settings')."""
     if row.kind in INTERNAL_KINDS:
-        from ..reports.alerts import operator_email  # the reports build on the outbox, not the other way round
-
-        return operator_email()
+        return settings.team_email()
     return row.email or ""
 
 
@@ -182,14 +184,14 @@ def _record_sent(connection: Connection, message_id: int, now: datetime, report:
     report.sent += 1
 
 
-def _record_failure(message_id: int, now: datetime, failure: SendFailure, rng: random.Random, report: DrainReport) -> None:
-    config = current_app.config
+def _record_failure(message_id: int, now: datetime, failure: SendFailure, settings: SenderSettings, rng: random.Random,
+                    report: DrainReport) -> None:
     message = db.session.get(OutboxMessage, message_id)
     message.attempts += 1
     message.last_error = str(failure)[:500]
-    message.status = status_after_failure(message.attempts, config["SHOPCS_OUTBOX_MAX_ATTEMPTS"], failure.permanent)
+    message.status = status_after_failure(message.attempts, settings.max_attempts, failure.permanent)
     if message.status == "failed":
-        message.next_attempt_at = now + retry_delay(message.attempts, config["SHOPCS_OUTBOX_BACKOFF_SECONDS"], rng)
+        message.next_attempt_at = now + retry_delay(message.attempts, settings.backoff_seconds, rng)
     else:
         message.next_attempt_at = None
     release(message)

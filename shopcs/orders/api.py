@@ -8,8 +8,10 @@ from ..api_support import error_response, token_required
 from ..apischema.operations import ORDERS, REFUNDS, describe, paging, param
 from ..apischema.requests import body_values, json_object, param_values, query_args
 from ..apischema.shapes import choice, time
+from ..app_config import shop_zone
 from ..errors import ServiceError
 from ..extensions import db
+from ..followup.notices import queue_shipping_notice
 from ..followup.settings import load_settings
 from ..timeutil import utcnow
 from . import refund_service
@@ -48,7 +50,7 @@ def _service_error(exc: ServiceError):
           errors=(400, 401, 409, 413, 422), path_schemas={"order_no": ORDER_NO})
 @token_required
 def put_order(order_no):
-    order, created = ingest_order(validate_order(order_no, json_object()), g.actor, utcnow())
+    order, created = ingest_order(validate_order(order_no, json_object()), g.actor, utcnow(), shop_zone())
     return jsonify(order_json(get_order(order.order_no))), 201 if created else 200
 
 
@@ -100,7 +102,8 @@ def create_shipment(order_no):
     shipment, outcome = take_shipment(
         order_no, PlatformShipment(carrier=data["carrier"], tracking_no=data["tracking_no"], shipped_at=data["shipped_at"],
                                    source="api"),
-        g.actor, utcnow(), current_app.config["SHOPCS_TIMEZONE"], load_settings().notify_platform_shipments)
+        g.actor, utcnow(), shop_zone(),
+        queue_shipping_notice if load_settings().notify_platform_shipments else None)
     return jsonify(shipment_json(shipment)), 201 if outcome == "created" else 200
 
 

@@ -1,9 +1,9 @@
 """`flask orders ...` commands."""
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from ..actor import Actor
+from ..app_config import shop_zone
 from ..timeutil import utcnow
 from .csv_import import COLUMNS
 from .import_formats import FORMATS, import_orders_file
@@ -22,7 +22,7 @@ def import_command(path, file_format):
     with open(path, "rb") as handle:
         data = handle.read()
     source = "csv-import" if file_format == "shopcs" else f"{file_format}-import"
-    report = import_orders_file(file_format, data, Actor.system(source), utcnow(), current_app.config["SHOPCS_TIMEZONE"])
+    report = import_orders_file(file_format, data, Actor.system(source), utcnow(), shop_zone())
     if report.file_error:
         click.echo(report.file_error, err=True)
         raise SystemExit(1)

@@ -52,7 +52,7 @@ class _Row:
     values: dict
 
 
-def import_orders_csv(data: bytes, actor: Actor, now: datetime) -> ImportReport:
+def import_orders_csv(data: bytes, actor: Actor, now: datetime, zone: str) -> ImportReport:
     report = ImportReport()
     try:
         text = data.decode("utf-8-sig")
@@ -61,7 +61,7 @@ def import_orders_csv(data: bytes, actor: Actor, now: datetime) -> ImportReport:
         return report
     groups = _read_groups(text, report)
     for order_no, rows in groups.items():
-        _import_one(order_no, rows, actor, now, report)
+        _import_one(order_no, rows, actor, now, zone, report)
     return report
 
 
@@ -87,11 +87,11 @@ def _read_groups(text: str, report: ImportReport) -> dict[str, list[_Row]]:
     return groups
 
 
-def _import_one(order_no: str, rows: list[_Row], actor: Actor, now: datetime, report: ImportReport) -> None:
+def _import_one(order_no: str, rows: list[_Row], actor: Actor, now: datetime, zone: str, report: ImportReport) -> None:
     errors = _row_problems(order_no, rows)
     if not errors:
         try:
-            order, created = ingest_order(validate_order(order_no, _payload(rows)), actor, now)
+            order, created = ingest_order(validate_order(order_no, _payload(rows)), actor, now, zone)
         except Invalid as exc:
             errors = [_locate(order_no, rows, path, reason) for path, reason in exc.fields.items()]
         except ServiceError as exc:

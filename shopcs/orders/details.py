@@ -2,7 +2,6 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..audit.labels import Change, action_label, changes
@@ -46,11 +45,11 @@ def buyer_history(order: Order) -> BuyerHistory:
     return BuyerHistory(paid_orders=paid, earlier_refunds=refunds)
 
 
-def timeline(order: Order) -> list[TimelineEvent]:
+def timeline(order: Order, zone: str) -> list[TimelineEvent]:
+    """The order's events, oldest first; the changes' times read in `zone` (the shop's)."""
     events = [TimelineEvent(order.placed_at, "", "order.placed")]
     if order.paid_at is not None:
         events.append(TimelineEvent(order.paid_at, "", "order.paid"))
-    zone = current_app.config["SHOPCS_TIMEZONE"]
     for entry in entries_for_order(order.id):
         events.append(TimelineEvent(entry.at, entry.actor, entry.action, changes(entry.action, entry.before, entry.after, zone)))
     return sorted(events, key=lambda e: e.at)

@@ -4,6 +4,7 @@ Each service works under the order's lock in one transaction, writes its audit e
 bad input raises Invalid with field reasons and leaves the database untouched.
 """
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,10 +17,7 @@ from ..audit.services import changes, record
 from ..auth.policy import actor_allows
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
-from ..followup.settings import load_settings
-from ..followup.texts import shipping_notice
 from ..i18n_labels import carrier_name, order_status
-from ..notify.outbox import enqueue
 from ..phone import normalize_phone
 from .address import carriers_not_reaching
 from .locking import lock_order, order_id_for
@@ -30,6 +28,9 @@ CONFIRM_METHODS = ("chat", "phone", "platform")
 ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "detail", "postal_code")
 _FIELD_NAMES_ZH = {"recipient": "收件人", "phone": "电话", "province": "省份", "city": "城市", "district": "区县",
                    "detail": "详细地址", "postal_code": "邮编"}
+# Queues the buyer's notice of a new shipment inside the caller's transaction (followup.notices): handed in by the
+# views and the API, because the follow-up and its outbox build on the orders, not the other way round.
+ShippingNotice = Callable[[Order, Shipment, datetime], None]
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,8 @@ def _duplicate_error(carrier: str, number: str) -> Invalid:
 
 
 def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datetime, today: date,
-                    exclusions: dict[str, list[str]]) -> tuple[Shipment, list[str]]:
-    """Write the shipment, mark the order shipped and queue the buyer's shipping notice (once)."""
+                    exclusions: dict[str, list[str]], notice: ShippingNotice) -> tuple[Shipment, list[str]]:
+    """Write the shipment, mark the order shipped and queue the buyer's shipping notice (once) through `notice`."""
     require_permission(actor, "orders.ship")
     errors = shipment_errors(data, today)
     if errors:
@@ -179,26 +180,12 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
         order.updated_at = now
         record(actor, "shipment.created", now, order_id=order.id,
                after={"carrier": data.carrier, "tracking_no": number, "shipped_on": data.shipped_on})
-        queue_shipping_notice(order, shipment, now)
+        notice(order, shipment, now)
         db.session.commit()
     except IntegrityError as exc:  # another person recorded the same number a moment ago
         db.session.rollback()
         raise _duplicate_error(data.carrier, number) from exc
     return shipment, [c for c in carriers_not_reaching(order.province, exclusions) if c == data.carrier]
-
-
-def queue_shipping_notice(order: Order, shipment: Shipment, now: datetime) -> None:
-    """The buyer's notice, once per shipment; a carrier we do not know is named as the platform named it."""
-    if shipment.carrier == "OTHER" and shipment.carrier_name:
-        names = (shipment.carrier_name, shipment.carrier_name)
-    else:
-        names = (CARRIERS[shipment.carrier].name_zh, CARRIERS[shipment.carrier].name_en)
-    settings = load_settings()
-    body = shipping_notice(buyer_name=order.customer.name, order_no=order.order_no, shipped_on=shipment.shipped_on,
-                           carrier=names, tracking_no=shipment.tracking_no,
-                           locale=settings.locale, shop_name=settings.shop_name_for(settings.locale))
-    enqueue(kind="shipping_notice", dedupe_key=f"shipping_notice:{shipment.id}", body=body, now=now,
-            customer_id=order.customer_id, order_id=order.id)
 
 
 def open_shipping_notes(order_id: int) -> list[HandoffNote]:

@@ -13,5 +13,5 @@ def import_orders_file(file_format: str, data: bytes, actor: Actor, now: datetim
     if file_format == "taobao":
         return import_taobao_export(data, actor, now, zone)
     if file_format == "shopcs":
-        return import_orders_csv(data, actor, now)
+        return import_orders_csv(data, actor, now, zone)
     raise ValueError(f"unknown order file format: {file_format}")

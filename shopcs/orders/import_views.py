@@ -1,11 +1,12 @@
 """The CSV upload page: the same import as `flask orders import`, with the per-row report on the page."""
-from flask import Blueprint, current_app, flash, render_template
+from flask import Blueprint, flash, render_template
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField
 
+from ..app_config import shop_zone
 from ..auth.access import current_actor, permission_required
 from ..timeutil import utcnow
 from .csv_import import COLUMNS
@@ -29,7 +30,7 @@ def orders():
     form, report = OrderImportForm(), None
     if form.validate_on_submit():
         report = import_orders_file(form.file_format.data, form.file.data.read(), current_actor(), utcnow(),
-                                    current_app.config["SHOPCS_TIMEZONE"])
+                                    shop_zone())
         if report.ok:
             flash(ngettext("Imported %(num)d order.", "Imported %(num)d orders.", len(report.created) + len(report.updated)), "ok")
     return render_template("imports/orders.html", form=form, report=report, columns=COLUMNS,

@@ -5,7 +5,6 @@ at all; every change leaves an audit entry, and an address change after confirma
 """
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -29,11 +28,11 @@ ACTION_PAID_AFTER_LOCAL_CLOSE = "order.paid_after_local_close"  # audit action: 
 ADDRESS_FIELDS = ["recipient", "phone", "province", "city", "district", "detail", "postal_code"]
 
 
-def ingest_order(data: OrderInput, actor: Actor, now: datetime,
+def ingest_order(data: OrderInput, actor: Actor, now: datetime, zone: str,
                  platform_updated_at: datetime | None = None) -> tuple[Order, bool]:
     """Returns (order, created). Raises Conflict for a status moving backwards, a platform version older than the
     one applied (`platform_updated_at`, the platform's own time of this version; None from the API and files) or a
-    concurrent write."""
+    concurrent write. `zone`: the shop's, for the time in a note to shipping."""
     try:
         order_id = db.session.scalar(select(Order.id).where(Order.order_no == data.order_no))
         order = lock_order(order_id) if order_id is not None else None
@@ -43,7 +42,7 @@ def ingest_order(data: OrderInput, actor: Actor, now: datetime,
             order = _create(data, values, actor, now)
             created = True
         else:
-            _update(order, data, values, actor, now, platform_updated_at)
+            _update(order, data, values, actor, now, zone, platform_updated_at)
             created = False
         if platform_updated_at is not None:  # platform bookkeeping, not an order change: no audit entry
             order.platform_updated_at = platform_updated_at
@@ -107,7 +106,7 @@ def _create(data: OrderInput, values: dict, actor: Actor, now: datetime) -> Orde
     return order
 
 
-def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: datetime,
+def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: datetime, zone: str,
             platform_updated_at: datetime | None) -> None:
     if is_older(platform_updated_at, order.platform_updated_at):  # checked again under the order's lock
         raise Conflict("A later version of the order from the platform has been applied meanwhile.",
@@ -131,7 +130,7 @@ def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: dat
         record(actor, "order.updated", now, order_id=order.id, before=before, after=after)
     address_before = {k: v for k, v in before.items() if k in ADDRESS_FIELDS}
     if address_before and order.address_confirmed_at is not None:
-        _address_changed_after_confirmation(order, address_before, after, actor, now)
+        _address_changed_after_confirmation(order, address_before, after, actor, now, zone)
     for name, value in values.items():
         if getattr(order, name) != value:
             setattr(order, name, value)
@@ -151,11 +150,11 @@ def _record_status(order: Order, status: str, actor: Actor, now: datetime) -> No
     order.status = status
 
 
-def _address_changed_after_confirmation(order: Order, before: dict, after: dict, actor: Actor, now: datetime) -> None:
+def _address_changed_after_confirmation(order: Order, before: dict, after: dict, actor: Actor, now: datetime, zone: str) -> None:
     """The buyer confirmed one address and the platform now sends another: shipping must see it before shipping."""
     new = {k: after[k] for k in before}
     record(actor, "order.address_changed", now, order_id=order.id, before=before, after=new)
-    body = _address_change_note(order.address_confirmed_at, before, new, current_app.config["SHOPCS_TIMEZONE"],
+    body = _address_change_note(order.address_confirmed_at, before, new, zone,
                                 load_settings().locale)
     db.session.add(HandoffNote(order_id=order.id, department="shipping", body=body, author=actor.label,
                                created_at=now))

@@ -14,14 +14,12 @@ from typing import NamedTuple
 from sqlalchemy import Date, bindparam, exists, false, func, literal, or_, select
 
 from ..extensions import db
-from ..notify.models import OutboxMessage
 from ..paging import PageCount
 from ..phone import phone_search_key, search_digits
 from .address import PROVINCE_SUFFIXES, province_key
 from .models import Customer, Order, Refund, Shipment
 
 GROUPS = ("confirm", "ship", "due", "refund", "flagged", "unpaid")
-REMINDER_KIND = "unpaid_reminder"  # the outbox kind of a payment reminder (shopcs.followup.unpaid.KIND)
 SEARCH = "search"  # pseudo-group: a search across all orders
 SORTS = ("oldest", "newest", "total")
 PER_PAGE = 50
@@ -220,21 +218,6 @@ def group_counts(today: date) -> dict[str, int]:
     """Every group's count in one round trip; each count is limited by its own indexed condition."""
     row = db.session.connection().execute(_group_counts_statement(), {"today": today}).one()
     return dict(zip(GROUPS, row, strict=True))
-
-
-@functools.cache
-def _reminders_statement():
-    outbox = OutboxMessage.__table__
-    return (select(outbox.c.order_id, func.count()).where(
-        outbox.c.order_id.in_(bindparam("ids", expanding=True)), outbox.c.kind == REMINDER_KIND, outbox.c.status == "sent")
-        .group_by(outbox.c.order_id))
-
-
-def reminders_sent(rows: list[QueueRow]) -> dict[int, int]:
-    """Payment reminders already sent, by order id, for the rows shown only: one query on the outbox's order_id index."""
-    if not rows:
-        return {}
-    return dict(db.session.connection().execute(_reminders_statement(), {"ids": [row.id for row in rows]}).all())
 
 
 def query_from_args(args, exclusions: dict[str, list[str]]) -> QueueQuery:

@@ -38,7 +38,7 @@ class RowWords:
 class UnpaidWords:
     """What the Unpaid tab's rows add: the reminders sent (of the cap) and the time left before ShopCS closes the order.
 
-    `sent`: reminders sent by order id (queue.reminders_sent); `reminders(sent, cap)`, `hours(n)`, `minutes(n)` and
+    `sent`: reminders sent by order id (followup.queries.reminders_sent); `reminders(sent, cap)`, `hours(n)`, `minutes(n)` and
     `closing_now` are the page's words in its language (ngettext where a number is shown)."""
 
     now: datetime

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..i18n_labels import carrier_name, order_status
 from ..timeutil import local_date
 from .domain import can_move, paid_after_local_close
-from .handling import queue_shipping_notice, require_permission
+from .handling import ShippingNotice, require_permission
 from .ingest import ACTION_PAID_AFTER_LOCAL_CLOSE
 from .locking import lock_order, order_id_for
 from .models import Order, Shipment
@@ -102,8 +102,9 @@ def _mark_shipped(order: Order, shipped_at: datetime, actor: Actor, now: datetim
 
 
 def take_shipment(order_no: str, data: PlatformShipment, actor: Actor, now: datetime, zone: str,
-                  notify: bool) -> tuple[Shipment, str]:
-    """(shipment, outcome): created, updated (a fulfilment's new number or status) or unchanged. Commits."""
+                  notify: ShippingNotice | None) -> tuple[Shipment, str]:
+    """(shipment, outcome): created, updated (a fulfilment's new number or status) or unchanged. Commits.
+    `notify` queues the buyer's notice of a created shipment; None when the shop does not send one for these."""
     require_permission(actor, "orders.ship")
     _check(data, now)
     facts = _facts(data)
@@ -121,8 +122,8 @@ def take_shipment(order_no: str, data: PlatformShipment, actor: Actor, now: date
                 outcome = "unchanged"
             else:
                 found, outcome = _create(order, data, facts, actor, now, zone), "created"
-                if notify:
-                    queue_shipping_notice(order, found, now)
+                if notify is not None:
+                    notify(order, found, now)
         db.session.commit()
     except IntegrityError as exc:  # the same parcel written by a concurrent request: the retry finds it
         db.session.rollback()

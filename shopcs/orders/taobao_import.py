@@ -36,15 +36,16 @@ def _import_row(row: ExportRow, first_lines: dict, actor: Actor, now: datetime, 
         problems.append(RowProblem("订单编号", f"repeats the order of line {first_lines[order_no]}"))
     first_lines.setdefault(order_no, row.line)
     if not problems:
-        problems = _ingest(order_no, payload, row, actor, now, report)
+        problems = _ingest(order_no, payload, row, actor, now, zone, report)
     if problems:
         report.failed.append(order_no)
         report.errors.extend(RowError(row.line, order_no, p.column, p.reason) for p in problems)
 
 
-def _ingest(order_no: str, payload: dict, row: ExportRow, actor: Actor, now: datetime, report: ImportReport) -> list[RowProblem]:
+def _ingest(order_no: str, payload: dict, row: ExportRow, actor: Actor, now: datetime, zone: str,
+            report: ImportReport) -> list[RowProblem]:
     try:
-        order, created = ingest_order(validate_order(order_no, payload), actor, now)
+        order, created = ingest_order(validate_order(order_no, payload), actor, now, zone)
     except Invalid as exc:
         return [RowProblem(schema_column(path, row.values), reason) for path, reason in exc.fields.items()]
     except ServiceError as exc:

@@ -1,12 +1,15 @@
 """The agent's pages: order queue, order page, address confirmation and correction, promised date, shipping."""
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 
+from ..app_config import shop_zone
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..followup.notices import queue_shipping_notice
+from ..followup.queries import reminders_sent
 from ..followup.settings import load_settings
 from ..timeutil import local_date, utcnow
 from ..web import fixed_parts
@@ -42,7 +45,7 @@ def _share_status_badges(state):
 
 
 def _today():
-    return local_date(utcnow(), current_app.config["SHOPCS_TIMEZONE"])
+    return local_date(utcnow(), shop_zone())
 
 
 def _order_or_404(order_no: str):
@@ -68,7 +71,7 @@ def render_queue(query: order_queue.QueueQuery, page: order_queue.QueuePage, cou
     translations = get_translations()
     fixed = fixed_parts("orders/_queue_fixed.html")  # the texts and fixed links, worked out once per language
     status_labels = {status: translations.ugettext(status) for status in STATUSES}
-    words = RowWords(fixed, status_labels, STATUS_BADGES, today, current_app.config["SHOPCS_TIMEZONE"])
+    words = RowWords(fixed, status_labels, STATUS_BADGES, today, shop_zone())
     return render_template(
         "orders/queue.html", query=query, page=page, counts=counts, today=today, args=args, qurl=QueueLinks(args),
         fixed=fixed, status_labels=status_labels, rows_html=rows_html(page.rows, words, _unpaid_words(query, page)),
@@ -81,7 +84,7 @@ def _unpaid_words(query: order_queue.QueueQuery, page: order_queue.QueuePage) ->
         return None
     settings = load_settings()
     return UnpaidWords(
-        now=utcnow(), auto_close=settings.auto_close, cap=settings.max_reminders, sent=order_queue.reminders_sent(page.rows),
+        now=utcnow(), auto_close=settings.auto_close, cap=settings.max_reminders, sent=reminders_sent(page.rows),
         reminders=lambda sent, cap: _("%(sent)s/%(cap)s sent", sent=sent, cap=cap),
         hours=lambda n: ngettext("closes in %(num)s hour", "closes in %(num)s hours", n),
         minutes=lambda n: ngettext("closes in %(num)s minute", "closes in %(num)s minutes", n),
@@ -108,7 +111,7 @@ class QueueLinks:
 def _render_order(order, confirm_form=None, promise_form=None, status=200):
     exclusions = load_exclusions()
     return render_template(
-        "orders/order.html", order=order, history=buyer_history(order), events=timeline(order),
+        "orders/order.html", order=order, history=buyer_history(order), events=timeline(order, shop_zone()),
         refunded=refunded_total(order), carriers=CARRIERS, today=_today(),
         not_reaching=carriers_not_reaching(order.province, exclusions), shipping_notes=open_shipping_notes(order.id),
         confirm_form=confirm_form or ConfirmAddressForm(),
@@ -195,7 +198,8 @@ def ship(order_no):
     if form.validate_on_submit():
         data = ShipmentInput(form.carrier.data, form.tracking_no.data, form.shipped_on.data)
         try:
-            shipment, missing = record_shipment(order_no, data, current_actor(), utcnow(), _today(), exclusions)
+            shipment, missing = record_shipment(order_no, data, current_actor(), utcnow(), _today(), exclusions,
+                                                queue_shipping_notice)
         except (Invalid, Conflict, NotFound, Forbidden) as exc:
             failed = _service_failed(exc, order_no, form)
             if failed:

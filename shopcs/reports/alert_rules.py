@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from ..errors import Invalid
-from .windows import ROLLING_DAYS, Window
+from ..windows import ROLLING_DAYS, Window
 
 SPIKE_DAYS = 7
 RULES = ("threshold", "spike")

@@ -2,7 +2,6 @@
 the operators through the outbox — once per rule and day (the outbox's dedupe key makes it so)."""
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..actor import Actor
@@ -66,9 +65,9 @@ def alert_key(alert: Alert) -> str:
     return f"{KIND}:{alert.rule}:{alert.as_of.isoformat()}"
 
 
-def send_alerts(now: datetime) -> dict:
-    """The scheduler's job: queue each firing alert for the operators, once per rule and day."""
-    settings, zone = load_alert_settings(), current_app.config["SHOPCS_TIMEZONE"]
+def send_alerts(now: datetime, zone: str) -> dict:
+    """The scheduler's job: queue each firing alert for the operators, once per rule and day (`zone`: the shop's)."""
+    settings = load_alert_settings()
     locale = load_settings().locale
     queued = 0
     for alert in alerts_for(local_date(now, zone), zone, settings):

@@ -4,13 +4,15 @@ Every report takes ?start=&end= (YYYY-MM-DD, shop-local days, both included, at 
 naming each bad parameter. The definitions are in each report's module: refund_rate, unpaid_recovery,
 repurchase, concerns.
 """
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from ..api_support import token_required, validation_error
 from ..apischema.check import check_params
 from ..apischema.operations import REPORTS, describe, param
 from ..apischema.shapes import choice
+from ..app_config import shop_zone
+from ..windows import FIRST_DAY, LAST_DAY, MAX_DAYS, Window, WindowError, parse_window
 from .concerns import concerns_report
 from .refund_rate import BREAKDOWNS, refund_rate
 from .repurchase import repurchase
@@ -25,7 +27,6 @@ from .serializers import (
     repurchase_json,
 )
 from .unpaid_recovery import current_grace, unpaid_recovery
-from .windows import FIRST_DAY, LAST_DAY, MAX_DAYS, Window, WindowError, parse_window
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 _DAY = {"type": "string", "format": "date", "x-parse": "date", "examples": ["2026-03-01"],
@@ -34,10 +35,6 @@ WINDOW = (param("start", "query", _DAY, _l("First shop-local day (YYYY-MM-DD), i
           param("end", "query", _DAY, _l("Last shop-local day (YYYY-MM-DD), included; at most 3 years after start."),
                 required=True))
 BY = param("by", "query", choice(BREAKDOWNS, default="day"), _l("Rows by day, product, reason or agent."))
-
-
-def _zone() -> str:
-    return current_app.config["SHOPCS_TIMEZONE"]
 
 
 def _window(parameters=WINDOW) -> tuple[Window, dict]:
@@ -64,25 +61,25 @@ def _report(summary, response, parameters=WINDOW):
 @token_required
 def refund_rate_report():
     window, values = _window((*WINDOW, BY))
-    return jsonify(report_json(refund_rate(window, _zone(), values["by"]), values["by"]))
+    return jsonify(report_json(refund_rate(window, shop_zone(), values["by"]), values["by"]))
 
 
 @bp.get("/unpaid-recovery")
 @_report(_l("Unpaid orders recovered by reminders"), RECOVERY_OUT)
 @token_required
 def unpaid_recovery_report():
-    return jsonify(recovery_json(unpaid_recovery(_window()[0], _zone(), current_grace())))
+    return jsonify(recovery_json(unpaid_recovery(_window()[0], shop_zone(), current_grace())))
 
 
 @bp.get("/repurchase")
 @_report(_l("Returning customers"), REPURCHASE_OUT)
 @token_required
 def repurchase_report():
-    return jsonify(repurchase_json(repurchase(_window()[0], _zone())))
+    return jsonify(repurchase_json(repurchase(_window()[0], shop_zone())))
 
 
 @bp.get("/concerns")
 @_report(_l("Concerns before paying, and how many paid since"), CONCERNS_OUT)
 @token_required
 def concerns_report_api():
-    return jsonify(concerns_json(concerns_report(_window()[0], _zone())))
+    return jsonify(concerns_json(concerns_report(_window()[0], shop_zone())))

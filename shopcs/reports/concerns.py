@@ -17,7 +17,7 @@ from ..db_types import UTCDateTime
 from ..extensions import db
 from ..followup.models import BuyerConcern
 from ..orders.models import Order
-from .windows import Window, rate
+from ..windows import Window, rate
 
 
 @dataclass(frozen=True)

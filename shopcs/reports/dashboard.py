@@ -3,11 +3,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from ..windows import Window
 from .refund_rate import DayRow, Totals, by_day, totals
 from .repurchase import RepurchaseTotals, paid_before
 from .repurchase import totals as repurchase_totals
 from .unpaid_recovery import Recovery, reminded_split
-from .windows import Window
 
 
 @dataclass(frozen=True)

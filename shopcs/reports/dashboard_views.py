@@ -7,18 +7,19 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..app_config import shop_zone
 from ..auth.access import current_actor, permission_required
 from ..errors import Invalid, ServiceError
 from ..followup.forms import ActionForm, _Choice
 from ..form_fields import FiniteDecimalField
 from ..orders.forms import apply_errors
 from ..timeutil import local_date, utcnow
+from ..windows import WindowError
 from .alert_rules import ALERT_CHANNELS, RULES
 from .alerts import alerts_for, load_alert_settings, mark_alert_read, recent_alert_messages, save_alert_settings
 from .dashboard import dashboard_figures
-from .page_support import window_from_args, zone
+from .page_support import window_from_args
 from .unpaid_recovery import current_grace
-from .windows import WindowError
 
 bp = Blueprint("dashboard", __name__, url_prefix="/reports")
 CHANNEL_CHOICES = {"": _l("the shop's outbox channel"), "manual": _l("on this dashboard only"), "email": _l("email"),
@@ -43,14 +44,14 @@ class AlertSettingsForm(FlaskForm):
 @bp.route("/")
 @permission_required("reports.view")
 def dashboard():
-    today = local_date(utcnow(), zone())
-    alerts = alerts_for(today, zone())
+    today = local_date(utcnow(), shop_zone())
+    alerts = alerts_for(today, shop_zone())
     try:
         window = window_from_args()
     except WindowError as exc:
         return render_template("reports/dashboard.html", figures=None, errors=exc.fields, args=request.args, alerts=alerts,
                                messages=recent_alert_messages(), rule_labels=RULE_LABELS, done_form=ActionForm()), 422
-    figures = dashboard_figures(window, zone(), current_grace())
+    figures = dashboard_figures(window, shop_zone(), current_grace())
     return render_template("reports/dashboard.html", figures=figures, errors={}, args=request.args, alerts=alerts,
                            messages=recent_alert_messages(), rule_labels=RULE_LABELS, done_form=ActionForm(),
                            threshold=load_alert_settings().threshold)

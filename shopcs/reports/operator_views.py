@@ -8,14 +8,15 @@ from typing import Callable
 
 from flask import Blueprint, abort, render_template, request
 
+from ..app_config import shop_zone
 from ..auth.access import permission_required
+from ..windows import Window, WindowError
 from .concerns import concerns_report, orders_with
 from .exports import FORMATS, download, refused
-from .page_support import page_of, window_from_args, zone
+from .page_support import page_of, window_from_args
 from .repurchase import repurchase
 from .serializers import COLUMNS, concerns_json, recovery_json, repurchase_json
 from .unpaid_recovery import current_grace, unpaid_recovery
-from .windows import Window, WindowError
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,11 @@ class OperatorReport:
 
 REPORTS = {
     "unpaid_recovery": OperatorReport("reports/unpaid_recovery.html", "unpaid-recovery-by-step", "step",
-                                      lambda window: unpaid_recovery(window, zone(), current_grace()), recovery_json),
+                                      lambda window: unpaid_recovery(window, shop_zone(), current_grace()), recovery_json),
     "repurchase": OperatorReport("reports/repurchase.html", "repurchase-by-orders-paid", "orders_paid",
-                                 lambda window: repurchase(window, zone()), repurchase_json),
+                                 lambda window: repurchase(window, shop_zone()), repurchase_json),
     "concerns": OperatorReport("reports/concerns.html", "concerns-by-category", "category",
-                               lambda window: concerns_report(window, zone()), concerns_json),
+                               lambda window: concerns_report(window, shop_zone()), concerns_json),
 }
 
 
@@ -98,7 +99,7 @@ def concern_orders():
         window = window_from_args()
     except WindowError as exc:
         return render_template("reports/concern_orders.html", window=None, errors=exc.fields, category=category), 422
-    pagination, rows = page_of(orders_with(window, zone(), category))
+    pagination, rows = page_of(orders_with(window, shop_zone(), category))
     return render_template("reports/concern_orders.html", window=window, errors={}, category=category, rows=rows,
                            pagination=pagination)
 

@@ -2,24 +2,21 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import request
 from sqlalchemy import func, select
 
+from ..app_config import shop_zone
 from ..extensions import db
 from ..paging import PageCount, page_number
 from ..timeutil import local_date, utcnow
-from .windows import ROLLING_DAYS, Window, parse_window
+from ..windows import ROLLING_DAYS, Window, parse_window
 
 PER_PAGE = 50
 
 
-def zone() -> str:
-    return current_app.config["SHOPCS_TIMEZONE"]
-
-
 def default_window() -> Window:
     """The platforms' "30-day" figures: the 30 shop-local days ending yesterday."""
-    yesterday = local_date(utcnow(), zone()) - timedelta(days=1)
+    yesterday = local_date(utcnow(), shop_zone()) - timedelta(days=1)
     return Window(yesterday - timedelta(days=ROLLING_DAYS - 1), yesterday)
 
 

@@ -22,8 +22,8 @@ from ..db_types import UTCDateTime
 from ..extensions import db
 from ..money import from_fen
 from ..orders.models import Order, OrderItem, Refund
+from ..windows import ROLLING_DAYS, Window, rate
 from .local_day import day_number, days_table, to_date, to_day_number
-from .windows import ROLLING_DAYS, Window, rate
 
 
 @dataclass(frozen=True)

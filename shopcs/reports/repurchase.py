@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, case, func, or_, select
 from ..db_types import UTCDateTime
 from ..extensions import db
 from ..orders.models import Order
-from .windows import Window, rate
+from ..windows import Window, rate
 
 BUCKETS = ("1", "2", "3", "4", "5+")
 

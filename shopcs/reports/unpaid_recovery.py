@@ -32,8 +32,8 @@ from ..followup.unpaid import KIND
 from ..money import from_fen
 from ..notify.models import OutboxMessage
 from ..orders.models import Order
+from ..windows import Window, rate
 from .sql_time import at_least_after, microseconds_between, whole_seconds
-from .windows import Window, rate
 
 ZERO = Decimal("0.00")
 HAND, NONE = "hand", "none"

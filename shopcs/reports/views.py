@@ -6,8 +6,10 @@ page_support and stay importable from here.
 """
 from flask import Blueprint, abort, render_template, request
 
+from ..app_config import shop_zone
 from ..auth.access import permission_required
 from ..money import from_fen
+from ..windows import WindowError
 from . import operator_views
 from .alerts import load_alert_settings
 from .exports import FORMATS, download, refused
@@ -19,11 +21,9 @@ from .page_support import (
     page_of,
     percent,
     window_from_args,
-    zone,
 )
 from .refund_rate import BREAKDOWNS, FILTERS, by_agent, by_day, by_product, by_reason, orders_behind, refund_rate, totals
 from .serializers import COLUMNS, report_json
-from .windows import WindowError
 
 __all__ = ["bp", "PER_PAGE", "RowsPage", "default_window", "percent", "window_from_args",
            "_window_from_args"]
@@ -39,7 +39,7 @@ def refund_rate_page():
         window = window_from_args()
     except WindowError as exc:
         return render_template("reports/refund_rate.html", window=None, errors=exc.fields, args=request.args), 422
-    here = zone()
+    here = shop_zone()
     return render_template("reports/refund_rate.html", window=window, errors={}, args=request.args,
                            totals=totals(window, here), days=by_day(window, here), reasons=by_reason(window, here),
                            products=by_product(window, here), agents=by_agent(window, here),
@@ -57,7 +57,7 @@ def refund_rate_orders():
         window = window_from_args()
     except WindowError as exc:
         return render_template("reports/refund_orders.html", window=None, errors=exc.fields, chosen=chosen), 422
-    pagination, found = page_of(orders_behind(window, zone(), **chosen))
+    pagination, found = page_of(orders_behind(window, shop_zone(), **chosen))
     rows = [(order, None if fen is None else from_fen(int(fen))) for order, fen in found]
     return render_template("reports/refund_orders.html", window=window, errors={}, chosen=chosen, rows=rows,
                            pagination=pagination)
@@ -76,7 +76,7 @@ def refund_rate_export():
     if problems:
         return refused(problems)
     name = f"refund-rate-by-{table}-{window.start.isoformat()}-{window.end.isoformat()}"
-    return download(kind, name, report_json(refund_rate(window, zone(), table), table), COLUMNS[table])
+    return download(kind, name, report_json(refund_rate(window, shop_zone(), table), table), COLUMNS[table])
 
 
 operator_views.register(bp)

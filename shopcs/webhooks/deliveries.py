@@ -81,10 +81,10 @@ def record(delivery: Delivery, now: datetime, outcome: str) -> str:
 
 
 def apply_order(delivery: Delivery, order_no: str, object_id: str | None, build: Callable[[datetime | None], dict],
-                actor: Actor, now: datetime, platform_updated_at: datetime | None = None) -> str:
+                actor: Actor, now: datetime, zone: str, platform_updated_at: datetime | None = None) -> str:
     """`build(known_paid_at)` maps the platform JSON to the order API's payload; validate_order and
     ingest_order do the rest, as for the API. `platform_updated_at`: the platform's time of this version of the
-    order, None when the payload has none. Returns the outcome: created, updated, stale or duplicate."""
+    order, None when the payload has none; `zone`: the shop's. Returns the outcome: created, updated, stale or duplicate."""
     if _seen(delivery):
         return "duplicate"
     row = _claim(delivery, now, "pending", object_id, order_no)
@@ -103,7 +103,7 @@ def apply_order(delivery: Delivery, order_no: str, object_id: str | None, build:
     except Exception:
         db.session.rollback()
         raise
-    ingest_order(data, actor, now, platform_updated_at)  # commits the delivery row with the order, or rolls both back
+    ingest_order(data, actor, now, zone, platform_updated_at)  # commits the delivery row with the order, or rolls both back
     return outcome
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..actor import Actor
 from ..errors import Conflict, Invalid
 from ..extensions import db
+from ..orders.handling import ShippingNotice
 from ..orders.models import Order
 from ..orders.shipment_intake import PlatformShipment, flag_shipment, take_shipment
 from ..orders.shipping import CANCELLED, SEVERAL_NUMBERS
@@ -33,7 +34,8 @@ def _order_no(facts: ShopifyFulfillment) -> str:
     return order_no
 
 
-def _apply(facts: ShopifyFulfillment, order_no: str, actor: Actor, now: datetime, zone: str, notify: bool) -> str:
+def _apply(facts: ShopifyFulfillment, order_no: str, actor: Actor, now: datetime, zone: str,
+           notify: ShippingNotice | None) -> str:
     if facts.failed:
         return "shipment_updated" if flag_shipment(SOURCE, facts.fulfillment_id, CANCELLED, actor, now) else "ignored"
     if not facts.tracking_numbers:
@@ -50,7 +52,7 @@ def _apply(facts: ShopifyFulfillment, order_no: str, actor: Actor, now: datetime
 
 
 def apply_fulfillment(delivery: Delivery, facts: ShopifyFulfillment, actor: Actor, now: datetime, zone: str,
-                      notify: bool) -> str:
+                      notify: ShippingNotice | None) -> str:
     if _seen(delivery):
         return "duplicate"
     order_no = _order_no(facts)

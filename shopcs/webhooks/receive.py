@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import partial
 
 from ..actor import Actor
+from ..orders.handling import ShippingNotice
 from . import shopify, woocommerce
 from .deliveries import Delivery, PlatformRefund, apply_order, apply_refund, record
 from .fulfillments import apply_fulfillment
@@ -16,15 +17,15 @@ SHOPIFY = Actor.webhook("Shopify")
 
 @dataclass(frozen=True)
 class ShipmentSettings:
-    zone: str  # the shop's zone: a shipment's local ship date
-    notify: bool  # send the buyer's notice for shipments the platform reports
+    zone: str  # the shop's zone: a shipment's local ship date, the time in an order's note to shipping
+    notify: ShippingNotice | None  # queues the buyer's notice of a shipment the platform reports; None: no notice
 WOOCOMMERCE = Actor.webhook("WooCommerce")
 
 
 def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: Decimal, shipping: ShipmentSettings) -> str:
     if delivery.topic in shopify.ORDER_TOPICS:
         return apply_order(delivery, shopify.order_no(payload), object_id(payload),
-                           partial(shopify.order_payload, payload), SHOPIFY, now, shopify.updated_at(payload))
+                           partial(shopify.order_payload, payload), SHOPIFY, now, shipping.zone, shopify.updated_at(payload))
     if delivery.topic == shopify.REFUND_TOPIC:
         facts = shopify.refund_facts(payload)
         refund = PlatformRefund(key=f"shopify-refund-{facts.refund_id}", object_id=facts.order_id, amount=facts.amount,
@@ -36,10 +37,10 @@ def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: De
     return "ignored"
 
 
-def woocommerce_delivery(delivery: Delivery, payload: dict, now: datetime) -> str:
+def woocommerce_delivery(delivery: Delivery, payload: dict, now: datetime, zone: str) -> str:
     if delivery.topic in woocommerce.ORDER_TOPICS:
         return apply_order(delivery, woocommerce.order_no(payload), object_id(payload),
-                           lambda _known_paid_at: woocommerce.order_payload(payload), WOOCOMMERCE, now,
+                           lambda _known_paid_at: woocommerce.order_payload(payload), WOOCOMMERCE, now, zone,
                            woocommerce.modified_at(payload))
     if delivery.topic == "order.deleted":  # ShopCS keeps its orders: the deletion is noted, nothing removed
         return record(delivery, now, "ignored")

@@ -13,8 +13,10 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..api_support import error_response
+from ..app_config import shop_zone
 from ..errors import Invalid, ServiceError
 from ..extensions import db
+from ..followup.notices import queue_shipping_notice
 from ..followup.settings import load_settings
 from ..timeutil import utcnow
 from .deliveries import Delivery, record_refusal, refusal_reason
@@ -87,8 +89,8 @@ def shopify():
 
 def _shipment_settings(topic: str) -> ShipmentSettings:
     """Read only for the fulfilment topics: the other deliveries need no settings row."""
-    notify = topic in FULFILLMENT_TOPICS and load_settings().notify_platform_shipments
-    return ShipmentSettings(zone=current_app.config["SHOPCS_TIMEZONE"], notify=notify)
+    notify = queue_shipping_notice if topic in FULFILLMENT_TOPICS and load_settings().notify_platform_shipments else None
+    return ShipmentSettings(zone=shop_zone(), notify=notify)
 
 
 @bp.post("/woocommerce")
@@ -100,4 +102,4 @@ def woocommerce():
         return refusal
     delivery = _delivery("woocommerce", "X-WC-Webhook-Delivery-ID", "X-WC-Webhook-Topic")
     payload = _payload()
-    return _applied(delivery, lambda now: woocommerce_delivery(delivery, payload, now))
+    return _applied(delivery, lambda now: woocommerce_delivery(delivery, payload, now, shop_zone()))

@@ -19,7 +19,7 @@ from shopcs.notify.models import OutboxMessage
 from shopcs.timeutil import to_local
 
 from ..builders import NOW, make_order, make_user
-from ..case_builders import PLATFORM, as_user, case_input, escalations, make_case, row_counts
+from ..case_builders import PLATFORM, ZONE, as_user, case_input, escalations, make_case, row_counts
 
 
 def actions() -> list[str]:
@@ -159,14 +159,14 @@ def test_a_serious_complaint_goes_to_the_supervisors_at_once_and_only_once(app):
     assert [m.dedupe_key for m in escalations()] == [f"case_escalation:{case.id}:complaint"]
     assert escalations()[0].customer_id is None and escalations()[0].order_id is None  # never to the buyer
     for severity in ("critical", "normal", "high"):
-        services.change_severity(case.id, severity, PLATFORM, NOW + timedelta(minutes=1))
+        services.change_severity(case.id, severity, PLATFORM, NOW + timedelta(minutes=1), ZONE)
     assert len(escalations()) == 1
     assert [e.kind for e in get_case(case.id).events].count("escalation") == 1
 
 
 def test_an_escalation_note_names_the_severity_and_the_due_time_in_the_shops_language_and_zone(app):
     case, late = make_case(category="complaint", severity="high"), make_case()
-    services.escalate_breaches(NOW + timedelta(hours=1))
+    services.escalate_breaches(NOW + timedelta(hours=1), ZONE)
     sent = {m.dedupe_key: m for m in escalations()}
     complaint, breach = sent[f"case_escalation:{case.id}:complaint"], sent[f"case_escalation:{late.id}:breach"]
     assert f"工单 #{case.id}（高）" in complaint.body and "high" not in complaint.body
@@ -184,23 +184,23 @@ def test_an_escalation_note_is_in_english_when_the_shop_writes_english(app):
 def test_raising_a_complaints_severity_escalates_it(app):
     case = make_case(category="complaint")
     assert case.escalated_at is None and escalations() == []
-    services.change_severity(case.id, "critical", PLATFORM, NOW + timedelta(minutes=1))
+    services.change_severity(case.id, "critical", PLATFORM, NOW + timedelta(minutes=1), ZONE)
     assert get_case(case.id).escalation_reason == "complaint" and len(escalations()) == 1
 
 
 def test_the_breach_sweep_run_twice_escalates_each_late_case_once(app):
     late, answered = make_case(), make_case()
     services.reply(answered.id, "您好", PLATFORM, NOW + timedelta(minutes=1))
-    assert services.escalate_breaches(NOW + timedelta(minutes=4)) == {"escalated": 0}
-    assert services.escalate_breaches(NOW + timedelta(minutes=6)) == {"escalated": 1}
-    assert services.escalate_breaches(NOW + timedelta(minutes=7)) == {"escalated": 0}
+    assert services.escalate_breaches(NOW + timedelta(minutes=4), ZONE) == {"escalated": 0}
+    assert services.escalate_breaches(NOW + timedelta(minutes=6), ZONE) == {"escalated": 1}
+    assert services.escalate_breaches(NOW + timedelta(minutes=7), ZONE) == {"escalated": 0}
     assert [m.dedupe_key for m in escalations()] == [f"case_escalation:{late.id}:breach"]
     assert get_case(answered.id).escalated_at is None
 
 
 def test_a_serious_complaint_that_also_breaches_goes_up_again_for_the_breach(app):
     case = make_case(category="complaint", severity="critical")
-    services.escalate_breaches(NOW + timedelta(minutes=10))
+    services.escalate_breaches(NOW + timedelta(minutes=10), ZONE)
     assert [m.dedupe_key.rsplit(":", 1)[1] for m in escalations()] == ["complaint", "breach"]
     assert get_case(case.id).escalation_reason == "breach"
 
@@ -238,7 +238,7 @@ def test_a_case_created_with_bad_fields_names_each_and_writes_nothing(app):
     before = row_counts()
     with pytest.raises(Invalid) as caught:
         services.create_case(case_input(category="gossip", channel="fax", subject="", body="x" * 5001,
-                                        received_at=NOW + timedelta(hours=1)), PLATFORM, NOW)
+                                        received_at=NOW + timedelta(hours=1)), PLATFORM, NOW, ZONE)
     assert set(caught.value.fields) == {"category", "channel", "subject", "body", "received_at"}
     assert row_counts() == before
 

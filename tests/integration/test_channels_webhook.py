@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from shopcs.extensions import db
+from shopcs.followup.jobs import drain_outbox
 from shopcs.notify.models import OutboxMessage
 from shopcs.notify.outbox import enqueue
-from shopcs.notify.sender import drain
 from shopcs.orders.models import Order
 
 from ..builders import NOW, make_customer, make_order
@@ -46,7 +46,7 @@ def reload(message: OutboxMessage) -> OutboxMessage:
 
 def test_a_2xx_answer_marks_the_message_sent_and_the_receiver_can_verify_what_it_got(app, receiver):
     message = queue_notice()
-    report = drain(NOW, worker="w1")
+    report = drain_outbox(NOW, worker="w1")
     assert (report.sent, report.failed, report.dead) == (1, 0, 0)
     stored = reload(message)
     assert stored.status == "sent" and stored.sent_at == NOW and stored.attempts == 1 and stored.claimed_by is None
@@ -64,12 +64,12 @@ def test_a_2xx_answer_marks_the_message_sent_and_the_receiver_can_verify_what_it
 def test_a_500_answer_is_retried_after_the_backoff_with_the_same_idempotency_key(app, receiver):
     receiver.script = [500]
     message = queue_notice()
-    assert drain(NOW, worker="w1", rng=random.Random(3)).failed == 1
+    assert drain_outbox(NOW, worker="w1", rng=random.Random(3)).failed == 1
     failed = reload(message)
     assert failed.status == "failed" and failed.attempts == 1 and failed.last_error.startswith("HTTP 500")
     assert NOW + timedelta(seconds=24) <= failed.next_attempt_at <= NOW + timedelta(seconds=36)
-    assert drain(NOW + timedelta(seconds=10), worker="w1").sent == 0  # not due yet
-    assert drain(failed.next_attempt_at, worker="w1").sent == 1
+    assert drain_outbox(NOW + timedelta(seconds=10), worker="w1").sent == 0  # not due yet
+    assert drain_outbox(failed.next_attempt_at, worker="w1").sent == 1
     sent = reload(message)
     assert sent.status == "sent" and sent.attempts == 2 and sent.last_error is None
     assert [r["headers"]["Idempotency-Key"] for r in receiver.requests] == [str(message.id)] * 2
@@ -79,24 +79,24 @@ def test_a_500_answer_is_retried_after_the_backoff_with_the_same_idempotency_key
 def test_a_4xx_answer_is_dead_at_once(app, receiver, answer):
     receiver.script = [answer]
     message = queue_notice()
-    assert drain(NOW, worker="w1").dead == 1
+    assert drain_outbox(NOW, worker="w1").dead == 1
     dead = reload(message)
     assert dead.status == "dead" and dead.attempts == 1 and dead.next_attempt_at is None
     assert dead.last_error.startswith(f"HTTP {answer}")
-    assert drain(NOW + timedelta(days=1), worker="w1").sent == 0 and len(receiver.requests) == 1
+    assert drain_outbox(NOW + timedelta(days=1), worker="w1").sent == 0 and len(receiver.requests) == 1
 
 
 def test_a_429_too_many_requests_is_retried_rather_than_dead(app, receiver):
     receiver.script = [429]
     message = queue_notice()
-    drain(NOW, worker="w1")
+    drain_outbox(NOW, worker="w1")
     assert reload(message).status == "failed"
 
 
 def test_a_receiver_slower_than_the_timeout_is_a_failure_to_retry(app, receiver):
     receiver.script = ["slow"]
     message = queue_notice()
-    assert drain(NOW, worker="w1").failed == 1
+    assert drain_outbox(NOW, worker="w1").failed == 1
     failed = reload(message)
     assert failed.status == "failed" and "no answer within 0.3 s" in failed.last_error
 
@@ -104,14 +104,14 @@ def test_a_receiver_slower_than_the_timeout_is_a_failure_to_retry(app, receiver)
 def test_a_receiver_that_hangs_up_without_answering_is_a_failure_to_retry(app, receiver):
     receiver.script = ["close"]
     message = queue_notice()
-    assert drain(NOW, worker="w1").failed == 1
+    assert drain_outbox(NOW, worker="w1").failed == 1
     assert "could not reach the webhook" in reload(message).last_error
 
 
 def test_a_refused_connection_is_a_failure_to_retry(app):
     app.config["SHOPCS_WEBHOOK_URL"] = f"http://127.0.0.1:{free_port()}/hook"  # nobody listens there
     message = queue_notice()
-    assert drain(NOW, worker="w1").failed == 1
+    assert drain_outbox(NOW, worker="w1").failed == 1
     failed = reload(message)
     assert failed.status == "failed" and "ConnectionError" in failed.last_error
 
@@ -119,7 +119,7 @@ def test_a_refused_connection_is_a_failure_to_retry(app):
 def test_a_webhook_without_a_configured_url_waits_for_one(app):
     app.config["SHOPCS_WEBHOOK_URL"] = ""
     message = queue_notice()
-    drain(NOW, worker="w1")
+    drain_outbox(NOW, worker="w1")
     assert reload(message).status == "failed" and "SHOPCS_WEBHOOK_URL" in reload(message).last_error
 
 
@@ -128,7 +128,7 @@ def test_backoff_grows_with_each_failure_and_the_last_attempt_is_dead_lettered(a
     message = queue_notice()
     at, delays = NOW, []
     for _ in range(4):
-        drain(at, worker="w1", rng=random.Random(11))
+        drain_outbox(at, worker="w1", rng=random.Random(11))
         stored = reload(message)
         if stored.status == "failed":
             delays.append((stored.next_attempt_at - at).total_seconds())
@@ -137,4 +137,4 @@ def test_backoff_grows_with_each_failure_and_the_last_attempt_is_dead_lettered(a
     assert len(delays) == 3 and all(0.8 * 30 * 2**n <= d <= 1.2 * 30 * 2**n for n, d in enumerate(delays))
     assert delays[0] < delays[1] < delays[2]
     assert len(receiver.requests) == 4
-    assert drain(at + timedelta(days=1), worker="w1").sent == 0 and len(receiver.requests) == 4
+    assert drain_outbox(at + timedelta(days=1), worker="w1").sent == 0 and len(receiver.requests) == 4

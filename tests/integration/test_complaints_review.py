@@ -10,7 +10,7 @@ from shopcs.cases.settings import save_sla_settings
 from shopcs.cases.supervision.breaches import BreachRow, breach_counts, breaches_json, breaches_statement
 from shopcs.cases.supervision.complaints import ComplaintFilter, complaint_counts, complaint_rows, review_json
 from shopcs.extensions import db
-from shopcs.reports.windows import Window
+from shopcs.windows import Window
 
 from ..builders import NOW, make_user
 from ..case_builders import PLATFORM, as_user, make_case
@@ -76,7 +76,7 @@ def test_a_second_escalation_waits_for_its_own_acknowledgement_and_shows_the_las
     boss = as_user(make_user("lead", role="supervisor"))
     case = make_case(category="complaint", severity="high")
     services.acknowledge(case.id, boss, NOW + timedelta(minutes=1), "看过了")
-    services.escalate_breaches(NOW + timedelta(minutes=10))  # still unanswered: escalated again for the breach
+    services.escalate_breaches(NOW + timedelta(minutes=10), ZONE)  # still unanswered: escalated again for the breach
     row = complaint_rows(WINDOW, ZONE, ComplaintFilter(unacknowledged=True))[0]
     assert row.id == case.id and row.escalation_reason == "breach" and row.awaiting_acknowledgement
     assert row.acknowledgement_note == "看过了"  # what was done about the first one stays visible

@@ -24,7 +24,7 @@ from shopcs.followup.concerns import CATEGORIES
 from shopcs.followup.models import BuyerConcern
 from shopcs.orders.models import Customer, Order, OrderItem
 from shopcs.reports.concerns import by_category, concerns_report, orders_with, totals
-from shopcs.reports.windows import Window
+from shopcs.windows import Window
 
 from ..builders import make_order, make_token
 from .test_refund_rate_report import local

@@ -29,7 +29,7 @@ def count(model):
 def test_a_good_file_imports_every_order_with_rows_of_one_order_grouped(app):
     data = csv_bytes(row("T1", total="110.00"), row("T2", phone="not a phone"), row("T1", sku="SKU-2", total="110.00"),
                      bom=True)
-    report = import_orders_csv(data, Actor.system("csv-import"), NOW)
+    report = import_orders_csv(data, Actor.system("csv-import"), NOW, "Asia/Shanghai")
     assert report.ok and sorted(report.created) == ["T1", "T2"] and report.errors == []
     t1 = db.session.scalar(select(Order).where(Order.order_no == "T1"))
     assert [i.sku for i in t1.items] == ["SKU-1", "SKU-2"] and str(t1.total) == "110.00"
@@ -41,7 +41,7 @@ def test_a_good_file_imports_every_order_with_rows_of_one_order_grouped(app):
 def test_a_malformed_row_is_reported_by_line_and_column_and_nothing_of_its_order_is_written(app):
     data = csv_bytes(row("T1"), row("T2", price="5O.00"), row("T3", qty="two"), row("T2", sku="SKU-2"),
                      row("T4") + ",extra")
-    report = import_orders_csv(data, Actor.system("csv-import"), NOW)
+    report = import_orders_csv(data, Actor.system("csv-import"), NOW, "Asia/Shanghai")
     assert not report.ok and report.created == ["T1"] and sorted(report.failed) == ["T2", "T3", "T4"]
     found = {(e.line, e.order_no, e.column) for e in report.errors}
     assert (3, "T2", "unit_price") in found and (4, "T3", "quantity") in found and (6, "T4", "") in found
@@ -49,18 +49,18 @@ def test_a_malformed_row_is_reported_by_line_and_column_and_nothing_of_its_order
 
 
 def test_a_wrong_total_and_a_backwards_status_fail_only_their_order(app):
-    import_orders_csv(csv_bytes(row("T1")), Actor.system("csv-import"), NOW)
+    import_orders_csv(csv_bytes(row("T1")), Actor.system("csv-import"), NOW, "Asia/Shanghai")
     backwards = row("T1").replace(",paid,", ",unpaid,").replace("+08:00,2026-03-04T09:05:00+08:00", "+08:00,")
-    report = import_orders_csv(csv_bytes(backwards, row("T2", total="1.00")), Actor.system("csv-import"), NOW)
+    report = import_orders_csv(csv_bytes(backwards, row("T2", total="1.00")), Actor.system("csv-import"), NOW, "Asia/Shanghai")
     assert sorted(report.failed) == ["T1", "T2"]
     assert {(e.order_no, e.column) for e in report.errors} == {("T1", "status"), ("T2", "total")}
     assert db.session.scalar(select(Order.status)) == "paid" and count(Order) == 1
 
 
 def test_a_file_that_is_not_utf8_or_lacks_columns_is_refused_as_a_whole(app):
-    latin = import_orders_csv(csv_bytes(row("T1")).replace("李".encode(), b"\xe9"), Actor.system("x"), NOW)
+    latin = import_orders_csv(csv_bytes(row("T1")).replace("李".encode(), b"\xe9"), Actor.system("x"), NOW, "Asia/Shanghai")
     assert latin.file_error and "UTF-8" in latin.file_error
-    short = import_orders_csv(b"order_no,status\nT1,paid\n", Actor.system("x"), NOW)
+    short = import_orders_csv(b"order_no,status\nT1,paid\n", Actor.system("x"), NOW, "Asia/Shanghai")
     assert "total" in short.file_error and count(Order) == 0
 
 

@@ -16,8 +16,8 @@ from shopcs.reports.refund_rate import totals as refund_totals
 from shopcs.reports.repurchase import repurchase as repurchase_report
 from shopcs.reports.team.report import team_report
 from shopcs.reports.unpaid_recovery import current_grace, unpaid_recovery
-from shopcs.reports.windows import Window
 from shopcs.timeutil import local_date, utcnow
+from shopcs.windows import Window
 
 
 def test_demo_seed_makes_users_of_every_role_and_orders_in_every_state_once(app):

@@ -245,7 +245,7 @@ def test_no_second_greeting_within_seven_days(app):
 
 def test_promotions_are_announced_days_before_at_their_send_time(app):
     loyal = repeat_customer(last_paid=sh(2026, 10, 20, 12, 0))
-    promotion = add_promotion("双十一", date(2026, 11, 11), "20:00", 1, SUPERVISOR, sh(2026, 11, 1, 9, 0))
+    promotion = add_promotion("双十一", date(2026, 11, 11), "20:00", 1, SUPERVISOR, sh(2026, 11, 1, 9, 0), "Asia/Shanghai")
     assert [p.name for p in list_promotions()] == ["双十一"]
     assert sweep_greetings(sh(2026, 11, 10, 19, 59))["queued"] == 0
     assert sweep_greetings(sh(2026, 11, 10, 20, 0))["queued"] == 1
@@ -258,12 +258,12 @@ def test_promotions_are_announced_days_before_at_their_send_time(app):
 
 def test_a_promotion_must_be_valid_and_not_in_the_past(app):
     with pytest.raises(Invalid) as caught:
-        add_promotion("", "2026-13-01", "23:00", 99, SUPERVISOR, sh(2026, 11, 1, 9, 0))
+        add_promotion("", "2026-13-01", "23:00", 99, SUPERVISOR, sh(2026, 11, 1, 9, 0), "Asia/Shanghai")
     assert set(caught.value.fields) == {"name", "day", "days_before"}
     with pytest.raises(Invalid):
-        add_promotion("618", date(2026, 6, 18), time(10), 0, SUPERVISOR, sh(2026, 11, 1, 9, 0))
+        add_promotion("618", date(2026, 6, 18), time(10), 0, SUPERVISOR, sh(2026, 11, 1, 9, 0), "Asia/Shanghai")
     with pytest.raises(Invalid):
-        add_promotion("618", date(2027, 6, 18), time(23), 0, SUPERVISOR, sh(2026, 11, 1, 9, 0))  # quiet hours
+        add_promotion("618", date(2027, 6, 18), time(23), 0, SUPERVISOR, sh(2026, 11, 1, 9, 0), "Asia/Shanghai")  # quiet hours
 
 
 def test_settings_are_saved_audited_and_used(app):

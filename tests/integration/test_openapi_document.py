@@ -4,7 +4,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from shopcs.apischema.document import api_rules, openapi_path, public, undescribed
-from shopcs.cases.inputs import CASE_BODY
+from shopcs.cases.api import CASE_BODY
 from shopcs.orders.refund_schemas import REFUND_BODY
 from shopcs.orders.schemas import ORDER_BODY
 

@@ -10,12 +10,13 @@ from shopcs.actor import Actor
 from shopcs.audit.services import entries_for_order
 from shopcs.errors import Conflict, NotFound
 from shopcs.extensions import db
+from shopcs.followup.jobs import drain_outbox
 from shopcs.notify import sender
 from shopcs.notify.channels import Envelope, WebhookChannel
 from shopcs.notify.leases import claim_due
 from shopcs.notify.models import OutboxMessage
 from shopcs.notify.outbox import enqueue
-from shopcs.notify.sender import cancel_for_order, drain, mark_manual_sent, retry
+from shopcs.notify.sender import cancel_for_order, mark_manual_sent, retry
 from shopcs.orders.models import Order
 
 from ..builders import NOW, make_customer, make_order
@@ -62,7 +63,7 @@ def test_two_senders_draining_at_once_never_send_one_message_twice(app, receiver
     def sender(name):
         with app.app_context():
             start.wait()
-            reports[name] = drain(NOW, worker=name)
+            reports[name] = drain_outbox(NOW, worker=name)
 
     threads = [threading.Thread(target=sender, args=(f"sender-{n}",)) for n in (1, 2)]
     for thread in threads:
@@ -104,8 +105,8 @@ def test_a_sender_killed_mid_send_leaves_a_lease_that_runs_out_and_the_row_is_re
     channel = WebhookChannel(receiver.url, SECRET)
     channel.send(Envelope(id=message.id, kind=message.kind, channel="webhook", body=message.body, scheduled_for=NOW))
     channel.close()
-    assert drain(NOW + timedelta(minutes=1), worker="restarted").sent == 0  # the lease still holds
-    assert drain(NOW + timedelta(minutes=3), worker="restarted").sent == 1
+    assert drain_outbox(NOW + timedelta(minutes=1), worker="restarted").sent == 0  # the lease still holds
+    assert drain_outbox(NOW + timedelta(minutes=3), worker="restarted").sent == 1
     assert keys_received(receiver) == Counter({str(message.id): 2})
     assert reload(message).status == "sent" and reload(message).claimed_until is None
 
@@ -128,7 +129,7 @@ def test_a_reminder_for_an_order_paid_in_the_meantime_is_cancelled_not_sent(app,
     message = queue(kind="unpaid_reminder", order=order)
     order.status, order.paid_at = "paid", NOW
     db.session.commit()
-    report = drain(NOW, worker="w")
+    report = drain_outbox(NOW, worker="w")
     assert (report.cancelled, report.sent) == (1, 0) and receiver.requests == []
     stored = reload(message)
     assert stored.status == "cancelled" and stored.cancel_reason == "order is paid" and stored.claimed_by is None
@@ -147,14 +148,14 @@ def test_a_slow_batch_is_read_again_so_a_payment_during_it_stops_the_next_remind
             connection.execute(update(Order.__table__).where(Order.__table__.c.id == second.id).values(status="paid"))
 
     monkeypatch.setattr(WebhookChannel, "send", send_then_the_buyer_pays)
-    report = drain(NOW, worker="w")
+    report = drain_outbox(NOW, worker="w")
     assert (report.sent, report.cancelled) == (1, 1) and len(receiver.requests) == 1
     assert reload(late).cancel_reason == "order is paid"
 
 
 def test_a_reminder_for_a_still_unpaid_order_is_sent(app, receiver):
     queue(kind="unpaid_reminder", order=make_order(status="unpaid"))
-    assert drain(NOW, worker="w").sent == 1
+    assert drain_outbox(NOW, worker="w").sent == 1
 
 
 def test_an_opted_out_customer_gets_no_greeting_but_still_gets_the_shipping_notice(app, receiver):
@@ -162,14 +163,14 @@ def test_an_opted_out_customer_gets_no_greeting_but_still_gets_the_shipping_noti
     customer.opted_out = True
     greeting = queue(kind="holiday_greeting", customer=customer, key="greeting")
     notice = queue(kind="shipping_notice", customer=customer, key="notice")
-    report = drain(NOW, worker="w")
+    report = drain_outbox(NOW, worker="w")
     assert (report.sent, report.cancelled) == (1, 1)
     assert reload(greeting).cancel_reason == "customer opted out" and reload(notice).status == "sent"
 
 
 def test_a_waiting_manual_reminder_of_a_closed_order_leaves_the_agents_list(app):
     message = queue(kind="unpaid_reminder", channel="manual", order=make_order(status="closed"))
-    assert drain(NOW, worker="w").cancelled == 1
+    assert drain_outbox(NOW, worker="w").cancelled == 1
     assert reload(message).status == "cancelled" and reload(message).cancel_reason == "order is closed"
 
 
@@ -215,7 +216,7 @@ def test_a_dead_message_can_be_retried_and_is_then_sent(app, receiver):
     assert retried.status == "pending" and retried.attempts == 0
     [entry] = entries_for_order(message.order_id)
     assert entry.action == "outbox.retry" and entry.before["status"] == "dead"
-    assert drain(NOW, worker="w").sent == 1
+    assert drain_outbox(NOW, worker="w").sent == 1
 
 
 def test_a_pending_message_cannot_be_retried(app):
@@ -251,7 +252,7 @@ def test_a_crashing_channel_fails_that_message_and_the_drain_goes_on(app, receiv
         real_send(channel, envelope)
 
     monkeypatch.setattr(WebhookChannel, "send", send)
-    report = drain(NOW, worker="w")
+    report = drain_outbox(NOW, worker="w")
     assert (report.failed, report.sent) == (1, 1)
     assert reload(broken).status == "failed" and "RuntimeError: bug in a channel" in reload(broken).last_error
     assert reload(fine).status == "sent"

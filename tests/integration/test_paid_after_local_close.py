@@ -72,7 +72,7 @@ def assert_paid_after_local_close(order_no, actor_label):
                and e.actor != "system:scheduler"]
     assert (entry.action, entry.actor, entry.before, entry.after) == (
         "order.paid_after_local_close", actor_label, {"status": "closed"}, {"status": "paid"})
-    assert "order.paid_after_local_close" in [event.action for event in timeline(paid)]
+    assert "order.paid_after_local_close" in [event.action for event in timeline(paid, "Asia/Shanghai")]
     return paid
 
 
@@ -169,10 +169,10 @@ def csv_row(status: str, paid_at: str) -> str:
 def test_the_csv_import_takes_the_paid_row_after_a_local_close(app):
     actor = Actor.system("csv-import")
     header = ",".join(COLUMNS)
-    assert import_orders_csv(f"{header}\n{csv_row('unpaid', '')}\n".encode(), actor, NOW).created == ["C1"]
+    assert import_orders_csv(f"{header}\n{csv_row('unpaid', '')}\n".encode(), actor, NOW, "Asia/Shanghai").created == ["C1"]
     close_here("C1")
 
-    report = import_orders_csv(f"{header}\n{csv_row('paid', PAID_SENT)}\n".encode(), actor, NOW)
+    report = import_orders_csv(f"{header}\n{csv_row('paid', PAID_SENT)}\n".encode(), actor, NOW, "Asia/Shanghai")
 
     assert report.updated == ["C1"] and report.errors == []
     assert_paid_after_local_close("C1", "system:csv-import")

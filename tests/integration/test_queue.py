@@ -4,9 +4,10 @@ from decimal import Decimal
 from werkzeug.datastructures import MultiDict
 
 from shopcs.extensions import db
+from shopcs.followup.queries import reminders_sent
 from shopcs.notify.models import OutboxMessage
 from shopcs.orders.models import Refund, Shipment
-from shopcs.orders.queue import QueueQuery, group_counts, list_page, query_from_args, reminders_sent
+from shopcs.orders.queue import QueueQuery, group_counts, list_page, query_from_args
 
 from ..builders import NOW, make_customer, make_order
 

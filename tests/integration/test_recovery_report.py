@@ -39,7 +39,7 @@ from shopcs.notify.models import OutboxMessage
 from shopcs.orders.models import Customer, Order, OrderItem
 from shopcs.reports.dashboard import recovery_figures
 from shopcs.reports.unpaid_recovery import Recovery, by_step, median_seconds, median_seconds_to_pay, reminded_split, unpaid_recovery
-from shopcs.reports.windows import Window
+from shopcs.windows import Window
 
 from ..builders import make_order, make_token
 from .test_refund_rate_report import local

@@ -18,7 +18,7 @@ from shopcs.extensions import db
 from shopcs.orders.models import Order, OrderItem, Refund
 from shopcs.reports import refund_rate
 from shopcs.reports.refund_rate import by_agent, by_day, by_product, by_reason, orders_behind, totals
-from shopcs.reports.windows import Window
+from shopcs.windows import Window
 
 from ..builders import make_order, make_token
 

@@ -9,11 +9,11 @@ from shopcs.actor import Actor
 from shopcs.audit.models import AuditEntry
 from shopcs.errors import Invalid, NotFound
 from shopcs.extensions import db
+from shopcs.followup.jobs import drain_outbox, send_refund_rate_alerts
 from shopcs.followup.queries import tab_counts
 from shopcs.notify.models import OutboxMessage
 from shopcs.notify.outbox import enqueue
-from shopcs.notify.sender import drain
-from shopcs.reports.alerts import alerts_for, load_alert_settings, mark_alert_read, save_alert_settings, send_alerts
+from shopcs.reports.alerts import alerts_for, load_alert_settings, mark_alert_read, save_alert_settings
 
 from ..builders import make_order
 from ..receivers import SmtpSink
@@ -63,12 +63,12 @@ def test_the_threshold_fires_on_whole_days_up_to_yesterday(app):
 
 def test_an_alert_is_queued_once_per_rule_and_day_in_the_shops_language(app):
     shop_with_refunds(refunded=4)
-    assert send_alerts(NOW) == {"queued": 1}
-    assert send_alerts(NOW + timedelta(minutes=15)) == {"queued": 0}  # the next run of the job
+    assert send_refund_rate_alerts(NOW) == {"queued": 1}
+    assert send_refund_rate_alerts(NOW + timedelta(minutes=15)) == {"queued": 0}  # the next run of the job
     [message] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "alert")).all()
     assert message.dedupe_key == "alert:threshold:2026-03-30" and message.channel == "manual"
     assert "退款率预警" in message.body and "10.00%" in message.body and "4/40" in message.body
-    assert send_alerts(NOW + timedelta(days=1)) == {"queued": 1}  # a new day, judged again
+    assert send_refund_rate_alerts(NOW + timedelta(days=1)) == {"queued": 1}  # a new day, judged again
 
 
 def test_a_spike_fires_with_enough_orders_in_the_last_7_days(app):
@@ -85,8 +85,8 @@ def test_an_alert_by_email_goes_to_the_operators_address(app, smtp):
     save_alert_settings({"threshold_percent": "5", "spike_factor": "1.5", "spike_min_orders": "100", "channel": "email",
                          "email": "ops@example.com"}, actor(), NOW)
     shop_with_refunds(refunded=4)
-    assert send_alerts(NOW) == {"queued": 1}
-    report = drain(NOW)
+    assert send_refund_rate_alerts(NOW) == {"queued": 1}
+    report = drain_outbox(NOW)
     assert report.sent == 1 and smtp.envelopes == [("shop@example.com", ["ops@example.com"])]
     assert "退款率预警" in smtp.messages[0].get_content()
 
@@ -97,7 +97,7 @@ def test_a_case_escalation_by_email_goes_to_the_team_address_never_to_a_buyer(ap
     enqueue(kind="case_escalation", dedupe_key="case_escalation:1:complaint", body="【投诉上报】工单 #1", now=NOW,
             channel="email")
     db.session.commit()
-    assert drain(NOW).sent == 1 and smtp.envelopes == [("shop@example.com", ["ops@example.com"])]
+    assert drain_outbox(NOW).sent == 1 and smtp.envelopes == [("shop@example.com", ["ops@example.com"])]
     enqueue(kind="case_escalation", dedupe_key="case_escalation:2:breach", body="【超时上报】工单 #2", now=NOW,
             channel="manual")
     db.session.commit()
@@ -120,7 +120,7 @@ def test_settings_are_audited_and_bad_ones_write_nothing(app):
 
 def test_alerts_stay_off_the_agents_follow_up_list_and_only_alerts_can_be_marked_read(app):
     shop_with_refunds(refunded=4)
-    send_alerts(NOW)
+    send_refund_rate_alerts(NOW)
     buyer_message = enqueue(kind="shipping_notice", dedupe_key="shipping_notice:x", body="已发货", now=NOW, channel="manual")
     db.session.commit()
     assert tab_counts(NOW + timedelta(minutes=1), ZONE)["manual"] == 1  # the buyer's message, not the alert

@@ -23,7 +23,7 @@ from sqlalchemy import delete
 from shopcs.extensions import db
 from shopcs.orders.models import Customer, Order, OrderItem
 from shopcs.reports.repurchase import by_orders_paid, repurchase, totals
-from shopcs.reports.windows import Window
+from shopcs.windows import Window
 
 from ..builders import make_customer, make_order, make_token
 from .test_refund_rate_report import local

@@ -126,8 +126,8 @@ def test_the_scheduler_has_the_six_sweeps_that_coalesce_and_never_overlap(sqlite
         assert job.coalesce is True and job.max_instances == 1
         assert 0 < job.misfire_grace_time <= job.trigger.interval.total_seconds()
     assert {job.target for job in JOBS} == {"shopcs.followup.jobs:sweep_unpaid", "shopcs.followup.jobs:sweep_greetings",
-                                            "shopcs.notify.sender:drain", "shopcs.followup.jobs:auto_close_unpaid",
-                                            "shopcs.reports.alerts:send_alerts", "shopcs.cases.escalation:escalate_breaches"}
+                                            "shopcs.followup.jobs:drain_outbox", "shopcs.followup.jobs:auto_close_unpaid",
+                                            "shopcs.followup.jobs:send_refund_rate_alerts", "shopcs.followup.jobs:escalate_breaches"}
     assert not scheduler.running
 
 

@@ -44,7 +44,7 @@ from app import app
 from shopcs.followup import cli, scheduler
 from shopcs.notify import sender
 sender.LEASE = timedelta(seconds=float(os.environ["CRASH_TEST_LEASE_SECONDS"]))
-scheduler.JOBS = (scheduler.PeriodicJob("outbox_sender", 1, "shopcs.notify.sender:drain"),)
+scheduler.JOBS = (scheduler.PeriodicJob("outbox_sender", 1, "shopcs.followup.jobs:drain_outbox"),)
 cli._configure_logging()
 scheduler.run_scheduler(app)
 """

@@ -251,7 +251,8 @@ def minutes_that_matter(world: World) -> list[datetime]:
 def simulate(seed, n_orders, n_customers, days, minutes=minutes_that_matter):
     world = World(seed, n_orders, n_customers, days)
     world.build()
-    promotion = add_promotion("国庆大促", date(2026, 9, 29), "20:00", 0, Actor(label="user:boss", role="supervisor"), START)
+    promotion = add_promotion("国庆大促", date(2026, 9, 29), "20:00", 0, Actor(label="user:boss", role="supervisor"), START,
+                              "Asia/Shanghai")
     run_week(world, minutes(world))
     occasions = {"mid_autumn:2026": datetime(2026, 9, 25, 2, 0, tzinfo=UTC), "national_day:2026": datetime(2026, 10, 1, 2, 0, tzinfo=UTC),
                  promotion.key: datetime(2026, 9, 29, 12, 0, tzinfo=UTC)}

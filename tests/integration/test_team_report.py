@@ -35,7 +35,7 @@ from shopcs.cases.models import Case, CaseEvent
 from shopcs.extensions import db
 from shopcs.orders.refund_service import RefundRequest, approve_refund, complete_refund, request_refund
 from shopcs.reports.team.report import report_json, team_report, week_window
-from shopcs.reports.windows import Window, WindowError
+from shopcs.windows import Window, WindowError
 
 from ..builders import make_order, make_user
 from ..case_builders import PLATFORM, as_user, make_case
@@ -71,7 +71,7 @@ def the_week():
     services.reply(k5, "您好", b, sh(2026, 3, 9, 0, 1))
     case_at(sh(2026, 3, 9, 0, 0))
     case_at(sh(2026, 3, 1, 23, 59), category="complaint")
-    services.escalate_breaches(sh(2026, 3, 5, 15, 0))
+    services.escalate_breaches(sh(2026, 3, 5, 15, 0), ZONE)
     case_at(sh(2026, 3, 6, 10, 0), channel="platform", category="after_sales")
     k9 = case_at(sh(2026, 3, 7, 10, 0))
     services.reply(k9, "您好", PLATFORM, sh(2026, 3, 7, 10, 2))

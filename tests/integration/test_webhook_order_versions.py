@@ -163,6 +163,6 @@ def test_ingest_refuses_an_older_version_under_the_order_lock_and_writes_nothing
 
     with pytest.raises(Conflict):
         ingest_order(validate_order(SHOPIFY_NO, shopify.order_payload(older)), Actor.webhook("Shopify"), NOW,
-                     shopify.updated_at(older))
+                     "Asia/Shanghai", shopify.updated_at(older))
 
     assert counts() == before and state(SHOPIFY_NO) == kept

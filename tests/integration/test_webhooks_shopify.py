@@ -46,7 +46,7 @@ def test_the_timeline_says_the_order_came_from_the_shopify_webhook(client):
 
     found = order(ORDER_NO)
     assert {e.actor for e in entries_for_order(found.id)} == {"webhook:Shopify webhook"}
-    assert [(e.actor, e.action) for e in timeline(found) if e.actor] == [
+    assert [(e.actor, e.action) for e in timeline(found, "Asia/Shanghai") if e.actor] == [
         ("webhook:Shopify webhook", "order.created"), ("webhook:Shopify webhook", "order.status"),
         ("webhook:Shopify webhook", "order.updated")]
 

@@ -66,7 +66,8 @@ def test_fulfillments_create_makes_a_shipment_and_ships_the_order(client, paid_o
 def test_the_timeline_names_the_shopify_webhook(client, paid_order):
     send(client, "wh-f1")
 
-    assert [(e.actor, e.action) for e in timeline(order(ORDER_NO)) if e.action.startswith(("shipment", "order.status"))][-2:] == [
+    events = timeline(order(ORDER_NO), "Asia/Shanghai")
+    assert [(e.actor, e.action) for e in events if e.action.startswith(("shipment", "order.status"))][-2:] == [
         ("webhook:Shopify webhook", "order.status"), ("webhook:Shopify webhook", "shipment.created")]
 
 

@@ -37,7 +37,7 @@ def test_order_created_makes_a_paid_order_with_the_tax_as_a_line(client):
         ("TAX", "Tax", 1, Decimal("1.35"))]
     assert (found.customer.external_id, found.customer.email) == ("woocommerce-guest-727", "john.doe@example.com")
     assert (found.recipient, found.province, found.city, found.detail) == ("John Doe", "CA", "San Francisco", "969 Market")
-    assert [(e.actor, e.action) for e in timeline(found) if e.actor] == [("webhook:WooCommerce webhook", "order.created")]
+    assert [(e.actor, e.action) for e in timeline(found, "Asia/Shanghai") if e.actor] == [("webhook:WooCommerce webhook", "order.created")]
 
 
 def test_the_ping_sent_when_a_webhook_is_created_is_answered_without_writing(client):

@@ -27,6 +27,7 @@ from shopcs.cases import services
 from shopcs.errors import Conflict, Forbidden, Invalid
 from shopcs.extensions import db
 from shopcs.followup.jobs import send_reminder_by_hand
+from shopcs.followup.notices import queue_shipping_notice
 from shopcs.orders.handling import ShipmentInput, confirm_address, record_shipment
 from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
 from shopcs.reports.team.models import WorkLog
@@ -66,7 +67,7 @@ def the_day():
     o2 = make_order("O2", placed_at=sh(2026, 3, 4, 8, 0))
     o3 = make_order("O3", status="unpaid", placed_at=sh(2026, 3, 4, 13, 0))
     confirm_address("O1", "phone", a, sh(2026, 3, 4, 11, 0), {})
-    record_shipment("O1", ShipmentInput("SF", "SF1234567890123", DAY), a, sh(2026, 3, 4, 11, 30), DAY, {})
+    record_shipment("O1", ShipmentInput("SF", "SF1234567890123", DAY), a, sh(2026, 3, 4, 11, 30), DAY, {}, queue_shipping_notice)
     refund, _ = request_refund("O1", RefundRequest(D("50.00"), "quality"), a, sh(2026, 3, 4, 12, 0))
     approve_refund(refund.id, a, sh(2026, 3, 4, 12, 10), D("100.00"))
     request_refund("O2", RefundRequest(D("30.00"), "quality"), b, sh(2026, 3, 4, 12, 0))

@@ -7,7 +7,7 @@ import pytest
 
 from shopcs.errors import Invalid
 from shopcs.reports.alert_rules import AlertSettings, evaluate, judged_windows, parse_alert_settings
-from shopcs.reports.windows import rate
+from shopcs.windows import rate
 
 DAY = date(2026, 11, 24)
 

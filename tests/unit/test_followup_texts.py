@@ -6,13 +6,13 @@ import pytest
 
 from shopcs.errors import Invalid
 from shopcs.followup.settings import parse_values
+from shopcs.followup.template_checks import template_problems
 from shopcs.followup.texts import (
     DEFAULT_TEMPLATES,
     reminder_variables,
     render_template,
     sample_variables,
     shipping_notice,
-    template_problems,
 )
 from shopcs.followup.values import FollowupSettings
 

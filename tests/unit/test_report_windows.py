@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from shopcs.reports.windows import MAX_DAYS, Window, WindowError, parse_day, parse_window, rate
+from shopcs.windows import MAX_DAYS, Window, WindowError, parse_day, parse_window, rate
 
 
 def test_a_window_is_whole_shop_local_days_both_ends_included():

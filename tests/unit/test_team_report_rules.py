@@ -6,7 +6,7 @@ import pytest
 from shopcs.reports.team.report import month_window, p90_microseconds, parse_period, week_window
 from shopcs.reports.team.worklog import DayFigures, Item, assemble
 from shopcs.reports.unpaid_recovery import median_microseconds
-from shopcs.reports.windows import Window, WindowError
+from shopcs.windows import Window, WindowError
 
 S = 1_000_000
 TODAY = date(2026, 3, 4)  # a Wednesday

@@ -7,8 +7,9 @@ from flask import g
 from sqlalchemy import select
 
 from shopcs.extensions import db
+from shopcs.followup.jobs import send_refund_rate_alerts
 from shopcs.notify.models import OutboxMessage
-from shopcs.reports.alerts import load_alert_settings, send_alerts
+from shopcs.reports.alerts import load_alert_settings
 from shopcs.timeutil import local_date, utcnow
 
 from ..builders import make_customer, make_order, make_user
@@ -156,7 +157,7 @@ def test_settings_are_saved_and_bad_ones_are_refused_with_the_field_named(sqlite
 
 def test_an_operator_marks_an_alert_kept_on_the_dashboard_as_read(sqlite_app, login):
     _recent_refunds()
-    send_alerts(utcnow())
+    send_refund_rate_alerts(utcnow())
     client = _client(sqlite_app, login, "operator")
     page = client.get("/reports/").get_data(as_text=True)
     assert page.count('data-test="alert-done"') == 1

@@ -17,7 +17,7 @@ ERP = Actor.for_token(type("Token", (), {"name": "erp"}))
 
 def _platform_shipment(order_no="T100", carrier="UPS", number="1Z827WK74630"):
     make_order(order_no)
-    shipment, _ = take_shipment(order_no, PlatformShipment(carrier, number, NOW, "api"), ERP, NOW, "Asia/Shanghai", False)
+    shipment, _ = take_shipment(order_no, PlatformShipment(carrier, number, NOW, "api"), ERP, NOW, "Asia/Shanghai", None)
     return shipment
 
 

@@ -13,7 +13,8 @@ except ImportError:  # pragma: no cover - older WTForms
         return (value, label)
 
 from ...orders.refund_forms import MoneyField
-from .models import KINDS, NOTE_MAX
+from .models import KINDS
+from .rules import NOTE_MAX
 
 KIND_LABELS = {"damaged": _l("Damaged in transit"), "lost": _l("Lost in transit")}
 STATUS_LABELS = {"open": _l("Waiting for a decision"), "approved": _l("Approved"), "rejected": _l("Rejected")}

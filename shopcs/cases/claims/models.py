@@ -10,11 +10,10 @@ from ...db_types import Money, UTCDateTime
 from ...extensions import db
 from ...orders.models import Refund
 from ..models import Case
+from .rules import ORIGINAL_NAME_MAX
 
 KINDS = ("damaged", "lost")
 STATUSES = ("open", "approved", "rejected")
-NOTE_MAX = 2000
-ORIGINAL_NAME_MAX = 200
 
 
 class Claim(db.Model):

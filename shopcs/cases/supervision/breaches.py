@@ -15,8 +15,8 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ...auth.models import User
 from ...extensions import db
-from ...reports.windows import Window, rate
 from ...timeutil import to_local
+from ...windows import Window, rate
 from ..models import Case
 from ..rules import CATEGORIES, CHANNELS
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import aliased
 from ...auth.models import User
 from ...extensions import db
 from ...orders.models import Customer, Order
-from ...reports.windows import Window
 from ...timeutil import to_local
+from ...windows import Window
 from ..models import Case, CaseEvent
 from ..rules import SEVERITIES, STATUSES
 from ..sla import is_breached

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from flask import Blueprint, render_template, request
 
+from ...app_config import shop_zone
 from ...auth.access import may, permission_required
 from ...reports.exports import FORMATS, download, refused
-from ...reports.page_support import page_of, zone
-from ...reports.windows import ROLLING_DAYS, Window, WindowError, parse_window
+from ...reports.page_support import page_of
 from ...timeutil import local_date, utcnow
+from ...windows import ROLLING_DAYS, Window, WindowError, parse_window
 from ..rules import CHANNELS, SEVERITIES, STATUSES
 from ..view_support import duration_text
 from .breaches import COLUMNS as BREACH_COLUMNS
@@ -25,7 +26,7 @@ bp = Blueprint("complaints", __name__)
 def review_window() -> Window:
     """?start=&end= (YYYY-MM-DD), or the 30 shop-local days ending today; raises WindowError."""
     if not request.args.get("start") and not request.args.get("end"):
-        today = local_date(utcnow(), zone())
+        today = local_date(utcnow(), shop_zone())
         return Window(today - timedelta(days=ROLLING_DAYS - 1), today)
     return parse_window(request.args.get("start"), request.args.get("end"))
 
@@ -52,8 +53,8 @@ def review():
               "may_open": may("cases.work")}
     if window is None:
         return render_template("complaints/review.html", window=None, errors=error.fields, **common), 422
-    pagination, found = page_of(complaints_statement(window, zone(), chosen))
-    return render_template("complaints/review.html", window=window, errors={}, counts=complaint_counts(window, zone()),
+    pagination, found = page_of(complaints_statement(window, shop_zone(), chosen))
+    return render_template("complaints/review.html", window=window, errors={}, counts=complaint_counts(window, shop_zone()),
                            rows=[ComplaintRow(*row) for row in found], pagination=pagination, now=utcnow(), **common)
 
 
@@ -65,7 +66,7 @@ def review_export():
     if problems:
         return refused(problems)
     name = f"complaints-{window.start.isoformat()}-{window.end.isoformat()}"
-    body = review_json(window, zone(), filter_from_args(request.args), utcnow())
+    body = review_json(window, shop_zone(), filter_from_args(request.args), utcnow())
     return download(request.args.get("format", "csv"), name, body, COLUMNS)
 
 
@@ -78,8 +79,8 @@ def breaches():
     if window is None:
         return render_template("complaints/breaches.html", window=None, errors=error.fields, **common), 422
     now = utcnow()
-    total, lines = breach_counts(window, zone(), now)
-    pagination, found = page_of(breaches_statement(window, zone(), now, channel))
+    total, lines = breach_counts(window, shop_zone(), now)
+    pagination, found = page_of(breaches_statement(window, shop_zone(), now, channel))
     return render_template("complaints/breaches.html", window=window, errors={}, total=total, lines=lines, now=now,
                            rows=[BreachRow(*row) for row in found], pagination=pagination, **common)
 
@@ -93,7 +94,7 @@ def breaches_export():
         return refused(problems)
     channel = request.args.get("channel", "") if request.args.get("channel") in CHANNELS else ""
     name = f"response-breaches-{window.start.isoformat()}-{window.end.isoformat()}"
-    return download(request.args.get("format", "csv"), name, breaches_json(window, zone(), utcnow(), channel),
+    return download(request.args.get("format", "csv"), name, breaches_json(window, shop_zone(), utcnow(), channel),
                     BREACH_COLUMNS)
 
 

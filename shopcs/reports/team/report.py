@@ -32,8 +32,8 @@ from ...cases.models import Case, CaseEvent
 from ...cases.rules import CATEGORIES, CHANNELS
 from ...db_types import UTCDateTime
 from ...extensions import db
+from ...windows import Window, WindowError, parse_day, rate
 from ..unpaid_recovery import median_microseconds
-from ..windows import Window, WindowError, parse_day, rate
 
 MAX_DAYS = 366
 PERIODS = ("week", "month")

@@ -7,14 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ...app_config import shop_zone
 from ...auth.access import current_actor, may, permission_required
 from ...auth.models import User
 from ...errors import Conflict, Forbidden, Invalid
 from ...extensions import db
 from ...timeutil import local_date, utcnow
+from ...windows import FIRST_DAY, LAST_DAY, WindowError, parse_day
 from ..exports import FORMATS, download, refused
 from ..page_support import clock, percent
-from ..windows import FIRST_DAY, LAST_DAY, WindowError, parse_day
 from . import worklog
 from .report import columns, parse_period, report_json, team_report
 
@@ -22,13 +23,9 @@ bp = Blueprint("worklog", __name__)
 CASE_ENDPOINTS = ("cases.case_page", "cases.detail", "cases.show")  # the case page, once it exists
 
 
-def _zone() -> str:
-    return current_app.config["SHOPCS_TIMEZONE"]
-
-
 def _day(text: str | None) -> date | None:
     """Today when not given; None when not a day the one bounded parser accepts (the page answers 422)."""
-    return parse_day(text)[0] if text else local_date(utcnow(), _zone())
+    return parse_day(text)[0] if text else local_date(utcnow(), shop_zone())
 
 
 def _person(username: str | None) -> User:
@@ -51,8 +48,8 @@ def _render_log(person: User, day: date | None, errors: dict, notes: str | None 
         return render_template("worklog/log.html", person=person, day=None, errors={"day": problem}, args=request.args), 422
     log = worklog.get_log(person, day)
     submitted = log is not None and log.submitted_at is not None
-    figures = worklog.DayFigures.from_json(log.summary) if submitted else worklog.day_figures(person, day, _zone())
-    editable = person.id == current_user.id and not submitted and day <= local_date(utcnow(), _zone())
+    figures = worklog.DayFigures.from_json(log.summary) if submitted else worklog.day_figures(person, day, shop_zone())
+    editable = person.id == current_user.id and not submitted and day <= local_date(utcnow(), shop_zone())
     return render_template("worklog/log.html", person=person, day=day, log=log, figures=figures, editable=editable,
                            errors=errors, notes=notes if notes is not None else (log.notes if log else ""),
                            figure_names=worklog.FIGURES, case_url=_case_url, args=request.args), status
@@ -84,7 +81,7 @@ def _write(action):
 @permission_required("worklog.keep")
 def save_notes():
     def action(day):
-        worklog.save_notes(current_user, day, request.form.get("notes", ""), current_actor(), utcnow(), _zone())
+        worklog.save_notes(current_user, day, request.form.get("notes", ""), current_actor(), utcnow(), shop_zone())
         flash(_("Notes saved."), "success")
     return _write(action)
 
@@ -93,13 +90,13 @@ def save_notes():
 @permission_required("worklog.keep")
 def submit():
     def action(day):
-        worklog.submit(current_user, day, current_actor(), utcnow(), _zone())
+        worklog.submit(current_user, day, current_actor(), utcnow(), shop_zone())
         flash(_("Work log submitted."), "success")
     return _write(action)
 
 
 def _team_window():
-    today = local_date(utcnow(), _zone())
+    today = local_date(utcnow(), shop_zone())
     return parse_period(request.args.get("period"), request.args.get("day"), today), request.args.get("period") or "week"
 
 
@@ -110,7 +107,7 @@ def team_page():
         window, period = _team_window()
     except WindowError as exc:
         return render_template("worklog/team.html", report=None, errors=exc.fields, args=request.args), 422
-    report = team_report(window, _zone(), utcnow(), period)
+    report = team_report(window, shop_zone(), utcnow(), period)
     return render_template("worklog/team.html", report=report, errors={}, args=request.args, percent=percent, clock=clock)
 
 
@@ -124,5 +121,5 @@ def team_export():
         return refused(exc.fields)
     if kind not in FORMATS:
         return refused({"format": "must be csv or json"})
-    body = report_json(team_report(window, _zone(), utcnow(), period), _zone())
+    body = report_json(team_report(window, shop_zone(), utcnow(), period), shop_zone())
     return download(kind, f"team-report-{period}-{window.start.isoformat()}-{window.end.isoformat()}", body, columns())

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -30,8 +29,8 @@ from ...errors import Conflict, Forbidden, Invalid
 from ...extensions import db
 from ...orders.models import Order
 from ...timeutil import UTC, local_date
+from ...windows import Window
 from ..unpaid_recovery import median_microseconds
-from ..windows import Window
 from .models import NOTES_MAX, WorkLog
 
 FIGURES = ("opened", "answered", "resolved", "replies", "notes", "transfers", "address_confirmations",
@@ -185,11 +184,11 @@ def _locked_update(log: WorkLog, **values) -> None:
     db.session.refresh(log)
 
 
-def save_notes(user: User, day: date, notes: str, actor: Actor, now: datetime, zone: str | None = None) -> WorkLog:
+def save_notes(user: User, day: date, notes: str, actor: Actor, now: datetime, zone: str) -> WorkLog:
     text = (notes or "").replace("\r\n", "\n").strip()
     if len(text) > NOTES_MAX:
         raise Invalid(_l("The notes are too long."), {"notes": _l("at most %(max)s characters", max=NOTES_MAX)})
-    log = _own_log(user, day, actor, now, zone or current_app.config["SHOPCS_TIMEZONE"])
+    log = _own_log(user, day, actor, now, zone)
     before = log.notes
     _locked_update(log, notes=text, updated_at=now)
     if before != text:
@@ -198,9 +197,8 @@ def save_notes(user: User, day: date, notes: str, actor: Actor, now: datetime, z
     return log
 
 
-def submit(user: User, day: date, actor: Actor, now: datetime, zone: str | None = None) -> WorkLog:
-    """Freeze the day's figures in `summary` and lock the notes; a second submit is a Conflict."""
-    zone = zone or current_app.config["SHOPCS_TIMEZONE"]
+def submit(user: User, day: date, actor: Actor, now: datetime, zone: str) -> WorkLog:
+    """Freeze the day's figures in `summary` and lock the notes; a second submit is a Conflict. `zone`: the shop's."""
     log = _own_log(user, day, actor, now, zone)
     summary = day_figures(user, day, zone).as_json()
     _locked_update(log, submitted_at=now, summary=summary, updated_at=now)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from ..timeutil import local_midnight_utc
+from .timeutil import local_midnight_utc
 
 MAX_DAYS = 3 * 365 + 1  # "a range over 3 years is refused": three years, one of them a leap year
 ROLLING_DAYS = 30
