@@ -146,7 +146,7 @@ def _send_one(connection: Connection, message_id: int, row, now: datetime, worke
 _OUTBOX, _ORDERS, _CUSTOMERS = OutboxMessage.__table__, Order.__table__, Customer.__table__
 
 _READ = (select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.channel, _OUTBOX.c.body, _OUTBOX.c.scheduled_for, _OUTBOX.c.status,
-                _OUTBOX.c.claimed_by, _ORDERS.c.order_no, _ORDERS.c.status.label("order_status"),
+                _OUTBOX.c.claimed_by, _OUTBOX.c.headers, _ORDERS.c.order_no, _ORDERS.c.status.label("order_status"),
                 _CUSTOMERS.c.external_id, _CUSTOMERS.c.email, _CUSTOMERS.c.opted_out)
          .outerjoin(_ORDERS, _ORDERS.c.id == _OUTBOX.c.order_id)
          .outerjoin(_CUSTOMERS, _CUSTOMERS.c.id == func.coalesce(_OUTBOX.c.customer_id, _ORDERS.c.customer_id))
@@ -163,7 +163,8 @@ _RELEASE = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("message_id"), _OUTB
 def _envelope(row) -> Envelope:
     link = unsubscribe_url(row.external_id) if row.external_id and row.kind in UNSUBSCRIBABLE else None
     return Envelope(id=row.id, kind=row.kind, channel=row.channel, body=row.body, scheduled_for=row.scheduled_for,
-                    customer=row.external_id, email=_address(row), order_no=row.order_no, unsubscribe_url=link)
+                    customer=row.external_id, email=_address(row), order_no=row.order_no, unsubscribe_url=link,
+                    headers=row.headers)
 
 
 def _address(row) -> str:
