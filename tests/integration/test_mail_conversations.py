@@ -118,6 +118,9 @@ def test_our_reply_goes_out_threaded_and_the_buyers_answer_to_it_joins_the_case(
     assert sent["Subject"] == f"Re: 快递到哪了？ [#{case.id}]"
     assert "已为您催促仓库，今天发出。" in sent.get_body(("plain",)).get_content()
 
+    inbox.deliver(sent.as_bytes())  # our own reply, copied into the shop's mailbox: known by its Message-ID
+    assert poll().duplicate == 1
+
     answer_id, raw = mail(subject="收到", body="好的，谢谢！\r\n\r\nOn Mon, service wrote:\r\n> 已为您催促仓库",
                           headers=(f"In-Reply-To: {sent['Message-ID']}", f"References: {first_id} {sent['Message-ID']}"))
     inbox.deliver(raw)
