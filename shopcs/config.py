@@ -2,6 +2,8 @@
 import os
 from decimal import Decimal
 
+from .mailbox_url import Mailbox
+
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 
 
@@ -56,7 +58,20 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": os.path.join(os.path.dirname(__file__), "translations"),
         "WTF_CSRF_TIME_LIMIT": CSRF_TOKEN_HOURS * 3600,
         **_outbox_config(env),
+        "SHOPCS_IMAP_URL": _imap_url(env),
     }
+
+
+def _imap_url(env) -> str:
+    """The shop's mailbox, polled every minute by the scheduler (empty: no e-mail in). A URL that cannot work stops
+    the app at start rather than failing every minute."""
+    url = env.get("SHOPCS_IMAP_URL", "").strip()
+    if url:
+        try:
+            Mailbox.from_url(url)
+        except ValueError as exc:  # its message names what is wrong, never the password
+            raise ConfigError(str(exc)) from exc
+    return url
 
 
 OUTBOX_CHANNELS = ("manual", "email", "webhook")

@@ -1,5 +1,5 @@
 """/api/v1/cases: a chat or email integration opens cases; anyone with a token reads one with its timeline."""
-from flask import Blueprint, g, jsonify, url_for
+from flask import Blueprint, current_app, g, jsonify, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..api_support import error_response, token_required
@@ -9,6 +9,7 @@ from ..apischema.shapes import choice, obj, text, time
 from ..app_config import shop_zone
 from ..errors import ServiceError
 from ..extensions import db
+from ..notify.mail_headers import mail_domain
 from ..orders.schemas import CUSTOMER, ORDER_NO
 from ..timeutil import utcnow
 from .creation import create_case
@@ -91,7 +92,8 @@ def index_cases():
 @token_required
 def post_reply(case_id):
     data = body_values(REPLY_BODY, message=_l("The reply has invalid fields."))
-    event = reply(case_id, data["body"], g.actor, utcnow(), send=True)
+    event = reply(case_id, data["body"], g.actor, utcnow(), send=True,
+                  mail_domain=mail_domain(current_app.config["SHOPCS_SMTP_FROM"]))
     return jsonify(event_json(event)), 201
 
 

@@ -1,6 +1,6 @@
 """One case: its header, clock and timeline, and the forms that work it (reply, note, transfer, status, severity,
 a supervisor's acknowledgement). Each POST calls one service; a refused change re-renders or flashes, never a 500."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..app_config import shop_zone
@@ -8,6 +8,7 @@ from ..audit.services import record
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, Invalid, NotFound, ServiceError
 from ..extensions import db
+from ..notify.mail_headers import mail_domain
 from ..timeutil import utcnow
 from . import services
 from .access import check_case_access
@@ -106,7 +107,8 @@ def reply(case_id):
         if found:  # in the reply's own transaction: recorded if and only if the reply is written
             record(actor, PROMISE_OVERRIDDEN, now, order_id=case.order_id, after={"case_id": case.id, "words": found})
         services.reply(case.id, form.body.data, actor, now, send=send, given_at=None if send else from_local(form.given_at.data),
-                       channel=None if send else form.given_channel.data)
+                       channel=None if send else form.given_channel.data,
+                       mail_domain=mail_domain(current_app.config["SHOPCS_SMTP_FROM"]))
     except ServiceError as exc:
         return _failed(exc, case_id, "reply", form, REPLY_FIELDS)
     flash(_("Reply queued for the customer.") if send else _("Reply logged."), "info")

@@ -80,7 +80,8 @@ class CaseEvent(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     data: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # before/after of a change
-    # the source's own id of a customer's message (a chat message id, an e-mail's Message-ID); None for the rest
+    # the source's own id of a customer's message (a chat message id, an e-mail's Message-ID), or the Message-ID we gave
+    # an e-mailed reply (a buyer's answer names it); None for the rest
     external_id: Mapped[str | None] = mapped_column(String(EXTERNAL_ID_MAX), nullable=True)
 
     case: Mapped[Case] = relationship(back_populates="events")

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..actor import Actor
 from ..errors import Invalid
+from ..notify.mail_headers import new_message_id, reply_headers
 from ..notify.outbox import enqueue
 from ..timeutil import UTC
 from . import rules
@@ -39,10 +40,12 @@ def _move(case: Case, to: str, now: datetime) -> dict:
 
 
 def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = True,
-          given_at: datetime | None = None, channel: str | None = None) -> CaseEvent:
+          given_at: datetime | None = None, channel: str | None = None, mail_domain: str = "localhost") -> CaseEvent:
     """send=True queues the reply to the customer through the outbox; send=False logs a reply given elsewhere
     (on the phone, in the platform's chat) at `given_at`. The earliest reply of either kind stops the clock.
-    The text is stored as typed, HTML included: escaping it is the page's job when it is shown."""
+    The text is stored as typed, HTML included: escaping it is the page's job when it is shown.
+    On an e-mail case the reply goes by e-mail in the buyer's thread; `mail_domain` (the shop's From address's)
+    ends its Message-ID."""
     check_may_work(actor)
     text, fields = text_or_problem(body, BODY_MAX, "body")
     if send and given_at is not None:
@@ -65,13 +68,25 @@ def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = Tru
         event = add_event(case, "reply" if send else "reply_logged", actor, now, body=text, occurred_at=at,
                           channel=channel or case.channel, data=change or None)
         if send:
+            headers = _mail_thread(case, event, mail_domain) if event.channel == "email" else None
             enqueue(kind="case_reply", dedupe_key=f"case_reply:{event.id}", body=text, now=now,
-                    customer_id=case.customer_id, order_id=case.order_id)
+                    customer_id=case.customer_id, order_id=case.order_id, channel="email" if headers else None,
+                    headers=headers)
         if case.first_responded_at is None or at < case.first_responded_at:
             case.first_responded_at = at
         trace(case, "case.replied" if send else "case.reply_logged", actor, now,
               after={"event_id": event.id, "at": at, **change})
     return event
+
+
+def _mail_thread(case: Case, event: CaseEvent, mail_domain: str) -> dict:
+    """Our reply's headers; its Message-ID is kept as the event's external_id, where a buyer's answer naming it in
+    In-Reply-To finds the case (shopcs.conversations.mailbox)."""
+    mails = [(e.kind, e.external_id) for e in case.events if e.channel == "email" and e.external_id and e.id != event.id]
+    buyer = [external_id for kind, external_id in mails if kind == "customer_message"]
+    event.external_id = new_message_id(case.id, event.id, mail_domain)
+    return reply_headers(case_id=case.id, subject=case.subject, message_id=event.external_id,
+                         thread=[external_id for _kind, external_id in mails], buyer_latest=buyer[-1] if buyer else None)
 
 
 def add_note(case_id: int, body: str, actor: Actor, now: datetime) -> CaseEvent:

@@ -71,7 +71,7 @@ def receive_message(message: IncomingMessage, actor: Actor, now: datetime, zone:
     if fields:
         raise Invalid(_l("The message has invalid fields."), fields)
     external_id = message.external_id.strip()
-    if (known := _known(message.channel, external_id)) is not None:
+    if (known := known_message(message.channel, external_id)) is not None:
         return known
     try:
         case = _conversation(_customer_id(message), message.channel, now)
@@ -83,12 +83,13 @@ def receive_message(message: IncomingMessage, actor: Actor, now: datetime, zone:
     except (IntegrityError, Conflict):
         # the same message, sent twice at once: the other request wrote it (the unique index let one through)
         db.session.rollback()
-        if (known := _known(message.channel, external_id)) is not None:
+        if (known := known_message(message.channel, external_id)) is not None:
             return known
         raise
 
 
-def _known(channel: str, external_id: str) -> Received | None:
+def known_message(channel: str, external_id: str) -> Received | None:
+    """The event this channel's message with this id was written as, if it came before."""
     row = db.session.execute(select(CaseEvent.case_id, CaseEvent.id).where(
         CaseEvent.channel == channel, CaseEvent.external_id == external_id)).first()
     return None if row is None else Received(row.case_id, row.id, case_created=False, duplicate=True)
@@ -110,11 +111,14 @@ def _conversation(customer_id: int | None, channel: str, now: datetime) -> Case 
         return None
     case = db.session.scalar(select(Case).where(Case.customer_id == customer_id, Case.channel == channel)
                              .order_by(Case.received_at.desc(), Case.id.desc()).limit(1))
-    if case is None or case.status == "closed":
-        return None
-    if case.status == "resolved" and case.resolved_at is not None and case.resolved_at < now - REOPEN_WITHIN:
-        return None
-    return case
+    return case if case is not None and continues(case, now) else None
+
+
+def continues(case: Case, now: datetime) -> bool:
+    """May the buyer's new message join this case? Not a closed one, nor one resolved more than a week ago."""
+    if case.status == "closed":
+        return False
+    return not (case.status == "resolved" and case.resolved_at is not None and case.resolved_at < now - REOPEN_WITHIN)
 
 
 def _new_case(message: IncomingMessage) -> CaseInput:

@@ -25,6 +25,7 @@ class PeriodicJob:
     id: str
     seconds: int
     target: str  # "module:function", called with `now`; imported when the job runs
+    needs: str | None = None  # a setting without which the job has nothing to do (it is then not scheduled)
 
     @property
     def misfire_grace_seconds(self) -> int:
@@ -39,7 +40,12 @@ JOBS = (
     PeriodicJob("auto_close", 300, "shopcs.followup.jobs:auto_close_unpaid"),
     PeriodicJob("refund_rate_alerts", 900, "shopcs.followup.jobs:send_refund_rate_alerts"),
     PeriodicJob("case_breach_sweep", 60, "shopcs.followup.jobs:escalate_breaches"),  # a minute late at most
+    PeriodicJob("mail_poll", 60, "shopcs.conversations.cli:poll_configured", needs="SHOPCS_IMAP_URL"),
 )
+
+
+def jobs_for(config) -> tuple[PeriodicJob, ...]:
+    return tuple(job for job in JOBS if job.needs is None or config.get(job.needs))
 
 
 def _resolve(target: str):
@@ -75,7 +81,7 @@ def build_scheduler(app, first_run: datetime | None = None) -> BlockingScheduler
     """The scheduler with the job table; every job runs first at `first_run` (default: at start)."""
     scheduler = BlockingScheduler(timezone=UTC)
     first_run = first_run or datetime.now(UTC)
-    for job in JOBS:
+    for job in jobs_for(app.config):
         scheduler.add_job(run_job, IntervalTrigger(seconds=job.seconds, timezone=UTC), args=(app, job), id=job.id,
                           name=job.id, coalesce=True, max_instances=1, misfire_grace_time=job.misfire_grace_seconds,
                           next_run_time=first_run, replace_existing=True)
@@ -95,7 +101,7 @@ def run_scheduler(app) -> None:
             stopping[0].start()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    log.info("scheduler starting: %s", ", ".join(f"{job.id} every {job.seconds}s" for job in JOBS))
+    log.info("scheduler starting: %s", ", ".join(f"{job.id} every {job.seconds}s" for job in jobs_for(app.config)))
     try:
         scheduler.start()
     finally:

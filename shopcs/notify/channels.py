@@ -40,6 +40,7 @@ class Envelope:
     email: str = ""
     order_no: str | None = None
     unsubscribe_url: str | None = None
+    headers: dict | None = None  # an e-mailed case reply's own Message-ID, In-Reply-To, References and Subject
 
 
 def webhook_body(envelope: Envelope) -> bytes:
@@ -93,9 +94,14 @@ def build_email(envelope: Envelope, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr(("", envelope.email))
-    message["Subject"] = SUBJECTS.get(envelope.kind, "订单通知")
+    own = envelope.headers or {}
+    message["Subject"] = own.get("Subject") or SUBJECTS.get(envelope.kind, "订单通知")
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = f"<outbox-{envelope.id}@{sender.rpartition('@')[2].strip('>') or 'shopcs'}>"  # same on a resend
+    # the same on a resend; a case reply's was fixed when it was queued, so that the buyer's answer finds the case
+    message["Message-ID"] = own.get("Message-ID") or f"<outbox-{envelope.id}@{sender.rpartition('@')[2].strip('>') or 'shopcs'}>"
+    for name in ("In-Reply-To", "References"):
+        if own.get(name):
+            message[name] = own[name]
     body = envelope.body
     if envelope.unsubscribe_url:
         message["List-Unsubscribe"] = f"<{envelope.unsubscribe_url}>"

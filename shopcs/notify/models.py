@@ -1,7 +1,7 @@
 """The outbox: every message to a buyer is a row first, sent later by a channel (shopcs.notify.sender)."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime
@@ -33,3 +33,6 @@ class OutboxMessage(db.Model):
     # mid-send leaves the lease to run out, and the row is sent again with the same id (the idempotency key).
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # an e-mailed case reply's own headers (Message-ID, In-Reply-To, References, Subject), fixed when it is queued
+    # so that the buyer's answer threads back to the case; None for every other message
+    headers: Mapped[dict | None] = mapped_column(JSON, nullable=True)

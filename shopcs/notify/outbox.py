@@ -20,10 +20,12 @@ CHANNELS = OUTBOX_CHANNELS  # ("manual", "email", "webhook")
 
 
 def enqueue(*, kind: str, dedupe_key: str, body: str, now: datetime, scheduled_for: datetime | None = None,
-            customer_id: int | None = None, order_id: int | None = None, channel: str | None = None) -> OutboxMessage | None:
+            customer_id: int | None = None, order_id: int | None = None, channel: str | None = None,
+            headers: dict | None = None) -> OutboxMessage | None:
     """Add the message inside the caller's transaction; returns None when that key was already queued.
 
-    The channel is fixed now, when the message is queued: the one given, else SHOPCS_OUTBOX_CHANNEL.
+    The channel is fixed now, when the message is queued: the one given, else SHOPCS_OUTBOX_CHANNEL. `headers`: an
+    e-mailed case reply's own mail headers (shopcs.notify.mail_headers).
 
     Uses a savepoint so that a duplicate (even one inserted concurrently by another process) leaves
     the caller's transaction intact.
@@ -37,7 +39,7 @@ def enqueue(*, kind: str, dedupe_key: str, body: str, now: datetime, scheduled_f
         return None
     message = OutboxMessage(kind=kind, dedupe_key=dedupe_key, body=body, channel=channel, status="pending",
                             scheduled_for=scheduled_for or now, customer_id=customer_id, order_id=order_id,
-                            attempts=0, created_at=now)
+                            attempts=0, created_at=now, headers=headers)
     try:
         with db.session.begin_nested():
             db.session.add(message)

@@ -148,7 +148,7 @@ def _send_one(connection: Connection, message_id: int, row, now: datetime, worke
 _OUTBOX, _ORDERS, _CUSTOMERS = OutboxMessage.__table__, Order.__table__, Customer.__table__
 
 _READ = (select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.channel, _OUTBOX.c.body, _OUTBOX.c.scheduled_for, _OUTBOX.c.status,
-                _OUTBOX.c.claimed_by, _ORDERS.c.order_no, _ORDERS.c.status.label("order_status"),
+                _OUTBOX.c.claimed_by, _OUTBOX.c.headers, _ORDERS.c.order_no, _ORDERS.c.status.label("order_status"),
                 _CUSTOMERS.c.external_id, _CUSTOMERS.c.email, _CUSTOMERS.c.opted_out)
          .outerjoin(_ORDERS, _ORDERS.c.id == _OUTBOX.c.order_id)
          .outerjoin(_CUSTOMERS, _CUSTOMERS.c.id == func.coalesce(_OUTBOX.c.customer_id, _ORDERS.c.customer_id))
@@ -167,7 +167,8 @@ def _envelope(row, settings: SenderSettings) -> Envelope:
     if row.external_id and row.kind in UNSUBSCRIBABLE:
         link = unsubscribe_url(row.external_id, settings.secret_key, settings.public_url)
     return Envelope(id=row.id, kind=row.kind, channel=row.channel, body=row.body, scheduled_for=row.scheduled_for,
-                    customer=row.external_id, email=_address(row, settings), order_no=row.order_no, unsubscribe_url=link)
+                    customer=row.external_id, email=_address(row, settings), order_no=row.order_no, unsubscribe_url=link,
+                    headers=row.headers)
 
 
 def _address(row, settings: SenderSettings) -> str:

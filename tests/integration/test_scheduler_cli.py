@@ -127,8 +127,15 @@ def test_the_scheduler_has_the_six_sweeps_that_coalesce_and_never_overlap(sqlite
         assert 0 < job.misfire_grace_time <= job.trigger.interval.total_seconds()
     assert {job.target for job in JOBS} == {"shopcs.followup.jobs:sweep_unpaid", "shopcs.followup.jobs:sweep_greetings",
                                             "shopcs.followup.jobs:drain_outbox", "shopcs.followup.jobs:auto_close_unpaid",
-                                            "shopcs.followup.jobs:send_refund_rate_alerts", "shopcs.followup.jobs:escalate_breaches"}
+                                            "shopcs.followup.jobs:send_refund_rate_alerts", "shopcs.followup.jobs:escalate_breaches",
+                                            "shopcs.conversations.cli:poll_configured"}
     assert not scheduler.running
+
+
+def test_the_mailbox_is_polled_every_minute_only_when_shopcs_imap_url_is_set(sqlite_app):
+    sqlite_app.config["SHOPCS_IMAP_URL"] = "imaps://shop:secret@imap.example.com/INBOX"
+    jobs = {job.id: job for job in build_scheduler(sqlite_app).get_jobs()}
+    assert jobs["mail_poll"].trigger.interval.total_seconds() == 60 and len(jobs) == 7
 
 
 def explode(now):

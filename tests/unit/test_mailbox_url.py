@@ -1,7 +1,7 @@
 """SHOPCS_IMAP_URL read into a Mailbox (no network)."""
 import pytest
 
-from shopcs.conversations.imap_fetch import Mailbox
+from shopcs.mailbox_url import Mailbox
 
 
 def test_an_imaps_url_with_an_encoded_password_and_folder():
