@@ -3,10 +3,13 @@ severity. Each call checks the actor, locks the case, writes its timeline and au
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ..actor import Actor
 from ..errors import Invalid
+from ..extensions import db
 from ..notify.outbox import enqueue
+from ..notify.widget import MESSAGE_PREFIX, WIDGET, prefix_range
 from ..timeutil import UTC
 from . import rules
 from .access import check_case_access, check_may_work
@@ -66,12 +69,21 @@ def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = Tru
                           channel=channel or case.channel, data=change or None)
         if send:
             enqueue(kind="case_reply", dedupe_key=f"case_reply:{event.id}", body=text, now=now,
-                    customer_id=case.customer_id, order_id=case.order_id)
+                    customer_id=case.customer_id, order_id=case.order_id, channel=_widget_delivery(case))
         if case.first_responded_at is None or at < case.first_responded_at:
             case.first_responded_at = at
         trace(case, "case.replied" if send else "case.reply_logged", actor, now,
               after={"event_id": event.id, "at": at, **change})
     return event
+
+
+def _widget_delivery(case: Case) -> str | None:
+    """"widget" when the buyer writes in the storefront widget (which fetches replies), else None: the shop's channel."""
+    low, high = prefix_range(MESSAGE_PREFIX)
+    found = db.session.scalar(select(CaseEvent.id).where(
+        CaseEvent.case_id == case.id, CaseEvent.channel == "chat", CaseEvent.external_id >= low,
+        CaseEvent.external_id < high).limit(1))
+    return WIDGET if found is not None else None
 
 
 def add_note(case_id: int, body: str, actor: Actor, now: datetime) -> CaseEvent:
