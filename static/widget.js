@@ -30,8 +30,10 @@
     var state = { token: null, after: 0, timer: null, open: false, seen: {}, draft: null, awayShown: false };
     try { state.token = window.localStorage.getItem(key); } catch (e) { state.token = null; }
 
-    var host = document.createElement("div");
+    // its own element name and inline `all: initial`: the host page's `div {…}` or `* {… !important}` cannot style it
+    var host = document.createElement("shopcs-chat");
     host.setAttribute("data-shopcs-widget", "");
+    host.setAttribute("style", "all:initial!important");
     var root = host.attachShadow({ mode: "closed" });
     root.innerHTML =
       "<style>" +
@@ -48,7 +50,7 @@
       "header{display:flex;justify-content:space-between;align-items:center;padding:12px 14px;background:#1f6feb;color:#fff}" +
       "header button{background:none;border:0;color:#fff;font-size:20px;cursor:pointer;line-height:1}" +
       ".log{flex:1;overflow-y:auto;padding:12px;background:#f6f8fa}" +
-      ".msg{max-width:80%;margin:6px 0;padding:8px 10px;border-radius:10px;white-space:pre-wrap;overflow-wrap:anywhere}" +
+      ".msg{width:fit-content;max-width:80%;margin:6px 0;padding:8px 10px;border-radius:10px;white-space:pre-wrap;overflow-wrap:anywhere}" +
       ".msg.customer{margin-left:auto;background:#1f6feb;color:#fff}.msg.agent,.msg.note{background:#fff;border:1px solid #d0d7de}" +
       ".msg.note{max-width:100%;color:#57606a;font-size:13px}" +
       "form{display:flex;gap:6px;padding:10px;border-top:1px solid #d0d7de;background:#fff}" +
