@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shopcs.actor import Actor
+from shopcs.audit.models import AuditEntry
 from shopcs.cases.models import Case, CaseEvent
 from shopcs.cases.work import add_note, reply
 from shopcs.conversations.widget_models import WidgetConversation
@@ -110,9 +111,13 @@ def test_the_right_order_and_digits_link_the_conversation_and_its_case_to_the_or
     assert buyer.identify(order.order_no, "5678").json == {"linked": True}
     case = db.session.get(Case, case_id)
     assert (case.order_id, case.customer_id) == (order.id, order.customer_id)
+    trail = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case.order_linked")).one()
+    assert trail.order_id == order.id  # the order's timeline shows who linked it
     nxt = buyer.write("还在吗")
     assert _case_of(nxt.json["id"]).id == case_id  # threads into the same case under the order's customer
-    assert [m["body"] for m in buyer.read().json["messages"]] == ["我的快递呢", "还在吗"]
+    answer = reply(case_id, "已查到，明天送达", _agent(), utcnow())  # still the widget's, under the order's customer
+    assert db.session.scalar(select(OutboxMessage.channel).where(OutboxMessage.dedupe_key == f"case_reply:{answer.id}")) == "widget"
+    assert [m["body"] for m in buyer.read().json["messages"]] == ["我的快递呢", "还在吗", "已查到，明天送达"]
 
 
 def test_a_wrong_pair_and_an_unknown_order_get_the_same_answer_and_change_nothing(buyer):
