@@ -100,10 +100,9 @@
 
     function ensureConversation() {
       if (state.token) { return Promise.resolve(); }
-      return call("POST", "/conversations", { lang: zh ? "zh" : "en" }).then(function (data) {
+      return call("POST", "/conversations", { lang: zh ? "zh" : "en" }).then(function (data) {  // hours: said after a message
         state.token = data.conversation_token;
         try { window.localStorage.setItem(key, state.token); } catch (e) { /* kept for this page only */ }
-        hours(data);
       });
     }
 

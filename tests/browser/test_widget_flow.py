@@ -3,6 +3,7 @@ script tag; the buyer opens the widget and writes; an agent logged into ShopCS f
 sees the reply in the widget, and its outbox row says it was delivered — on SQLite and PostgreSQL. The host page's
 hostile CSS does not reach the widget, the widget adds no globals, and no console error or CSP violation happens on
 either side."""
+import copy
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -11,13 +12,16 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from shopcs.actor import Actor
 from shopcs.cases.models import Case
+from shopcs.cases.settings import load_sla_settings, save_sla_settings
 from shopcs.extensions import db
 from shopcs.notify.models import OutboxMessage
+from shopcs.timeutil import local_date, utcnow
 
-from ..builders import PASSWORD, make_user
+from ..builders import PASSWORD, make_order, make_user
 from ..conftest import _url_for, make_app
-from .conftest import ARTIFACTS, TIMEOUT_MS, log_in
+from .conftest import ARTIFACTS, TIMEOUT_MS, log_in, unique_mobile, unique_order_no
 from .test_report_flow import watch_for_errors
 
 pytestmark = pytest.mark.browser
@@ -70,7 +74,8 @@ def open_page(browser):
     contexts = []
 
     def opened(base_url, locale="en-US"):
-        context = browser.new_context(locale=locale, base_url=base_url, viewport={"width": 1366, "height": 900})
+        context = browser.new_context(locale=locale, base_url=base_url, viewport={"width": 1366, "height": 900},
+                                      timezone_id="Asia/Shanghai")  # the buyers' clocks: "back at" in their time
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
@@ -190,9 +195,35 @@ def test_a_buyer_writes_in_the_widget_on_the_shops_site_and_reads_the_agents_rep
     assert status == "delivered"
     screenshot(buyer, f"widget-zh-{database}")
 
-    english, english_problems = buyer_page(open_page, storefront, "en")
-    open_widget(english)
-    expect(english.locator("[data-shopcs-widget] .title")).to_have_text("Customer service")
-    write(english, "Do you ship to Hong Kong?")
+    # Out of hours, in English: the buyer is told the message is received and when the team is back; they name
+    # their order with the last 4 digits of its phone, and the case links to it.
+    with live_app.app_context():
+        order = make_order(order_no=unique_order_no("WG"), phone=unique_mobile())
+        order_no, last4 = order.order_no, order.phone[-4:]
+        settings = load_sla_settings().as_json()
+        closed = copy.deepcopy(settings)
+        tomorrow = (local_date(utcnow(), live_app.config["SHOPCS_TIMEZONE"]).weekday() + 1) % 7
+        closed["targets"]["chat"].update(weekdays=[tomorrow], opens="09:00", closes="18:00")
+        save_sla_settings(closed, Actor.system(), utcnow())
+        db.session.remove()
+    try:
+        english, english_problems = buyer_page(open_page, storefront, "en")
+        open_widget(english)
+        expect(english.locator("[data-shopcs-widget] .title")).to_have_text("Customer service")
+        write(english, "Do you ship to Hong Kong?")
+        expect(english.locator("[data-shopcs-widget] .msg.note", has_text="We are away right now")).to_be_visible()
+    finally:
+        with live_app.app_context():
+            save_sla_settings(settings, Actor.system(), utcnow())
+            db.session.remove()
+    english.locator("[data-shopcs-widget] .who summary").click()
+    english.locator("[data-shopcs-widget] input[name=order]").fill(order_no)
+    english.locator("[data-shopcs-widget] input[name=last4]").fill(last4)
+    english.locator("[data-shopcs-widget] .link").click()
+    expect(english.locator("[data-shopcs-widget] .msg.note", has_text="Order linked")).to_be_visible()
+    with live_app.app_context():
+        linked = db.session.scalars(select(Case).where(Case.body == "Do you ship to Hong Kong?")).one()
+        assert linked.order.order_no == order_no
+        db.session.remove()
     screenshot(english, f"widget-en-{database}")
     assert buyer_problems == staff_problems == english_problems == []
