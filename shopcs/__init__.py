@@ -63,6 +63,8 @@ def _register_blueprints(app: Flask) -> None:
     from .cases.supervision.views import bp as complaints_bp
     from .cases.views import bp as cases_bp
     from .conversations.api import bp as conversations_api_bp
+    from .conversations.widget_api import bp as widget_api_bp
+    from .conversations.widget_api import script_bp as widget_script_bp
     from .followup.optout import api_bp as optout_api_bp
     from .followup.optout import bp as optout_bp
     from .followup.views import bp as followup_bp
@@ -104,6 +106,9 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(cases_api_bp)
     app.register_blueprint(conversations_api_bp)
     csrf.exempt(conversations_api_bp)
+    app.register_blueprint(widget_api_bp)
+    csrf.exempt(widget_api_bp)  # public: the conversation token in the Authorization header, never a cookie
+    app.register_blueprint(widget_script_bp)
     app.register_blueprint(worklog_bp)
     app.register_blueprint(reply_templates_bp)
     app.register_blueprint(case_settings_bp)

@@ -99,7 +99,22 @@ def _outbox_config(env) -> dict:
         "SHOPCS_SHOPIFY_WEBHOOK_SECRET": env.get("SHOPCS_SHOPIFY_WEBHOOK_SECRET", ""),
         "SHOPCS_WOOCOMMERCE_WEBHOOK_SECRET": env.get("SHOPCS_WOOCOMMERCE_WEBHOOK_SECRET", ""),
         "SHOPCS_PUBLIC_URL": env.get("SHOPCS_PUBLIC_URL", "http://localhost:5000").rstrip("/"),
+        "SHOPCS_WIDGET_ORIGINS": widget_origins(env.get("SHOPCS_WIDGET_ORIGINS", "")),
     }
+
+
+def widget_origins(text: str) -> frozenset[str]:
+    """The shop's own sites that may embed the chat widget, as exact origins ("https://shop.example.com"); empty:
+    the widget API refuses every cross-origin request. A path or a wildcard stops the app at start."""
+    origins = set()
+    for item in (part.strip().rstrip("/") for part in text.split(",")):
+        if not item:
+            continue
+        scheme, _, rest = item.partition("://")
+        if scheme not in ("http", "https") or not rest or any(ch in rest for ch in "/*?# "):
+            raise ConfigError(f"SHOPCS_WIDGET_ORIGINS: {item!r} is not an origin such as https://shop.example.com")
+        origins.add(f"{scheme}://{rest.lower()}")
+    return frozenset(origins)
 
 
 def check_secret_key(config: dict, debug: bool) -> None:

@@ -138,6 +138,7 @@ ACTION_LABELS = {
     "case.reply_logged": _l("Reply given elsewhere logged"),
     "case.note_added": _l("Case note added"),
     "case.customer_message": _l("Customer wrote again"),
+    "case.order_linked": _l("Case linked to the buyer's order"),
     "case.transferred": _l("Case transferred"),
     "case.status": _l("Case status changed"),
     "case.reopened": _l("Case reopened"),

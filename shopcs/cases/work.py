@@ -3,11 +3,14 @@ severity. Each call checks the actor, locks the case, writes its timeline and au
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ..actor import Actor
 from ..errors import Invalid
+from ..extensions import db
 from ..notify.mail_headers import new_message_id, reply_headers
 from ..notify.outbox import enqueue
+from ..notify.widget import MESSAGE_PREFIX, WIDGET, prefix_range
 from ..timeutil import UTC
 from . import rules
 from .access import check_case_access, check_may_work
@@ -70,8 +73,8 @@ def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = Tru
         if send:
             headers = _mail_thread(case, event, mail_domain) if event.channel == "email" else None
             enqueue(kind="case_reply", dedupe_key=f"case_reply:{event.id}", body=text, now=now,
-                    customer_id=case.customer_id, order_id=case.order_id, channel="email" if headers else None,
-                    headers=headers)
+                    customer_id=case.customer_id, order_id=case.order_id,
+                    channel="email" if headers else _widget_delivery(case), headers=headers)
         if case.first_responded_at is None or at < case.first_responded_at:
             case.first_responded_at = at
         trace(case, "case.replied" if send else "case.reply_logged", actor, now,
@@ -87,6 +90,15 @@ def _mail_thread(case: Case, event: CaseEvent, mail_domain: str) -> dict:
     event.external_id = new_message_id(case.id, event.id, mail_domain)
     return reply_headers(case_id=case.id, subject=case.subject, message_id=event.external_id,
                          thread=[external_id for _kind, external_id in mails], buyer_latest=buyer[-1] if buyer else None)
+
+
+def _widget_delivery(case: Case) -> str | None:
+    """"widget" when the buyer writes in the storefront widget (which fetches replies), else None: the shop's channel."""
+    low, high = prefix_range(MESSAGE_PREFIX)
+    found = db.session.scalar(select(CaseEvent.id).where(
+        CaseEvent.case_id == case.id, CaseEvent.channel == "chat", CaseEvent.external_id >= low,
+        CaseEvent.external_id < high).limit(1))
+    return WIDGET if found is not None else None
 
 
 def add_note(case_id: int, body: str, actor: Actor, now: datetime) -> CaseEvent:

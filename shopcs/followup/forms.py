@@ -23,11 +23,12 @@ KIND_LABELS = {
     "promotion": _l("Promotion"), "shipping_notice": _l("Shipping notice"), "case_reply": _l("Case reply"),
     "alert": _l("Alert"), "case_escalation": _l("Case escalation"),
 }
-OUTBOX_STATUS_LABELS = {"pending": _l("Pending"), "sent": _l("Sent"), "failed": _l("Failed, will retry"),
-                        "dead": _l("Dead"), "cancelled": _l("Cancelled")}
-OUTBOX_STATUS_BADGES = {"pending": "badge-warn", "sent": "badge-ok", "failed": "badge-danger", "dead": "badge-danger",
-                        "cancelled": "badge-muted"}
-CHANNEL_LABELS = {"manual": _l("by hand (platform chat)"), "email": _l("email"), "webhook": _l("webhook")}
+OUTBOX_STATUS_LABELS = {"pending": _l("Pending"), "sent": _l("Sent"), "delivered": _l("Delivered to the widget"),
+                        "failed": _l("Failed, will retry"), "dead": _l("Dead"), "cancelled": _l("Cancelled")}
+OUTBOX_STATUS_BADGES = {"pending": "badge-warn", "sent": "badge-ok", "delivered": "badge-ok", "failed": "badge-danger",
+                        "dead": "badge-danger", "cancelled": "badge-muted"}
+CHANNEL_LABELS = {"manual": _l("by hand (platform chat)"), "email": _l("email"), "webhook": _l("webhook"),
+                  "widget": _l("storefront chat widget")}
 TEMPLATE_LOCALE_LABELS = {"zh": _l("Chinese"), "en": _l("English")}
 
 

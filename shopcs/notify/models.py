@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db_types import UTCDateTime
 from ..extensions import db
 
-OUTBOX_STATUSES = ("pending", "sent", "failed", "dead", "cancelled")
+# "delivered": the buyer's widget has fetched the message (shopcs.notify.widget); other channels stop at "sent"
+OUTBOX_STATUSES = ("pending", "sent", "delivered", "failed", "dead", "cancelled")
 
 
 class OutboxMessage(db.Model):

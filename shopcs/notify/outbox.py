@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from ..config import OUTBOX_CHANNELS
 from ..extensions import db
 from .models import OutboxMessage
+from .widget import WIDGET
 
 KINDS = ("unpaid_reminder", "holiday_greeting", "promotion", "shipping_notice", "case_reply", "alert", "case_escalation")
 INTERNAL_KINDS = ("alert", "case_escalation")  # the shop's own messages: to its team, never to a buyer
-CHANNELS = OUTBOX_CHANNELS  # ("manual", "email", "webhook")
+CHANNELS = (*OUTBOX_CHANNELS, WIDGET)  # ("manual", "email", "webhook") and the storefront widget's own delivery
 
 
 def enqueue(*, kind: str, dedupe_key: str, body: str, now: datetime, scheduled_for: datetime | None = None,
@@ -25,7 +26,8 @@ def enqueue(*, kind: str, dedupe_key: str, body: str, now: datetime, scheduled_f
     """Add the message inside the caller's transaction; returns None when that key was already queued.
 
     The channel is fixed now, when the message is queued: the one given, else SHOPCS_OUTBOX_CHANNEL. `headers`: an
-    e-mailed case reply's own mail headers (shopcs.notify.mail_headers).
+    e-mailed case reply's own mail headers (shopcs.notify.mail_headers). A "widget" message is sent as it is queued:
+    the buyer's widget fetches it (shopcs.notify.widget).
 
     Uses a savepoint so that a duplicate (even one inserted concurrently by another process) leaves
     the caller's transaction intact.
@@ -37,7 +39,9 @@ def enqueue(*, kind: str, dedupe_key: str, body: str, now: datetime, scheduled_f
         raise ValueError(f"unknown outbox channel {channel!r}")
     if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
         return None
-    message = OutboxMessage(kind=kind, dedupe_key=dedupe_key, body=body, channel=channel, status="pending",
+    sent_now = channel == WIDGET
+    message = OutboxMessage(kind=kind, dedupe_key=dedupe_key, body=body, channel=channel,
+                            status="sent" if sent_now else "pending", sent_at=now if sent_now else None,
                             scheduled_for=scheduled_for or now, customer_id=customer_id, order_id=order_id,
                             attempts=0, created_at=now, headers=headers)
     try:

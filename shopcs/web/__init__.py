@@ -69,7 +69,7 @@ def select_locale():
 
 
 def _is_api() -> bool:
-    return request.path.startswith(("/api/", "/webhooks/"))
+    return request.path.startswith(("/api/", "/webhooks/", "/widget/"))
 
 
 def handle_api_error(exc: ApiError):

@@ -13,6 +13,7 @@ from ..builders import client_as
 PUBLIC = "public"  # no login, no token: the login page, health, static files, signed webhooks, the unsubscribe link
 LOGIN = "login"  # any logged-in person; the service decides what they see
 TOKEN = "token"  # the platform's API token (Authorization: Bearer)
+CONVERSATION = "conversation"  # a storefront widget buyer's signed conversation token (Authorization: Bearer)
 
 ROUTES = {
     "GET /": "orders.view",
@@ -123,6 +124,11 @@ ROUTES = {
     "GET /static/<path:filename>": PUBLIC,
     "GET,POST /unsubscribe/<token>": PUBLIC,
     "GET /webhook-deliveries": "webhooks.view_log",
+    "GET /widget.js": PUBLIC,
+    "POST /widget/v1/conversations": PUBLIC,
+    "POST /widget/v1/identify": CONVERSATION,
+    "GET /widget/v1/messages": CONVERSATION,
+    "POST /widget/v1/messages": CONVERSATION,
     "POST /webhooks/shopify": PUBLIC,
     "POST /webhooks/woocommerce": PUBLIC,
     "GET /worklog/": "worklog.keep",
@@ -150,7 +156,7 @@ def _sent_to_login(response) -> bool:
 def test_every_route_is_listed_with_the_permission_its_view_records(sqlite_app):
     recorded = {key: getattr(sqlite_app.view_functions[rule.endpoint], "permission", None)
                 for key, rule in _routes(sqlite_app).items()}
-    listed = {key: None if need in (PUBLIC, LOGIN, TOKEN) else need for key, need in ROUTES.items()}
+    listed = {key: None if need in (PUBLIC, LOGIN, TOKEN, CONVERSATION) else need for key, need in ROUTES.items()}
     assert recorded == listed
 
 
@@ -159,7 +165,7 @@ def test_anonymous_visitors_meet_the_gate_each_route_is_listed_with(sqlite_app):
     for key, rule in _routes(sqlite_app).items():
         response = _request(client, sqlite_app, rule)
         need = ROUTES[key]
-        met = {TOKEN: response.status_code == 401, PUBLIC: not _sent_to_login(response)
+        met = {TOKEN: response.status_code == 401, CONVERSATION: response.status_code == 401, PUBLIC: not _sent_to_login(response)
                and response.status_code not in (401, 403)}.get(need, _sent_to_login(response))
         if not met:
             wrong[key] = (need, response.status_code)
@@ -171,7 +177,7 @@ def test_a_person_is_refused_exactly_the_routes_their_role_has_no_permission_for
     client, wrong = client_as(sqlite_app, login, role), {}
     for key, rule in _routes(sqlite_app).items():
         need = ROUTES[key]
-        if need in (PUBLIC, LOGIN, TOKEN):
+        if need in (PUBLIC, LOGIN, TOKEN, CONVERSATION):
             continue
         refused = _request(client, sqlite_app, rule).status_code == 403
         if refused == allows(role, need):
