@@ -8,6 +8,7 @@ from shopcs.actor import Actor
 from shopcs.audit.models import AuditEntry
 from shopcs.cases.models import Case, CaseEvent
 from shopcs.cases.work import add_note, reply
+from shopcs.conversations.intake import IncomingMessage, receive_message
 from shopcs.conversations.widget_models import WidgetConversation
 from shopcs.extensions import db
 from shopcs.notify.models import OutboxMessage
@@ -98,8 +99,8 @@ def test_another_conversation_sees_nothing_of_this_one(client, buyer):
 
 
 def test_a_reply_to_a_buyer_outside_the_widget_still_waits_on_the_shops_channel(app):
-    from shopcs.conversations.intake import IncomingMessage, receive_message
-    received = receive_message(IncomingMessage("chat", "api-1", "hi", {"external_id": "chat-buyer"}), Actor.system(), utcnow())
+    received = receive_message(IncomingMessage("chat", "api-1", "hi", {"external_id": "chat-buyer"}), Actor.system(),
+                               utcnow(), "Asia/Shanghai")
     answer = reply(received.case_id, "hello", _agent(), utcnow())
     outbox = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"case_reply:{answer.id}"))
     assert (outbox.channel, outbox.status) == ("manual", "pending")
