@@ -50,7 +50,7 @@ def row_parts(fixed) -> RowParts:
 
 def tabs_html(query: CaseQuery, counts: dict[str, int], link, fixed) -> Markup:
     """The tabs with their counts, the current one marked, and "Search results" while a search is shown. `link`:
-    the page's QueueLinks (the URL with some parameters changed)."""
+    the page's QueryLinks (the URL with some parameters changed)."""
     parts = row_parts(fixed)
     tabs = [_tab(tab, query, counts[tab], escape(link(tab=tab, q=None, page=None)), parts) for tab in TABS]
     if query.tab == SEARCH:
