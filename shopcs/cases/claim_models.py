@@ -13,7 +13,6 @@ from .models import Case
 
 KINDS = ("damaged", "lost")
 STATUSES = ("open", "approved", "rejected")
-NOTE_MAX = 2000
 ORIGINAL_NAME_MAX = 200
 
 

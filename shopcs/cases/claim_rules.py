@@ -1,7 +1,8 @@
 """Claim policy: who may open, add photos and decide; what a decision needs; how names and sizes are shown. Pure."""
 from decimal import Decimal
 
-from .claim_models import NOTE_MAX, ORIGINAL_NAME_MAX
+from ..limits import NOTE_MAX
+from .claim_models import ORIGINAL_NAME_MAX
 
 # A damaged parcel is refunded as "damaged", a lost one as "not received" (orders.refunds.REASONS).
 REFUND_REASONS = {"damaged": "damaged", "lost": "not_received"}

@@ -11,7 +11,6 @@ from .rules import CATEGORIES, CHANNELS, SEVERITIES
 
 # An integration's clock may run a little ahead of ours; a time further ahead is a mistake, not a message.
 CLOCK_SKEW = timedelta(seconds=60)
-NOTE_MAX = 2000
 
 
 @dataclass(frozen=True)
