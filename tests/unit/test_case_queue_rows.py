@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2.utils import url_quote
 from markupsafe import Markup
 
 from shopcs.cases.page_queries import CaseQuery, CaseRow
@@ -80,6 +81,11 @@ def test_every_text_of_a_row_is_escaped(subject, name, order_no, owner):
                            "td", "span"]
     assert parsed.cells[1] == subject and parsed.cells[6] == name and parsed.cells[7] == order_no
     assert parsed.cells[8] == owner
+    # attributes too: nothing leaves its quotes, and the order link's value reads back as given
+    assert parsed.attrs[0] == ("tr", {"data-test": "case-row", "data-case-id": "7"})
+    assert ("a", {"href": "/orders/" + url_quote(order_no), "data-test": "case-order-link"}) in parsed.attrs
+    plain = cells_of(render(a_row(customer_phone=None)))
+    assert [(tag, set(attrs)) for tag, attrs in parsed.attrs] == [(tag, set(attrs)) for tag, attrs in plain.attrs]
 
 
 def test_an_unknown_code_shows_as_stored_and_escaped():
@@ -91,7 +97,7 @@ COUNTS = {"mine": 3, "team": 12, "unanswered": 0, "escalated": 2, "open": 40}
 
 
 def link(**changes) -> str:
-    """Stands for the page's QueueLinks: the changed parameters, in order, None dropped."""
+    """Stands for the page's QueryLinks: the changed parameters, in order, None dropped."""
     args = {"q": "a&b", **changes}
     return "/cases/?" + "&".join(f"{name}={value}" for name, value in args.items() if value is not None)
 
