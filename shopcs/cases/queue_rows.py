@@ -41,9 +41,9 @@ def row_parts(fixed) -> RowParts:
     return RowParts(html_text(fixed.case_prefix), html_text(fixed.order_prefix), html_text(fixed.escalated),
                     {code: html_text(label) for code, label in fixed.category_labels.items()},
                     {code: html_text(label) for code, label in fixed.channel_labels.items()},
-                    {code: str(badge) for code, badge in fixed.severity_badges.items()},
-                    {code: str(badge) for code, badge in fixed.status_badges.items()},
-                    {code: str(badge) for code, badge in fixed.team_badges.items()},
+                    {code: str(fixed.severity_badge(code)) for code in fixed.severity_labels},
+                    {code: str(fixed.status_badge(code)) for code in fixed.status_labels},
+                    {code: str(fixed.team_badge(label)) for code, label in fixed.team_labels.items()},
                     {tab: html_text(label) for tab, label in fixed.tab_labels.items()},
                     {team: html_text(label) for team, label in fixed.team_labels.items()})
 

@@ -26,9 +26,10 @@ class FixedParts:
 FIXED = FixedParts(
     case_prefix="/cases/", order_prefix="/orders/", escalated=Markup("escalated"),
     category_labels={"tracking": "Tracking"}, channel_labels={"chat": "Chat"},
-    severity_badges={"high": Markup('<span class="badge badge-warn" data-test="case-severity" data-severity="high">High</span>')},
-    status_badges={"open": Markup('<span class="badge" data-test="case-status" data-status="open">Open</span>')},
-    team_badges={"after_sales": Markup('<span class="badge badge-muted" data-test="case-team">After-sales</span>')},
+    severity_labels={"high": "High"}, status_labels={"open": "Open"},
+    severity_badge={"high": Markup('<span class="badge badge-warn" data-test="case-severity" data-severity="high">High</span>')}.get,
+    status_badge={"open": Markup('<span class="badge" data-test="case-status" data-status="open">Open</span>')}.get,
+    team_badge=Markup('<span class="badge badge-muted" data-test="case-team">{}</span>').format,
     tab_labels={"mine": Markup("Mine"), "team": Markup("My team"), "unanswered": Markup("Unanswered"),
                 "escalated": Markup("Escalated"), "open": Markup("All open"), "search": Markup("Search results")},
     team_labels={"agents": "Agents", "after_sales": "After-sales & returns"},
@@ -57,7 +58,7 @@ def test_a_row_links_the_case_and_order_and_masks_the_phone():
     assert 'data-test="case-escalated">escalated</span>' in html and 'data-test="case-team">After-sales' in html
     assert 'data-test="case-clock" data-level="ok" data-clock data-received="2026-03-04T02:00:00+00:00"' in html
     assert [cell.strip() for cell in cells_of(html).cells] == [
-        "#7", "Where is my parcel? escalated", "Tracking", "Chat", "High", "Open After-sales", "李四 138****5678",
+        "#7", "Where is my parcel? escalated", "Tracking", "Chat", "High", "Open After-sales & returns", "李四 138****5678",
         "T-1001", "Amy", "4 min left"]
 
 
