@@ -16,8 +16,7 @@ from sqlalchemy import create_engine, text
 from .servers import BENCH_USER
 
 PER_PAGE = 50
-OPEN = "cases.status IN (:open_1, :open_2, :open_3)"  # bound, as page_queries' Case.status.in_(OPEN_STATUSES) is
-OPEN_PARAMS = {"open_1": "new", "open_2": "open", "open_3": "waiting"}
+OPEN = "cases.status IN ('new', 'open', 'waiting')"  # written into the SQL, as page_queries.is_one_of() does
 TABS = {
     "mine": f"cases.owner_id = :owner AND {OPEN}",
     "team": f"cases.team = :team AND {OPEN}",
@@ -83,7 +82,7 @@ def create_app() -> Flask:
     def queue():
         q = (request.args.get("q") or "").strip()[:100]
         tab = "search" if q else request.args.get("tab", "mine")
-        params = {"owner": owner, "team": "agents", "q": q, **OPEN_PARAMS}
+        params = {"owner": owner, "team": "agents", "q": q}
         with engine.connect() as conn:
             total = conn.execute(count_sql[tab], params).scalar()
             rows = conn.execute(rows_sql[tab], {**params, "empty": "", "limit": PER_PAGE, "offset": 0}).all()

@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, String, bindparam, false, func, or_, select, union_all
+from sqlalchemy import Integer, String, bindparam, false, func, literal_column, or_, select, union_all
 
 from ..auth.models import User
 from ..extensions import db
@@ -115,11 +115,21 @@ def visible_to(viewer: Viewer) -> list:
     return [or_(Case.team == viewer.role, mine)]
 
 
+def is_one_of(column, codes: tuple[str, ...]):
+    """`column IN ('a', 'b')` with the codes written into the statement: they are the code's own constants (plain
+    lower-case words, checked), and an IN of bound values is expanded again on every execution - a tenth of the
+    tab counts' time on SQLite."""
+    if not codes or not all(re.fullmatch(r"[a-z_]+", code) for code in codes):
+        raise ValueError(f"not plain codes: {codes!r}")
+    # precedence 5, IN's own: written inside an AND without parentheses, as SQLAlchemy writes its IN
+    return column.op("IN", precedence=5)(literal_column("(" + ", ".join(f"'{code}'" for code in codes) + ")"))
+
+
 def tab_conditions(tab: str, viewer: Viewer, team: str, status: str = "") -> list:
     """A tab's WHERE clauses; `status` (a filter: a value or a bound parameter) replaces the tab's own "still open"
     restriction."""
     filtered = not isinstance(status, str) or status != ""
-    statuses = [Case.status == status] if filtered else [Case.status.in_(OPEN_STATUSES)]
+    statuses = [Case.status == status] if filtered else [is_one_of(Case.status, OPEN_STATUSES)]
     if tab == "mine":
         return [Case.owner_id == viewer.user_id, *statuses] if viewer.user_id is not None else [false()]
     if tab == "team":
