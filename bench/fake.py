@@ -5,7 +5,7 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建红文斌宇浩凯健俊帆晨欣怡婷雪琳佳瑶梓涵"
          "子轩博文雨欣思远嘉怡一诺晓东海燕志国春梅淑珍国庆金凤家豪梦琪天佑")
-# Mobile prefixes that libphonenumber accepts as Chinese mobiles (checked in tests/unit/test_bench_generator.py).
+# Mobile prefixes that libphonenumber accepts as Chinese mobiles (checked in tests/integration/test_bench_generator.py).
 MOBILE_PREFIXES = ("130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152",
                    "153", "155", "156", "157", "158", "159", "166", "176", "177", "178", "180", "181", "182",
                    "183", "185", "186", "187", "188", "189", "191", "198", "199")

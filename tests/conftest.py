@@ -3,7 +3,8 @@ import os
 import re
 
 import pytest
-from flask import g
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import delete
 
 from shopcs import create_app
@@ -33,6 +34,24 @@ def _url_for(backend, database_urls):
     return database_urls[backend]
 
 
+# In production each request has an app context, and so a `g`, of its own. The fixtures keep one app context open
+# for the tests' database session, and a request (a client's or a test_request_context) reuses an open app context:
+# so that Flask-Babel's locale, Flask-Login's user and a page's cached translations do not carry over from one request
+# (or client) to the next, the test apps empty `g` when a request ends, and their clients also when one starts.
+
+
+def _empty_g(*_exc):
+    if has_app_context():
+        for name in list(g):
+            g.pop(name)
+
+
+class FreshClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        _empty_g()  # what the test itself left in g outside a request
+        return super().open(*args, **kwargs)
+
+
 def make_app(url, **overrides):
     config = {
         "TESTING": True,
@@ -42,7 +61,10 @@ def make_app(url, **overrides):
         "SHOPCS_TIMEZONE": "Asia/Shanghai",
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = FreshClient
+    application.teardown_request(_empty_g)
+    return application
 
 
 def _empty_all_tables():

@@ -21,7 +21,7 @@ def name_for_label(label: str | None, names: dict[str, str]) -> str:
 def display_names() -> dict[str, str]:
     """login → display name of every account, read once per request (a team is a few dozen people).
 
-    Kept in the request's environ, not in g: tests share one app context (and g) across many requests."""
+    Kept in the request's environ: it lives exactly as long as the request (outside one, nothing is cached)."""
     cache = request.environ if has_request_context() else {}
     if "shopcs.display_names" not in cache:
         cache["shopcs.display_names"] = {username: display for username, display in

@@ -11,10 +11,11 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..followup.settings import load_settings
 from ..i18n_labels import CASE_SEVERITIES
+from ..limits import NOTE_MAX
 from ..notify.outbox import enqueue
 from ..timeutil import to_local
 from .access import check_may_supervise
-from .inputs import NOTE_MAX, text_or_problem
+from .inputs import text_or_problem
 from .models import Case
 from .rules import escalation_reason
 from .sla import is_breached

@@ -11,7 +11,7 @@ except ImportError:  # pragma: no cover - older WTForms
         return (value, label)
 
 from ..i18n_labels import CASE_SEVERITIES
-from .inputs import NOTE_MAX
+from ..limits import NOTE_MAX
 from .models import BODY_MAX, SUBJECT_MAX
 from .rules import CATEGORIES, CHANNELS, SEVERITIES
 

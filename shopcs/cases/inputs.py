@@ -7,7 +7,6 @@ from .rules import BODY_MAX, CATEGORIES, CHANNELS, SEVERITIES, SUBJECT_MAX
 
 # An integration's clock may run a little ahead of ours; a time further ahead is a mistake, not a message.
 CLOCK_SKEW = timedelta(seconds=60)
-NOTE_MAX = 2000
 
 
 @dataclass(frozen=True)

@@ -153,9 +153,21 @@ def clock(received_at: datetime, due_at: datetime, responded_at: datetime | None
     return Clock("ok", remaining)
 
 
+def breach_rule(due_at, responded_at, now, first_present):
+    """The one definition of a missed first-response target, for Python values and SQL columns alike: the moment that
+    counts is the first response, or `now` while there is none, and the case is breached when it is after the due time
+    (answered exactly at the due time is met). `first_present(a, b)` is the first of its arguments that is not null:
+    `first_present` below for Python, SQL's COALESCE for statements (sla_sql.breached)."""
+    return first_present(responded_at, now) > due_at
+
+
+def first_present(value, fallback):
+    return value if value is not None else fallback
+
+
 def is_breached(due_at: datetime, responded_at: datetime | None, now: datetime) -> bool:
-    """Answered late, or not answered and already past due."""
-    return _utc(responded_at if responded_at is not None else now) > _utc(due_at)
+    """Answered late, or not answered and already past due (breach_rule on aware UTC times)."""
+    return breach_rule(_utc(due_at), None if responded_at is None else _utc(responded_at), _utc(now), first_present)
 
 
 def _whole(value, lowest: int, highest: int) -> int | None:

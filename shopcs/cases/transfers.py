@@ -9,8 +9,9 @@ from ..auth.models import User
 from ..auth.policy import allows
 from ..errors import Conflict, Invalid
 from ..extensions import db
+from ..limits import NOTE_MAX
 from .access import RESTRICTED_ROLES, check_case_access, check_may_work, team_of_role
-from .inputs import NOTE_MAX, text_or_problem
+from .inputs import text_or_problem
 from .models import Case
 from .rules import TEAMS
 from .timeline import MAX_DB_ID, add_event, case_transaction, lock_case, trace

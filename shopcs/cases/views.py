@@ -1,6 +1,4 @@
 """The agents' case pages: the queue (tabs, search, filters, clocks) and a new case; the case page is in case_views."""
-from urllib.parse import urlencode
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -10,7 +8,7 @@ from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, ServiceError
 from ..extensions import db
 from ..orders.models import Order
-from ..paging import page_number
+from ..paging import QueryLinks, page_number
 from ..timeutil import utcnow
 from ..web import fixed_parts
 from . import case_views
@@ -33,18 +31,6 @@ CUSTOMER_FIELDS = {"customer": "customer_external_id", "customer.external_id": "
                    "customer.name": "customer_name", "customer.phone": "customer_phone", "customer.email": "customer_external_id"}
 
 
-class QueueLinks:
-    """The queue's URL with some parameters changed (None drops one), for its tabs, sort and pager."""
-
-    def __init__(self, args: dict[str, str], base: str | None = None):
-        self.base, self.args = base or url_for("cases.queue"), args
-
-    def __call__(self, **changes) -> str:
-        args = {**self.args, **changes}
-        query = urlencode([(k, v) for k, v in args.items() if v not in (None, "")])
-        return f"{self.base}?{query}" if query else self.base
-
-
 @bp.route("/")
 @permission_required("cases.work")
 def queue():
@@ -53,7 +39,7 @@ def queue():
     page, clocks = list_page(query, viewer), clock_context(utcnow(), load_sla_settings().amber_share)
     fixed = fixed_parts("cases/_queue_fixed.html")  # the texts, label maps and fixed links, once per language
     rows = rows_html(page.rows, {row.id: clock_view(row, clocks) for row in page.rows}, fixed)
-    links = QueueLinks(args, fixed.queue_url)
+    links = QueryLinks(fixed.queue_url, args)
     tabs = tabs_html(query, tab_counts(viewer, query.team), links, fixed)
     return render_template("cases/queue.html", query=query, page=page, search=SEARCH, viewer=viewer, teams=TEAMS,
                            qurl=links, fixed=fixed, tabs_html=tabs, rows_html=rows)

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..apischema.operations import param
 from ..apischema.shapes import boolean, choice, money, obj, text, time
+from ..limits import NOTE_MAX
 from .refunds import REASONS
 
-NOTE_MAX = 2000
 NOTE = text(NOTE_MAX, nullable=True, default="")
 REFUND_BODY = obj({
     "amount": money(description=_l("At most what is still refundable: paid total − open and done refunds.")),

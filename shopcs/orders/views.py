@@ -1,6 +1,4 @@
 """The agent's pages: order queue, order page, address confirmation and correction, promised date, shipping."""
-from urllib.parse import urlencode
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
@@ -11,6 +9,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..followup.notices import queue_shipping_notice
 from ..followup.queries import reminders_sent
 from ..followup.settings import load_settings
+from ..paging import QueryLinks
 from ..timeutil import local_date, utcnow
 from ..web import fixed_parts
 from . import carrier_views, shipment_views
@@ -73,7 +72,7 @@ def render_queue(query: order_queue.QueueQuery, page: order_queue.QueuePage, cou
     status_labels = {status: translations.ugettext(status) for status in STATUSES}
     words = RowWords(fixed, status_labels, STATUS_BADGES, today, shop_zone())
     return render_template(
-        "orders/queue.html", query=query, page=page, counts=counts, today=today, args=args, qurl=QueueLinks(args),
+        "orders/queue.html", query=query, page=page, counts=counts, today=today, args=args, qurl=QueryLinks(url_for("orders.queue"), args),
         fixed=fixed, status_labels=status_labels, rows_html=rows_html(page.rows, words, _unpaid_words(query, page)),
         carrier_names={code: translations.ugettext(carrier.name_en) for code, carrier in CARRIERS.items()})
 
@@ -89,23 +88,6 @@ def _unpaid_words(query: order_queue.QueueQuery, page: order_queue.QueuePage) ->
         hours=lambda n: ngettext("closes in %(num)s hour", "closes in %(num)s hours", n),
         minutes=lambda n: ngettext("closes in %(num)s minute", "closes in %(num)s minutes", n),
         closing_now=_("closing now"))
-
-
-class QueueLinks:
-    """The queue's URL with some parameters changed (None drops one), for its tabs and pager links.
-
-    url_for() is asked once per page, not once per link; the query string is encoded as url_for() does.
-    """
-
-    SAFE = "!$'()*,/:;?@"  # what werkzeug's url_for leaves unquoted in a query string
-
-    def __init__(self, args: dict[str, str]):
-        self.base, self.args = url_for("orders.queue"), args
-
-    def __call__(self, **changes) -> str:
-        args = {**self.args, **changes}
-        query = urlencode([(k, v) for k, v in args.items() if v not in (None, "")], safe=self.SAFE)
-        return f"{self.base}?{query}" if query else self.base
 
 
 def _render_order(order, confirm_form=None, promise_form=None, status=200):

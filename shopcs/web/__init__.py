@@ -4,7 +4,7 @@ import html
 from babel import Locale
 from babel.dates import get_timezone, get_timezone_name
 from flask import Blueprint, current_app, flash, g, has_request_context, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, get_translations, refresh
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from jinja2 import StrictUndefined, pass_eval_context
@@ -116,11 +116,6 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
-def _forget_language():
-    refresh()
-    g.pop("_shopcs_translations", None)
-
-
 def _translations():
     """The request's catalogue, looked up once: Flask-Babel's own lookup costs more than the translation."""
     translations = g.get("_shopcs_translations")
@@ -214,9 +209,6 @@ def register(app):
     if not app.debug and not app.testing:
         app.register_error_handler(Exception, handle_unexpected)
     app.after_request(security_headers)
-    # The locale is cached on `g`; one app context may serve several requests (tests do), so choose afresh.
-    app.before_request(_forget_language)
-    app.teardown_request(lambda _exc: _forget_language())
     _install_request_cached_gettext(app)
 
     zone = app.config["SHOPCS_TIMEZONE"]

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2.utils import url_quote
 from markupsafe import Markup
 
 from shopcs.cases.queue.pages import CaseQuery, CaseRow
@@ -25,9 +26,10 @@ class FixedParts:
 FIXED = FixedParts(
     case_prefix="/cases/", order_prefix="/orders/", escalated=Markup("escalated"),
     category_labels={"tracking": "Tracking"}, channel_labels={"chat": "Chat"},
-    severity_badges={"high": Markup('<span class="badge badge-warn" data-test="case-severity" data-severity="high">High</span>')},
-    status_badges={"open": Markup('<span class="badge" data-test="case-status" data-status="open">Open</span>')},
-    team_badges={"after_sales": Markup('<span class="badge badge-muted" data-test="case-team">After-sales</span>')},
+    severity_labels={"high": "High"}, status_labels={"open": "Open"},
+    severity_badge={"high": Markup('<span class="badge badge-warn" data-test="case-severity" data-severity="high">High</span>')}.get,
+    status_badge={"open": Markup('<span class="badge" data-test="case-status" data-status="open">Open</span>')}.get,
+    team_badge=Markup('<span class="badge badge-muted" data-test="case-team">{}</span>').format,
     tab_labels={"mine": Markup("Mine"), "team": Markup("My team"), "unanswered": Markup("Unanswered"),
                 "escalated": Markup("Escalated"), "open": Markup("All open"), "search": Markup("Search results")},
     team_labels={"agents": "Agents", "after_sales": "After-sales & returns"},
@@ -56,7 +58,7 @@ def test_a_row_links_the_case_and_order_and_masks_the_phone():
     assert 'data-test="case-escalated">escalated</span>' in html and 'data-test="case-team">After-sales' in html
     assert 'data-test="case-clock" data-level="ok" data-clock data-received="2026-03-04T02:00:00+00:00"' in html
     assert [cell.strip() for cell in cells_of(html).cells] == [
-        "#7", "Where is my parcel? escalated", "Tracking", "Chat", "High", "Open After-sales", "李四 138****5678",
+        "#7", "Where is my parcel? escalated", "Tracking", "Chat", "High", "Open After-sales & returns", "李四 138****5678",
         "T-1001", "Amy", "4 min left"]
 
 
@@ -80,6 +82,11 @@ def test_every_text_of_a_row_is_escaped(subject, name, order_no, owner):
                            "td", "span"]
     assert parsed.cells[1] == subject and parsed.cells[6] == name and parsed.cells[7] == order_no
     assert parsed.cells[8] == owner
+    # attributes too: nothing leaves its quotes, and the order link's value reads back as given
+    assert parsed.attrs[0] == ("tr", {"data-test": "case-row", "data-case-id": "7"})
+    assert ("a", {"href": "/orders/" + url_quote(order_no), "data-test": "case-order-link"}) in parsed.attrs
+    plain = cells_of(render(a_row(customer_phone=None)))
+    assert [(tag, set(attrs)) for tag, attrs in parsed.attrs] == [(tag, set(attrs)) for tag, attrs in plain.attrs]
 
 
 def test_an_unknown_code_shows_as_stored_and_escaped():
@@ -91,7 +98,7 @@ COUNTS = {"mine": 3, "team": 12, "unanswered": 0, "escalated": 2, "open": 40}
 
 
 def link(**changes) -> str:
-    """Stands for the page's QueueLinks: the changed parameters, in order, None dropped."""
+    """Stands for the page's QueryLinks: the changed parameters, in order, None dropped."""
     args = {"q": "a&b", **changes}
     return "/cases/?" + "&".join(f"{name}={value}" for name, value in args.items() if value is not None)
 

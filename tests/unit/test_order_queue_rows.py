@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2.utils import url_quote
 from markupsafe import Markup
 
 from shopcs.orders.queue import QueueRow
@@ -57,6 +58,9 @@ def test_every_text_of_a_row_is_escaped(order_no, recipient, name, province, cit
     assert parsed.tags[:3] == ["tr", "td", "a"] and parsed.tags.count("td") == 8
     assert parsed.cells[0] == order_no and parsed.cells[3] == f"{province} {city}"
     assert parsed.cells[1] == (recipient if name == recipient else f"{recipient} ({name})")
+    # attributes too: nothing leaves its quotes, and the values read back as given
+    assert parsed.attrs[:3] == [("tr", {"data-test": "queue-row", "data-order-no": order_no}), ("td", {}),
+                                ("a", {"href": "/orders/" + url_quote(order_no), "data-test": "queue-order-link"})]
 
 
 def unpaid_words(now, sent=None, reminders=lambda sent, cap: f"{sent}/{cap} sent") -> UnpaidWords:
@@ -91,4 +95,5 @@ def test_every_text_of_an_unpaid_row_is_escaped(order_no, recipient, words):
     parsed = cells_of(rows_html([a_row(order_no=order_no, recipient=recipient, customer_name=recipient, placed_at=placed)], WORDS,
                                 unpaid_words(placed, reminders=lambda sent, cap: words)))
     assert parsed.tags.count("td") == 8 and parsed.cells[0] == order_no and parsed.cells[1] == recipient
+    assert parsed.attrs[0] == ("tr", {"data-test": "queue-row", "data-order-no": order_no})
     assert parsed.cells[6] == words

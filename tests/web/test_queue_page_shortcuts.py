@@ -6,7 +6,7 @@ from jinja2 import ChoiceLoader, DictLoader, UndefinedError
 
 from shopcs.auth.models import User
 from shopcs.extensions import db
-from shopcs.orders.views import QueueLinks
+from shopcs.paging import QueryLinks
 
 from ..builders import make_customer, make_order, make_user
 
@@ -54,7 +54,7 @@ def test_one_user_s_search_never_shows_on_another_user_s_page(sqlite_app, login)
 def test_the_tab_and_pager_links_are_the_ones_url_for_builds(sqlite_app, query):
     with sqlite_app.test_request_context("/?" + query):
         args = request.args.to_dict()
-        links = QueueLinks(args)
+        links = QueryLinks(url_for("orders.queue"), args)
         for changes in ({}, {"group": "ship", "page": None}, {"page": 2}, {"page": 12}):
             merged = {k: v for k, v in {**args, **changes}.items() if v not in (None, "")}
             assert links(**changes) == url_for("orders.queue", **merged), changes

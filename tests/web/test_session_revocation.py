@@ -131,7 +131,9 @@ def test_session_cookies_are_secure_by_default(app, login):
     g.pop("_login_user", None)
     response = login(app.test_client(), "bo")
     assert response.status_code == 302
-    assert "; Secure" in response.headers["Set-Cookie"] and app.config["REMEMBER_COOKIE_SECURE"]
+    # the session cookie among them (a login also clears any remember cookie: Flask-Login's strong session protection)
+    session_cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "; Secure" in session_cookie and app.config["REMEMBER_COOKIE_SECURE"]
 
 
 def _csrf_raw(client) -> str:

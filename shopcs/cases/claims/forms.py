@@ -12,9 +12,9 @@ except ImportError:  # pragma: no cover - older WTForms
     def _Choice(value, label):
         return (value, label)
 
+from ...limits import NOTE_MAX
 from ...orders.refund_forms import MoneyField
 from .models import KINDS
-from .rules import NOTE_MAX
 
 KIND_LABELS = {"damaged": _l("Damaged in transit"), "lost": _l("Lost in transit")}
 STATUS_LABELS = {"open": _l("Waiting for a decision"), "approved": _l("Approved"), "rejected": _l("Rejected")}

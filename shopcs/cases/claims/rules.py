@@ -2,11 +2,11 @@
 from decimal import Decimal
 
 from ...auth.policy import allows
+from ...limits import NOTE_MAX
 
 # A damaged parcel is refunded as "damaged", a lost one as "not received" (orders.refunds.REASONS).
 REFUND_REASONS = {"damaged": "damaged", "lost": "not_received"}
 MAX_PHOTOS = 10
-NOTE_MAX = 2000
 ORIGINAL_NAME_MAX = 200  # the column's length: the model takes it from here, so the rule stays pure
 
 

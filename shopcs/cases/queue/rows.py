@@ -41,16 +41,16 @@ def row_parts(fixed) -> RowParts:
     return RowParts(html_text(fixed.case_prefix), html_text(fixed.order_prefix), html_text(fixed.escalated),
                     {code: html_text(label) for code, label in fixed.category_labels.items()},
                     {code: html_text(label) for code, label in fixed.channel_labels.items()},
-                    {code: str(badge) for code, badge in fixed.severity_badges.items()},
-                    {code: str(badge) for code, badge in fixed.status_badges.items()},
-                    {code: str(badge) for code, badge in fixed.team_badges.items()},
+                    {code: str(fixed.severity_badge(code)) for code in fixed.severity_labels},
+                    {code: str(fixed.status_badge(code)) for code in fixed.status_labels},
+                    {code: str(fixed.team_badge(label)) for code, label in fixed.team_labels.items()},
                     {tab: html_text(label) for tab, label in fixed.tab_labels.items()},
                     {team: html_text(label) for team, label in fixed.team_labels.items()})
 
 
 def tabs_html(query: CaseQuery, counts: dict[str, int], link, fixed) -> Markup:
     """The tabs with their counts, the current one marked, and "Search results" while a search is shown. `link`:
-    the page's QueueLinks (the URL with some parameters changed)."""
+    the page's QueryLinks (the URL with some parameters changed)."""
     parts = row_parts(fixed)
     tabs = [_tab(tab, query, counts[tab], escape(link(tab=tab, q=None, page=None)), parts) for tab in TABS]
     if query.tab == SEARCH:

@@ -1,8 +1,8 @@
 """Missed first-response targets "counted and listed" (duty 9): the cases received in a window of shop-local days
 whose first answer came after the due time, or that are still unanswered past it at `now`.
 
-The definition is sla.is_breached written as SQL: answered exactly at the due time is met; unanswered, the case is
-breached only once `now` is past the due time. The share is breaches ÷ all cases received in the window, per
+"Breached" is sla.is_breached as SQL (sla_sql.breached): answered exactly at the due time is met; unanswered, the
+case is breached only once `now` is past the due time. The share is breaches ÷ all cases received in the window, per
 channel. The window condition names every category so that ix_cases_category_received (category, received_at)
 serves it as one range per category instead of a scan of the whole table.
 """
@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, select
 
 from ...auth.models import User
 from ...extensions import db
@@ -19,6 +19,7 @@ from ...timeutil import to_local
 from ...windows import Window, rate
 from ..models import Case
 from ..rules import CATEGORIES, CHANNELS
+from ..sla_sql import breached
 
 MAX_EXPORT_ROWS = 100_000
 COLUMNS = ("id", "received_at", "category", "channel", "severity", "status", "subject", "owner", "first_response_due_at",
@@ -51,11 +52,6 @@ class BreachRow(NamedTuple):
     def late_by_seconds(self, now: datetime) -> int:
         """How far past the due time the first answer came, or for an unanswered case how far past it `now` is."""
         return int(((self.first_responded_at or now) - self.first_response_due_at).total_seconds())
-
-
-def breached(now: datetime):
-    return or_(Case.first_responded_at > Case.first_response_due_at,
-               and_(Case.first_responded_at.is_(None), Case.first_response_due_at < now))
 
 
 def _in_window(window: Window, zone: str) -> list:
