@@ -92,7 +92,9 @@ class Server:
     def __init__(self, app_spec: str, url: str, secret_key: str, workers: int, log_path: str):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, SHOPCS_DATABASE_URL=url, SHOPCS_SECRET_KEY=secret_key, PYTHONPATH=ROOT)
+        # plain http on loopback (cookies without Secure); every bench agent logs in from 127.0.0.1
+        env = dict(os.environ, SHOPCS_DATABASE_URL=url, SHOPCS_SECRET_KEY=secret_key, PYTHONPATH=ROOT,
+                   SHOPCS_SECURE_COOKIES="0", SHOPCS_LOGIN_LIMIT_PER_ADDRESS="100000 per minute")
         env.pop("FLASK_DEBUG", None)
         self.log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
