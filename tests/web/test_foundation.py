@@ -10,7 +10,8 @@ from ..conftest import csrf_token_from, make_app
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "web.healthz", "web.set_language", "optout.unsubscribe",
                     "web.favicon",  # browsers ask for it on the login page too
-                    "openapi.openapi_json"}  # the API description: its shape is public, every call still needs a token
+                    "openapi.openapi_json",  # the API description: its shape is public, every call still needs a token
+                    "widget_script.script"}  # the storefront's chat script, loaded by any buyer's browser
 
 
 def _sample_url(rule):
@@ -51,6 +52,10 @@ def test_every_non_public_page_refuses_an_anonymous_visitor(sqlite_app):
             elif rule.rule.startswith("/webhooks/"):  # signed by the platform: refused unsigned, or switched off
                 assert response.status_code in (401, 503), (method, rule.rule)
                 assert response.json["error"]["code"] in ("unauthorized", "not_configured")
+            elif rule.rule == "/widget/v1/conversations":  # the storefront's buyer starts one: public, limited
+                assert response.status_code == 201, (method, rule.rule)
+            elif rule.rule.startswith("/widget/"):  # the rest needs the conversation's token
+                assert response.status_code == 401, (method, rule.rule)
             else:
                 assert response.status_code in (302, 401), (method, rule.rule)
                 if response.status_code == 302:
@@ -66,8 +71,9 @@ def test_every_post_form_refuses_a_missing_csrf_token(csrf_app):
     client.post("/login", data={"username": "csrf-admin", "password": PASSWORD, "csrf_token": csrf_token_from(page)})
     checked = 0
     for rule in csrf_app.url_map.iter_rules():
-        if "POST" not in rule.methods or rule.rule.startswith(("/api/", "/webhooks/")):
-            continue  # machine calls: a Bearer token, or the platform's signature (tests/integration/test_webhooks_*)
+        if "POST" not in rule.methods or rule.rule.startswith(("/api/", "/webhooks/", "/widget/")):
+            continue  # machine calls: a Bearer token, the platform's signature (tests/integration/test_webhooks_*) or
+            # the storefront widget's conversation token (tests/integration/test_widget_hostile_input.py)
         if rule.endpoint == "web.set_language":
             continue  # back to the page, unchanged: test_an_expired_language_switch_changes_nothing_and_says_so
         response = client.post(_sample_url(rule), data={})
