@@ -35,7 +35,8 @@ ALLOWED_WORDS = {*(word for code, carrier in CARRIERS.items() if code != "OTHER"
 API_VOCABULARY = {"Authorization", "Bearer", "flask", "api-token", "create", "error", "fields", "code", "message", "null",
                   "json", "openapi", "Idempotency-Key", "Location", "token", "ISO", "key", "application", "true", "false",
                   "error.fields", "external_id", "order_no", "unpaid", "paid", "shipped", "completed", "cancelled", "closed",
-                  "per_page", "updated_since", "page", "start", "end", "status", "kind", "by", "day", "customer", "channel"}
+                  "per_page", "updated_since", "page", "start", "end", "status", "kind", "by", "day", "customer", "channel",
+                  "case_created"}
 
 # Visible Latin words of the page, outside user data: <code>, <pre>, form fields and anything marked
 # translate="no" (order numbers, SKUs, e-mails, product titles) are skipped; a token with a digit or an @ is data.
