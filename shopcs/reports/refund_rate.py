@@ -11,9 +11,6 @@ whole refunded amount; by reason, a refund counts under its own reason; by agent
 platform token) who approved it — "" when it was completed without an approval in ShopCS.
 """
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import Integer, Select, bindparam, case, distinct, func, literal_column, select, true, type_coerce
@@ -22,76 +19,9 @@ from ..db_types import UTCDateTime
 from ..extensions import db
 from ..money import from_fen
 from ..orders.models import Order, OrderItem, Refund
-from ..windows import ROLLING_DAYS, Window, rate
+from ..windows import ROLLING_DAYS, Window
 from .local_day import day_number, days_table, to_date, to_day_number
-
-
-@dataclass(frozen=True)
-class Totals:
-    paid_orders: int
-    refunded_orders: int
-    paid_amount: Decimal
-    refunded_amount: Decimal
-
-    @property
-    def rate(self) -> Decimal | None:
-        return rate(self.refunded_orders, self.paid_orders)
-
-    @property
-    def amount_rate(self) -> Decimal | None:
-        return rate(self.refunded_amount, self.paid_amount)
-
-
-@dataclass(frozen=True)
-class DayRow:
-    day: date
-    paid_orders: int
-    refunded_orders: int
-    rolling_paid: int  # the 30 days ending on `day`
-    rolling_refunded: int
-
-    @property
-    def rate(self) -> Decimal | None:
-        return rate(self.refunded_orders, self.paid_orders)
-
-    @property
-    def rolling_30d_rate(self) -> Decimal | None:
-        return rate(self.rolling_refunded, self.rolling_paid)
-
-
-@dataclass(frozen=True)
-class ProductRow:
-    sku: str
-    title: str
-    paid_orders: int
-    refunded_orders: int
-    paid_amount: Decimal
-    refunded_amount: Decimal
-
-    @property
-    def rate(self) -> Decimal | None:
-        return rate(self.refunded_orders, self.paid_orders)
-
-
-@dataclass(frozen=True)
-class ReasonRow:
-    reason: str
-    refunded_orders: int
-    refunded_amount: Decimal
-
-
-@dataclass(frozen=True)
-class AgentRow:
-    agent: str  # the approver's label, e.g. "user:amy" or "token:shopify"; "" when none
-    refunded_orders: int
-    refunded_amount: Decimal
-
-
-@dataclass(frozen=True)
-class RefundRateReport:
-    window: Window
-    totals: Totals
-    rows: list = field(default_factory=list)
+from .refund_rate_rows import AgentRow, DayRow, ProductRow, ReasonRow, RefundRateReport, Totals
 
 
 def _paid_in(lo, hi):
