@@ -22,6 +22,7 @@ from .timeline import add_event, case_transaction, lock_case, trace
 # the roles listed; not admins, whom the policy allows everything (an admin's switch is stored and changes nothing)
 ASSIGNED_ROLES = PERMISSIONS["cases.available"]
 ASSIGNER = Actor.system("assignment")
+ACTION_TAKEN, ACTION_ASSIGNED = "case.taken", "case.assigned"  # by a person (take, reply); by the round robin
 
 
 def _owner_name(user_id: int | None) -> str | None:
@@ -35,7 +36,7 @@ def _set_owner(case: Case, user_id: int, actor: Actor, now: datetime, how: str) 
     case.owner_id = user_id
     after = {"owner": _owner_name(user_id), "how": how}
     add_event(case, "owner", actor, now, data={"before": before, "after": after})
-    trace(case, "case.assigned" if how == "round_robin" else "case.taken", actor, now, before=before, after=after)
+    trace(case, ACTION_ASSIGNED if how == "round_robin" else ACTION_TAKEN, actor, now, before=before, after=after)
 
 
 def take(case_id: int, actor: Actor, now: datetime) -> Case:

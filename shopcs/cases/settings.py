@@ -19,6 +19,7 @@ AREA = "cases"
 SLA_KEY = "sla"
 WORDS_KEY = "promise_words"
 ASSIGN_KEY = "max_open_per_agent"
+ACTION_ASSIGNMENT = "case_assignment.settings_changed"
 DEFAULT_MAX_OPEN = 5  # an agent's open cases before the round robin passes them over; 0: no automatic assignment
 MAX_OPEN_LIMIT = 200
 
@@ -80,5 +81,5 @@ def save_max_open(value, actor: Actor, now: datetime) -> int:
                       {"max_open": f"must be a whole number from 0 to {MAX_OPEN_LIMIT}"})
     new, old = int(text), load_max_open()
     if new != old:
-        _save(ASSIGN_KEY, new, actor, now, "case_assignment.settings_changed", {"max_open": old}, {"max_open": new})
+        _save(ASSIGN_KEY, new, actor, now, ACTION_ASSIGNMENT, {"max_open": old}, {"max_open": new})
     return new
