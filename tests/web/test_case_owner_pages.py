@@ -144,3 +144,13 @@ def test_the_assignment_limit_is_saved_on_the_case_settings_page_and_a_bad_one_i
     assert load_max_open() == 0 and "case_assignment.settings_changed" in audit_actions()
     agent, _ = client_as(app, login, "agent", "amy")
     assert post(agent, "/cases/settings/assignment", {"max_open": "9"}).status_code == 403
+
+
+def test_a_case_reply_marked_sent_on_the_follow_up_list_answers_its_case(app, login):
+    client, amy = client_as(app, login, "agent", "amy")
+    case = recent_case(2)
+    event = services.reply(case.id, "您好", as_user(amy), utcnow())
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"case_reply:{event.id}"))
+    assert post(client, f"/followup/messages/{message.id}/sent", {"next": "/followup"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).first_responded_at == db.session.get(OutboxMessage, message.id).sent_at
