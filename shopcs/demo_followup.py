@@ -5,6 +5,7 @@ from datetime import timedelta
 from .actor import Actor
 from .app_config import shop_zone
 from .audit.services import record
+from .cases.reply_status import mark_given
 from .cases.services import CaseInput, create_case, reply
 from .cases.work import change_status
 from .extensions import db
@@ -75,5 +76,6 @@ def past_cases(rng, orders, now, agents: list[Actor]) -> None:
         if channel == "phone":
             reply(case.id, "已电话告知买家。", agent, answered + timedelta(minutes=1), send=False, given_at=answered)
         else:
-            reply(case.id, "您好，已为您查询，请放心。", agent, answered)
+            event = reply(case.id, "您好，已为您查询，请放心。", agent, answered)
+            mark_given(case.id, event.id, agent, answered)  # pasted into the platform's chat: answered then
         change_status(case.id, "resolved", agent, answered + timedelta(minutes=20))

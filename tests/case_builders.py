@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 from shopcs.actor import Actor
 from shopcs.audit.models import AuditEntry
 from shopcs.cases.models import Case, CaseEvent
+from shopcs.cases.reply_status import mark_given, reply_sent
 from shopcs.cases.services import CaseInput, create_case
+from shopcs.cases.work import reply
 from shopcs.extensions import db
 from shopcs.notify.models import OutboxMessage
 from shopcs.orders.models import Customer
@@ -44,3 +46,17 @@ def row_counts() -> dict:
 def escalations() -> list[OutboxMessage]:
     return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "case_escalation")
                                    .order_by(OutboxMessage.id)))
+
+
+def answer(case_id: int, body: str, actor: Actor, at: datetime):
+    """A reply that reaches the buyer as it is written, so the case is answered at `at` (a queued reply answers nothing
+    until it is sent or given): given by hand on the manual channel, else sent as the outbox sender records it."""
+    event = reply(case_id, body, actor, at)
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"case_reply:{event.id}"))
+    if message.channel == "manual":
+        mark_given(case_id, event.id, actor, at)
+    elif message.status == "pending":
+        message.status, message.sent_at = "sent", at
+        reply_sent(message.kind, message.dedupe_key, at)
+        db.session.commit()
+    return event

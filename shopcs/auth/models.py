@@ -43,6 +43,9 @@ class User(AccountFacts, UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # part of every session's id (AccountFacts.get_id); bumped to end every session of the account at once
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # an agent's own switch for automatic assignment of new conversations (shopcs.cases.owners); away by default
+    available: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # the round robin's turn
 
 
 class ApiToken(db.Model):

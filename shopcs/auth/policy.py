@@ -25,7 +25,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # customer cases
     "cases.work": _WORKING,  # open, read, answer, transfer cases; their photos
     "cases.acknowledge": ("supervisor",),  # acknowledge an escalation
-    "cases.pick_team": ("supervisor",),  # the queue's "My team" tab for any team
+    "cases.pick_team": ("supervisor",),
+    "cases.take_over": ("supervisor",),  # take a case another person owns (anyone who works cases takes an unowned one)
+    # switch oneself available for automatic assignment: the roles listed here are the ones assigned (cases.owners)
+    "cases.available": ("agent",),  # the queue's "My team" tab for any team
     "cases.settings": ("supervisor",),
     "claims.work": ("agent", "after_sales", "supervisor"),  # open a claim and add photos; not shipping
     "claims.decide": ("after_sales", "supervisor"),  # a decision pays money: not a first-line agent's call

@@ -2,12 +2,14 @@
 a supervisor's acknowledgement). Each POST calls one service; a refused change re-renders or flashes, never a 500."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..app_config import shop_zone
 from ..audit.services import record
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, Invalid, NotFound, ServiceError
 from ..extensions import db
+from ..followup.forms import ActionForm
 from ..notify.mail_headers import mail_domain
 from ..timeutil import utcnow
 from . import services
@@ -16,6 +18,7 @@ from .forms import AcknowledgeForm, CaseNoteForm, ReplyForm, SeverityForm, Statu
 from .queries import get_case
 from .queue.pages import transfer_targets
 from .replies.promises import find_promises
+from .reply_status import reply_states
 from .rules import STATUSES, can_change
 from .settings import load_promise_words, load_sla_settings
 from .view_support import clock_view, from_local, local_now
@@ -58,6 +61,8 @@ def render_case(case, promises=(), **forms):
         reply_form=reply, note_form=forms.get("note") or CaseNoteForm(formdata=None), transfer_form=transfer,
         status_form=status, severity_form=forms.get("severity") or SeverityForm(formdata=None, severity=case.severity),
         ack_form=forms.get("ack") or AcknowledgeForm(formdata=None), promises=promises,
+        reply_states=reply_states(case.events), action_form=ActionForm(formdata=None),
+        can_take=case.owner_id != current_user.id and (case.owner_id is None or may("cases.take_over")),
         can_acknowledge=may("cases.acknowledge") and case.escalated_at is not None
         and case.escalation_acknowledged_at is None)
 

@@ -30,10 +30,12 @@ STATUS_ACTIONS = {"open": _l("Open"), "waiting": _l("Waiting on the customer"), 
                   "closed": _l("Closed")}
 TEAM_LABELS = {"agents": _l("Agents"), "after_sales": _l("After-sales"), "shipping": _l("Shipping"),
                "supervisors": _l("Supervisors")}
-EVENT_LABELS = {"reply": _l("Reply sent"), "reply_logged": _l("Reply given elsewhere"),
+EVENT_LABELS = {"reply": _l("Reply to the customer"),  # sent or not: its state badge says
+                "reply_logged": _l("Reply given elsewhere"),
                 "customer_message": _l("Customer message"), "note": _l("Internal note"), "transfer": _l("Transferred"),
                 "status": _l("Status changed"), "escalation": _l("Escalated to the supervisors"),
-                "acknowledgement": _l("Escalation acknowledged"), "severity": _l("Severity changed"), "claim": _l("Claim")}
+                "acknowledgement": _l("Escalation acknowledged"), "severity": _l("Severity changed"), "claim": _l("Claim"),
+                "owner": _l("Owner changed")}
 ESCALATION_LABELS = {"complaint": _l("serious complaint"), "breach": _l("first-response target missed")}
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 

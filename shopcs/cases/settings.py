@@ -1,11 +1,15 @@
-"""The cases' stored settings: first-response targets (key "sla") and the words of an exaggerated promise
-(key "promise_words"), kept as JSON in the shop settings' area "cases", each change audited."""
+"""The cases' stored settings: first-response targets (key "sla"), the words of an exaggerated promise
+(key "promise_words") and the automatic assignment's limit (key "max_open_per_agent"), kept as JSON in the shop
+settings' area "cases", each change audited."""
 import json
 from datetime import datetime
 from functools import lru_cache
 
+from flask_babel import lazy_gettext as _l
+
 from ..actor import Actor
 from ..audit.services import record
+from ..errors import Invalid
 from ..extensions import db
 from ..settings import store
 from .replies.promises import DEFAULT_WORDS, parse_words
@@ -14,6 +18,10 @@ from .sla import SlaSettings, parse_sla_settings
 AREA = "cases"
 SLA_KEY = "sla"
 WORDS_KEY = "promise_words"
+ASSIGN_KEY = "max_open_per_agent"
+ACTION_ASSIGNMENT = "case_assignment.settings_changed"
+DEFAULT_MAX_OPEN = 5  # an agent's open cases before the round robin passes them over; 0: no automatic assignment
+MAX_OPEN_LIMIT = 200
 
 
 def _save(key: str, value, actor: Actor, now: datetime, action: str, before: dict, after: dict) -> None:
@@ -57,4 +65,21 @@ def save_promise_words(words: str | list[str], actor: Actor, now: datetime) -> t
     if new != old:
         _save(WORDS_KEY, list(new), actor, now, "case_promise_words.settings_changed",
               {"words": list(old)}, {"words": list(new)})
+    return new
+
+
+def load_max_open() -> int:
+    stored = store.read(AREA, ASSIGN_KEY)
+    return DEFAULT_MAX_OPEN if stored is None else int(stored)
+
+
+def save_max_open(value, actor: Actor, now: datetime) -> int:
+    """A whole number from 0 (no automatic assignment) to MAX_OPEN_LIMIT; Invalid {"max_open": why} writes nothing."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and int(text) <= MAX_OPEN_LIMIT):
+        raise Invalid(_l("The assignment setting is not valid."),
+                      {"max_open": f"must be a whole number from 0 to {MAX_OPEN_LIMIT}"})
+    new, old = int(text), load_max_open()
+    if new != old:
+        _save(ASSIGN_KEY, new, actor, now, ACTION_ASSIGNMENT, {"max_open": old}, {"max_open": new})
     return new

@@ -17,7 +17,15 @@ from ..followup.forms import ActionForm
 from ..timeutil import utcnow
 from .replies.promises import MAX_WORD_CHARS, MAX_WORDS
 from .rules import CHANNELS
-from .settings import load_promise_words, load_sla_settings, save_promise_words, save_sla_settings
+from .settings import (
+    MAX_OPEN_LIMIT,
+    load_max_open,
+    load_promise_words,
+    load_sla_settings,
+    save_max_open,
+    save_promise_words,
+    save_sla_settings,
+)
 from .sla import MAX_MINUTES, MIDNIGHT, SlaSettings, Target
 
 bp = Blueprint("case_settings", __name__, url_prefix="/cases")
@@ -95,13 +103,16 @@ def _words_problem(reason: str) -> str:
     return _("At most %(max)s words, one per line.", max=MAX_WORDS)
 
 
-def _page(shown=None, errors=None, words_text=None, words_error=None, status=200):
+def _page(shown=None, errors=None, words_text=None, words_error=None, status=200, max_open_text=None,
+          assignment_error=None):
     settings = load_sla_settings()
     return render_template(
         "case_settings/settings.html", form=ActionForm(formdata=None), channels=CHANNELS, day_names=DAY_NAMES,
         shown=shown or _shown(settings), errors=errors or {}, meanings={c: describe(t) for c, t in settings.targets.items()},
         amber_percent=_percent(settings), words=load_promise_words(), words_error=words_error,
-        words_text="\n".join(load_promise_words()) if words_text is None else words_text), status
+        words_text="\n".join(load_promise_words()) if words_text is None else words_text,
+        max_open_text=str(load_max_open()) if max_open_text is None else max_open_text, max_open_limit=MAX_OPEN_LIMIT,
+        assignment_error=assignment_error), status
 
 
 @bp.route("/settings")
@@ -141,3 +152,20 @@ def save_words():
         return _page(words_text=text, words_error=_words_problem(str(exc.fields.get("words", ""))), status=422)
     flash(_("Promise words saved."), "info")
     return redirect(url_for("case_settings.settings_page") + "#promise-words")
+
+
+@bp.route("/settings/assignment", methods=["POST"])
+@permission_required("cases.settings")
+def save_assignment():
+    text = request.form.get("max_open", "").strip()[:20]
+    if not ActionForm().validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+        return _page(max_open_text=text, status=400)
+    try:
+        save_max_open(text, current_actor(), utcnow())
+    except Invalid:
+        flash(_("Nothing was saved: some settings are not valid."), "error")
+        return _page(max_open_text=text, status=422,
+                     assignment_error=_("Enter a whole number from 0 to %(max)s.", max=MAX_OPEN_LIMIT))
+    flash(_("Assignment saved."), "info")
+    return redirect(url_for("case_settings.settings_page") + "#assignment")

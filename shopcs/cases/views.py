@@ -7,14 +7,16 @@ from ..app_config import shop_zone
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, ServiceError
 from ..extensions import db
+from ..followup.forms import ActionForm
 from ..orders.models import Order
 from ..paging import QueryLinks, page_number
 from ..timeutil import utcnow
 from ..web import fixed_parts
-from . import case_views
+from . import case_views, owner_views
 from .claims import views as claim_views
 from .forms import NewCaseForm, apply_errors
 from .inputs import CaseInput
+from .owners import ASSIGNED_ROLES, is_available
 from .queue.pages import SEARCH, cases_of_order, list_page, query_from_args, tab_counts
 from .queue.rows import rows_html, tabs_html
 from .rules import TEAMS
@@ -25,6 +27,7 @@ from .view_support import clock_context, clock_view, current_viewer, from_local,
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 register_filters(bp)
 case_views.register(bp)
+owner_views.register(bp)
 claim_views.register(bp)
 
 CUSTOMER_FIELDS = {"customer": "customer_external_id", "customer.external_id": "customer_external_id",
@@ -41,8 +44,10 @@ def queue():
     rows = rows_html(page.rows, {row.id: clock_view(row, clocks) for row in page.rows}, fixed)
     links = QueryLinks(fixed.queue_url, args)
     tabs = tabs_html(query, tab_counts(viewer, query.team), links, fixed)
+    available = is_available(viewer.user_id) if viewer.role in ASSIGNED_ROLES else None  # None: no switch
     return render_template("cases/queue.html", query=query, page=page, search=SEARCH, viewer=viewer, teams=TEAMS,
-                           qurl=links, fixed=fixed, tabs_html=tabs, rows_html=rows)
+                           qurl=links, fixed=fixed, tabs_html=tabs, rows_html=rows, available=available,
+                           action_form=ActionForm())
 
 
 def _order(order_no: str | None) -> Order | None:

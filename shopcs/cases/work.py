@@ -17,6 +17,8 @@ from .access import check_case_access, check_may_work
 from .escalation import escalate_if_serious
 from .inputs import text_or_problem, time_problem
 from .models import BODY_MAX, Case, CaseEvent
+from .owners import own_on_reply
+from .reply_status import reply_key
 from .timeline import add_event, case_transaction, lock_case, trace
 
 REOPENING = ("resolved", "closed")
@@ -45,7 +47,9 @@ def _move(case: Case, to: str, now: datetime) -> dict:
 def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = True,
           given_at: datetime | None = None, channel: str | None = None, mail_domain: str = "localhost") -> CaseEvent:
     """send=True queues the reply to the customer through the outbox; send=False logs a reply given elsewhere
-    (on the phone, in the platform's chat) at `given_at`. The earliest reply of either kind stops the clock.
+    (on the phone, in the platform's chat) at `given_at`. A logged reply stops the clock at its time; a queued one only
+    when it reaches the buyer (shopcs.cases.reply_status): at once through the widget, else when sent or given.
+    A person answering an unowned case becomes its owner.
     The text is stored as typed, HTML included: escaping it is the page's job when it is shown.
     On an e-mail case the reply goes by e-mail in the buyer's thread; `mail_domain` (the shop's From address's)
     ends its Message-ID."""
@@ -68,14 +72,17 @@ def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = Tru
             raise Invalid(_l("The reply cannot be before the customer's message."),
                           {"given_at": "must not be before the customer's message"})
         change = _move(case, rules.status_after_reply(case.status), now)
+        own_on_reply(case, actor, now)
         event = add_event(case, "reply" if send else "reply_logged", actor, now, body=text, occurred_at=at,
                           channel=channel or case.channel, data=change or None)
+        answered = not send
         if send:
             headers = _mail_thread(case, event, mail_domain) if event.channel == "email" else None
-            enqueue(kind="case_reply", dedupe_key=f"case_reply:{event.id}", body=text, now=now,
-                    customer_id=case.customer_id, order_id=case.order_id,
-                    channel="email" if headers else _widget_delivery(case), headers=headers)
-        if case.first_responded_at is None or at < case.first_responded_at:
+            message = enqueue(kind="case_reply", dedupe_key=reply_key(event.id), body=text, now=now,
+                              customer_id=case.customer_id, order_id=case.order_id,
+                              channel="email" if headers else _widget_delivery(case), headers=headers)
+            answered = message is not None and message.status == "sent"  # the widget's: sent as it is queued
+        if answered and (case.first_responded_at is None or at < case.first_responded_at):
             case.first_responded_at = at
         trace(case, "case.replied" if send else "case.reply_logged", actor, now,
               after={"event_id": event.id, "at": at, **change})

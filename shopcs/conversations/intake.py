@@ -13,7 +13,9 @@ from ..actor import Actor
 from ..cases.creation import create_case
 from ..cases.inputs import CaseInput, customer_problems, time_problem
 from ..cases.models import Case, CaseEvent
+from ..cases.owners import assign_new_case
 from ..cases.rules import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX
+from ..cases.settings import load_max_open
 from ..cases.work import add_customer_message
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -77,6 +79,7 @@ def receive_message(message: IncomingMessage, actor: Actor, now: datetime, zone:
         case = _conversation(_customer_id(message), message.channel, now)
         if case is None:
             created = create_case(_new_case(message), actor, now, zone, external_id=external_id)
+            assign_new_case(created.id, now, load_max_open())  # its own transaction, after the case is saved
             return Received(created.id, created.events[0].id, case_created=True)
         event = add_customer_message(case.id, message.body, actor, now, message.received_at, external_id=external_id)
         return Received(case.id, event.id, case_created=False)

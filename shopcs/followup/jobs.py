@@ -10,6 +10,7 @@ from flask import current_app
 from ..actor import Actor
 from ..app_config import outbox_channel, shop_zone
 from ..cases import escalation
+from ..cases.reply_status import reply_sent
 from ..notify.models import OutboxMessage
 from ..notify.sender import DrainReport, drain
 from ..notify.sender_settings import sender_settings
@@ -45,8 +46,8 @@ def run_all_sweeps(now: datetime) -> dict:
 
 def drain_outbox(now: datetime, **options) -> DrainReport:
     """The outbox sender with the app's channels and retry policy; the team's address from the alert settings.
-    `options`: drain's limit, worker and rng."""
-    return drain(now, sender_settings(current_app.config, team_email=operator_email), **options)
+    `options`: drain's limit, worker and rng. A case reply sent stops its case's first-response clock."""
+    return drain(now, sender_settings(current_app.config, team_email=operator_email), on_sent=reply_sent, **options)
 
 
 def send_refund_rate_alerts(now: datetime) -> dict:

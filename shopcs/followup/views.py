@@ -1,9 +1,12 @@
 """The agents' follow-up page: messages waiting to be sent by hand, due soon, sent today, failed and dead."""
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..app_config import shop_zone
 from ..auth.access import current_actor, permission_required
+from ..cases.reply_status import reply_sent
 from ..errors import NotFound, ServiceError
 from ..i18n_labels import cancel_reason, label_lookup
 from ..notify import sender
@@ -59,7 +62,8 @@ def _act(message_id: int, action, done: str):
 @bp.route("/followup/messages/<dbid:message_id>/sent", methods=["POST"])
 @permission_required("followup.work")
 def mark_sent(message_id):
-    return _act(message_id, sender.mark_manual_sent, _("Marked as sent."))
+    # a case reply given from this list stops its case's first-response clock, as "Mark as given" on the case does
+    return _act(message_id, partial(sender.mark_manual_sent, on_sent=reply_sent), _("Marked as sent."))
 
 
 @bp.route("/followup/messages/<dbid:message_id>/retry", methods=["POST"])

@@ -8,7 +8,7 @@ import random
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -33,6 +33,9 @@ from .unsubscribe import unsubscribe_url
 CLAIM_BATCH = 10  # small batches keep each lease short: 10 sends at a 5 s timeout fit well inside LEASE
 UNSUBSCRIBABLE = ("holiday_greeting", "promotion")
 FRESH_FOR = 1.0  # seconds a read of a claimed batch is trusted before a send
+# told (kind, dedupe_key, sent_at) of each message that has left, in the session's transaction, which is then committed:
+# how the cases' first-response clock stops when a reply is sent (handed in by the job wrapper: notify imports no cases)
+OnSent = Callable[[str, str, datetime], None]
 
 
 @dataclass
@@ -52,10 +55,11 @@ def default_worker() -> str:
 
 
 def drain(now: datetime, settings: SenderSettings, *, limit: int = 100, worker: str | None = None,
-          rng: random.Random | None = None) -> DrainReport:
+          rng: random.Random | None = None, on_sent: OnSent | None = None) -> DrainReport:
     """Send up to `limit` due messages. `now` is the drain's logical time; leases also count real time spent.
 
     `worker` names this sender in claimed_by and must differ between concurrent senders (default: host:pid:thread).
+    `on_sent`: called for each message sent, after its "sent" is recorded.
     """
     rng = rng or random.Random()
     worker = worker or default_worker()
@@ -71,7 +75,7 @@ def drain(now: datetime, settings: SenderSettings, *, limit: int = 100, worker: 
                 if not ids:
                     break
                 remaining -= len(ids)
-                _send_batch(connection, ids, now, worker, channels, settings, rng, report)
+                _send_batch(connection, ids, now, worker, channels, settings, rng, report, on_sent)
     finally:
         for channel in channels.values():
             channel.close()
@@ -99,14 +103,14 @@ def _sender_connection() -> Iterator[Connection]:
 
 
 def _send_batch(connection: Connection, ids: list[int], now: datetime, worker: str, channels: dict, settings: SenderSettings,
-                rng: random.Random, report: DrainReport) -> None:
+                rng: random.Random, report: DrainReport, on_sent: OnSent | None = None) -> None:
     """Send the claimed messages one by one, from one read of the batch; a read older than FRESH_FOR (slow
     channels) is repeated before the next send, so a payment or an opt-out is seen within about a second."""
     rows, read_at = _read(connection, ids), time.monotonic()
     for message_id in ids:
         if time.monotonic() - read_at > FRESH_FOR:
             rows, read_at = _read(connection, ids), time.monotonic()
-        _send_one(connection, message_id, rows.get(message_id), now, worker, channels, settings, rng, report)
+        _send_one(connection, message_id, rows.get(message_id), now, worker, channels, settings, rng, report, on_sent)
 
 
 def _read(connection: Connection, ids: list[int]) -> dict:
@@ -115,7 +119,7 @@ def _read(connection: Connection, ids: list[int]) -> dict:
 
 
 def _send_one(connection: Connection, message_id: int, row, now: datetime, worker: str, channels: dict, settings: SenderSettings,
-              rng: random.Random, report: DrainReport) -> None:
+              rng: random.Random, report: DrainReport, on_sent: OnSent | None = None) -> None:
     if row is None or row.claimed_by != worker or row.status not in OPEN:
         if row is not None and row.claimed_by == worker:
             connection.execute(_RELEASE, {"message_id": message_id, "worker": worker})  # cancelled while we held it
@@ -141,13 +145,17 @@ def _send_one(connection: Connection, message_id: int, row, now: datetime, worke
         _record_failure(message_id, now, SendFailure(f"unexpected {type(exc).__name__}: {exc}"), settings, rng, report)
     else:
         _record_sent(connection, message_id, now, report)
+        if on_sent is not None:  # after the record: a crash between them leaves the reply sent, its clock running
+            on_sent(row.kind, row.dedupe_key, now)
+            db.session.commit()
 
 
 # The hot path's statements, built once on the tables (not the ORM classes): per message, building and
 # ORM-compiling an UPDATE costs more than the round trip to the database.
 _OUTBOX, _ORDERS, _CUSTOMERS = OutboxMessage.__table__, Order.__table__, Customer.__table__
 
-_READ = (select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.channel, _OUTBOX.c.body, _OUTBOX.c.scheduled_for, _OUTBOX.c.status,
+_READ = (select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.dedupe_key, _OUTBOX.c.channel, _OUTBOX.c.body,
+                _OUTBOX.c.scheduled_for, _OUTBOX.c.status,
                 _OUTBOX.c.claimed_by, _OUTBOX.c.headers, _ORDERS.c.order_no, _ORDERS.c.status.label("order_status"),
                 _CUSTOMERS.c.external_id, _CUSTOMERS.c.email, _CUSTOMERS.c.opted_out)
          .outerjoin(_ORDERS, _ORDERS.c.id == _OUTBOX.c.order_id)
@@ -208,8 +216,9 @@ def _get(message_id: int) -> OutboxMessage:
     return message
 
 
-def mark_manual_sent(message_id: int, actor: Actor, now: datetime) -> OutboxMessage:
-    """An agent pasted the text into the platform's chat. Also for a dead message an agent delivered by hand."""
+def mark_manual_sent(message_id: int, actor: Actor, now: datetime, on_sent: OnSent | None = None) -> OutboxMessage:
+    """An agent pasted the text into the platform's chat. Also for a dead message an agent delivered by hand.
+    `on_sent`: as drain's, in this change's transaction."""
     message = _get(message_id)
     if not ((message.channel == "manual" and message.status in OPEN) or message.status == "dead"):
         raise Conflict(f"Message {message_id} is {message.status} on channel {message.channel}; it cannot be marked sent.")
@@ -218,6 +227,8 @@ def mark_manual_sent(message_id: int, actor: Actor, now: datetime) -> OutboxMess
     message.next_attempt_at = None
     record(actor, "outbox.manual_sent", now, order_id=message.order_id, before=before,
            after={"status": "sent", "message_id": message.id, "kind": message.kind})
+    if on_sent is not None:
+        on_sent(message.kind, message.dedupe_key, now)
     db.session.commit()
     return message
 

@@ -65,6 +65,11 @@ def test_a_case_is_answered_with_a_template_escalated_acknowledged_and_in_the_wo
     assert reply_text == f"Hello 王小明, order {order_no} is on its way."
     page.click("[data-test=reply-submit]")
     expect(page.locator("[data-test=case-event][data-kind=reply]")).to_have_count(1)
+    # queued on the manual channel: answered only once the agent has given it to the buyer
+    expect(page.locator("[data-test=reply-state]")).to_have_attribute("data-state", "queued")
+    expect(page.locator("[data-test=case-clock-card] [data-test=case-clock]")).not_to_have_attribute("data-level", "met")
+    page.click("[data-test=mark-given]")
+    expect(page.locator("[data-test=reply-state]")).to_have_attribute("data-state", "sent")
     expect(page.locator("[data-test=case-clock-card] [data-test=case-clock]")).to_have_attribute("data-level", "met")
 
     # A serious complaint goes to the supervisors at once; the supervisor acknowledges it.

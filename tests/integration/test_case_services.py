@@ -10,6 +10,7 @@ from shopcs.audit.models import AuditEntry
 from shopcs.cases import services
 from shopcs.cases.models import Case
 from shopcs.cases.queries import get_case, team_cases
+from shopcs.cases.reply_status import mark_given
 from shopcs.cases.rules import CaseRuleError
 from shopcs.cases.settings import load_promise_words, save_promise_words, save_sla_settings
 from shopcs.errors import Conflict, Forbidden, Invalid, NotFound
@@ -56,7 +57,7 @@ def test_html_in_a_reply_is_stored_as_typed_and_queued_for_the_customer(app):
     assert event.kind == "reply" and event.body == html and message.body == html
     assert message.customer_id == case.customer_id and message.dedupe_key == f"case_reply:{event.id}"
     case = get_case(case.id)
-    assert case.status == "open" and case.first_responded_at == NOW + timedelta(minutes=2)
+    assert case.status == "open" and case.first_responded_at is None  # queued on the manual channel: not answered yet
 
 
 def test_a_reply_given_on_the_phone_stops_the_clock_at_the_time_it_was_given(app):
@@ -189,12 +190,14 @@ def test_raising_a_complaints_severity_escalates_it(app):
 
 
 def test_the_breach_sweep_run_twice_escalates_each_late_case_once(app):
-    late, answered = make_case(), make_case()
-    services.reply(answered.id, "您好", PLATFORM, NOW + timedelta(minutes=1))
+    late, answered, queued = make_case(), make_case(), make_case()
+    event = services.reply(answered.id, "您好", PLATFORM, NOW + timedelta(minutes=1))
+    mark_given(answered.id, event.id, PLATFORM, NOW + timedelta(minutes=2))
+    services.reply(queued.id, "您好", PLATFORM, NOW + timedelta(minutes=1))  # never given: still unanswered
     assert services.escalate_breaches(NOW + timedelta(minutes=4), ZONE) == {"escalated": 0}
-    assert services.escalate_breaches(NOW + timedelta(minutes=6), ZONE) == {"escalated": 1}
+    assert services.escalate_breaches(NOW + timedelta(minutes=6), ZONE) == {"escalated": 2}
     assert services.escalate_breaches(NOW + timedelta(minutes=7), ZONE) == {"escalated": 0}
-    assert [m.dedupe_key for m in escalations()] == [f"case_escalation:{late.id}:breach"]
+    assert sorted(m.dedupe_key for m in escalations()) == sorted(f"case_escalation:{c.id}:breach" for c in (late, queued))
     assert get_case(answered.id).escalated_at is None
 
 
@@ -253,7 +256,7 @@ def test_two_agents_replying_at_once_both_land_and_the_first_reply_stops_the_clo
         with app.app_context():
             try:
                 services.reply(case_id, f"reply {minutes}", Actor(label=f"user:a{minutes}", role="agent"),
-                               NOW + timedelta(minutes=minutes))
+                               NOW + timedelta(minutes=5), send=False, given_at=NOW + timedelta(minutes=minutes))
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                 errors.append(exc)
             finally:
@@ -266,5 +269,5 @@ def test_two_agents_replying_at_once_both_land_and_the_first_reply_stops_the_clo
         thread.join()
     db.session.expire_all()
     case = db.session.get(Case, case_id)
-    assert errors == [] and [e.kind for e in case.events].count("reply") == 4
+    assert errors == [] and [e.kind for e in case.events].count("reply_logged") == 4
     assert case.first_responded_at == NOW + timedelta(minutes=1)

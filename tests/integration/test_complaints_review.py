@@ -13,7 +13,7 @@ from shopcs.extensions import db
 from shopcs.windows import Window
 
 from ..builders import NOW, make_user
-from ..case_builders import PLATFORM, as_user, make_case
+from ..case_builders import PLATFORM, answer, as_user, make_case
 
 ZONE = "Asia/Shanghai"
 WINDOW = Window(date(2026, 3, 1), date(2026, 3, 4))
@@ -25,12 +25,12 @@ def _complaints():
     window's first instant and one a second before it, and a tracking question that is no complaint."""
     boss = as_user(make_user("lead", role="supervisor"))
     handled = make_case(category="complaint", severity="critical", received_at=NOW - timedelta(hours=1), now=NOW - timedelta(hours=1))
-    services.reply(handled.id, "非常抱歉，我们马上核实。", boss, NOW - timedelta(minutes=58))
+    answer(handled.id, "非常抱歉，我们马上核实。", boss, NOW - timedelta(minutes=58))
     services.acknowledge(handled.id, boss, NOW - timedelta(minutes=50), "已致电买家道歉，补发")
     services.change_status(handled.id, "resolved", boss, NOW - timedelta(minutes=30))
     waiting = make_case(category="complaint", severity="high", received_at=NOW - timedelta(hours=2))
     late = make_case(category="complaint", severity="low", received_at=NOW - timedelta(days=3), channel="email")
-    services.reply(late.id, "您好", PLATFORM, NOW)
+    answer(late.id, "您好", PLATFORM, NOW)
     first = make_case(category="complaint", received_at=WINDOW_START)
     before = make_case(category="complaint", received_at=WINDOW_START - timedelta(seconds=1))
     question = make_case(category="tracking", received_at=NOW - timedelta(hours=1))
@@ -87,8 +87,8 @@ def _edge_cases():
     save_sla_settings({"chat.opens": "00:00", "chat.closes": "00:00", "chat.weekdays": "0,1,2,3,4,5,6"}, PLATFORM, NOW)
     received, due = NOW - timedelta(minutes=10), NOW - timedelta(minutes=5)
     on_time, a_second_late, unanswered_late = (make_case(received_at=received) for _ in range(3))
-    services.reply(on_time.id, "您好", PLATFORM, due)
-    services.reply(a_second_late.id, "您好", PLATFORM, due + timedelta(seconds=1))
+    answer(on_time.id, "您好", PLATFORM, due)
+    answer(a_second_late.id, "您好", PLATFORM, due + timedelta(seconds=1))
     due_now = make_case(received_at=NOW - timedelta(minutes=5))  # unanswered, due exactly now: not yet missed
     phone_late = make_case(channel="phone", received_at=NOW - timedelta(hours=1))  # 09:00, phone opens at 09:00
     old = make_case(received_at=WINDOW_START - timedelta(minutes=30))  # missed, but received before the window
@@ -119,5 +119,5 @@ def test_breaches_are_counted_with_their_share_of_the_cases_received_per_channel
 def test_an_unanswered_case_counts_as_missed_only_once_its_due_time_has_passed(app):
     ids = _edge_cases()
     assert breach_counts(WINDOW, ZONE, NOW - timedelta(minutes=6))[0].breaches == 2  # the chat case was not due yet
-    services.reply(ids["due_now"], "您好", PLATFORM, NOW + timedelta(seconds=1))
+    answer(ids["due_now"], "您好", PLATFORM, NOW + timedelta(seconds=1))
     assert breach_counts(WINDOW, ZONE, NOW + timedelta(seconds=1))[0].breaches == 4

@@ -1,6 +1,7 @@
 """The team report on SQLite and PostgreSQL: each figure on a hand-built week worked out by hand, and a brute-force check.
 
 Week 2026-03-02 (Mon) – 03-08 (Sun), shop times; now = 03-09 10:00. amy and bob are agents, sue a supervisor.
+Every reply sent below is on the manual channel and marked given as it is written (a queued reply answers nothing).
   K1 chat tracking 03-02 10:00 (due 10:05): amy replies 10:05, exactly at the due time → met, 300 s
   K2 phone payment 03-03 10:00 (due 10:03): amy logs a reply given at 10:04 → missed, 240 s
   K3 chat complaint, high, 03-04 10:00: escalated at once; bob replies 10:01 (60 s, met); sue acknowledges 10:30;
@@ -32,6 +33,7 @@ from shopcs.audit.models import AuditEntry
 from shopcs.auth.models import User
 from shopcs.cases import services
 from shopcs.cases.models import Case, CaseEvent
+from shopcs.cases.reply_status import mark_given
 from shopcs.extensions import db
 from shopcs.orders.refund_service import RefundRequest, approve_refund, complete_refund, request_refund
 from shopcs.reports.team.report import report_json, team_report, week_window
@@ -55,26 +57,32 @@ def case_at(when, actor=PLATFORM, **values):
     return make_case(actor=actor, now=when, received_at=when, **values).id
 
 
+def answer(case_id, body, actor, when):
+    """A reply on the manual channel, given to the buyer at once: it answers the case when it is given."""
+    event = services.reply(case_id, body, actor, when)
+    mark_given(case_id, event.id, actor, when)
+
+
 def the_week():
     amy, bob, sue = make_user("amy"), make_user("bob"), make_user("sue", role="supervisor")
     a, b, s = as_user(amy), as_user(bob), as_user(sue)
     k1 = case_at(sh(2026, 3, 2, 10, 0))
-    services.reply(k1, "您好", a, sh(2026, 3, 2, 10, 5))
+    answer(k1, "您好", a, sh(2026, 3, 2, 10, 5))
     k2 = case_at(sh(2026, 3, 3, 10, 0), channel="phone", category="payment")
     services.reply(k2, "电话答复", a, sh(2026, 3, 3, 11, 0), send=False, given_at=sh(2026, 3, 3, 10, 4))
     k3 = case_at(sh(2026, 3, 4, 10, 0), category="complaint", severity="high")
-    services.reply(k3, "非常抱歉", b, sh(2026, 3, 4, 10, 1))
+    answer(k3, "非常抱歉", b, sh(2026, 3, 4, 10, 1))
     services.acknowledge(k3, s, sh(2026, 3, 4, 10, 30), "已致电客户")
     services.change_status(k3, "resolved", b, sh(2026, 3, 4, 11, 0))
     case_at(sh(2026, 3, 5, 10, 0), a, channel="email", category="claim")
     k5 = case_at(sh(2026, 3, 8, 23, 59), category="pre_sale")
-    services.reply(k5, "您好", b, sh(2026, 3, 9, 0, 1))
+    answer(k5, "您好", b, sh(2026, 3, 9, 0, 1))
     case_at(sh(2026, 3, 9, 0, 0))
     case_at(sh(2026, 3, 1, 23, 59), category="complaint")
     services.escalate_breaches(sh(2026, 3, 5, 15, 0), ZONE)
     case_at(sh(2026, 3, 6, 10, 0), channel="platform", category="after_sales")
     k9 = case_at(sh(2026, 3, 7, 10, 0))
-    services.reply(k9, "您好", PLATFORM, sh(2026, 3, 7, 10, 2))
+    answer(k9, "您好", PLATFORM, sh(2026, 3, 7, 10, 2))
     case_at(sh(2026, 3, 8, 20, 0), channel="email", category="pre_sale")
     services.add_note(k1, "回访", a, sh(2026, 3, 8, 23, 59))
     services.add_note(k1, "再回访", a, sh(2026, 3, 9, 0, 0))

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from shopcs.actor import Actor
 from shopcs.audit.models import AuditEntry
 from shopcs.cases.models import Case, CaseEvent
+from shopcs.cases.reply_status import reply_states
 from shopcs.cases.work import add_note, reply
 from shopcs.conversations.intake import IncomingMessage, receive_message
 from shopcs.conversations.widget_models import WidgetConversation
@@ -89,6 +90,18 @@ def test_the_buyer_reads_their_messages_and_sent_replies_only_and_a_fetched_repl
     db.session.expire_all()
     assert db.session.get(OutboxMessage, outbox.id).status == "delivered"
     assert buyer.read(after=listed[-1]["id"]).json["messages"] == []
+
+
+def test_a_widget_reply_answers_the_case_as_it_is_written_and_shows_delivered_once_fetched(buyer):
+    case_id = _case_of(buyer.write("在吗？").json["id"]).id
+    now = utcnow()
+    answer = reply(case_id, "在的，请讲", _agent(), now)
+    db.session.expire_all()
+    assert db.session.get(Case, case_id).first_responded_at == now  # nothing is left to send: the widget fetches it
+    assert reply_states([answer])[answer.id].state == "sent"
+    buyer.read()
+    db.session.expire_all()
+    assert reply_states([answer])[answer.id].state == "delivered"
 
 
 def test_another_conversation_sees_nothing_of_this_one(client, buyer):

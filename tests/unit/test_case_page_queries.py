@@ -11,7 +11,7 @@ from shopcs.cases.queue.pages import _counts_statement, is_one_of
 @pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.psycopg.dialect()])
 def test_the_tab_counts_name_the_open_statuses_in_the_statement(dialect):
     compiled = _counts_statement(None, True).compile(dialect=dialect)
-    assert str(compiled).count("cases.status IN ('new', 'open', 'waiting')") == 4  # mine, team, unanswered, open
+    assert str(compiled).count("cases.status IN ('new', 'open', 'waiting')") == 5  # mine, unassigned, team, unanswered, open
     assert "POSTCOMPILE" not in str(compiled) and set(compiled.params) == {"viewer_id", "viewer_team"}
     assert OPEN_STATUSES == ("new", "open", "waiting")
 

@@ -30,7 +30,8 @@ FIXED = FixedParts(
     severity_badge={"high": Markup('<span class="badge badge-warn" data-test="case-severity" data-severity="high">High</span>')}.get,
     status_badge={"open": Markup('<span class="badge" data-test="case-status" data-status="open">Open</span>')}.get,
     team_badge=Markup('<span class="badge badge-muted" data-test="case-team">{}</span>').format,
-    tab_labels={"mine": Markup("Mine"), "team": Markup("My team"), "unanswered": Markup("Unanswered"),
+    tab_labels={"mine": Markup("Mine"), "unassigned": Markup("Unassigned"), "team": Markup("My team"),
+                "unanswered": Markup("Unanswered"),
                 "escalated": Markup("Escalated"), "open": Markup("All open"), "search": Markup("Search results")},
     team_labels={"agents": "Agents", "after_sales": "After-sales & returns"},
 )
@@ -94,7 +95,7 @@ def test_an_unknown_code_shows_as_stored_and_escaped():
     assert cells[2:4] == ["<new>", "fax"]
 
 
-COUNTS = {"mine": 3, "team": 12, "unanswered": 0, "escalated": 2, "open": 40}
+COUNTS = {"mine": 3, "unassigned": 5, "team": 12, "unanswered": 0, "escalated": 2, "open": 40}
 
 
 def link(**changes) -> str:
@@ -107,6 +108,8 @@ def test_the_tabs_carry_their_counts_and_mark_the_current_one():
     html = str(tabs_html(CaseQuery(tab="team", team="after_sales"), COUNTS, link, FIXED))
     assert html.split("\n") == [
         '<a href="/cases/?tab=mine" data-test="case-tab-mine" data-count="3">Mine <span class="badge badge-warn">3</span></a>',
+        '<a href="/cases/?tab=unassigned" data-test="case-tab-unassigned" data-count="5">Unassigned '
+        '<span class="badge badge-warn">5</span></a>',
         '<a href="/cases/?tab=team" data-test="case-tab-team" data-count="12" class="active" aria-current="page">'
         'My team · After-sales &amp; returns <span class="badge badge-warn">12</span></a>',
         '<a href="/cases/?tab=unanswered" data-test="case-tab-unanswered" data-count="0">Unanswered '

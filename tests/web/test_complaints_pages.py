@@ -11,7 +11,7 @@ import pytest
 from shopcs.cases import services
 from shopcs.timeutil import local_date, utcnow
 
-from ..case_builders import as_user
+from ..case_builders import answer, as_user
 from ..case_page_builders import ENGLISH, client_as, recent_case, round_the_clock
 
 
@@ -42,7 +42,7 @@ def _followed_up(supervisor):
     a question that is not a complaint."""
     boss = as_user(supervisor)
     handled = recent_case(30, category="complaint", severity="critical", subject="快递员态度恶劣 <b>投诉</b>")
-    services.reply(handled.id, "非常抱歉", boss, utcnow() - timedelta(minutes=28))
+    answer(handled.id, "非常抱歉", boss, utcnow() - timedelta(minutes=28))
     services.acknowledge(handled.id, boss, utcnow() - timedelta(minutes=20), "已致电买家道歉")
     services.change_status(handled.id, "resolved", boss, utcnow() - timedelta(minutes=10))
     waiting = recent_case(20, category="complaint", severity="high")
@@ -132,9 +132,9 @@ def test_the_breaches_page_counts_and_lists_the_missed_targets_by_channel(app, l
     """Round the clock: chat 5 minutes, phone 3. Answered at the due time is met; unanswered past it is missed."""
     client, supervisor = client_as(app, login, "supervisor")
     met = recent_case(10)
-    services.reply(met.id, "您好", as_user(supervisor), met.first_response_due_at)
+    answer(met.id, "您好", as_user(supervisor), met.first_response_due_at)
     late = recent_case(10)
-    services.reply(late.id, "您好", as_user(supervisor), late.first_response_due_at + timedelta(seconds=1))
+    answer(late.id, "您好", as_user(supervisor), late.first_response_due_at + timedelta(seconds=1))
     silent = recent_case(10, channel="phone")
     waiting = recent_case(1)
     page = get(client, "/cases/breaches").get_data(as_text=True)

@@ -23,7 +23,7 @@ from ..models import Case
 from ..rules import CATEGORIES, CHANNELS, SEVERITIES, STATUSES, TEAMS
 from .search import MAX_QUERY, search_condition, search_terms
 
-TABS = ("mine", "team", "unanswered", "escalated", "open")
+TABS = ("mine", "unassigned", "team", "unanswered", "escalated", "open")
 SEARCH = "search"  # pseudo-tab: a search across every case the viewer may see, in any status
 SORTS = ("urgent", "newest")
 FILTERS = {"category": CATEGORIES, "channel": CHANNELS, "severity": SEVERITIES, "status": STATUSES}
@@ -132,6 +132,8 @@ def tab_conditions(tab: str, viewer: Viewer, team: str, status: str = "") -> lis
     statuses = [Case.status == status] if filtered else [is_one_of(Case.status, OPEN_STATUSES)]
     if tab == "mine":
         return [Case.owner_id == viewer.user_id, *statuses] if viewer.user_id is not None else [false()]
+    if tab == "unassigned":  # open cases nobody owns yet (ix_cases_owner_status): what "Take it" is for
+        return [Case.owner_id.is_(None), *statuses]
     if tab == "team":
         return [Case.team == team, *statuses]
     if tab == "unanswered":
@@ -148,7 +150,7 @@ def tab_conditions(tab: str, viewer: Viewer, team: str, status: str = "") -> lis
 
 def tab_counts(viewer: Viewer, team: str) -> dict[str, int]:
     """Each tab's number of cases as the tab shows them without filters: one statement, a count per tab, each an
-    index range (mine: ix_cases_owner_status, team: ix_cases_team_status, unanswered: ix_cases_unanswered_due,
+    index range (mine and unassigned: ix_cases_owner_status, team: ix_cases_team_status, unanswered: ix_cases_unanswered_due,
     escalated: ix_cases_escalation_pending, open: ix_cases_status_due)."""
     statement = _counts_statement(viewer.role if viewer.restricted else None, viewer.user_id is not None)
     row = db.session.connection().execute(statement, {"viewer_id": viewer.user_id, "viewer_team": team}).one()
