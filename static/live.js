@@ -5,7 +5,7 @@
   "use strict";
   var waiting = document.querySelector("[data-live-url]");
   if (!waiting || !window.fetch) { return; }
-  var POLL = 1500, MAX_DELAY = 60000;
+  var POLL = 1000, MAX_DELAY = 60000;
   var count = waiting.querySelector("[data-live-waiting]");
   var queue = document.querySelector("[data-live-queue]");
   var timeline = document.querySelector("[data-live-events]");
