@@ -97,7 +97,10 @@ def test_the_cursor_does_not_pass_events_too_recent_to_be_surely_committed(app):
     assert settled.cursor >= message.id
 
 
-def test_a_cursor_from_long_ago_reads_a_bounded_range(app):
+def test_a_cursor_from_long_ago_reads_a_bounded_range_not_the_history(app, monkeypatch):
+    """A page back after hours away (or a hand-made since=0) reads at most BACKLOG events before the cursor."""
     viewer = Viewer(make_user("agent-a").id, "agent")
-    make_case()
-    assert live.live(viewer, 0, LATER + SETTLE).cursor >= 1
+    old, new = make_case(), make_case()
+    monkeypatch.setattr(live, "BACKLOG", 1)
+    state = live.live(viewer, 0, LATER + SETTLE)
+    assert [change.case_id for change in state.changed] == [new.id] and old.id != new.id
