@@ -87,9 +87,10 @@ def free_port() -> int:
 
 
 class Server:
-    """One gunicorn (sync workers) serving `app_spec` on the given database."""
+    """One gunicorn (sync workers unless `extra` says otherwise) serving `app_spec` on the given database."""
 
-    def __init__(self, app_spec: str, url: str, secret_key: str, workers: int, log_path: str):
+    def __init__(self, app_spec: str, url: str, secret_key: str, workers: int, log_path: str, extra=(),
+                 prefix=()):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         # plain http on loopback (cookies without Secure); every bench agent logs in from 127.0.0.1
@@ -98,7 +99,7 @@ class Server:
         env.pop("FLASK_DEBUG", None)
         self.log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--chdir", ROOT, app_spec],
+            [*prefix, GUNICORN, "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--chdir", ROOT, *extra, app_spec],
             env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, timeout: float = 60) -> None:

@@ -2,6 +2,7 @@
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import ApiToken, User  # noqa: F401
 from .cases.claims.models import Claim, ClaimEvidence  # noqa: F401
+from .cases.live.models import CaseRead  # noqa: F401
 from .cases.models import Case, CaseEvent  # noqa: F401
 from .cases.replies.models import ReplyTemplate  # noqa: F401
 from .conversations.models import MailboxPosition  # noqa: F401

@@ -15,13 +15,14 @@ from ..timeutil import utcnow
 from . import services
 from .access import check_case_access
 from .forms import AcknowledgeForm, CaseNoteForm, ReplyForm, SeverityForm, StatusForm, TransferForm, apply_errors
+from .live.service import mark_seen
 from .queries import get_case
 from .queue.pages import transfer_targets
 from .replies.promises import find_promises
 from .reply_status import reply_states
 from .rules import STATUSES, can_change
 from .settings import load_promise_words, load_sla_settings
-from .view_support import clock_view, from_local, local_now
+from .view_support import clock_view, current_viewer, from_local, local_now
 
 PROMISE_OVERRIDDEN = "case.promise_warning_overridden"
 REPLY_FIELDS = {"channel": "given_channel"}
@@ -69,7 +70,11 @@ def render_case(case, promises=(), **forms):
 
 @permission_required("cases.work")
 def case_page(case_id):
-    return render_case(case_or_abort(case_id))
+    case = case_or_abort(case_id)
+    page = render_case(case)
+    if case.events:  # after rendering: its commit would otherwise make the page load the case again
+        mark_seen(current_viewer().user_id, case.id, case.events[-1].id)
+    return page
 
 
 def _failed(exc: ServiceError, case_id: int, name: str, form, aliases: dict | None = None):

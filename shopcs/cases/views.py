@@ -11,11 +11,13 @@ from ..followup.forms import ActionForm
 from ..orders.models import Order
 from ..paging import QueryLinks, page_number
 from ..timeutil import utcnow
-from ..web import fixed_parts
+from ..web import fixed_parts, html_text
 from . import case_views, owner_views
 from .claims import views as claim_views
 from .forms import NewCaseForm, apply_errors
 from .inputs import CaseInput
+from .live import service as live_service
+from .live import views as live_views
 from .owners import ASSIGNED_ROLES, is_available
 from .queue.pages import SEARCH, cases_of_order, list_page, query_from_args, tab_counts
 from .queue.rows import rows_html, tabs_html
@@ -26,6 +28,7 @@ from .view_support import clock_context, clock_view, current_viewer, from_local,
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 register_filters(bp)
+live_views.register(bp)  # before case_views: /cases/live is not a case id
 case_views.register(bp)
 owner_views.register(bp)
 claim_views.register(bp)
@@ -41,13 +44,15 @@ def queue():
     query = query_from_args(args, viewer, page_number(request.args))
     page, clocks = list_page(query, viewer), clock_context(utcnow(), load_sla_settings().amber_share)
     fixed = fixed_parts("cases/_queue_fixed.html")  # the texts, label maps and fixed links, once per language
-    rows = rows_html(page.rows, {row.id: clock_view(row, clocks) for row in page.rows}, fixed)
+    unread = live_service.unread_among(viewer.user_id, [row.id for row in page.rows])
+    rows = rows_html(page.rows, {row.id: clock_view(row, clocks) for row in page.rows}, fixed, unread,
+                     html_text(_("New message from the buyer")))
     links = QueryLinks(fixed.queue_url, args)
     tabs = tabs_html(query, tab_counts(viewer, query.team), links, fixed)
     available = is_available(viewer.user_id) if viewer.role in ASSIGNED_ROLES else None  # None: no switch
     return render_template("cases/queue.html", query=query, page=page, search=SEARCH, viewer=viewer, teams=TEAMS,
                            qurl=links, fixed=fixed, tabs_html=tabs, rows_html=rows, available=available,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), live_cursor=live_service.settled_cursor(utcnow()))
 
 
 def _order(order_no: str | None) -> Order | None:

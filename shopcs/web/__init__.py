@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..api_support import ApiError, error_response
 from ..auth.access import may
+from ..auth.policy import allows
 from ..auth.views import login_page_after_csrf_error
 from ..extensions import db
 from ..money import format_cny
@@ -221,6 +222,7 @@ def register(app):
     app.jinja_env.globals["shop_zone_name"] = lambda: get_timezone_name(get_timezone(zone), locale=get_locale())
     app.jinja_env.globals["nav_menus"] = lambda role: nav.menus_for(role, app.view_functions)
     app.jinja_env.globals["may"] = may  # may("refunds.decide"): what the logged-in person may do (auth/policy.py)
+    app.jinja_env.globals["role_allows"] = allows  # the same for a role: for the fixed parts, keyed by role
     app.jinja_env.globals["nav_section"] = nav.section_of
     # Babel spells zh_CN as zh_Hans_CN; the templates compare with the LANGUAGES codes
     app.jinja_env.globals["current_locale"] = lambda: "zh_CN" if getattr(get_locale(), "language", "") == "zh" else str(get_locale())

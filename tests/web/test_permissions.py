@@ -49,6 +49,8 @@ ROUTES = {
     "GET,POST /carriers/exclusions": "carriers.manage",
     "GET /cases/": "cases.work",
     "GET /cases/<dbid:case_id>": "cases.work",
+    "GET /cases/<dbid:case_id>/events": "cases.work",
+    "GET /cases/live": "cases.work",
     "POST /cases/<dbid:case_id>/acknowledge": "cases.acknowledge",
     "POST /cases/<dbid:case_id>/claim": "claims.work",
     "POST /cases/<dbid:case_id>/claim/decision": "claims.decide",

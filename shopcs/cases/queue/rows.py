@@ -67,12 +67,16 @@ def _tab(tab: str, query: CaseQuery, count: int, href: str, parts: RowParts) -> 
             f'{label} <span class="badge {badge}">{count}</span></a>')
 
 
-def rows_html(rows: list[CaseRow], clocks: dict[int, ClockView], fixed) -> Markup:
+def rows_html(rows: list[CaseRow], clocks: dict[int, ClockView], fixed, unread: set[int] = frozenset(),
+              unread_label: str = "") -> Markup:
+    """`unread`: the ids of the rows with a buyer message the viewer has not seen, marked with a dot titled
+    `unread_label` (escaped text) that static/live.js also adds and removes."""
     parts = row_parts(fixed)
-    return Markup("".join([_row(row, clocks[row.id], parts, fixed) for row in rows]))
+    dot = f'<span class="unread-dot" data-test="case-unread" title="{unread_label}"></span>'
+    return Markup("".join([_row(row, clocks[row.id], parts, fixed, dot if row.id in unread else "") for row in rows]))
 
 
-def _row(row: CaseRow, clock: ClockView, parts: RowParts, fixed) -> str:
+def _row(row: CaseRow, clock: ClockView, parts: RowParts, fixed, dot: str = "") -> str:
     link = f"{parts.case_prefix}{row.id}"
     escalated = (f' <span class="badge badge-danger" data-test="case-escalated">{parts.escalated}</span>'
                  if row.escalated_at and not row.escalation_acknowledged_at else "")
@@ -82,7 +86,7 @@ def _row(row: CaseRow, clock: ClockView, parts: RowParts, fixed) -> str:
     order = (f'<a href="{parts.order_prefix}{escape(url_quote(row.order_no))}" data-test="case-order-link">'
              f"{escape(row.order_no)}</a>" if row.order_no else DASH)
     return (f'<tr data-test="case-row" data-case-id="{row.id}">'
-            f'<td><a href="{link}" data-test="case-link">#{row.id}</a></td>'
+            f'<td><a href="{link}" data-test="case-link">#{row.id}</a>{dot}</td>'
             f'<td><a href="{link}" translate="no">{escape(row.subject)}</a>{escalated}</td>'
             f"<td>{_word(parts.categories, row.category)}</td><td>{_word(parts.channels, row.channel)}</td>"
             f"<td>{_badge(parts.severity_badges, row.severity, 'severity_badge')}</td>"
