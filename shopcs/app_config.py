@@ -1,6 +1,10 @@
 """The config values the edge (views, CLI commands, the scheduler's jobs) hands to the services, read here only:
-a service is given them as arguments and never reads `current_app.config` itself."""
+a service is given them as arguments and never reads `current_app.config` itself. Read on every call, not once at
+start-up, so a value changed on the app's config takes effect at the next request."""
 from flask import current_app
+
+from .cases.claims.settings import ClaimSettings
+from .orders.refunds import ApprovalLimits
 
 
 def shop_zone() -> str:
@@ -11,3 +15,15 @@ def shop_zone() -> str:
 def outbox_channel() -> str:
     """The channel a new outbox message takes unless its own settings name one (SHOPCS_OUTBOX_CHANNEL)."""
     return current_app.config.get("SHOPCS_OUTBOX_CHANNEL") or "manual"
+
+
+def claim_settings() -> ClaimSettings:
+    """Where claim photos are stored (SHOPCS_UPLOAD_DIR) and the largest one accepted (SHOPCS_UPLOAD_MAX_BYTES)."""
+    config = current_app.config
+    return ClaimSettings(upload_dir=config["SHOPCS_UPLOAD_DIR"], max_bytes=config["SHOPCS_UPLOAD_MAX_BYTES"])
+
+
+def approval_limits() -> ApprovalLimits:
+    """Who may approve which refund: SHOPCS_REFUND_APPROVAL_LIMIT and SHOPCS_REFUND_FOUR_EYES_ABOVE (unset: off)."""
+    config = current_app.config
+    return ApprovalLimits(limit=config["SHOPCS_REFUND_APPROVAL_LIMIT"], four_eyes_above=config.get("SHOPCS_REFUND_FOUR_EYES_ABOVE"))

@@ -5,12 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .actor import Actor
-from .app_config import shop_zone
+from .app_config import approval_limits, shop_zone
 from .audit.services import record
 from .auth.models import User
 from .auth.services import create_user
@@ -120,7 +119,7 @@ def _refunds(rng, orders, now, agent, supervisor):
                                    with_return=rng.random() < 0.5, note="买家申请"), agent, requested)
         roll, approved, completed = rng.random(), requested + timedelta(hours=4), requested + timedelta(hours=14)
         if roll < 0.6 and approved <= now:
-            approve_refund(refund.id, supervisor, approved, current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"])
+            approve_refund(refund.id, supervisor, approved, approval_limits())
             if roll < 0.45 and completed <= now:
                 complete_refund(refund.id, supervisor, completed)
 

@@ -6,11 +6,17 @@ from decimal import Decimal
 from shopcs.auth.services import create_api_token, create_user
 from shopcs.extensions import db
 from shopcs.orders.models import Customer, Order, OrderItem
+from shopcs.orders.refunds import ApprovalLimits
 from shopcs.phone import normalize_phone
 
 NOW = datetime(2026, 3, 4, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
+
+
+def refund_limits(limit: str = "200.00", four_eyes_above: str | None = None) -> ApprovalLimits:
+    """The approval settings a refund decision is handed: the default config's limit, four-eyes off unless given."""
+    return ApprovalLimits(Decimal(limit), None if four_eyes_above is None else Decimal(four_eyes_above))
 
 
 def make_user(username=None, role="agent", password=PASSWORD, now=NOW):

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from shopcs.audit.models import AuditEntry
 from shopcs.cases.claims.models import Claim, ClaimEvidence
 from shopcs.cases.claims.services import open_claim
+from shopcs.cases.claims.settings import ClaimSettings
 from shopcs.cases.models import CaseEvent
 from shopcs.extensions import db
 from shopcs.orders.models import Refund
@@ -122,6 +123,11 @@ def not_photos() -> dict[str, tuple[bytes, str, str]]:
         "a decompression bomb": (image_bytes("PNG", size=(8000, 8000), mode="1"), "huge.png", "image/png"),
         "an empty file": (b"", "empty.jpg", "image/jpeg"),
     }
+
+
+def claim_settings(upload_dir, max_bytes: int = 20_000) -> ClaimSettings:
+    """What a claim service is handed: photos under `upload_dir` (a test's tmp_path), at most `max_bytes` each."""
+    return ClaimSettings(upload_dir=str(upload_dir), max_bytes=max_bytes)
 
 
 def upload(data: bytes, filename: str = "photo.png", content_type: str = "image/png") -> FileStorage:

@@ -3,6 +3,7 @@ import click
 from flask.cli import AppGroup
 
 from ..actor import Actor
+from ..app_config import claim_settings
 from ..timeutil import utcnow
 from .claims.cleanup import ALREADY_CLEAN, CLEANED, DUPLICATE, FAILED, Report, clean_stored_photos
 
@@ -16,7 +17,7 @@ cases_cli = AppGroup("cases", help="Upkeep of cases and their claims.")
                                         "it is. Exits with 1 when any could not be cleaned.")
 @click.option("--dry-run", is_flag=True, help="List what would change and write nothing.")
 def clean_photos_command(dry_run):
-    report = clean_stored_photos(Actor.system("photo-cleanup"), utcnow(), dry_run=dry_run)
+    report = clean_stored_photos(claim_settings().upload_dir, Actor.system("photo-cleanup"), utcnow(), dry_run=dry_run)
     for outcome in report.outcomes:
         if outcome.result == CLEANED:
             click.echo(f"photo {outcome.evidence_id}: {'would be cleaned' if dry_run else 'cleaned'}")

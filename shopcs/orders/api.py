@@ -1,14 +1,14 @@
 """/api/v1/ order and refund endpoints for the shop's platform. Each declares its input and answers
 (@describe); the same declarations check the requests and make the API description."""
 
-from flask import Blueprint, current_app, g, jsonify
+from flask import Blueprint, g, jsonify
 from flask_babel import lazy_gettext as _l
 
 from ..api_support import error_response, token_required
 from ..apischema.operations import ORDERS, REFUNDS, describe, paging, param
 from ..apischema.requests import body_values, json_object, param_values, query_args
 from ..apischema.shapes import choice, time
-from ..app_config import shop_zone
+from ..app_config import approval_limits, shop_zone
 from ..errors import ServiceError
 from ..extensions import db
 from ..followup.notices import queue_shipping_notice
@@ -122,8 +122,7 @@ def _decision(summary, body, description=""):
 @token_required
 def approve_refund(refund_id):
     body_values(APPROVE_BODY, optional=True)
-    limit = current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"]
-    return _refund_answer(refund_service.approve_refund(check_refund_id(refund_id), g.actor, utcnow(), limit))
+    return _refund_answer(refund_service.approve_refund(check_refund_id(refund_id), g.actor, utcnow(), approval_limits()))
 
 
 @bp.post("/refunds/<int:refund_id>/reject")

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from ..money import format_cny
 from . import refunds as rules
 from .locking import lock_order, order_id_for
 from .models import Refund
+from .refunds import ApprovalLimits
 
 
 @dataclass(frozen=True)
@@ -98,13 +98,13 @@ def _locked_refund(refund_id: int) -> tuple[Refund, object]:
 
 
 def _move(refund_id: int, new_status: str, actor: Actor, now: datetime, *, at: datetime | None = None,
-          limit: Decimal | None = None, note: str = "") -> Refund:
+          limits: ApprovalLimits | None = None, note: str = "") -> Refund:
     if not rules.may_decide(actor.role, is_platform=actor.is_platform):
         raise Forbidden(_l("Your role cannot decide refunds."))
     refund, order = _locked_refund(refund_id)
     try:
         if new_status == "approved":
-            _check_approval(refund, order, actor, limit)
+            _check_approval(refund, order, actor, limits)
         if refund.status == new_status:  # a repeated decision is answered, not applied twice
             db.session.rollback()
             return refund
@@ -132,44 +132,39 @@ def _move(refund_id: int, new_status: str, actor: Actor, now: datetime, *, at: d
         raise
 
 
-def four_eyes_above() -> Decimal | None:
-    """SHOPCS_REFUND_FOUR_EYES_ABOVE: above it the requester of a refund does not approve it; None (unset) is off."""
-    return current_app.config.get("SHOPCS_REFUND_FOUR_EYES_ABOVE")
-
-
-def approval_context(refund: Refund, order, actor: Actor) -> dict:
+def approval_context(refund: Refund, order, actor: Actor, limits: ApprovalLimits) -> dict:
     """approval_refusal's keywords for this person and refund: what they approved on the order before (this refund
     aside, so a repeated approval does not count itself), who requested it, and the four-eyes setting."""
     before = rules.approved_by(actor.label, [(r.decided_by, r.status, r.amount) for r in order.refunds if r.id != refund.id])
     return {"approved_before": before, "approver": actor.label, "requester": refund.requested_by,
-            "four_eyes_above": four_eyes_above()}
+            "four_eyes_above": limits.four_eyes_above}
 
 
-def refusal_message(code: str, limit: Decimal, approved_before: Decimal = Decimal("0.00")):
+def refusal_message(code: str, limits: ApprovalLimits, approved_before: Decimal = Decimal("0.00")):
     """The one wording of an approval refusal, for the API's 403 and the pages' flash and confirmation page."""
     if code == "four_eyes":
         return _l("Refunds above %(amount)s are approved by someone other than the person who requested them.",
-                  amount=format_cny(four_eyes_above() or Decimal("0.00")))
+                  amount=format_cny(limits.four_eyes_above or Decimal("0.00")))
     if code == "limit" and approved_before > 0:
         return _l("You already approved %(approved)s on this order; one person approves at most %(limit)s per order, "
-                  "so a supervisor approves this refund.", limit=format_cny(limit), approved=format_cny(approved_before))
+                  "so a supervisor approves this refund.", limit=format_cny(limits.limit), approved=format_cny(approved_before))
     if code == "role":
         return _l("Your role cannot decide refunds.")
-    return _l("Refunds above %(limit)s need a supervisor's approval.", limit=format_cny(limit))
+    return _l("Refunds above %(limit)s need a supervisor's approval.", limit=format_cny(limits.limit))
 
 
-def may_approve_refund(refund: Refund, order, actor: Actor, limit: Decimal) -> bool:
+def may_approve_refund(refund: Refund, order, actor: Actor, limits: ApprovalLimits) -> bool:
     """Whether `actor` may approve `refund` now (the same rule approve_refund applies under the lock)."""
-    return rules.approval_refusal(actor.role, refund.amount, limit, is_platform=actor.is_platform,
-                                  **approval_context(refund, order, actor)) is None
+    return rules.approval_refusal(actor.role, refund.amount, limits.limit, is_platform=actor.is_platform,
+                                  **approval_context(refund, order, actor, limits)) is None
 
 
-def _check_approval(refund: Refund, order, actor: Actor, limit: Decimal) -> None:
+def _check_approval(refund: Refund, order, actor: Actor, limits: ApprovalLimits) -> None:
     """Under the order's lock: a second approval by the same person waits here and then counts the first."""
-    context = approval_context(refund, order, actor)
-    code = rules.approval_refusal(actor.role, refund.amount, limit, is_platform=actor.is_platform, **context)
+    context = approval_context(refund, order, actor, limits)
+    code = rules.approval_refusal(actor.role, refund.amount, limits.limit, is_platform=actor.is_platform, **context)
     if code is not None:
-        raise Forbidden(refusal_message(code, limit, context["approved_before"]))
+        raise Forbidden(refusal_message(code, limits, context["approved_before"]))
 
 
 def _close_if_fully_refunded(order, actor: Actor, now: datetime) -> None:
@@ -179,8 +174,9 @@ def _close_if_fully_refunded(order, actor: Actor, now: datetime) -> None:
         order.status = "closed"
 
 
-def approve_refund(refund_id: int, actor: Actor, now: datetime, limit: Decimal) -> Refund:
-    return _move(refund_id, "approved", actor, now, limit=limit)
+def approve_refund(refund_id: int, actor: Actor, now: datetime, limits: ApprovalLimits) -> Refund:
+    """`limits`: the shop's approval limit and four-eyes setting, which the caller reads (app_config.approval_limits)."""
+    return _move(refund_id, "approved", actor, now, limits=limits)
 
 
 def reject_refund(refund_id: int, actor: Actor, now: datetime, note: str = "") -> Refund:

@@ -3,10 +3,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..app_config import approval_limits
 from ..auth.access import current_actor, permission_required
 from ..auth.names import actor_name_html
 from ..errors import Forbidden, NotFound, ServiceError
@@ -18,7 +19,7 @@ from ..timeutil import utcnow
 from . import refunds as rules
 from .refund_forms import REASON_LABELS, STATUS_BADGES, STATUS_LABELS, DecisionForm, RefundForm, RejectForm
 from .refund_queries import PENDING, approved_per_order, get_refund, order_no_of, pending_counts, pending_refunds, still_refundable
-from .refund_service import RefundRequest, approve_refund, complete_refund, four_eyes_above, refusal_message, reject_refund, request_refund
+from .refund_service import RefundRequest, approve_refund, complete_refund, refusal_message, reject_refund, request_refund
 
 bp = Blueprint("refunds", __name__)
 
@@ -29,19 +30,14 @@ def order_url(order_no: str) -> str:
     return f"{request.script_root}/orders/{quote(order_no, safe='')}"
 
 
-def _limit() -> Decimal:
-    return current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"]
-
-
 @dataclass(frozen=True)
 class RefundRights:
     """What the current user may do with a refund; the services check again on every POST (the same pure rule)."""
 
     role: str | None
-    limit: Decimal
+    limits: rules.ApprovalLimits
     person: str | None = None  # the actor label ("user:amy"): approvals and requests are counted per person
     approved: dict | None = None  # {order_id: what this person already approved on it}
-    four_eyes: Decimal | None = None
 
     @property
     def can_request(self) -> bool:
@@ -51,16 +47,17 @@ class RefundRights:
         return (self.approved or {}).get(refund.order_id, Decimal("0.00"))
 
     def refusal(self, refund) -> str | None:
-        return rules.approval_refusal(self.role, refund.amount, self.limit, approved_before=self._approved_before(refund),
-                                      approver=self.person, requester=refund.requested_by, four_eyes_above=self.four_eyes)
+        return rules.approval_refusal(self.role, refund.amount, self.limits.limit, approved_before=self._approved_before(refund),
+                                      approver=self.person, requester=refund.requested_by,
+                                      four_eyes_above=self.limits.four_eyes_above)
 
     def refusal_text(self, refund) -> str:
-        return refusal_message(self.refusal(refund) or "limit", self.limit, self._approved_before(refund))
+        return refusal_message(self.refusal(refund) or "limit", self.limits, self._approved_before(refund))
 
     def needs_supervisor(self, refund) -> bool:
         """Only while the refund waits for a decision: once decided, who approved it is history, not a task. Counts
         what this person already approved on the order, as the approval itself does."""
-        return refund.status == "requested" and self._approved_before(refund) + refund.amount > self.limit
+        return refund.status == "requested" and self._approved_before(refund) + refund.amount > self.limits.limit
 
     def needs_other_person(self, refund) -> bool:
         """Four-eyes: this person requested it and it is above the setting, so someone else approves it."""
@@ -79,9 +76,9 @@ class RefundRights:
 def refund_rights(order_ids=()) -> RefundRights:
     """The current user's rights, knowing what they approved on `order_ids` (the orders whose refunds are shown)."""
     if not current_user.is_authenticated:
-        return RefundRights(None, _limit())
+        return RefundRights(None, approval_limits())
     person = current_actor().label
-    return RefundRights(current_user.role, _limit(), person, approved_per_order(person, order_ids), four_eyes_above())
+    return RefundRights(current_user.role, approval_limits(), person, approved_per_order(person, order_ids))
 
 
 def refund_panel(order) -> dict:
@@ -175,7 +172,7 @@ def approve(refund_id):
     """GET is the confirmation step; POST approves."""
     if request.method == "GET":
         return _confirmation_page(refund_id, "refunds/approve.html", DecisionForm())
-    return _decide(refund_id, DecisionForm(), lambda actor, now: approve_refund(refund_id, actor, now, _limit()),
+    return _decide(refund_id, DecisionForm(), lambda actor, now: approve_refund(refund_id, actor, now, approval_limits()),
                    _("Refund approved."),
                    explain_forbidden=True)
 

@@ -1,4 +1,5 @@
 """Refund policy: what may be refunded, who may approve, which state changes are legal. Pure."""
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..auth.policy import allows
@@ -41,6 +42,13 @@ def check_move(current: str, new: str) -> None:
 def may_decide(role: str | None, *, is_platform: bool = False) -> bool:
     """Who may open, reject and complete refunds: service roles and the platform, not shipping or operators."""
     return allows(role, "refunds.decide", is_platform=is_platform)
+
+
+@dataclass(frozen=True)
+class ApprovalLimits:
+    """The shop's approval settings, handed to the refund service by its caller (built by app_config.approval_limits)."""
+    limit: Decimal  # SHOPCS_REFUND_APPROVAL_LIMIT: what one person below supervisor approves on one order in total
+    four_eyes_above: Decimal | None = None  # SHOPCS_REFUND_FOUR_EYES_ABOVE: above it the requester does not approve; None: off
 
 
 COUNTED_APPROVALS = ("approved", "completed")  # what a person has approved on an order: still counts once paid out

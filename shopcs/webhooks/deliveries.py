@@ -30,6 +30,7 @@ from ..orders import refund_service
 from ..orders.domain import can_move, is_older
 from ..orders.ingest import ingest_order
 from ..orders.models import Order
+from ..orders.refunds import ApprovalLimits
 from ..orders.schemas import validate_order
 from .models import REASON_LENGTH, REFUSED, WebhookDelivery
 
@@ -124,7 +125,7 @@ class PlatformRefund:
     completed_at: datetime | None
 
 
-def apply_refund(delivery: Delivery, refund: PlatformRefund, actor: Actor, now: datetime, limit: Decimal) -> str:
+def apply_refund(delivery: Delivery, refund: PlatformRefund, actor: Actor, now: datetime, limits: ApprovalLimits) -> str:
     """A refund the platform has already paid: requested, approved and completed through the refund service,
     once per platform refund id (its idempotency key). Each step commits; a failure leaves no delivery row,
     and the retry resumes where it stopped."""
@@ -140,7 +141,7 @@ def apply_refund(delivery: Delivery, refund: PlatformRefund, actor: Actor, now: 
                                                idempotency_key=refund.key, requested_at=refund.requested_at)
         found, _created = refund_service.request_refund(order_no, request, actor, now)
         if found.status == "requested":
-            found = refund_service.approve_refund(found.id, actor, now, limit)
+            found = refund_service.approve_refund(found.id, actor, now, limits)
         if found.status == "approved":
             refund_service.complete_refund(found.id, actor, now, refund.completed_at)
         outcome = "refunded"

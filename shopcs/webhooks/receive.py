@@ -2,11 +2,11 @@
 topics ShopCS does not subscribe to, and an error would only make it retry."""
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from functools import partial
 
 from ..actor import Actor
 from ..orders.handling import ShippingNotice
+from ..orders.refunds import ApprovalLimits
 from . import shopify, woocommerce
 from .deliveries import Delivery, PlatformRefund, apply_order, apply_refund, record
 from .fulfillments import apply_fulfillment
@@ -22,7 +22,7 @@ class ShipmentSettings:
 WOOCOMMERCE = Actor.webhook("WooCommerce")
 
 
-def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: Decimal, shipping: ShipmentSettings) -> str:
+def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limits: ApprovalLimits, shipping: ShipmentSettings) -> str:
     if delivery.topic in shopify.ORDER_TOPICS:
         return apply_order(delivery, shopify.order_no(payload), object_id(payload),
                            partial(shopify.order_payload, payload), SHOPIFY, now, shipping.zone, shopify.updated_at(payload))
@@ -31,7 +31,7 @@ def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limit: De
         refund = PlatformRefund(key=f"shopify-refund-{facts.refund_id}", object_id=facts.order_id, amount=facts.amount,
                                 note=f"Shopify refund {facts.refund_id}. {facts.note}".strip(),
                                 requested_at=facts.created_at, completed_at=facts.processed_at)
-        return apply_refund(delivery, refund, SHOPIFY, now, limit)
+        return apply_refund(delivery, refund, SHOPIFY, now, limits)
     if delivery.topic in shopify.FULFILLMENT_TOPICS:
         return apply_fulfillment(delivery, shopify.fulfillment_facts(payload), SHOPIFY, now, shipping.zone, shipping.notify)
     return "ignored"

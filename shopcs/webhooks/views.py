@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..api_support import error_response
-from ..app_config import shop_zone
+from ..app_config import approval_limits, shop_zone
 from ..errors import Invalid, ServiceError
 from ..extensions import db
 from ..followup.notices import queue_shipping_notice
@@ -82,9 +82,8 @@ def shopify():
     if refusal is not None:
         return refusal
     delivery = _delivery("shopify", "X-Shopify-Webhook-Id", "X-Shopify-Topic")
-    limit = current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"]
-    payload = _payload()
-    return _applied(delivery, lambda now: shopify_delivery(delivery, payload, now, limit, _shipment_settings(delivery.topic)))
+    limits, payload = approval_limits(), _payload()
+    return _applied(delivery, lambda now: shopify_delivery(delivery, payload, now, limits, _shipment_settings(delivery.topic)))
 
 
 def _shipment_settings(topic: str) -> ShipmentSettings:

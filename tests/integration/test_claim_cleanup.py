@@ -25,23 +25,41 @@ from shopcs.i18n_labels import ACTION_LABELS
 
 from ..builders import NOW
 from ..case_builders import PLATFORM
-from ..claim_builders import COMMENT, PDF, SECRETS, claim_counts, corner_pixels, files_in, image_bytes, make_claim, phone_photo, upload
+from ..claim_builders import (
+    COMMENT,
+    PDF,
+    SECRETS,
+    claim_counts,
+    claim_settings,
+    corner_pixels,
+    files_in,
+    image_bytes,
+    make_claim,
+    phone_photo,
+    upload,
+)
 
 SYSTEM = Actor.system("photo-cleanup")
 LATER = NOW + timedelta(days=30)
 
 
 @pytest.fixture
-def app_config(tmp_path):
-    return {"SHOPCS_UPLOAD_DIR": str(tmp_path / "uploads"), "SHOPCS_UPLOAD_MAX_BYTES": 20_000}
+def settings(tmp_path):
+    return claim_settings(tmp_path / "uploads")
 
 
 @pytest.fixture
-def uploads(app):
-    return Path(app.config["SHOPCS_UPLOAD_DIR"])
+def app_config(settings):
+    """`flask cases clean-photos` reads the same directory from the app's config."""
+    return {"SHOPCS_UPLOAD_DIR": settings.upload_dir, "SHOPCS_UPLOAD_MAX_BYTES": settings.max_bytes}
 
 
-def stored_as_before(claim_id: int, data: bytes, extension: str = "", size=(0, 0)) -> ClaimEvidence:
+@pytest.fixture
+def uploads(settings):
+    return Path(settings.upload_dir)
+
+
+def stored_as_before(settings, claim_id: int, data: bytes, extension: str = "", size=(0, 0)) -> ClaimEvidence:
     """A photo as uploads were stored before they were cleaned: the upload's own bytes, and a row describing them
     (`extension` and `size` for a file Pillow cannot read)."""
     try:
@@ -51,13 +69,13 @@ def stored_as_before(claim_id: int, data: bytes, extension: str = "", size=(0, 0
     except OSError:
         content_type = "image/jpeg"
     name = claim_files.new_stored_name(extension)
-    temp = claim_files.write_temp(data)
+    temp = claim_files.write_temp(settings.upload_dir, data)
     evidence = ClaimEvidence(claim_id=claim_id, stored_name=name, original_name="IMG_0042" + extension,
                              content_type=content_type, size=len(data), width=size[0], height=size[1],
                              sha256=hashlib.sha256(data).hexdigest(), uploaded_by="token:shop", uploaded_at=NOW)
     db.session.add(evidence)
     db.session.commit()
-    claim_files.publish(temp, name)
+    claim_files.publish(settings.upload_dir, temp, name)
     return evidence
 
 
@@ -91,16 +109,16 @@ def cli(app, *args):
     return result
 
 
-def test_photos_stored_with_their_metadata_are_stored_again_without_it(app, uploads):
+def test_photos_stored_with_their_metadata_are_stored_again_without_it(app, settings, uploads):
     claim = make_claim()
-    turned = stored_as_before(claim.id, phone_photo("JPEG", size=(48, 32), orientation=6))
-    png = stored_as_before(claim.id, phone_photo("PNG"))
-    webp = stored_as_before(claim.id, phone_photo("WEBP"))
-    since = claims.add_evidence(claim.id, upload(image_bytes("JPEG", color=(1, 2, 3)), "new.jpg", "image/jpeg"), PLATFORM, NOW)
+    turned = stored_as_before(settings, claim.id, phone_photo("JPEG", size=(48, 32), orientation=6))
+    png = stored_as_before(settings, claim.id, phone_photo("PNG"))
+    webp = stored_as_before(settings, claim.id, phone_photo("WEBP"))
+    since = claims.add_evidence(claim.id, upload(image_bytes("JPEG", color=(1, 2, 3)), "new.jpg", "image/jpeg"), PLATFORM, NOW, settings)
     before = {e.id: (e.stored_name, e.sha256, file_of(uploads, e)) for e in (turned, png, webp, since)}
     assert all(secret in before[turned.id][2] for secret in SECRETS)
 
-    report = clean_stored_photos(SYSTEM, LATER)
+    report = clean_stored_photos(settings.upload_dir, SYSTEM, LATER)
 
     assert results(report) == [(turned.id, CLEANED), (png.id, CLEANED), (webp.id, CLEANED), (since.id, ALREADY_CLEAN)]
     for evidence_id in (turned.id, png.id, webp.id):
@@ -127,11 +145,11 @@ def test_photos_stored_with_their_metadata_are_stored_again_without_it(app, uplo
     assert ACTION in ACTION_LABELS
 
 
-def test_a_second_run_finds_every_photo_clean_and_changes_nothing(app, uploads):
+def test_a_second_run_finds_every_photo_clean_and_changes_nothing(app, settings, uploads):
     """Not even a JPEG or a lossy WebP, which would come out a little different if they were encoded again."""
     claim = make_claim()
-    photos = [stored_as_before(claim.id, phone_photo(fmt)) for fmt in ("JPEG", "PNG", "WEBP")]
-    assert [result for _id, result in results(clean_stored_photos(SYSTEM, NOW))] == [CLEANED] * 3
+    photos = [stored_as_before(settings, claim.id, phone_photo(fmt)) for fmt in ("JPEG", "PNG", "WEBP")]
+    assert [result for _id, result in results(clean_stored_photos(settings.upload_dir, SYSTEM, NOW))] == [CLEANED] * 3
     cleaned = everything(uploads)
 
     again = cli(app)
@@ -141,12 +159,12 @@ def test_a_second_run_finds_every_photo_clean_and_changes_nothing(app, uploads):
     assert everything(uploads) == cleaned and len(cleaned_entries()) == len(photos)
 
 
-def test_a_dry_run_writes_nothing_and_says_what_the_run_then_does(app, uploads):
+def test_a_dry_run_writes_nothing_and_says_what_the_run_then_does(app, settings, uploads):
     claim = make_claim()
-    first = stored_as_before(claim.id, phone_photo("JPEG"))
-    same = stored_as_before(claim.id, _same_pixels_other_metadata())
-    other = stored_as_before(make_claim().id, phone_photo("PNG"))
-    since = claims.add_evidence(claim.id, upload(image_bytes(color=(5, 6, 7))), PLATFORM, NOW)
+    first = stored_as_before(settings, claim.id, phone_photo("JPEG"))
+    same = stored_as_before(settings, claim.id, _same_pixels_other_metadata())
+    other = stored_as_before(settings, make_claim().id, phone_photo("PNG"))
+    since = claims.add_evidence(claim.id, upload(image_bytes(color=(5, 6, 7))), PLATFORM, NOW, settings)
     untouched = everything(uploads)
 
     dry = cli(app, "--dry-run")
@@ -157,8 +175,8 @@ def test_a_dry_run_writes_nothing_and_says_what_the_run_then_does(app, uploads):
     assert dry.stderr.startswith(f"photo {same.id}: duplicate: once cleaned it is the same photo as photo {first.id}")
     assert everything(uploads) == untouched
     expected = [(first.id, CLEANED), (same.id, DUPLICATE), (other.id, CLEANED), (since.id, ALREADY_CLEAN)]
-    assert results(clean_stored_photos(SYSTEM, NOW, dry_run=True)) == expected
-    assert results(clean_stored_photos(SYSTEM, NOW)) == expected
+    assert results(clean_stored_photos(settings.upload_dir, SYSTEM, NOW, dry_run=True)) == expected
+    assert results(clean_stored_photos(settings.upload_dir, SYSTEM, NOW)) == expected
 
 
 def _same_pixels_other_metadata() -> bytes:
@@ -168,37 +186,37 @@ def _same_pixels_other_metadata() -> bytes:
     return out.getvalue()
 
 
-def test_a_photo_that_once_cleaned_repeats_another_of_its_claim_is_left_as_it_is(app, uploads):
+def test_a_photo_that_once_cleaned_repeats_another_of_its_claim_is_left_as_it_is(app, settings, uploads):
     claim = make_claim()
-    first = stored_as_before(claim.id, phone_photo("JPEG"))
-    same = stored_as_before(claim.id, _same_pixels_other_metadata())
+    first = stored_as_before(settings, claim.id, phone_photo("JPEG"))
+    same = stored_as_before(settings, claim.id, _same_pixels_other_metadata())
     assert clean_photo(file_of(uploads, first), 10**6) == clean_photo(file_of(uploads, same), 10**6)
     kept = (same.stored_name, same.sha256, file_of(uploads, same))
 
-    report = clean_stored_photos(SYSTEM, NOW)
+    report = clean_stored_photos(settings.upload_dir, SYSTEM, NOW)
 
     assert results(report) == [(first.id, CLEANED), (same.id, DUPLICATE)]
     assert f"photo {first.id}" in report.outcomes[1].detail
     assert (fresh(same.id).stored_name, fresh(same.id).sha256, file_of(uploads, same)) == kept
     assert sorted(files_in(uploads)) == sorted(f"claims/{fresh(e.id).stored_name}" for e in (first, same))
     assert [entry.after["evidence_id"] for entry in cleaned_entries()] == [first.id]
-    assert results(clean_stored_photos(SYSTEM, NOW)) == [(first.id, ALREADY_CLEAN), (same.id, DUPLICATE)]
+    assert results(clean_stored_photos(settings.upload_dir, SYSTEM, NOW)) == [(first.id, ALREADY_CLEAN), (same.id, DUPLICATE)]
 
 
-def test_the_same_photo_added_while_one_is_being_cleaned_makes_it_a_duplicate_and_nothing_is_written(app, uploads, monkeypatch):
+def test_the_same_photo_added_while_one_is_being_cleaned_makes_it_a_duplicate_and_nothing_is_written(app, settings, uploads, monkeypatch):
     """The row is checked again under the case's lock, as an upload is: the photo added meanwhile is seen."""
     claim = make_claim()
-    old = stored_as_before(claim.id, phone_photo("JPEG"))
+    old = stored_as_before(settings, claim.id, phone_photo("JPEG"))
     untouched = everything(uploads)
     real_clean_photo = claim_cleanup.clean_photo
 
     def an_agent_adds_the_same_photo_meanwhile(data, max_bytes):
         cleaned = real_clean_photo(data, max_bytes)
-        claims.add_evidence(claim.id, upload(_same_pixels_other_metadata(), "again.jpg", "image/jpeg"), PLATFORM, NOW)
+        claims.add_evidence(claim.id, upload(_same_pixels_other_metadata(), "again.jpg", "image/jpeg"), PLATFORM, NOW, settings)
         return cleaned
 
     monkeypatch.setattr(claim_cleanup, "clean_photo", an_agent_adds_the_same_photo_meanwhile)
-    report = clean_stored_photos(SYSTEM, NOW)
+    report = clean_stored_photos(settings.upload_dir, SYSTEM, NOW)
 
     assert results(report) == [(old.id, DUPLICATE)]
     rows, files, counts = everything(uploads)
@@ -206,14 +224,14 @@ def test_the_same_photo_added_while_one_is_being_cleaned_makes_it_a_duplicate_an
     assert files[f"claims/{old.stored_name}"] == untouched[1][f"claims/{old.stored_name}"] and cleaned_entries() == []
 
 
-def test_a_missing_damaged_or_replaced_file_is_reported_and_the_others_are_cleaned(app, uploads):
+def test_a_missing_damaged_or_replaced_file_is_reported_and_the_others_are_cleaned(app, settings, uploads):
     claim = make_claim()
-    missing = stored_as_before(claim.id, phone_photo("JPEG", size=(20, 20)))
+    missing = stored_as_before(settings, claim.id, phone_photo("JPEG", size=(20, 20)))
     (uploads / "claims" / missing.stored_name).unlink()
-    damaged = stored_as_before(claim.id, PDF, extension=".jpg", size=(640, 480))
-    replaced = stored_as_before(claim.id, phone_photo("PNG", size=(20, 20)))
+    damaged = stored_as_before(settings, claim.id, PDF, extension=".jpg", size=(640, 480))
+    replaced = stored_as_before(settings, claim.id, phone_photo("PNG", size=(20, 20)))
     (uploads / "claims" / replaced.stored_name).write_bytes(phone_photo("PNG", size=(21, 20)))
-    good = stored_as_before(claim.id, phone_photo("WEBP"))
+    good = stored_as_before(settings, claim.id, phone_photo("WEBP"))
     good_file = f"claims/{good.stored_name}"
     left = everything(uploads)
 
@@ -231,5 +249,5 @@ def test_a_missing_damaged_or_replaced_file_is_reported_and_the_others_are_clean
     del left[1][good_file], files[f"claims/{fresh(good.id).stored_name}"]
     assert files == left[1]  # the failed photos' files as they were, the good one's replaced
     assert carries_no_metadata(file_of(uploads, fresh(good.id))) and len(cleaned_entries()) == 1
-    assert results(clean_stored_photos(SYSTEM, NOW)) == [(missing.id, FAILED), (damaged.id, FAILED), (replaced.id, FAILED),
-                                                         (good.id, ALREADY_CLEAN)]
+    assert results(clean_stored_photos(settings.upload_dir, SYSTEM, NOW)) == [
+        (missing.id, FAILED), (damaged.id, FAILED), (replaced.id, FAILED), (good.id, ALREADY_CLEAN)]

@@ -19,12 +19,13 @@ from shopcs.extensions import db
 from shopcs.orders.models import Refund
 from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
 
-from ..builders import NOW, make_order, make_user
+from ..builders import NOW, make_order, make_user, refund_limits
 from ..case_builders import PLATFORM, as_user, make_case
 from ..claim_builders import (
     SECRETS,
     claim_case,
     claim_counts,
+    claim_settings,
     files_in,
     image_bytes,
     make_claim,
@@ -35,16 +36,17 @@ from ..claim_builders import (
 )
 
 MAX_BYTES = 20_000
+LIMITS = refund_limits()  # a decider's approval limit of ¥200.00 per order
 
 
 @pytest.fixture
-def app_config(tmp_path):
-    return {"SHOPCS_UPLOAD_DIR": str(tmp_path / "uploads"), "SHOPCS_UPLOAD_MAX_BYTES": MAX_BYTES}
+def settings(tmp_path):
+    return claim_settings(tmp_path / "uploads", MAX_BYTES)
 
 
 @pytest.fixture
-def uploads(app):
-    return Path(app.config["SHOPCS_UPLOAD_DIR"])
+def uploads(settings):
+    return Path(settings.upload_dir)
 
 
 def actions() -> list[str]:
@@ -108,10 +110,10 @@ def test_a_claim_needs_a_claim_case_with_an_order_and_a_case_has_one_claim(app):
 
 @pytest.mark.parametrize("fmt, content_type, extension", [("JPEG", "image/jpeg", ".jpg"), ("PNG", "image/png", ".png"),
                                                            ("WEBP", "image/webp", ".webp")])
-def test_a_jpeg_png_or_webp_photo_is_kept_under_a_random_name(app, uploads, fmt, content_type, extension):
+def test_a_jpeg_png_or_webp_photo_is_kept_under_a_random_name(app, settings, uploads, fmt, content_type, extension):
     claim = make_claim()
     data = image_bytes(fmt, size=(30, 20))
-    evidence = claims.add_evidence(claim.id, upload(data, "../../etc/破损<b>.txt", "text/plain"), PLATFORM, NOW)
+    evidence = claims.add_evidence(claim.id, upload(data, "../../etc/破损<b>.txt", "text/plain"), PLATFORM, NOW, settings)
     stored = db.session.get(ClaimEvidence, evidence.id)
     assert (stored.content_type, stored.width, stored.height) == (content_type, 30, 20)
     assert stored.original_name == "破损<b>.txt" and stored.stored_name.endswith(extension)
@@ -122,10 +124,10 @@ def test_a_jpeg_png_or_webp_photo_is_kept_under_a_random_name(app, uploads, fmt,
     assert actions()[-1] == "claim.evidence_added"
 
 
-def test_a_phone_photo_is_stored_upright_without_its_location_and_its_row_describes_the_stored_file(app, uploads):
+def test_a_phone_photo_is_stored_upright_without_its_location_and_its_row_describes_the_stored_file(app, settings, uploads):
     claim = make_claim()
     data = phone_photo("JPEG", size=(48, 32), orientation=6)
-    evidence = claims.add_evidence(claim.id, upload(data, "IMG_0042.jpg", "image/jpeg"), PLATFORM, NOW)
+    evidence = claims.add_evidence(claim.id, upload(data, "IMG_0042.jpg", "image/jpeg"), PLATFORM, NOW, settings)
     stored = db.session.get(ClaimEvidence, evidence.id)
     on_disk = (uploads / "claims" / stored.stored_name).read_bytes()
     assert [secret for secret in SECRETS if secret in on_disk] == [] and b"Exif" not in on_disk
@@ -138,42 +140,42 @@ def test_a_phone_photo_is_stored_upright_without_its_location_and_its_row_descri
 
 
 @pytest.mark.parametrize("kind", list(not_photos()))
-def test_a_file_that_is_not_a_photo_we_keep_is_refused_and_nothing_is_written(app, uploads, kind):
+def test_a_file_that_is_not_a_photo_we_keep_is_refused_and_nothing_is_written(app, settings, uploads, kind):
     claim = make_claim()
     data, name, content_type = not_photos()[kind]
     before, files = claim_counts(), files_in(uploads)
     with pytest.raises(Invalid) as refused:
-        claims.add_evidence(claim.id, upload(data, name, content_type), PLATFORM, NOW)
+        claims.add_evidence(claim.id, upload(data, name, content_type), PLATFORM, NOW, settings)
     assert set(refused.value.fields) == {"photo"}
     assert claim_counts() == before and files_in(uploads) == files
 
 
-def test_a_photo_above_the_size_limit_is_refused_and_nothing_is_written(app, uploads):
+def test_a_photo_above_the_size_limit_is_refused_and_nothing_is_written(app, settings, uploads):
     claim = make_claim()
     big = noise_png(100)
     assert len(big) > MAX_BYTES
     before = claim_counts()
     with pytest.raises(Invalid) as refused:
-        claims.add_evidence(claim.id, upload(big), PLATFORM, NOW)
+        claims.add_evidence(claim.id, upload(big), PLATFORM, NOW, settings)
     assert "19.5 KB" in str(refused.value.fields["photo"])
     assert claim_counts() == before and files_in(uploads) == []
 
 
-def test_a_claim_keeps_at_most_ten_photos_and_the_same_photo_once(app, uploads):
+def test_a_claim_keeps_at_most_ten_photos_and_the_same_photo_once(app, settings, uploads):
     claim = make_claim()
     for shade in range(10):
-        claims.add_evidence(claim.id, upload(image_bytes(color=(shade, 0, 0))), PLATFORM, NOW)
+        claims.add_evidence(claim.id, upload(image_bytes(color=(shade, 0, 0))), PLATFORM, NOW, settings)
     before, files = claim_counts(), files_in(uploads)
     with pytest.raises(Invalid):
-        claims.add_evidence(claim.id, upload(image_bytes(color=(99, 0, 0))), PLATFORM, NOW)
+        claims.add_evidence(claim.id, upload(image_bytes(color=(99, 0, 0))), PLATFORM, NOW, settings)
     other = make_claim()
-    claims.add_evidence(other.id, upload(image_bytes(color=(1, 2, 3))), PLATFORM, NOW)
+    claims.add_evidence(other.id, upload(image_bytes(color=(1, 2, 3))), PLATFORM, NOW, settings)
     with pytest.raises(Invalid):
-        claims.add_evidence(other.id, upload(image_bytes(color=(1, 2, 3)), "again.png"), PLATFORM, NOW)
+        claims.add_evidence(other.id, upload(image_bytes(color=(1, 2, 3)), "again.png"), PLATFORM, NOW, settings)
     assert claim_counts()["ClaimEvidence"] == before["ClaimEvidence"] + 1 and len(files_in(uploads)) == len(files) + 1
 
 
-def test_a_photo_whose_row_fails_to_commit_leaves_no_file(app, uploads, monkeypatch):
+def test_a_photo_whose_row_fails_to_commit_leaves_no_file(app, settings, uploads, monkeypatch):
     claim = make_claim()
     before = claim_counts()
 
@@ -182,7 +184,7 @@ def test_a_photo_whose_row_fails_to_commit_leaves_no_file(app, uploads, monkeypa
 
     monkeypatch.setattr(claims, "trace", broken_trace)
     with pytest.raises(RuntimeError):
-        claims.add_evidence(claim.id, upload(image_bytes()), PLATFORM, NOW)
+        claims.add_evidence(claim.id, upload(image_bytes()), PLATFORM, NOW, settings)
     assert claim_counts() == before and files_in(uploads) == []
 
 
@@ -192,7 +194,7 @@ def test_approving_within_the_limit_opens_an_approved_refund_linked_to_the_claim
     claim = make_claim("80.00", kind="damaged")
     ann = as_user(make_user("ann", role="after_sales"))
     transfer(claim.case_id, "理赔请处理", PLATFORM, NOW, to_team="after_sales")
-    decided = claims.decide(claim.id, True, Decimal("60.00"), "按照片核实", ann, NOW, limit=Decimal("200.00"))
+    decided = claims.decide(claim.id, True, Decimal("60.00"), "按照片核实", ann, NOW, LIMITS)
     refund = db.session.get(Refund, decided.refund_id)
     assert (refund.amount, refund.reason, refund.status, refund.decided_by) == (Decimal("60.00"), "damaged", "approved", "user:ann")
     stored = fresh(claim.id)
@@ -202,7 +204,7 @@ def test_approving_within_the_limit_opens_an_approved_refund_linked_to_the_claim
     assert claim_events(claim.case_id)[-1]["claim"] == "approved"
     for approve, amount in ((True, Decimal("60.00")), (False, None)):  # decided once
         with pytest.raises(Conflict):
-            claims.decide(claim.id, approve, amount, "again", ann, NOW)
+            claims.decide(claim.id, approve, amount, "again", ann, NOW, LIMITS)
     assert claim_counts()["Refund"] == 1
 
 
@@ -213,12 +215,12 @@ def test_a_claim_rejected_by_someone_else_meanwhile_rejects_the_refund_the_appro
 
     def request_then_lose_the_race(*args, **kwargs):
         found = real_request(*args, **kwargs)
-        claims.decide(claim.id, False, None, "照片不清楚", boss, NOW)  # the other decision lands first
+        claims.decide(claim.id, False, None, "照片不清楚", boss, NOW, LIMITS)  # the other decision lands first
         return found
 
     monkeypatch.setattr(claims, "request_refund", request_then_lose_the_race)
     with pytest.raises(Conflict):
-        claims.decide(claim.id, True, Decimal("60.00"), "", lead, NOW, limit=Decimal("200.00"))
+        claims.decide(claim.id, True, Decimal("60.00"), "", lead, NOW, LIMITS)
     stored = fresh(claim.id)
     refunds = list(db.session.scalars(select(Refund)))
     assert (stored.status, stored.refund_id) == ("rejected", None)
@@ -229,13 +231,13 @@ def test_an_approval_above_the_deciders_limit_leaves_the_refund_waiting_for_a_su
     claim = make_claim("90.00", kind="lost")
     transfer(claim.case_id, "理赔", PLATFORM, NOW, to_team="after_sales")
     ann = as_user(make_user("ann", role="after_sales"))
-    decided = claims.decide(claim.id, True, Decimal("90.00"), "", ann, NOW, limit=Decimal("50.00"))
+    decided = claims.decide(claim.id, True, Decimal("90.00"), "", ann, NOW, refund_limits("50.00"))
     refund = db.session.get(Refund, decided.refund_id)
     assert (refund.reason, refund.status, fresh(claim.id).status) == ("not_received", "requested", "approved")
     other = make_claim("90.00")
     lead = as_user(make_user("lead", role="supervisor"))
     assert db.session.get(Refund, claims.decide(other.id, True, Decimal("90.00"), "", lead, NOW,
-                                                limit=Decimal("50.00")).refund_id).status == "approved"
+                                                refund_limits("50.00")).refund_id).status == "approved"
 
 
 def test_an_approval_over_what_the_decider_may_still_approve_on_the_order_leaves_the_refund_waiting(app):
@@ -245,43 +247,43 @@ def test_an_approval_over_what_the_decider_may_still_approve_on_the_order_leaves
     ann = as_user(make_user("ann", role="after_sales"))
     order_no = db.session.get(Case, claim.case_id).order.order_no
     earlier, _created = request_refund(order_no, RefundRequest(Decimal("40.00"), "size"), ann, NOW)
-    approve_refund(earlier.id, ann, NOW, Decimal("50.00"))
-    decided = claims.decide(claim.id, True, Decimal("30.00"), "", ann, NOW, limit=Decimal("50.00"))
+    approve_refund(earlier.id, ann, NOW, refund_limits("50.00"))
+    decided = claims.decide(claim.id, True, Decimal("30.00"), "", ann, NOW, refund_limits("50.00"))
     refund = db.session.get(Refund, decided.refund_id)
     assert (refund.status, fresh(claim.id).status) == ("requested", "approved")  # 40 + 30 > 50: a supervisor decides
 
 
-def test_a_rejection_needs_a_note_and_opens_no_refund(app):
+def test_a_rejection_needs_a_note_and_opens_no_refund(app, settings):
     claim = make_claim()
     lead = as_user(make_user("lead", role="supervisor"))
     before = claim_counts()
     with pytest.raises(Invalid) as refused:
-        claims.decide(claim.id, False, None, "   ", lead, NOW)
+        claims.decide(claim.id, False, None, "   ", lead, NOW, LIMITS)
     assert set(refused.value.fields) == {"note"} and claim_counts() == before
-    claims.decide(claim.id, False, None, "照片显示外箱完好", lead, NOW)
+    claims.decide(claim.id, False, None, "照片显示外箱完好", lead, NOW, LIMITS)
     stored = fresh(claim.id)
     assert (stored.status, stored.refund_id, stored.decision_note) == ("rejected", None, "照片显示外箱完好")
     assert claim_counts()["Refund"] == 0 and actions()[-1] == "claim.rejected"
     with pytest.raises(Conflict):
-        claims.add_evidence(claim.id, upload(image_bytes()), lead, NOW)
+        claims.add_evidence(claim.id, upload(image_bytes()), lead, NOW, settings)
 
 
 def test_an_amount_above_the_claim_or_what_is_still_refundable_is_refused(app):
     claim = make_claim("80.00", total="100.00")
     lead = as_user(make_user("lead", role="supervisor"))
     with pytest.raises(Invalid) as above_claim:
-        claims.decide(claim.id, True, Decimal("80.01"), "", lead, NOW)
+        claims.decide(claim.id, True, Decimal("80.01"), "", lead, NOW, LIMITS)
     assert set(above_claim.value.fields) == {"amount"}
     order_no = fresh(claim.id).case.order.order_no
     request_refund(order_no, RefundRequest(amount=Decimal("50.00"), reason="quality"), PLATFORM, NOW)
     before = claim_counts()
     with pytest.raises(Invalid) as above_refundable:
-        claims.decide(claim.id, True, Decimal("60.00"), "", lead, NOW)
+        claims.decide(claim.id, True, Decimal("60.00"), "", lead, NOW, LIMITS)
     assert set(above_refundable.value.fields) == {"amount"}
     assert claim_counts() == before and fresh(claim.id).status == "open"
 
 
-def test_roles_who_may_open_add_photos_and_decide(app, uploads):
+def test_roles_who_may_open_add_photos_and_decide(app, settings, uploads):
     case = claim_case()
     shipping = as_user(make_user("sam", role="shipping"))
     agent = as_user(make_user("amy", role="agent"))
@@ -289,15 +291,15 @@ def test_roles_who_may_open_add_photos_and_decide(app, uploads):
         claims.open_claim(case.id, Decimal("10.00"), "damaged", shipping, NOW)
     claim = claims.open_claim(case.id, Decimal("10.00"), "damaged", agent, NOW)
     with pytest.raises(Forbidden):
-        claims.add_evidence(claim.id, upload(image_bytes()), shipping, NOW)
+        claims.add_evidence(claim.id, upload(image_bytes()), shipping, NOW, settings)
     for decider in (agent, PLATFORM, shipping):
         with pytest.raises(Forbidden):
-            claims.decide(claim.id, True, Decimal("10.00"), "", decider, NOW)
+            claims.decide(claim.id, True, Decimal("10.00"), "", decider, NOW, LIMITS)
     ann = as_user(make_user("ann", role="after_sales"))  # the case is in the agents' inbox, not after-sales'
     with pytest.raises(Forbidden):
-        claims.decide(claim.id, True, Decimal("10.00"), "", ann, NOW)
+        claims.decide(claim.id, True, Decimal("10.00"), "", ann, NOW, LIMITS)
     with pytest.raises(Forbidden):
-        claims.add_evidence(claim.id, upload(image_bytes()), ann, NOW)
+        claims.add_evidence(claim.id, upload(image_bytes()), ann, NOW, settings)
     assert files_in(uploads) == [] and fresh(claim.id).status == "open"
     admin = as_user(make_user("root", role="admin"))
-    assert claims.decide(claim.id, True, Decimal("10.00"), "", admin, NOW).status == "approved"
+    assert claims.decide(claim.id, True, Decimal("10.00"), "", admin, NOW, LIMITS).status == "approved"

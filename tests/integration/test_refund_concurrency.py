@@ -18,7 +18,7 @@ from shopcs.extensions import db
 from shopcs.orders.models import Refund
 from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
 
-from ..builders import NOW, make_order, make_token
+from ..builders import NOW, make_order, make_token, refund_limits
 from ..conftest import _url_for
 
 pytestmark = pytest.mark.slow
@@ -119,7 +119,7 @@ def test_two_approvals_by_one_agent_on_one_order_at_once_do_not_both_pass(app):
         with app.app_context():
             try:
                 barrier.wait()
-                approve_refund(refund_id, agent, NOW, Decimal("200.00"))
+                approve_refund(refund_id, agent, NOW, refund_limits())
                 outcomes.append("approved")
             except Forbidden:
                 outcomes.append("refused")

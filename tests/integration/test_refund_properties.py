@@ -10,7 +10,7 @@ from shopcs.extensions import db
 from shopcs.orders.models import Order
 from shopcs.orders.refund_service import RefundRequest, approve_refund, complete_refund, reject_refund, request_refund
 
-from ..builders import NOW, make_order
+from ..builders import NOW, make_order, refund_limits
 
 ACTORS = [Actor("user:amy", "agent"), Actor("user:sam", "supervisor"), Actor("token:shop", None, is_platform=True)]
 amounts = st.integers(min_value=1, max_value=12_000).map(lambda fen: D(fen) / 100)
@@ -39,7 +39,7 @@ def test_refund_sequences_never_refund_more_than_was_paid(app, steps):
                     continue
                 refund_id = refunds[index % len(refunds)].id
                 if action == "approve":
-                    approve_refund(refund_id, ACTORS[who], NOW, D("200.00"))
+                    approve_refund(refund_id, ACTORS[who], NOW, refund_limits())
                 elif action == "reject":
                     reject_refund(refund_id, ACTORS[who], NOW)
                 else:

@@ -5,6 +5,7 @@ import pytest
 from flask_babel import force_locale
 
 from shopcs.actor import Actor
+from shopcs.app_config import approval_limits
 from shopcs.audit.services import entries_for_order
 from shopcs.errors import Conflict, Forbidden, Invalid, NotFound
 from shopcs.extensions import db
@@ -17,20 +18,21 @@ from shopcs.orders.refund_service import (
     reject_refund,
     request_refund,
 )
+from shopcs.orders.refunds import ApprovalLimits
 
-from ..builders import NOW, make_order
+from ..builders import NOW, make_order, refund_limits
 
 AGENT = Actor("user:amy", "agent")
 SUPERVISOR = Actor("user:sam", "supervisor")
 PLATFORM = Actor("token:shop", None, is_platform=True)
-LIMIT = D("200.00")
+LIMITS = refund_limits()  # an agent approves at most ¥200.00 per order; four-eyes off
 
 
 def test_a_refund_goes_from_request_to_completion_and_leaves_an_audit_trail(app):
     order = make_order(total="150.00")
     refund, created = request_refund(order.order_no, RefundRequest(D("50.00"), "size"), AGENT, NOW)
     assert created and refund.status == "requested" and refund.requested_at == NOW
-    approve_refund(refund.id, AGENT, NOW + timedelta(minutes=1), LIMIT)
+    approve_refund(refund.id, AGENT, NOW + timedelta(minutes=1), LIMITS)
     done = complete_refund(refund.id, AGENT, NOW + timedelta(minutes=2))
     assert done.status == "completed" and done.completed_at == NOW + timedelta(minutes=2)
     order = db.session.get(Order, order.id)
@@ -42,7 +44,7 @@ def test_a_refund_goes_from_request_to_completion_and_leaves_an_audit_trail(app)
 def test_completing_the_whole_amount_closes_the_order(app):
     order = make_order(total="80.00", status="shipped")
     refund, _ = request_refund(order.order_no, RefundRequest(D("80.00"), "damaged", with_return=True), AGENT, NOW)
-    approve_refund(refund.id, AGENT, NOW, LIMIT)
+    approve_refund(refund.id, AGENT, NOW, LIMITS)
     complete_refund(refund.id, AGENT, NOW)
     assert db.session.get(Order, order.id).status == "closed"
 
@@ -83,8 +85,8 @@ def test_an_agent_cannot_approve_above_the_limit_but_a_supervisor_can(app):
     order = make_order(total="500.00")
     refund, _ = request_refund(order.order_no, RefundRequest(D("200.01"), "quality"), AGENT, NOW)
     with pytest.raises(Forbidden):
-        approve_refund(refund.id, AGENT, NOW, LIMIT)
-    assert approve_refund(refund.id, SUPERVISOR, NOW, LIMIT).status == "approved"
+        approve_refund(refund.id, AGENT, NOW, LIMITS)
+    assert approve_refund(refund.id, SUPERVISOR, NOW, LIMITS).status == "approved"
 
 
 def test_the_platform_may_back_date_completion_but_a_person_may_not(app):
@@ -92,7 +94,7 @@ def test_the_platform_may_back_date_completion_but_a_person_may_not(app):
     earlier = NOW - timedelta(days=1)
     refund, _ = request_refund(order.order_no, RefundRequest(D("300.00"), "quality", requested_at=earlier), PLATFORM, NOW)
     assert refund.requested_at == earlier
-    approve_refund(refund.id, PLATFORM, NOW, LIMIT)
+    approve_refund(refund.id, PLATFORM, NOW, LIMITS)
     assert complete_refund(refund.id, PLATFORM, NOW, completed_at=earlier).completed_at == earlier
     other, _ = request_refund(order.order_no, RefundRequest(D("5.00"), "size", requested_at=earlier), AGENT, NOW)
     assert other.requested_at == NOW
@@ -104,7 +106,7 @@ def test_illegal_moves_and_unknown_refunds_are_refused(app):
     with pytest.raises(Conflict):
         complete_refund(refund.id, AGENT, NOW)
     with pytest.raises(NotFound):
-        approve_refund(999999, AGENT, NOW, LIMIT)
+        approve_refund(999999, AGENT, NOW, LIMITS)
     with pytest.raises(NotFound):
         request_refund("NO-SUCH", RefundRequest(D("1.00"), "size"), AGENT, NOW)
 
@@ -132,7 +134,7 @@ def test_shipping_and_operators_cannot_open_reject_or_complete_refunds(app):
             request_refund(order.order_no, RefundRequest(D("5.00"), "size"), outsider, NOW)
         with pytest.raises(Forbidden):
             reject_refund(refund.id, outsider, NOW)
-    approve_refund(refund.id, AGENT, NOW, LIMIT)
+    approve_refund(refund.id, AGENT, NOW, LIMITS)
     with pytest.raises(Forbidden):
         complete_refund(refund.id, Actor("user:op", "operator"), NOW)
 
@@ -140,9 +142,9 @@ def test_shipping_and_operators_cannot_open_reject_or_complete_refunds(app):
 def test_repeating_an_approval_above_the_limit_is_still_refused_for_an_agent(app):
     order = make_order(total="500.00")
     refund, _ = request_refund(order.order_no, RefundRequest(D("300.00"), "quality"), AGENT, NOW)
-    approve_refund(refund.id, SUPERVISOR, NOW, LIMIT)
+    approve_refund(refund.id, SUPERVISOR, NOW, LIMITS)
     with pytest.raises(Forbidden):
-        approve_refund(refund.id, AGENT, NOW, LIMIT)
+        approve_refund(refund.id, AGENT, NOW, LIMITS)
 
 
 # Issue 21: the limit holds for what one person approves on one order in total; four-eyes above a setting.
@@ -156,43 +158,44 @@ def _three_refunds(order, amount="200.00", actor=AGENT):
 def test_an_agent_cannot_split_a_large_refund_into_three_approved_by_themselves(app):
     order = make_order(total="1000.00")
     first, second, third = _three_refunds(order)
-    approve_refund(first.id, AGENT, NOW, LIMIT)
+    approve_refund(first.id, AGENT, NOW, LIMITS)
     complete_refund(first.id, AGENT, NOW)  # paid out still counts
     with force_locale("en"), pytest.raises(Forbidden, match="already approved ¥200.00 on this order"):
-        approve_refund(second.id, AGENT, NOW, LIMIT)
+        approve_refund(second.id, AGENT, NOW, LIMITS)
     assert db.session.get(Refund, second.id, populate_existing=True).status == "requested"
-    assert approve_refund(second.id, Actor("user:bob", "agent"), NOW, LIMIT).status == "approved"
-    assert approve_refund(third.id, SUPERVISOR, NOW, LIMIT).status == "approved"
+    assert approve_refund(second.id, Actor("user:bob", "agent"), NOW, LIMITS).status == "approved"
+    assert approve_refund(third.id, SUPERVISOR, NOW, LIMITS).status == "approved"
 
 
 def test_what_an_agent_approved_on_another_order_does_not_count(app):
-    approve_refund(_three_refunds(make_order(total="1000.00"))[0].id, AGENT, NOW, LIMIT)
-    assert approve_refund(_three_refunds(make_order(total="1000.00"))[0].id, AGENT, NOW, LIMIT).status == "approved"
+    approve_refund(_three_refunds(make_order(total="1000.00"))[0].id, AGENT, NOW, LIMITS)
+    assert approve_refund(_three_refunds(make_order(total="1000.00"))[0].id, AGENT, NOW, LIMITS).status == "approved"
 
 
 def test_approving_the_same_refund_again_does_not_count_it_twice(app):
     refund = _three_refunds(make_order(total="1000.00"), amount="150.00")[0]
-    approve_refund(refund.id, AGENT, NOW, LIMIT)
-    assert approve_refund(refund.id, AGENT, NOW, LIMIT).status == "approved"
+    approve_refund(refund.id, AGENT, NOW, LIMITS)
+    assert approve_refund(refund.id, AGENT, NOW, LIMITS).status == "approved"
 
 
 def test_the_platform_token_approves_any_total(app):
     refunds = _three_refunds(make_order(total="1000.00"), actor=PLATFORM)
-    assert [approve_refund(r.id, PLATFORM, NOW, LIMIT).status for r in refunds] == ["approved"] * 3
+    assert [approve_refund(r.id, PLATFORM, NOW, LIMITS).status for r in refunds] == ["approved"] * 3
 
 
 def test_four_eyes_on_the_requester_may_not_approve_above_the_setting_but_someone_else_may(app):
-    app.config["SHOPCS_REFUND_FOUR_EYES_ABOVE"] = D("100.00")
+    four_eyes = refund_limits(four_eyes_above="100.00")
     order = make_order(total="1000.00")
     small, _ = request_refund(order.order_no, RefundRequest(D("100.00"), "size"), SUPERVISOR, NOW)
     large, _ = request_refund(order.order_no, RefundRequest(D("150.00"), "size"), SUPERVISOR, NOW)
-    assert approve_refund(small.id, SUPERVISOR, NOW, LIMIT).status == "approved"
+    assert approve_refund(small.id, SUPERVISOR, NOW, four_eyes).status == "approved"
     with force_locale("en"), pytest.raises(Forbidden, match="someone other than the person who requested"):
-        approve_refund(large.id, SUPERVISOR, NOW, LIMIT)
-    assert approve_refund(large.id, AGENT, NOW, LIMIT).decided_by == "user:amy"
+        approve_refund(large.id, SUPERVISOR, NOW, four_eyes)
+    assert approve_refund(large.id, AGENT, NOW, four_eyes).decided_by == "user:amy"
 
 
 def test_four_eyes_off_by_default_the_requester_approves_their_own_refund(app):
-    assert app.config["SHOPCS_REFUND_FOUR_EYES_ABOVE"] is None
+    """The default config, as the edge hands it to the service (app_config.approval_limits)."""
+    assert approval_limits() == ApprovalLimits(limit=D("200.00"), four_eyes_above=None)
     refund = _three_refunds(make_order(total="1000.00"), amount="150.00")[0]
-    assert approve_refund(refund.id, AGENT, NOW, LIMIT).status == "approved"
+    assert approve_refund(refund.id, AGENT, NOW, approval_limits()).status == "approved"

@@ -39,7 +39,7 @@ from shopcs.orders.refund_service import RefundRequest, approve_refund, complete
 from shopcs.reports.team.report import report_json, team_report, week_window
 from shopcs.windows import Window, WindowError
 
-from ..builders import make_order, make_user
+from ..builders import make_order, make_user, refund_limits
 from ..case_builders import PLATFORM, as_user, make_case
 
 ZONE = "Asia/Shanghai"
@@ -89,7 +89,7 @@ def the_week():
     for order_no in ("O1", "O2", "O3"):
         make_order(order_no, placed_at=sh(2026, 3, 1, 9, 0))
     refund, _ = request_refund("O1", RefundRequest(D("50.00"), "quality"), a, sh(2026, 3, 3, 12, 0))
-    approve_refund(refund.id, s, sh(2026, 3, 3, 13, 0), D("10.00"))
+    approve_refund(refund.id, s, sh(2026, 3, 3, 13, 0), refund_limits("10.00"))
     complete_refund(refund.id, a, sh(2026, 3, 4, 9, 0))
     request_refund("O2", RefundRequest(D("20.00"), "quality"), b, sh(2026, 3, 8, 23, 59))
     request_refund("O3", RefundRequest(D("10.00"), "quality"), b, sh(2026, 3, 9, 0, 0))

@@ -33,7 +33,7 @@ from shopcs.orders.refund_service import RefundRequest, approve_refund, request_
 from shopcs.reports.team.models import WorkLog
 from shopcs.reports.team.worklog import DayFigures, day_figures, get_log, save_notes, submit
 
-from ..builders import make_order, make_user
+from ..builders import make_order, make_user, refund_limits
 from ..case_builders import as_user, make_case
 
 ZONE = "Asia/Shanghai"
@@ -69,7 +69,7 @@ def the_day():
     confirm_address("O1", "phone", a, sh(2026, 3, 4, 11, 0), {})
     record_shipment("O1", ShipmentInput("SF", "SF1234567890123", DAY), a, sh(2026, 3, 4, 11, 30), DAY, {}, queue_shipping_notice)
     refund, _ = request_refund("O1", RefundRequest(D("50.00"), "quality"), a, sh(2026, 3, 4, 12, 0))
-    approve_refund(refund.id, a, sh(2026, 3, 4, 12, 10), D("100.00"))
+    approve_refund(refund.id, a, sh(2026, 3, 4, 12, 10), refund_limits("100.00"))
     request_refund("O2", RefundRequest(D("30.00"), "quality"), b, sh(2026, 3, 4, 12, 0))
     send_reminder_by_hand("O3", a, sh(2026, 3, 4, 14, 0))
     return amy, bob, {"c1": c1.id, "c2": c2.id, "c3": c3.id, "c4": c4.id, "c5": c5.id, "o1": o1, "o2": o2, "o3": o3}

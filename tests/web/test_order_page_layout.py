@@ -11,7 +11,7 @@ from shopcs.orders.handling import ShipmentInput, confirm_address, record_shipme
 from shopcs.orders.notes import add_note
 from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
 
-from ..builders import NOW, PASSWORD, make_customer, make_order, make_user
+from ..builders import NOW, PASSWORD, make_customer, make_order, make_user, refund_limits
 
 
 def _page(app, login, order_no, role="agent", username=None):
@@ -71,7 +71,7 @@ def test_people_are_shown_by_display_name_on_refunds_notes_shipments_and_the_tim
                     queue_shipping_notice)
     add_note("T100", "shipping", "易碎，多包一层", agent, NOW)
     refund, _ = request_refund("T100", RefundRequest(Decimal("20.00"), "size"), agent, NOW)
-    approve_refund(refund.id, Actor("user:boss", "supervisor"), NOW, Decimal("200.00"))
+    approve_refund(refund.id, Actor("user:boss", "supervisor"), NOW, refund_limits())
     html = _page(sqlite_app, login, "T100", role="operator")
     refunds, notes, shipping = _section(html, "refunds"), _section(html, "notes"), _section(html, "order-shipping")
     timeline = _section(html, "order-timeline")

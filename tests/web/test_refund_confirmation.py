@@ -6,7 +6,7 @@ from shopcs.extensions import db
 from shopcs.orders.models import Refund
 from shopcs.orders.refund_service import RefundRequest, approve_refund, complete_refund, reject_refund, request_refund
 
-from ..builders import NOW, PASSWORD, make_order, make_user
+from ..builders import NOW, PASSWORD, make_order, make_user, refund_limits
 
 
 def _client(app, login, role):
@@ -71,9 +71,9 @@ def test_the_refund_tabs_count_the_refunds_waiting_in_each(sqlite_app, login):
     order = make_order(total="900.00")
     for number in range(3):
         _requested(order, "10.00", key=f"k{number}")
-    approve_refund(_requested(order, "20.00", key="a").id, Actor("user:sam", "supervisor"), NOW, D("200.00"))
+    approve_refund(_requested(order, "20.00", key="a").id, Actor("user:sam", "supervisor"), NOW, refund_limits())
     done = _requested(order, "5.00", key="d")
-    approve_refund(done.id, Actor("user:sam", "supervisor"), NOW, D("200.00"))
+    approve_refund(done.id, Actor("user:sam", "supervisor"), NOW, refund_limits())
     complete_refund(done.id, Actor("user:sam", "supervisor"), NOW)
     html = _client(sqlite_app, login, "supervisor").get("/refunds?status=approved").get_data(as_text=True)
     assert 'data-test="tab-count-requested">3<' in html and 'data-test="tab-count-approved">1<' in html
@@ -83,7 +83,7 @@ def test_needs_supervisor_shows_only_while_the_refund_waits_for_a_decision(sqlit
     order = make_order(total="900.00")
     waiting, approved = _requested(order, "250.00", key="w"), _requested(order, "300.00", key="a")
     rejected = _requested(order, "210.00", key="r")
-    approve_refund(approved.id, Actor("user:sam", "supervisor"), NOW, D("200.00"))
+    approve_refund(approved.id, Actor("user:sam", "supervisor"), NOW, refund_limits())
     reject_refund(rejected.id, Actor("user:sam", "supervisor"), NOW, "")
     client = _client(sqlite_app, login, "supervisor")
     html = client.get(f"/orders/{order.order_no}").get_data(as_text=True)

@@ -11,7 +11,7 @@ from shopcs.extensions import db
 from shopcs.orders.models import Refund
 from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
 
-from ..builders import NOW, make_order, make_user
+from ..builders import NOW, make_order, make_user, refund_limits
 
 
 def _flashes(client) -> list[tuple[str, str]]:
@@ -210,7 +210,7 @@ def test_the_refund_list_shows_waiting_and_approved_refunds_with_order_links(sql
     order = make_order(total="500.00")
     waiting = _requested(order, "250.00")
     approved = _requested(order, "20.00")
-    approve_refund(approved.id, Actor("user:sam", "supervisor"), NOW, D("200.00"))
+    approve_refund(approved.id, Actor("user:sam", "supervisor"), NOW, refund_limits())
     client = _client(sqlite_app, login, "after_sales")
     html = client.get("/refunds").get_data(as_text=True)
     assert f'data-refund-id="{waiting.id}" data-status="requested"' in html

@@ -54,32 +54,33 @@ class _LeftAsItIs(Exception):
         self.result, self.detail = result, detail
 
 
-def clean_stored_photos(actor: Actor, now: datetime, dry_run: bool = False) -> Report:
-    """Every photo, in the order they were stored: of two photos of one claim that are the same once cleaned, the
-    first is cleaned and the other reported as its duplicate. A dry run decides the same way and writes nothing.
-    It commits photo by photo and ends the session's transaction: call it with nothing of the caller's pending."""
+def clean_stored_photos(upload_dir: str, actor: Actor, now: datetime, dry_run: bool = False) -> Report:
+    """Every photo (its file under `upload_dir`, SHOPCS_UPLOAD_DIR), in the order they were stored: of two photos of
+    one claim that are the same once cleaned, the first is cleaned and the other reported as its duplicate. A dry run
+    decides the same way and writes nothing. It commits photo by photo and ends the session's transaction: call it
+    with nothing of the caller's pending."""
     given: dict[tuple[int, str], int] = {}  # (claim id, sha256 of a cleaned copy) → the photo given it in this run
     outcomes = []
     for evidence_id in db.session.scalars(select(ClaimEvidence.id).order_by(ClaimEvidence.id)).all():
         try:
-            outcomes.append(_clean_one(evidence_id, actor, now, dry_run, given))
+            outcomes.append(_clean_one(upload_dir, evidence_id, actor, now, dry_run, given))
         except _LeftAsItIs as left:
             outcomes.append(Outcome(evidence_id, left.result, left.detail))
     return Report(dry_run, tuple(outcomes))
 
 
-def _clean_one(evidence_id: int, actor: Actor, now: datetime, dry_run: bool, given: dict) -> Outcome:
+def _clean_one(upload_dir: str, evidence_id: int, actor: Actor, now: datetime, dry_run: bool, given: dict) -> Outcome:
     """Already clean is decided from the file's parts, not by cleaning it again and comparing: a JPEG or lossy WebP
     encoded again comes out a little different every time, and would lose a little on every run."""
     stored = _stored(evidence_id)
-    data = _uploaded_file(stored)
+    data = _uploaded_file(upload_dir, stored)
     if carries_no_metadata(data):
         return Outcome(evidence_id, ALREADY_CLEAN)
     cleaned, photo = _cleaned_copy(data)
     if dry_run:
         _check_not_a_duplicate(stored, photo.sha256, given)
     else:
-        _replace(stored, cleaned, photo, actor, now, given)
+        _replace(upload_dir, stored, cleaned, photo, actor, now, given)
     given[(stored.claim_id, photo.sha256)] = evidence_id
     return Outcome(evidence_id, CLEANED)
 
@@ -105,12 +106,12 @@ def _stored(evidence_id: int) -> _Stored:
     return stored
 
 
-def _uploaded_file(stored: _Stored) -> bytes:
+def _uploaded_file(upload_dir: str, stored: _Stored) -> bytes:
     """The file's bytes, which must be those its row describes: a file changed or replaced on disk is not the photo
     that was uploaded, and cleaning it would record it as the evidence."""
     name = stored.stored_name
     try:
-        with open(claim_files.stored_path(name), "rb") as handle:
+        with open(claim_files.stored_path(upload_dir, name), "rb") as handle:
             data = handle.read()
     except ValueError as exc:
         raise _LeftAsItIs(FAILED, f"its stored name {name!r} is not one the app makes") from exc
@@ -143,12 +144,12 @@ def _check_not_a_duplicate(stored: _Stored, sha256: str, given: dict) -> None:
         raise _LeftAsItIs(DUPLICATE, f"once cleaned it is the same photo as photo {other}; left as it is, with its metadata")
 
 
-def _replace(stored: _Stored, cleaned: bytes, photo: Photo, actor: Actor, now: datetime, given: dict) -> None:
+def _replace(upload_dir: str, stored: _Stored, cleaned: bytes, photo: Photo, actor: Actor, now: datetime, given: dict) -> None:
     """The copy is stored as claims.add_evidence stores an upload: written to a temporary file, the row changed and
     the audit entry added in one transaction under the case's lock, and the file renamed to its new name once that
     commits. A row changed since its file was read is left alone. The old file is removed last, so the row always
     names a whole file."""
-    temp = claim_files.write_temp(cleaned)
+    temp = claim_files.write_temp(upload_dir, cleaned)
     new_name = claim_files.new_stored_name(photo.extension)
     try:
         with case_transaction():
@@ -160,8 +161,8 @@ def _replace(stored: _Stored, cleaned: bytes, photo: Photo, actor: Actor, now: d
     except BaseException:
         claim_files.discard(temp)
         raise
-    claim_files.publish(temp, new_name)
-    _remove_old_file(stored.stored_name)
+    claim_files.publish(upload_dir, temp, new_name)
+    _remove_old_file(upload_dir, stored.stored_name)
 
 
 def _locked_evidence(evidence_id: int) -> tuple[ClaimEvidence | None, Case | None]:
@@ -184,11 +185,11 @@ def _describe_copy(evidence: ClaimEvidence, case: Case, new_name: str, photo: Ph
     trace(case, ACTION, actor, now, before=before, after={"claim_id": evidence.claim_id, "evidence_id": evidence.id, **after})
 
 
-def _remove_old_file(old_name: str) -> None:
+def _remove_old_file(upload_dir: str, old_name: str) -> None:
     """After the commit: the row no longer names it. A file that cannot be removed still holds the metadata, so it
     is reported (the photo is cleaned all the same, and the next run finds it already clean)."""
     try:
-        claim_files.discard(claim_files.stored_path(old_name))
+        claim_files.discard(claim_files.stored_path(upload_dir, old_name))
     except OSError as exc:
         raise _LeftAsItIs(FAILED, f"cleaned, but its old file {old_name} cannot be removed ({exc.strerror or exc}): "
                                   "remove it by hand") from exc

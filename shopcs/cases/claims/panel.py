@@ -1,10 +1,11 @@
 """What templates/cases/_claim.html shows on a claim case's page: the claim, its photos as thumbnails, the refund it
 led to, and the forms the viewer may use. A refused POST leaves its form (with errors) on `g` for this panel."""
-from flask import current_app, g, url_for
+from flask import g, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ...app_config import claim_settings
 from ...extensions import db
 from ...orders.refund_queries import still_refundable
 from . import rules as claim_rules
@@ -45,7 +46,7 @@ def claim_panel(case) -> dict:
         "can_add": is_open and can_work and len(photos) < claim_rules.MAX_PHOTOS,
         "can_decide": is_open and claim_rules.may_decide(role),
         "max_photos": claim_rules.MAX_PHOTOS,
-        "max_size": claim_rules.size_text(current_app.config["SHOPCS_UPLOAD_MAX_BYTES"]),
+        "max_size": claim_rules.size_text(claim_settings().max_bytes),
         "open_form": sent.get("open") or OpenClaimForm(formdata=None),
         "evidence_form": sent.get("evidence") or EvidenceForm(formdata=None),
         "decision_form": decision,

@@ -4,7 +4,6 @@ Every step is on the case's timeline and in the audit log; a refused step writes
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -16,6 +15,7 @@ from ...orders import refunds as refund_rules
 from ...orders.models import Order
 from ...orders.refund_queries import still_refundable
 from ...orders.refund_service import RefundRequest, approve_refund, may_approve_refund, reject_refund, request_refund
+from ...orders.refunds import ApprovalLimits
 from ..access import check_case_access
 from ..models import Case
 from ..timeline import add_event, case_transaction, lock_case, trace
@@ -23,6 +23,7 @@ from . import files as claim_files
 from . import rules as claim_rules
 from .images import MAX_PIXELS, PhotoRefused, clean_photo
 from .models import KINDS, Claim, ClaimEvidence
+from .settings import ClaimSettings
 
 
 def _check_may_work(actor: Actor) -> None:
@@ -90,24 +91,25 @@ def photo_refused(code: str, max_bytes: int) -> Invalid:
     return Invalid(message, {"photo": message})
 
 
-def add_evidence(claim_id: int, upload, actor: Actor, now: datetime) -> ClaimEvidence:
-    """`upload` is a werkzeug FileStorage. Its type is what Pillow decodes, never its name or declared type. What is
-    stored, and described by the row (size, sha256, width, height), is its copy without metadata (images): the
-    upload's own bytes, with the GPS position and camera serial numbers a phone photo carries, are never written."""
+def add_evidence(claim_id: int, upload, actor: Actor, now: datetime, settings: ClaimSettings) -> ClaimEvidence:
+    """`upload` is a werkzeug FileStorage; one above `settings.max_bytes` is refused. Its type is what Pillow decodes,
+    never its name or declared type. What is stored (under `settings.upload_dir`), and described by the row (size,
+    sha256, width, height), is its copy without metadata (images): the upload's own bytes, with the GPS position and
+    camera serial numbers a phone photo carries, are never written."""
     _check_may_work(actor)
     claim = db.session.get(Claim, claim_id) if isinstance(claim_id, int) else None
     if claim is None:
         raise NotFound(_l("No claim %(id)s.", id=claim_id))
     check_case_access(actor, claim.case)
-    max_bytes = current_app.config["SHOPCS_UPLOAD_MAX_BYTES"]
     if upload is None or not getattr(upload, "stream", None):
         raise Invalid(_l("Choose a photo."), {"photo": _l("Choose a photo.")})
+    max_bytes = settings.max_bytes
     data = upload.stream.read(max_bytes + 1)  # one byte more than allowed tells "too large" without reading it all
     try:
         cleaned, photo = clean_photo(data, max_bytes)
     except PhotoRefused as exc:
         raise photo_refused(exc.code, max_bytes) from exc
-    temp = claim_files.write_temp(cleaned)
+    temp = claim_files.write_temp(settings.upload_dir, cleaned)
     stored_name = claim_files.new_stored_name(photo.extension)
     try:
         with case_transaction():
@@ -133,15 +135,15 @@ def add_evidence(claim_id: int, upload, actor: Actor, now: datetime) -> ClaimEvi
     except BaseException:
         claim_files.discard(temp)
         raise
-    claim_files.publish(temp, stored_name)
+    claim_files.publish(settings.upload_dir, temp, stored_name)
     return evidence
 
 
 def decide(claim_id: int, approve: bool, amount: Decimal | None, note: str, actor: Actor, now: datetime,
-           limit: Decimal | None = None) -> Claim:
+           limits: ApprovalLimits) -> Claim:
     """Approving requests a refund for the decided amount (idempotent per claim, so a retry after a failure finds
     the same refund), marks the claim approved with it, and only then approves the refund when the decider's role
-    may (within `limit`, the refund approval limit; above it the refund waits for a supervisor in the refund list).
+    may (within `limits`, the shop's refund approval rules; else the refund waits for a supervisor in the refund list).
     A claim rejected by someone else meanwhile rejects the refund just requested: no refund outlives its claim.
     Rejecting needs a note."""
     if not claim_rules.may_decide(actor.role):
@@ -170,11 +172,10 @@ def decide(claim_id: int, approve: bool, amount: Decimal | None, note: str, acto
         if refund.status == "requested":
             reject_refund(refund.id, actor, now, note=f"claim #{claim_id} was decided meanwhile")
         raise
-    limit = current_app.config["SHOPCS_REFUND_APPROVAL_LIMIT"] if limit is None else limit
     # the same rule approve_refund applies: what this person already approved on the order counts (else the
     # refund waits for someone who may approve it)
-    if refund.status == "requested" and may_approve_refund(refund, db.session.get(Order, refund.order_id), actor, limit):
-        approve_refund(refund.id, actor, now, limit)
+    if refund.status == "requested" and may_approve_refund(refund, db.session.get(Order, refund.order_id), actor, limits):
+        approve_refund(refund.id, actor, now, limits)
     return claim
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ...app_config import approval_limits, claim_settings
 from ...auth.access import current_actor, permission_required
 from ...errors import Invalid, ServiceError
 from ...extensions import csrf, db
@@ -62,7 +63,8 @@ def add_photo(case_id):
     """The app-wide request limit (MAX_CONTENT_LENGTH) is lower than a photo's: this request reads up to twice the
     photo limit, so a photo a little too large gets the field error from the service. A body larger still is not
     read at all and gets the same field error (nothing is changed, so no token is needed for that answer)."""
-    max_bytes = current_app.config["SHOPCS_UPLOAD_MAX_BYTES"]
+    settings = claim_settings()
+    max_bytes = settings.max_bytes
     request.max_content_length = 2 * max_bytes + FORM_OVERHEAD
     try:
         if (request.content_length or 0) > request.max_content_length:
@@ -77,7 +79,7 @@ def add_photo(case_id):
     if not form.validate_on_submit():
         return _again(case_id, "evidence", form)
     try:
-        claims.add_evidence(claim.id, form.photo.data, current_actor(), utcnow())
+        claims.add_evidence(claim.id, form.photo.data, current_actor(), utcnow(), settings)
     except ServiceError as exc:
         return _again(case_id, "evidence", form, exc)
     return _done(case_id, _("Photo added."))
@@ -90,7 +92,8 @@ def decide(case_id):
         return _again(case_id, "decision", form)
     approve = form.decision.data == "approve"
     try:
-        claim = claims.decide(claim.id, approve, form.amount.data, form.note.data or "", current_actor(), utcnow())
+        claim = claims.decide(claim.id, approve, form.amount.data, form.note.data or "", current_actor(), utcnow(),
+                              approval_limits())
     except ServiceError as exc:
         return _again(case_id, "decision", form, exc)
     if not approve:
@@ -107,7 +110,7 @@ def claim_photo(case_id, evidence_id):
     evidence = db.session.scalar(select(ClaimEvidence).join(Claim).where(
         Claim.case_id == case.id, ClaimEvidence.id == evidence_id)) or abort(404)
     extension = evidence.stored_name.rsplit(".", 1)[-1]
-    response = send_from_directory(claims_dir(), evidence.stored_name, mimetype=evidence.content_type,
+    response = send_from_directory(claims_dir(claim_settings().upload_dir), evidence.stored_name, mimetype=evidence.content_type,
                                    as_attachment=False, download_name=f"claim-photo-{evidence.id}.{extension}")
     response.headers["Content-Disposition"] = f"inline; filename=claim-photo-{evidence.id}.{extension}"
     response.headers["X-Content-Type-Options"] = "nosniff"
