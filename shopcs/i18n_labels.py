@@ -79,7 +79,7 @@ FIELD_LABELS = {
     "case_id": _l("case no."), "category": _l("category"), "channel": _l("channel"), "severity": _l("severity"),
     "subject": _l("subject"), "order_no": _l("order no."), "customer": _l("buyer"), "received_at": _l("received at"),
     "first_response_due_at": _l("first reply due"), "event_id": _l("timeline entry no."), "at": _l("at"),
-    "note": _l("note"), "team": _l("team"), "owner": _l("owner"), "escalation_reason": _l("escalation reason"),
+    "note": _l("note"), "team": _l("team"), "owner": _l("owner"), "how": _l("how"), "escalation_reason": _l("escalation reason"),
     "escalated_at": _l("escalated at"), "words": _l("promise words"), "claim_id": _l("claim no."),
     "kind": _l("kind"), "amount_claimed": _l("amount claimed"), "evidence_id": _l("photo no."), "name": _l("name"),
     "content_type": _l("file type"), "size": _l("size in bytes"), "sha256": _l("SHA-256 checksum"),

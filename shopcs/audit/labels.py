@@ -34,6 +34,8 @@ from ..i18n_labels import (
 from ..timeutil import to_local
 
 # Coded values per field; the inner key is the audited thing (the action's first part), None for any of them.
+# how a case got its owner (cases.owners)
+_OWNER_HOW = {"taken": _l("taken"), "reply": _l("by replying"), "round_robin": _l("assigned automatically")}
 _CASE_LANGUAGES = {"zh_CN": TEMPLATE_LOCALE_LABELS["zh"], "en": TEMPLATE_LOCALE_LABELS["en"]}
 _CODES = {
     "status": {"order": ORDER_STATUSES, "refund": REFUND_STATUSES, "case": CASE_STATUSES, "claim": CLAIM_STATUSES,
@@ -46,7 +48,7 @@ _CODES = {
     "method": {None: CONFIRM_METHODS}, "address_confirm_method": {None: CONFIRM_METHODS},
     "carrier": {None: CARRIER_NAMES}, "role": {None: ROLES},
     "source": {"shipment": SHIPMENT_SOURCES}, "shipment_status": {None: SHIPMENT_STATUSES},
-    "language": {None: _CASE_LANGUAGES}, "locale": {None: TEMPLATE_LOCALE_LABELS},
+    "language": {None: _CASE_LANGUAGES}, "locale": {None: TEMPLATE_LOCALE_LABELS}, "how": {None: _OWNER_HOW},
 }
 _BOOLEANS = {True: _l("yes"), False: _l("no")}
 _NOT_PAID = re.compile(r"not paid within ([0-9]+) hours")  # the scheduler's reason for closing an unpaid order

@@ -109,6 +109,7 @@ def _seed_coded_entries():
     record(amy, "refund.requested", NOW, order_id=order.id, after={
         "reason": "not_as_described", "with_return": True, "status": "requested"})
     record(amy, "case.status", NOW, order_id=order.id, before={"status": "open"}, after={"case_id": 7, "status": "resolved"})
+    record(amy, "case.assigned", NOW, order_id=order.id, before={"owner": None}, after={"owner": "amy", "how": "round_robin"})
     db.session.commit()
 
 
@@ -119,10 +120,12 @@ def test_the_audit_log_names_fields_and_coded_values_in_chinese(sqlite_app, logi
     html = client.get("/audit?order_no=T-CODES").get_data(as_text=True)
     changes = html[html.index('data-test="audit-table"'):]
     for words in ("<strong>严重程度</strong>: 高", "<strong>原因</strong>: 与描述不符", "<strong>需退货</strong>: 是",
-                  "<strong>收到时间</strong>: 2026-03-04 10:00", "<strong>状态</strong>: 处理中 → 已解决"):
+                  "<strong>收到时间</strong>: 2026-03-04 10:00", "<strong>状态</strong>: 处理中 → 已解决",
+                  "<strong>方式</strong>: — → 自动分配"):
         assert words in changes, words
     text = re.sub(r"<[^>]+>", " ", changes)  # what a person reads; the action's code is shown on purpose
-    for raw in ("after_sales", "not_as_described", "True", "high", "severity", "category", "UTC", "+00:00"):
+    for raw in ("after_sales", "not_as_described", "True", "high", "severity", "category", "UTC", "+00:00", "how",
+                "round_robin"):
         assert raw not in text, raw
 
 
@@ -133,7 +136,8 @@ def test_the_audit_log_names_fields_and_coded_values_in_english(sqlite_app, logi
     html = client.get("/audit?order_no=T-CODES").get_data(as_text=True)
     for words in ("<strong>severity</strong>: High", "<strong>reason</strong>: Not as described",
                   "<strong>with return</strong>: yes", "<strong>received at</strong>: 2026-03-04 10:00",
-                  "<strong>status</strong>: Open → Resolved", "<strong>category</strong>: After-sales"):
+                  "<strong>status</strong>: Open → Resolved", "<strong>category</strong>: After-sales",
+                  "<strong>how</strong>: — → assigned automatically"):
         assert words in html, words
 
 
