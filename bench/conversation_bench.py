@@ -55,11 +55,11 @@ def seed(url: str, secret: str, agents: int, conversations: int, history: int) -
             create_case(CaseInput(category="tracking", channel="chat", subject=f"历史工单 {n}", body="快递到哪了？",
                                   received_at=now, severity="normal", order_no=None,
                                   customer={"external_id": f"old-{n}", "name": "李四", "phone": "", "email": ""}),
-                        platform, now, zone)
+                        platform, now, zone, outbox_channel="manual")
         tokens, cases = [], {user.username: [] for user in users}
         for n in range(conversations):
             conversation = widget_service.start_conversation(now)
-            received, _event = widget_service.post_message(conversation, f"你好，第 {n} 位买家", None, now, zone)
+            received, _event = widget_service.post_message(conversation, f"你好，第 {n} 位买家", None, now, zone, outbox_channel="manual")
             owner = users[n % agents]
             db.session.execute(update(Case).where(Case.id == received.case_id).values(owner_id=owner.id))
             db.session.commit()

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .actor import Actor
-from .app_config import approval_limits, shop_zone
+from .app_config import approval_limits, outbox_channel, shop_zone
 from .audit.services import record
 from .auth.models import User
 from .auth.services import create_user
@@ -128,7 +128,7 @@ def _cases(orders, now, agent):
     """A few cases in every state the case queue shows: waiting, answered on the phone, handed to after-sales,
     a serious complaint escalated at once, a pre-sale email without an order."""
     shipped = [o for o in orders if o.status in ("shipped", "completed")]
-    platform = Actor("token:demo-platform", None, True)
+    platform, shop_channel = Actor("token:demo-platform", None, True), outbox_channel()
     asks = [
         ("tracking", "chat", "normal", "快递好几天没更新了", "您好，我的包裹三天没有物流更新了，请帮忙查一下。", 2),
         ("payment", "phone", "normal", "退款什么时候到账", "买家来电询问退款到账时间。", 25),
@@ -137,17 +137,19 @@ def _cases(orders, now, agent):
     ]
     for (category, channel, severity, subject, body, minutes), order in zip(asks, shipped, strict=False):  # a tiny demo: fewer
         case = create_case(CaseInput(category, channel, subject, body, now - timedelta(minutes=minutes), severity,
-                                     order_no=order.order_no), platform, now - timedelta(minutes=minutes), shop_zone())
+                                     order_no=order.order_no), platform, now - timedelta(minutes=minutes), shop_zone(),
+                           outbox_channel=shop_channel)
         if category == "payment":
             reply(case.id, "您好，退款已原路退回，一般 1-3 个工作日到账，请留意。", agent, now - timedelta(minutes=20),
-                  send=False, given_at=now - timedelta(minutes=23))
+                  send=False, given_at=now - timedelta(minutes=23), outbox_channel=shop_channel)
         if category == "after_sales":
-            reply(case.id, "您好，非常抱歉给您带来不便，我们为您转售后处理换货。", agent, now - timedelta(minutes=45))
+            reply(case.id, "您好，非常抱歉给您带来不便，我们为您转售后处理换货。", agent, now - timedelta(minutes=45),
+                  outbox_channel=shop_channel)
             transfer(case.id, "买家要求换货，请售后联系。", agent, now - timedelta(minutes=44), to_team="after_sales")
     create_case(CaseInput("pre_sale", "email", "龙井有没有礼盒装", "请问西湖龙井有礼盒包装吗？想送人。",
                           now - timedelta(hours=3), customer={"external_id": "demo-buyer-email", "name": "周女士",
                                                                 "phone": "", "email": "zhou@example.com"}),
-                platform, now - timedelta(hours=3), shop_zone())
+                platform, now - timedelta(hours=3), shop_zone(), outbox_channel=shop_channel)
 
 
 def accounts_text() -> str:

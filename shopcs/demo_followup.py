@@ -3,7 +3,7 @@ in the past, and cases answered over the last weeks, so that every report has fi
 from datetime import timedelta
 
 from .actor import Actor
-from .app_config import shop_zone
+from .app_config import outbox_channel, shop_zone
 from .audit.services import record
 from .cases.reply_status import mark_given
 from .cases.services import CaseInput, create_case, reply
@@ -63,7 +63,7 @@ def past_reminders(rng, orders, now, agent: Actor) -> None:
 def past_cases(rng, orders, now, agents: list[Actor]) -> None:
     """A case every other day over the last four weeks, answered within minutes and resolved: the team report's
     weeks and months have volumes, response times and replies per agent."""
-    platform = Actor("token:demo-platform", None, True)
+    platform, shop_channel = Actor("token:demo-platform", None, True), outbox_channel()
     shipped = [o for o in orders if o.status in ("shipped", "completed")]
     for days_ago in range(2, 29, 2):
         category, channel, subject, body = PAST_ASKS[days_ago // 2 % len(PAST_ASKS)]
@@ -71,11 +71,13 @@ def past_cases(rng, orders, now, agents: list[Actor]) -> None:
         order = rng.choice(shipped) if shipped else None
         case = create_case(CaseInput(category, channel, subject, body, received, order_no=order.order_no if order else None,
                                      customer=None if order else {"external_id": "demo-buyer-0", "name": "王伟", "phone": "",
-                                                                  "email": ""}), platform, received, shop_zone())
+                                                                  "email": ""}), platform, received, shop_zone(),
+                           outbox_channel=shop_channel)
         agent, answered = rng.choice(agents), received + timedelta(minutes=rng.randrange(1, 7))
         if channel == "phone":
-            reply(case.id, "已电话告知买家。", agent, answered + timedelta(minutes=1), send=False, given_at=answered)
+            reply(case.id, "已电话告知买家。", agent, answered + timedelta(minutes=1), send=False, given_at=answered,
+                  outbox_channel=shop_channel)
         else:
-            event = reply(case.id, "您好，已为您查询，请放心。", agent, answered)
+            event = reply(case.id, "您好，已为您查询，请放心。", agent, answered, outbox_channel=shop_channel)
             mark_given(case.id, event.id, agent, answered)  # pasted into the platform's chat: answered then
         change_status(case.id, "resolved", agent, answered + timedelta(minutes=20))

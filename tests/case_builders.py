@@ -30,7 +30,7 @@ def case_input(category="tracking", channel="chat", severity="normal", order_no=
 
 
 def make_case(actor: Actor = PLATFORM, now: datetime = NOW, **values) -> Case:
-    return create_case(case_input(**values), actor, now, ZONE)
+    return create_case(case_input(**values), actor, now, ZONE, outbox_channel="manual")
 
 
 def as_user(user) -> Actor:
@@ -51,7 +51,7 @@ def escalations() -> list[OutboxMessage]:
 def answer(case_id: int, body: str, actor: Actor, at: datetime):
     """A reply that reaches the buyer as it is written, so the case is answered at `at` (a queued reply answers nothing
     until it is sent or given): given by hand on the manual channel, else sent as the outbox sender records it."""
-    event = reply(case_id, body, actor, at)
+    event = reply(case_id, body, actor, at, outbox_channel="manual")
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"case_reply:{event.id}"))
     if message.channel == "manual":
         mark_given(case_id, event.id, actor, at)

@@ -6,7 +6,7 @@ from ..api_support import error_response, token_required
 from ..apischema.operations import CASES, describe, paging, param
 from ..apischema.requests import body_values, param_values, query_args
 from ..apischema.shapes import choice, obj, text, time
-from ..app_config import shop_zone
+from ..app_config import outbox_channel, shop_zone
 from ..errors import ServiceError
 from ..extensions import db
 from ..notify.mail_headers import mail_domain
@@ -64,7 +64,7 @@ def _case_input() -> CaseInput:
 @token_required
 def post_case():
     now = utcnow()
-    case = create_case(_case_input(), g.actor, now, shop_zone())
+    case = create_case(_case_input(), g.actor, now, shop_zone(), outbox_channel=outbox_channel())
     response = jsonify(case_json(get_case(case.id), now))
     response.status_code = 201
     response.headers["Location"] = url_for(".show_case", case_id=case.id)
@@ -93,7 +93,7 @@ def index_cases():
 def post_reply(case_id):
     data = body_values(REPLY_BODY, message=_l("The reply has invalid fields."))
     event = reply(case_id, data["body"], g.actor, utcnow(), send=True,
-                  mail_domain=mail_domain(current_app.config["SHOPCS_SMTP_FROM"]))
+                  mail_domain=mail_domain(current_app.config["SHOPCS_SMTP_FROM"]), outbox_channel=outbox_channel())
     return jsonify(event_json(event)), 201
 
 

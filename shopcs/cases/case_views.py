@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..app_config import shop_zone
+from ..app_config import outbox_channel, shop_zone
 from ..audit.services import record
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, Invalid, NotFound, ServiceError
@@ -118,7 +118,7 @@ def reply(case_id):
             record(actor, PROMISE_OVERRIDDEN, now, order_id=case.order_id, after={"case_id": case.id, "words": found})
         services.reply(case.id, form.body.data, actor, now, send=send, given_at=None if send else from_local(form.given_at.data),
                        channel=None if send else form.given_channel.data,
-                       mail_domain=mail_domain(current_app.config["SHOPCS_SMTP_FROM"]))
+                       mail_domain=mail_domain(current_app.config["SHOPCS_SMTP_FROM"]), outbox_channel=outbox_channel())
     except ServiceError as exc:
         return _failed(exc, case_id, "reply", form, REPLY_FIELDS)
     flash(_("Reply queued for the customer.") if send else _("Reply logged."), "info")
@@ -161,7 +161,8 @@ def change_status(case_id):
 def change_severity(case_id):
     form = SeverityForm()
     return _act(case_id, "severity", form,
-                lambda actor, now: services.change_severity(case_id, form.severity.data, actor, now, shop_zone()),
+                lambda actor, now: services.change_severity(case_id, form.severity.data, actor, now, shop_zone(),
+                                                                    outbox_channel=outbox_channel()),
                 _("Severity changed."))
 
 

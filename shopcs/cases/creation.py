@@ -42,9 +42,11 @@ def _customer(values: dict, now: datetime) -> Customer:
     return customer
 
 
-def create_case(data: CaseInput, actor: Actor, now: datetime, zone: str, external_id: str | None = None) -> Case:
+def create_case(data: CaseInput, actor: Actor, now: datetime, zone: str, external_id: str | None = None, *,
+                outbox_channel: str) -> Case:
     """Validates everything before writing (Invalid names each bad field; an unknown order_no is NotFound).
-    `zone`: the shop's, for the first-response clock's business hours and the escalation's text.
+    `zone`: the shop's, for the first-response clock's business hours and the escalation's text; `outbox_channel`:
+    the shop's, for the escalation's message.
     `external_id`: the source's id of the first message, unique per channel (shopcs.conversations.intake)."""
     check_may_work(actor)
     fields = case_problems(data, now)
@@ -67,7 +69,7 @@ def create_case(data: CaseInput, actor: Actor, now: datetime, zone: str, externa
             "category": case.category, "channel": case.channel, "severity": case.severity, "subject": case.subject,
             "order_no": data.order_no, "customer": customer.external_id, "received_at": received_at,
             "first_response_due_at": due})
-        escalate_if_serious(case, actor, now, zone)
+        escalate_if_serious(case, actor, now, zone, outbox_channel)
         db.session.commit()
         return case
     except IntegrityError as exc:

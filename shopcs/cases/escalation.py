@@ -52,9 +52,10 @@ def reasons_recorded(case: Case) -> set[str]:
     return {(event.data or {}).get("reason") for event in case.events if event.kind == "escalation"}
 
 
-def escalate(case: Case, reason: str, actor: Actor, now: datetime, zone: str) -> bool:
+def escalate(case: Case, reason: str, actor: Actor, now: datetime, zone: str, outbox_channel: str) -> bool:
     """Inside the caller's transaction, on a locked case; False when the case already went up for this reason.
-    The message has no customer and no order, so no channel can ever send it to the buyer. `zone`: the shop's."""
+    The message has no customer and no order, so no channel can ever send it to the buyer. `zone` and
+    `outbox_channel`: the shop's."""
     if reason in reasons_recorded(case):
         return False
     before = {"escalated_at": case.escalated_at, "escalation_reason": case.escalation_reason}
@@ -62,14 +63,14 @@ def escalate(case: Case, reason: str, actor: Actor, now: datetime, zone: str) ->
     case.escalated_at, case.escalation_reason = now, reason
     case.escalation_acknowledged_at = case.escalation_acknowledged_by = None  # a new reason needs a new look
     add_event(case, "escalation", actor, now, body=text, data={"reason": reason})
-    enqueue(kind=KIND, dedupe_key=escalation_key(case.id, reason), body=text, now=now)
+    enqueue(kind=KIND, dedupe_key=escalation_key(case.id, reason), body=text, now=now, channel=outbox_channel)
     trace(case, "case.escalated", actor, now, before=before, after={"escalation_reason": reason, "escalated_at": now})
     return True
 
 
-def escalate_if_serious(case: Case, actor: Actor, now: datetime, zone: str) -> bool:
+def escalate_if_serious(case: Case, actor: Actor, now: datetime, zone: str, outbox_channel: str) -> bool:
     reason = escalation_reason(case.category, case.severity, False, reasons_recorded(case))
-    return reason is not None and escalate(case, reason, actor, now, zone)
+    return reason is not None and escalate(case, reason, actor, now, zone, outbox_channel)
 
 
 def _breach_candidates(now: datetime, after_id: int) -> list[int]:
@@ -80,7 +81,7 @@ def _breach_candidates(now: datetime, after_id: int) -> list[int]:
         .order_by(Case.id).limit(SWEEP_BATCH)))
 
 
-def escalate_breaches(now: datetime, zone: str) -> dict:
+def escalate_breaches(now: datetime, zone: str, outbox_channel: str) -> dict:
     """The scheduler's sweep: every open case still unanswered past its due time goes up once for "breach".
     Each case is locked, re-read and committed on its own, so two sweeps at once or a sweep killed midway
     escalate nothing twice (and the outbox's dedupe key would refuse a second message anyway)."""
@@ -91,7 +92,7 @@ def escalate_breaches(now: datetime, zone: str) -> dict:
                 case = lock_case(case_id)
                 if case.status in OPEN_STATUSES and is_breached(case.first_response_due_at, case.first_responded_at, now):
                     reason = escalation_reason(case.category, case.severity, True, reasons_recorded(case))
-                    if reason is not None and escalate(case, reason, actor, now, zone):
+                    if reason is not None and escalate(case, reason, actor, now, zone, outbox_channel):
                         escalated += 1
         last_id = ids[-1]
     return {"escalated": escalated}

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..app_config import shop_zone
+from ..app_config import outbox_channel, shop_zone
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, ServiceError
 from ..extensions import db
@@ -85,7 +85,8 @@ def new_case():
                         order_no=form.order_no.data), "warning")
     elif form.validate_on_submit():
         try:
-            case = create_case(_case_input(form), current_actor(), utcnow(), shop_zone())
+            case = create_case(_case_input(form), current_actor(), utcnow(), shop_zone(),
+                               outbox_channel=outbox_channel())
         except Forbidden:
             abort(403)
         except ServiceError as exc:

@@ -45,14 +45,15 @@ def _move(case: Case, to: str, now: datetime) -> dict:
 
 
 def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = True,
-          given_at: datetime | None = None, channel: str | None = None, mail_domain: str = "localhost") -> CaseEvent:
+          given_at: datetime | None = None, channel: str | None = None, mail_domain: str = "localhost", *,
+          outbox_channel: str) -> CaseEvent:
     """send=True queues the reply to the customer through the outbox; send=False logs a reply given elsewhere
     (on the phone, in the platform's chat) at `given_at`. A logged reply stops the clock at its time; a queued one only
     when it reaches the buyer (shopcs.cases.reply_status): at once through the widget, else when sent or given.
     A person answering an unowned case becomes its owner.
     The text is stored as typed, HTML included: escaping it is the page's job when it is shown.
     On an e-mail case the reply goes by e-mail in the buyer's thread; `mail_domain` (the shop's From address's)
-    ends its Message-ID."""
+    ends its Message-ID. Any other sent reply takes `outbox_channel`, the shop's (SHOPCS_OUTBOX_CHANNEL)."""
     check_may_work(actor)
     text, fields = text_or_problem(body, BODY_MAX, "body")
     if send and given_at is not None:
@@ -80,7 +81,7 @@ def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = Tru
             headers = _mail_thread(case, event, mail_domain) if event.channel == "email" else None
             message = enqueue(kind="case_reply", dedupe_key=reply_key(event.id), body=text, now=now,
                               customer_id=case.customer_id, order_id=case.order_id,
-                              channel="email" if headers else _widget_delivery(case), headers=headers)
+                              channel="email" if headers else _widget_delivery(case) or outbox_channel, headers=headers)
             answered = message is not None and message.status == "sent"  # the widget's: sent as it is queued
         if answered and (case.first_responded_at is None or at < case.first_responded_at):
             case.first_responded_at = at
@@ -157,8 +158,9 @@ def change_status(case_id: int, to: str, actor: Actor, now: datetime) -> Case:
     return case
 
 
-def change_severity(case_id: int, severity: str, actor: Actor, now: datetime, zone: str) -> Case:
-    """Raising a complaint to high or critical sends it to the supervisors at once (once per case; `zone`: the shop's)."""
+def change_severity(case_id: int, severity: str, actor: Actor, now: datetime, zone: str, *, outbox_channel: str) -> Case:
+    """Raising a complaint to high or critical sends it to the supervisors at once (once per case; `zone` and
+    `outbox_channel`: the shop's)."""
     check_may_work(actor)
     _check({} if severity in rules.SEVERITIES else {"severity": f"must be one of {', '.join(rules.SEVERITIES)}"},
            _l("Unknown severity."))
@@ -169,5 +171,5 @@ def change_severity(case_id: int, severity: str, actor: Actor, now: datetime, zo
             before, case.severity = case.severity, severity
             add_event(case, "severity", actor, now, data={"severity": {"before": before, "after": severity}})
             trace(case, "case.severity", actor, now, before={"severity": before}, after={"severity": severity})
-            escalate_if_serious(case, actor, now, zone)
+            escalate_if_serious(case, actor, now, zone, outbox_channel)
     return case

@@ -6,7 +6,7 @@ from ..api_support import error_response, token_required
 from ..apischema.operations import CASES, describe
 from ..apischema.requests import body_values
 from ..apischema.shapes import choice, obj, out_int, out_obj, text, time
-from ..app_config import shop_zone
+from ..app_config import outbox_channel, shop_zone
 from ..cases.rules import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX
 from ..errors import ServiceError
 from ..extensions import db
@@ -47,7 +47,7 @@ def post_message():
     message = IncomingMessage(channel=data["channel"], external_id=data["external_id"], body=data["body"],
                               customer=data["customer"], order_no=data["order_no"], subject=data["subject"],
                               received_at=data["received_at"])
-    received = receive_message(message, g.actor, utcnow(), shop_zone())
+    received = receive_message(message, g.actor, utcnow(), shop_zone(), outbox_channel=outbox_channel())
     response = jsonify(case_id=received.case_id, event_id=received.event_id, case_created=received.case_created)
     response.status_code = 200 if received.duplicate else 201
     return response

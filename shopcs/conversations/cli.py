@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..actor import Actor
-from ..app_config import shop_zone
+from ..app_config import outbox_channel, shop_zone
 from ..timeutil import utcnow
 from .imap_fetch import Mailbox
 from .mailbox import poll_mailbox
@@ -20,7 +20,7 @@ def poll_configured(now: datetime) -> dict:
     url = current_app.config.get("SHOPCS_IMAP_URL")
     if not url:
         return {"disabled": "SHOPCS_IMAP_URL is not set"}
-    return poll_mailbox(Mailbox.from_url(url), MAIL_ACTOR, now, shop_zone()).as_dict()
+    return poll_mailbox(Mailbox.from_url(url), MAIL_ACTOR, now, shop_zone(), outbox_channel=outbox_channel()).as_dict()
 
 
 @mail_cli.command("poll", help="Fetch the new mail once: buyers' mails become messages; print what happened.")

@@ -66,9 +66,9 @@ def message_problems(message: IncomingMessage, now: datetime) -> dict:
     return fields
 
 
-def receive_message(message: IncomingMessage, actor: Actor, now: datetime, zone: str) -> Received:
+def receive_message(message: IncomingMessage, actor: Actor, now: datetime, zone: str, *, outbox_channel: str) -> Received:
     """Raises Invalid naming each bad field (nothing written), NotFound for an order_no that names no order.
-    `zone`: the shop's, for a new case's first-response clock."""
+    `zone`: the shop's, for a new case's first-response clock; `outbox_channel`: the shop's, for its escalation."""
     fields = message_problems(message, now)
     if fields:
         raise Invalid(_l("The message has invalid fields."), fields)
@@ -78,7 +78,8 @@ def receive_message(message: IncomingMessage, actor: Actor, now: datetime, zone:
     try:
         case = _conversation(_customer_id(message), message.channel, now)
         if case is None:
-            created = create_case(_new_case(message), actor, now, zone, external_id=external_id)
+            created = create_case(_new_case(message), actor, now, zone, external_id=external_id,
+                                  outbox_channel=outbox_channel)
             assign_new_case(created.id, now, load_max_open())  # its own transaction, after the case is saved
             return Received(created.id, created.events[0].id, case_created=True)
         event = add_customer_message(case.id, message.body, actor, now, message.received_at, external_id=external_id)

@@ -24,7 +24,8 @@ SENT_AT_TRUSTED_FOR = timedelta(days=7)  # a Date older than this (a wrong clock
 OUTCOMES = ("opened", "joined", "duplicate", "automatic")
 
 
-def take_mail(mail: InboundMail, fallback_id: str, actor: Actor, now: datetime, zone: str) -> str:
+def take_mail(mail: InboundMail, fallback_id: str, actor: Actor, now: datetime, zone: str, *,
+              outbox_channel: str) -> str:
     """One of OUTCOMES; commits what it writes. `fallback_id` stands for a missing Message-ID (the mailbox's own id
     of the mail). Raises the intake's Invalid for a mail that cannot be a message (no sender, say): nothing written."""
     if mail.automatic:
@@ -47,7 +48,7 @@ def take_mail(mail: InboundMail, fallback_id: str, actor: Actor, now: datetime, 
                 "email": mail.from_address or None}
     received = receive_message(IncomingMessage(CHANNEL, external_id, body, customer=customer,
                                                subject=bare_subject(mail.subject) or None, received_at=received_at),
-                               actor, now, zone)
+                               actor, now, zone, outbox_channel=outbox_channel)
     if received.duplicate:
         return "duplicate"
     return "opened" if received.case_created else "joined"

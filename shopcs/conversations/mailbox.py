@@ -40,9 +40,9 @@ def mailbox_key(mailbox: Mailbox) -> str:
     return f"{mailbox.user}@{mailbox.host}:{mailbox.port}/{mailbox.folder}"[:300]
 
 
-def poll_mailbox(mailbox: Mailbox, actor: Actor, now: datetime, zone: str, *, limit: int = POLL_LIMIT,
-                 fetch=fetch_new) -> PollReport:
-    """`zone`: the shop's, for a new case's clock. `fetch` is imap_fetch.fetch_new (a parameter so that a test can
+def poll_mailbox(mailbox: Mailbox, actor: Actor, now: datetime, zone: str, *, outbox_channel: str,
+                 limit: int = POLL_LIMIT, fetch=fetch_new) -> PollReport:
+    """`zone` and `outbox_channel`: the shop's, for a new case. `fetch` is imap_fetch.fetch_new (a parameter so that a test can
     count the calls)."""
     report = PollReport()
     position = _position(mailbox_key(mailbox))
@@ -56,7 +56,8 @@ def poll_mailbox(mailbox: Mailbox, actor: Actor, now: datetime, zone: str, *, li
         return report
     report.fetched = len(fetched.mails)
     for uid, raw in fetched.mails:
-        outcome = _take(raw, _fallback_id(fetched, uid, position.mailbox), actor, now, zone, position.mailbox, uid)
+        outcome = _take(raw, _fallback_id(fetched, uid, position.mailbox), actor, now, (zone, outbox_channel),
+                        position.mailbox, uid)
         setattr(report, outcome, getattr(report, outcome) + 1)
         _advance(position, fetched.uidvalidity, uid)
     _advance(position, fetched.uidvalidity, None)
@@ -65,11 +66,12 @@ def poll_mailbox(mailbox: Mailbox, actor: Actor, now: datetime, zone: str, *, li
     return report
 
 
-def _take(raw: bytes, fallback_id: str, actor: Actor, now: datetime, zone: str, key: str, uid: int) -> str:
+def _take(raw: bytes, fallback_id: str, actor: Actor, now: datetime, shop: tuple[str, str], key: str, uid: int) -> str:
     """The mail's outcome, or "skipped" for a mail that cannot be taken. Losing the database is not the mail's
     fault: that stops the poll before the position moves past it (the scheduler logs it; the next poll retries)."""
     try:
-        return take_mail(parse_mail(raw), fallback_id, actor, now, zone)
+        zone, outbox_channel = shop
+        return take_mail(parse_mail(raw), fallback_id, actor, now, zone, outbox_channel=outbox_channel)
     except (OperationalError, InterfaceError):
         db.session.rollback()
         raise

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
 from ..api_support import error_response, json_body
-from ..app_config import shop_zone
+from ..app_config import outbox_channel, shop_zone
 from ..cases.settings import load_sla_settings
 from ..errors import ServiceError
 from ..extensions import db
@@ -79,7 +79,7 @@ def post_message():
         return widget_http.too_many(wait)
     now = utcnow()
     received, event = widget_service.post_message(conversation, data.get("body"), data.get("client_id"), now,
-                                                   shop_zone())
+                                                   shop_zone(), outbox_channel=outbox_channel())
     return jsonify(id=event.id, created_at=event.occurred_at.isoformat(), **_hours(now)), 200 if received.duplicate else 201
 
 

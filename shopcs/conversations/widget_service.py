@@ -59,9 +59,10 @@ def _prefix(conversation: WidgetConversation) -> str:
     return f"{MESSAGE_PREFIX}{conversation.key}:"
 
 
-def post_message(conversation: WidgetConversation, body, client_id, now: datetime, zone: str) -> tuple[Received, CaseEvent]:
+def post_message(conversation: WidgetConversation, body, client_id, now: datetime, zone: str, *,
+                 outbox_channel: str) -> tuple[Received, CaseEvent]:
     """Raises Invalid (nothing written) for a bad body or client id. The same client id again: the first message.
-    `zone`: the shop's, for a new case's clock."""
+    `zone` and `outbox_channel`: the shop's, for a new case."""
     if client_id is not None and not (isinstance(client_id, str) and CLIENT_ID.fullmatch(client_id)):
         raise Invalid(_l("The message has invalid fields."), {"client_id": "must be 1 to 64 letters, digits, - or _"})
     if problem := text_problem(body, BODY_MAX, required=True):
@@ -71,7 +72,7 @@ def post_message(conversation: WidgetConversation, body, client_id, now: datetim
     message = IncomingMessage(channel="chat", external_id=_prefix(conversation) + (client_id or uuid.uuid4().hex),
                               body=body, customer=None if order_no else {"external_id": MESSAGE_PREFIX + conversation.key},
                               order_no=order_no)
-    received = receive_message(message, ACTOR, now, zone)
+    received = receive_message(message, ACTOR, now, zone, outbox_channel=outbox_channel)
     if conversation.customer_id is None:
         conversation.customer_id = db.session.scalar(select(Case.customer_id).where(Case.id == received.case_id))
         db.session.commit()

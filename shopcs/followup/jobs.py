@@ -51,8 +51,8 @@ def drain_outbox(now: datetime, **options) -> DrainReport:
 
 
 def send_refund_rate_alerts(now: datetime) -> dict:
-    return send_alerts(now, shop_zone())
+    return send_alerts(now, shop_zone(), outbox_channel())
 
 
 def escalate_breaches(now: datetime) -> dict:
-    return escalation.escalate_breaches(now, shop_zone())
+    return escalation.escalate_breaches(now, shop_zone(), outbox_channel())

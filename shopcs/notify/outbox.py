@@ -6,7 +6,6 @@ outbox_messages.dedupe_key turns "send it once" into a database fact.
 """
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,18 +20,18 @@ CHANNELS = (*OUTBOX_CHANNELS, WIDGET)  # ("manual", "email", "webhook") and the 
 
 
 def enqueue(*, kind: str, dedupe_key: str, body: str, now: datetime, scheduled_for: datetime | None = None,
-            customer_id: int | None = None, order_id: int | None = None, channel: str | None = None,
+            customer_id: int | None = None, order_id: int | None = None, channel: str,
             headers: dict | None = None) -> OutboxMessage | None:
     """Add the message inside the caller's transaction; returns None when that key was already queued.
 
-    The channel is fixed now, when the message is queued: the one given, else SHOPCS_OUTBOX_CHANNEL. `headers`: an
+    The channel is fixed now, when the message is queued (callers pass the shop's, app_config.outbox_channel(), from
+    the edge, unless the message has its own). `headers`: an
     e-mailed case reply's own mail headers (shopcs.notify.mail_headers). A "widget" message is sent as it is queued:
     the buyer's widget fetches it (shopcs.notify.widget).
 
     Uses a savepoint so that a duplicate (even one inserted concurrently by another process) leaves
     the caller's transaction intact.
     """
-    channel = channel or current_app.config.get("SHOPCS_OUTBOX_CHANNEL", "manual")
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
     if channel not in CHANNELS:

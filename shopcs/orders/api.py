@@ -8,10 +8,10 @@ from ..api_support import error_response, token_required
 from ..apischema.operations import ORDERS, REFUNDS, describe, paging, param
 from ..apischema.requests import body_values, json_object, param_values, query_args
 from ..apischema.shapes import choice, time
-from ..app_config import approval_limits, shop_zone
+from ..app_config import approval_limits, outbox_channel, shop_zone
 from ..errors import ServiceError
 from ..extensions import db
-from ..followup.notices import queue_shipping_notice
+from ..followup.notices import shipping_notices
 from ..followup.settings import load_settings
 from ..timeutil import utcnow
 from . import refund_service
@@ -103,7 +103,7 @@ def create_shipment(order_no):
         order_no, PlatformShipment(carrier=data["carrier"], tracking_no=data["tracking_no"], shipped_at=data["shipped_at"],
                                    source="api"),
         g.actor, utcnow(), shop_zone(),
-        queue_shipping_notice if load_settings().notify_platform_shipments else None)
+        shipping_notices(outbox_channel()) if load_settings().notify_platform_shipments else None)
     return jsonify(shipment_json(shipment)), 201 if outcome == "created" else 200
 
 

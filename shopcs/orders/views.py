@@ -3,10 +3,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_translations, ngettext
 from flask_babel import gettext as _
 
-from ..app_config import shop_zone
+from ..app_config import outbox_channel, shop_zone
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..followup.notices import queue_shipping_notice
+from ..followup.notices import shipping_notices
 from ..followup.queries import reminders_sent
 from ..followup.settings import load_settings
 from ..paging import QueryLinks
@@ -181,7 +181,7 @@ def ship(order_no):
         data = ShipmentInput(form.carrier.data, form.tracking_no.data, form.shipped_on.data)
         try:
             shipment, missing = record_shipment(order_no, data, current_actor(), utcnow(), _today(), exclusions,
-                                                queue_shipping_notice)
+                                                shipping_notices(outbox_channel()))
         except (Invalid, Conflict, NotFound, Forbidden) as exc:
             failed = _service_failed(exc, order_no, form)
             if failed:

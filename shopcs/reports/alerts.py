@@ -65,14 +65,15 @@ def alert_key(alert: Alert) -> str:
     return f"{KIND}:{alert.rule}:{alert.as_of.isoformat()}"
 
 
-def send_alerts(now: datetime, zone: str) -> dict:
-    """The scheduler's job: queue each firing alert for the operators, once per rule and day (`zone`: the shop's)."""
+def send_alerts(now: datetime, zone: str, outbox_channel: str) -> dict:
+    """The scheduler's job: queue each firing alert for the operators, once per rule and day (`zone`: the shop's;
+    the alert settings' channel, else `outbox_channel`, the shop's)."""
     settings = load_alert_settings()
     locale = load_settings().locale
     queued = 0
     for alert in alerts_for(local_date(now, zone), zone, settings):
         message = enqueue(kind=KIND, dedupe_key=alert_key(alert), body=alert_text(alert, locale), now=now,
-                          channel=settings.channel or None)
+                          channel=settings.channel or outbox_channel)
         queued += message is not None
     db.session.commit()
     return {"queued": queued}

@@ -13,10 +13,10 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..api_support import error_response
-from ..app_config import approval_limits, shop_zone
+from ..app_config import approval_limits, outbox_channel, shop_zone
 from ..errors import Invalid, ServiceError
 from ..extensions import db
-from ..followup.notices import queue_shipping_notice
+from ..followup.notices import shipping_notices
 from ..followup.settings import load_settings
 from ..timeutil import utcnow
 from .deliveries import Delivery, record_refusal, refusal_reason
@@ -88,7 +88,7 @@ def shopify():
 
 def _shipment_settings(topic: str) -> ShipmentSettings:
     """Read only for the fulfilment topics: the other deliveries need no settings row."""
-    notify = queue_shipping_notice if topic in FULFILLMENT_TOPICS and load_settings().notify_platform_shipments else None
+    notify = shipping_notices(outbox_channel()) if topic in FULFILLMENT_TOPICS and load_settings().notify_platform_shipments else None
     return ShipmentSettings(zone=shop_zone(), notify=notify)
 
 

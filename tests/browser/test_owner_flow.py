@@ -74,7 +74,7 @@ def _case_with_every_reply_state(live_app, case_id: int, agent: str) -> None:
         for text, status, error in (("We will check the warehouse and write again.", "pending", None),
                                     ("The courier is SF Express.", "failed", "HTTP 503 Service Unavailable"),
                                     ("Here is your tracking number: SF1234567890.", "dead", "HTTP 410 Gone: no such chat")):
-            event = services.reply(case_id, text, actor, now)
+            event = services.reply(case_id, text, actor, now, outbox_channel="manual")
             message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"case_reply:{event.id}"))
             message.status, message.last_error = status, error
             if error:  # a real channel's answer (the test app queues on the manual channel)

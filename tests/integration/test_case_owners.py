@@ -36,7 +36,7 @@ def new_conversation(minutes: int = 0):
     n = next(_seq)
     received = receive_message(IncomingMessage(channel="chat", external_id=f"m-{n}", body="在吗？",
                                                customer={"external_id": f"buyer-{n}", "name": "买家"}),
-                               PLATFORM, NOW + timedelta(minutes=minutes), ZONE)
+                               PLATFORM, NOW + timedelta(minutes=minutes), ZONE, outbox_channel="manual")
     assert received.case_created
     return received.case_id
 
@@ -83,15 +83,15 @@ def test_a_person_replying_to_an_unowned_case_becomes_its_owner_but_not_of_someo
     unowned, owned = make_case(), make_case()
     amy, bob = make_user("amy"), make_user("bob")
     take(owned.id, as_user(bob), NOW)
-    services.reply(unowned.id, "您好", as_user(amy), NOW + timedelta(minutes=1))
-    services.reply(owned.id, "您好", as_user(amy), NOW + timedelta(minutes=1))
+    services.reply(unowned.id, "您好", as_user(amy), NOW + timedelta(minutes=1), outbox_channel="manual")
+    services.reply(owned.id, "您好", as_user(amy), NOW + timedelta(minutes=1), outbox_channel="manual")
     assert (owner_of(unowned.id), owner_of(owned.id)) == (amy.id, bob.id)
     assert audits("case.taken")[-1].after == {"case_id": unowned.id, "owner": "amy", "how": "reply"}
 
 
 def test_a_reply_by_the_platform_leaves_the_case_unowned(app):
     case = make_case()
-    services.reply(case.id, "自动回复", PLATFORM, NOW + timedelta(minutes=1))
+    services.reply(case.id, "自动回复", PLATFORM, NOW + timedelta(minutes=1), outbox_channel="manual")
     assert owner_of(case.id) is None and audits("case.taken") == []
 
 
@@ -148,11 +148,12 @@ def test_an_agent_who_goes_away_gets_no_new_conversation_and_zero_turns_assignme
 def test_a_message_that_continues_a_conversation_does_not_reassign_it(app):
     amy = available_agent("amy")
     received = receive_message(IncomingMessage(channel="chat", external_id="x1", body="在吗？",
-                                               customer={"external_id": "buyer-x", "name": "买家"}), PLATFORM, NOW, ZONE)
+                                               customer={"external_id": "buyer-x", "name": "买家"}), PLATFORM, NOW, ZONE,
+                                                   outbox_channel="manual")
     set_available(as_user(amy), False, NOW)
     bob = available_agent("bob")
     again = receive_message(IncomingMessage(channel="chat", external_id="x2", body="还在吗？",
-                                            customer={"external_id": "buyer-x"}), PLATFORM, NOW, ZONE)
+                                            customer={"external_id": "buyer-x"}), PLATFORM, NOW, ZONE, outbox_channel="manual")
     assert again.case_id == received.case_id and not again.case_created
     assert owner_of(received.case_id) == amy.id != bob.id
 

@@ -52,7 +52,7 @@ def test_an_unknown_order_is_not_found_and_writes_nothing(app):
 def test_html_in_a_reply_is_stored_as_typed_and_queued_for_the_customer(app):
     case = make_case()
     html = '<script>alert("x")</script> 您好，<b>已发货</b>'
-    event = services.reply(case.id, html, PLATFORM, NOW + timedelta(minutes=2))
+    event = services.reply(case.id, html, PLATFORM, NOW + timedelta(minutes=2), outbox_channel="manual")
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "case_reply"))
     assert event.kind == "reply" and event.body == html and message.body == html
     assert message.customer_id == case.customer_id and message.dedupe_key == f"case_reply:{event.id}"
@@ -64,11 +64,11 @@ def test_a_reply_given_on_the_phone_stops_the_clock_at_the_time_it_was_given(app
     case = make_case()
     given = NOW + timedelta(minutes=3)
     event = services.reply(case.id, "电话里已说明", PLATFORM, NOW + timedelta(minutes=30), send=False,
-                           given_at=given, channel="phone")
+                           given_at=given, channel="phone", outbox_channel="manual")
     assert (event.kind, event.occurred_at, event.channel) == ("reply_logged", given, "phone")
     assert get_case(case.id).first_responded_at == given
     assert db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "case_reply")) is None
-    services.reply(case.id, "later", PLATFORM, NOW + timedelta(minutes=40))
+    services.reply(case.id, "later", PLATFORM, NOW + timedelta(minutes=40), outbox_channel="manual")
     assert get_case(case.id).first_responded_at == given  # the first answer stopped the clock
 
 
@@ -80,7 +80,7 @@ def test_a_logged_reply_needs_a_time_between_the_message_and_now(app, given_at, 
     case = make_case()
     before = row_counts()
     with pytest.raises(Invalid) as caught:
-        services.reply(case.id, "ok", PLATFORM, NOW + timedelta(minutes=5), send=False, given_at=given_at)
+        services.reply(case.id, "ok", PLATFORM, NOW + timedelta(minutes=5), send=False, given_at=given_at, outbox_channel="manual")
     assert field in caught.value.fields and row_counts() == before
     assert get_case(case.id).first_responded_at is None
 
@@ -89,7 +89,7 @@ def test_a_resolved_case_is_reopened_and_forgets_when_it_was_resolved_and_closed
     case = make_case()
     services.change_status(case.id, "resolved", PLATFORM, NOW + timedelta(minutes=1))
     with pytest.raises(CaseRuleError):
-        services.reply(case.id, "too late", PLATFORM, NOW + timedelta(minutes=2))
+        services.reply(case.id, "too late", PLATFORM, NOW + timedelta(minutes=2), outbox_channel="manual")
     closed = services.change_status(case.id, "closed", PLATFORM, NOW + timedelta(minutes=3))
     assert closed.resolved_at == NOW + timedelta(minutes=1) and closed.closed_at == NOW + timedelta(minutes=3)
     reopened = services.change_status(case.id, "open", PLATFORM, NOW + timedelta(minutes=4))
@@ -130,7 +130,7 @@ def test_a_shipping_user_cannot_change_an_after_sales_case_but_a_supervisor_can(
     shipper = as_user(make_user("sam", role="shipping"))
     before = row_counts()
     for attempt in (lambda: services.add_note(case.id, "mine now", shipper, NOW),
-                    lambda: services.reply(case.id, "hi", shipper, NOW),
+                    lambda: services.reply(case.id, "hi", shipper, NOW, outbox_channel="manual"),
                     lambda: services.change_status(case.id, "resolved", shipper, NOW),
                     lambda: services.transfer(case.id, "take it", shipper, NOW, to_team="shipping")):
         with pytest.raises(Forbidden):
@@ -146,7 +146,7 @@ def test_a_shipping_user_may_work_a_case_handed_to_them(app):
     shipper = make_user("sam", role="shipping")
     services.transfer(case.id, "请查一下发货", PLATFORM, NOW, to_user=shipper.id)
     assert (get_case(case.id).team, get_case(case.id).owner.username) == ("shipping", "sam")
-    services.reply(case.id, "今天发出", as_user(shipper), NOW)
+    services.reply(case.id, "今天发出", as_user(shipper), NOW, outbox_channel="manual")
 
 
 def test_an_operator_cannot_work_cases(app):
@@ -160,14 +160,14 @@ def test_a_serious_complaint_goes_to_the_supervisors_at_once_and_only_once(app):
     assert [m.dedupe_key for m in escalations()] == [f"case_escalation:{case.id}:complaint"]
     assert escalations()[0].customer_id is None and escalations()[0].order_id is None  # never to the buyer
     for severity in ("critical", "normal", "high"):
-        services.change_severity(case.id, severity, PLATFORM, NOW + timedelta(minutes=1), ZONE)
+        services.change_severity(case.id, severity, PLATFORM, NOW + timedelta(minutes=1), ZONE, outbox_channel="manual")
     assert len(escalations()) == 1
     assert [e.kind for e in get_case(case.id).events].count("escalation") == 1
 
 
 def test_an_escalation_note_names_the_severity_and_the_due_time_in_the_shops_language_and_zone(app):
     case, late = make_case(category="complaint", severity="high"), make_case()
-    services.escalate_breaches(NOW + timedelta(hours=1), ZONE)
+    services.escalate_breaches(NOW + timedelta(hours=1), ZONE, "manual")
     sent = {m.dedupe_key: m for m in escalations()}
     complaint, breach = sent[f"case_escalation:{case.id}:complaint"], sent[f"case_escalation:{late.id}:breach"]
     assert f"工单 #{case.id}（高）" in complaint.body and "high" not in complaint.body
@@ -185,25 +185,25 @@ def test_an_escalation_note_is_in_english_when_the_shop_writes_english(app):
 def test_raising_a_complaints_severity_escalates_it(app):
     case = make_case(category="complaint")
     assert case.escalated_at is None and escalations() == []
-    services.change_severity(case.id, "critical", PLATFORM, NOW + timedelta(minutes=1), ZONE)
+    services.change_severity(case.id, "critical", PLATFORM, NOW + timedelta(minutes=1), ZONE, outbox_channel="manual")
     assert get_case(case.id).escalation_reason == "complaint" and len(escalations()) == 1
 
 
 def test_the_breach_sweep_run_twice_escalates_each_late_case_once(app):
     late, answered, queued = make_case(), make_case(), make_case()
-    event = services.reply(answered.id, "您好", PLATFORM, NOW + timedelta(minutes=1))
+    event = services.reply(answered.id, "您好", PLATFORM, NOW + timedelta(minutes=1), outbox_channel="manual")
     mark_given(answered.id, event.id, PLATFORM, NOW + timedelta(minutes=2))
-    services.reply(queued.id, "您好", PLATFORM, NOW + timedelta(minutes=1))  # never given: still unanswered
-    assert services.escalate_breaches(NOW + timedelta(minutes=4), ZONE) == {"escalated": 0}
-    assert services.escalate_breaches(NOW + timedelta(minutes=6), ZONE) == {"escalated": 2}
-    assert services.escalate_breaches(NOW + timedelta(minutes=7), ZONE) == {"escalated": 0}
+    services.reply(queued.id, "您好", PLATFORM, NOW + timedelta(minutes=1), outbox_channel="manual")  # never given: still unanswered
+    assert services.escalate_breaches(NOW + timedelta(minutes=4), ZONE, "manual") == {"escalated": 0}
+    assert services.escalate_breaches(NOW + timedelta(minutes=6), ZONE, "manual") == {"escalated": 2}
+    assert services.escalate_breaches(NOW + timedelta(minutes=7), ZONE, "manual") == {"escalated": 0}
     assert sorted(m.dedupe_key for m in escalations()) == sorted(f"case_escalation:{c.id}:breach" for c in (late, queued))
     assert get_case(answered.id).escalated_at is None
 
 
 def test_a_serious_complaint_that_also_breaches_goes_up_again_for_the_breach(app):
     case = make_case(category="complaint", severity="critical")
-    services.escalate_breaches(NOW + timedelta(minutes=10), ZONE)
+    services.escalate_breaches(NOW + timedelta(minutes=10), ZONE, "manual")
     assert [m.dedupe_key.rsplit(":", 1)[1] for m in escalations()] == ["complaint", "breach"]
     assert get_case(case.id).escalation_reason == "breach"
 
@@ -241,7 +241,7 @@ def test_a_case_created_with_bad_fields_names_each_and_writes_nothing(app):
     before = row_counts()
     with pytest.raises(Invalid) as caught:
         services.create_case(case_input(category="gossip", channel="fax", subject="", body="x" * 5001,
-                                        received_at=NOW + timedelta(hours=1)), PLATFORM, NOW, ZONE)
+                                        received_at=NOW + timedelta(hours=1)), PLATFORM, NOW, ZONE, outbox_channel="manual")
     assert set(caught.value.fields) == {"category", "channel", "subject", "body", "received_at"}
     assert row_counts() == before
 
@@ -256,7 +256,7 @@ def test_two_agents_replying_at_once_both_land_and_the_first_reply_stops_the_clo
         with app.app_context():
             try:
                 services.reply(case_id, f"reply {minutes}", Actor(label=f"user:a{minutes}", role="agent"),
-                               NOW + timedelta(minutes=5), send=False, given_at=NOW + timedelta(minutes=minutes))
+                               NOW + timedelta(minutes=5), send=False, given_at=NOW + timedelta(minutes=minutes), outbox_channel="manual")
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                 errors.append(exc)
             finally:

@@ -76,7 +76,7 @@ def test_a_second_escalation_waits_for_its_own_acknowledgement_and_shows_the_las
     boss = as_user(make_user("lead", role="supervisor"))
     case = make_case(category="complaint", severity="high")
     services.acknowledge(case.id, boss, NOW + timedelta(minutes=1), "看过了")
-    services.escalate_breaches(NOW + timedelta(minutes=10), ZONE)  # still unanswered: escalated again for the breach
+    services.escalate_breaches(NOW + timedelta(minutes=10), ZONE, "manual")  # still unanswered: escalated again for the breach
     row = complaint_rows(WINDOW, ZONE, ComplaintFilter(unacknowledged=True))[0]
     assert row.id == case.id and row.escalation_reason == "breach" and row.awaiting_acknowledgement
     assert row.acknowledgement_note == "看过了"  # what was done about the first one stays visible

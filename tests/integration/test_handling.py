@@ -9,7 +9,7 @@ from shopcs.audit.models import AuditEntry
 from shopcs.audit.services import entries_for_order
 from shopcs.errors import Conflict, Forbidden, Invalid
 from shopcs.extensions import db
-from shopcs.followup.notices import queue_shipping_notice
+from shopcs.followup.notices import shipping_notices
 from shopcs.followup.settings import save_settings
 from shopcs.notify.models import OutboxMessage
 from shopcs.orders.address import DEFAULT_EXCLUSIONS
@@ -114,7 +114,7 @@ def test_a_correction_without_a_recipient_is_refused(app):
 
 
 def _ship(order, carrier="SF", number="SF1234567890123", on=TODAY, actor=SHIPPER):
-    return record_shipment(order.order_no, ShipmentInput(carrier, number, on), actor, NOW, TODAY, EXCLUSIONS, queue_shipping_notice)
+    return record_shipment(order.order_no, ShipmentInput(carrier, number, on), actor, NOW, TODAY, EXCLUSIONS, shipping_notices("manual"))
 
 
 def test_recording_a_shipment_marks_the_order_shipped_and_queues_one_notice(app):

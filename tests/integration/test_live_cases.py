@@ -53,7 +53,7 @@ def test_a_note_a_reply_or_a_status_change_is_not_a_buyer_message(app):
     live.mark_seen(agent.id, case.id, case.events[-1].id)
     cursor = live.live(Viewer(agent.id, "agent"), None, LATER + SETTLE).cursor
     services.add_note(case.id, "客户很急", as_user(agent), LATER)
-    services.reply(case.id, "您好，已为您查询", as_user(agent), LATER)
+    services.reply(case.id, "您好，已为您查询", as_user(agent), LATER, outbox_channel="manual")
     assert live.live(Viewer(agent.id, "agent"), cursor, LATER).changed == []
     assert live.unread_among(agent.id, [case.id]) == set()
 
@@ -72,8 +72,8 @@ def test_an_after_sales_person_sees_changes_of_their_team_only(app):
 def test_the_waiting_count_is_the_persons_open_cases_whose_latest_message_is_the_buyers(app):
     agent, other = make_user("agent-a"), make_user("agent-b")
     answered, asked_again, noted = _owned_case(agent), _owned_case(agent), _owned_case(agent)
-    services.reply(answered.id, "已发货", as_user(agent), LATER)
-    services.reply(asked_again.id, "已发货", as_user(agent), LATER)
+    services.reply(answered.id, "已发货", as_user(agent), LATER, outbox_channel="manual")
+    services.reply(asked_again.id, "已发货", as_user(agent), LATER, outbox_channel="manual")
     _buyer_writes(asked_again, now=LATER + timedelta(minutes=1))
     services.add_note(noted.id, "等仓库回复", as_user(agent), LATER)  # a note answers nobody: still waiting
     assert live.waiting_count(agent.id) == 2

@@ -70,7 +70,7 @@ def mail(subject="快递到哪了？", body="您好，订单 1001 还没发货�
 
 def poll(url=None, now=None):
     return poll_mailbox(Mailbox.from_url(url or current_app.config["SHOPCS_IMAP_URL"]), MAIL_ACTOR, now or utcnow(),
-                        "Asia/Shanghai")
+                        "Asia/Shanghai", outbox_channel="manual")
 
 
 def events(case_id):
@@ -107,7 +107,7 @@ def test_our_reply_goes_out_threaded_and_the_buyers_answer_to_it_joins_the_case(
     inbox.deliver(raw)
     poll()
     [case] = cases()
-    event = reply(case.id, "已为您催促仓库，今天发出。", PLATFORM, utcnow(), mail_domain="shop.example.com")
+    event = reply(case.id, "已为您催促仓库，今天发出。", PLATFORM, utcnow(), mail_domain="shop.example.com", outbox_channel="manual")
     queued = db.session.scalar(select(OutboxMessage))
     assert (queued.channel, queued.kind) == ("email", "case_reply")
     assert drain(utcnow(), worker="w1").sent == 1
@@ -128,7 +128,7 @@ def test_our_reply_goes_out_threaded_and_the_buyers_answer_to_it_joins_the_case(
     assert poll().joined == 1
     assert [(e.kind, e.body) for e in events(case.id)][-1] == ("customer_message", "好的，谢谢！")
     assert len(cases()) == 1
-    reply(case.id, "不客气。", PLATFORM, utcnow(), mail_domain="shop.example.com")
+    reply(case.id, "不客气。", PLATFORM, utcnow(), mail_domain="shop.example.com", outbox_channel="manual")
     drain(utcnow(), worker="w1")
     second = smtp.messages[-1]
     assert second["In-Reply-To"] == answer_id
@@ -231,7 +231,7 @@ def test_flask_mail_poll_prints_the_report(app, inbox):
 
 def test_a_reply_on_a_chat_case_is_not_an_email(app):
     case = make_case(channel="chat")
-    reply(case.id, "好的", PLATFORM, utcnow() + timedelta(minutes=1), mail_domain="shop.example.com")
+    reply(case.id, "好的", PLATFORM, utcnow() + timedelta(minutes=1), mail_domain="shop.example.com", outbox_channel="manual")
     queued = db.session.scalar(select(OutboxMessage))
     assert queued.headers is None and queued.channel != "email" and events(case.id)[-1].external_id is None
 

@@ -225,10 +225,12 @@ def test_a_pending_message_cannot_be_retried(app):
         retry(message.id, AGENT, NOW)
 
 
-def test_a_new_message_takes_the_configured_default_channel(app):
-    app.config["SHOPCS_OUTBOX_CHANNEL"] = "email"
-    assert queue(key="default", channel=None).channel == "email"
-    assert queue(key="chosen", channel="webhook").channel == "webhook"
+def test_a_message_is_queued_on_the_channel_it_is_given_and_needs_one(app):
+    assert queue(key="chosen", channel="email").channel == "email"
+    with pytest.raises(TypeError):  # the shop's channel is the edge's to give (app_config.outbox_channel)
+        enqueue(kind="shipping_notice", dedupe_key="none", body="您好", now=NOW)
+    with pytest.raises(ValueError):
+        queue(key="unknown", channel="fax")
 
 
 def test_on_postgresql_a_row_another_sender_is_claiming_is_skipped_without_waiting(app, backend):

@@ -30,7 +30,7 @@ def state_of(case_id: int, event_id: int):
 
 def test_a_manual_reply_is_queued_not_answered_until_an_agent_marks_it_given(app):
     case, amy = make_case(), as_user(make_user("amy"))
-    event = services.reply(case.id, "您好", amy, NOW + timedelta(minutes=1))
+    event = services.reply(case.id, "您好", amy, NOW + timedelta(minutes=1), outbox_channel="manual")
     queued = state_of(case.id, event.id)
     assert (queued.state, queued.channel, queued.may_be_given) == ("queued", "manual", True)
     assert fresh(case.id).first_responded_at is None
@@ -44,7 +44,7 @@ def test_a_manual_reply_is_queued_not_answered_until_an_agent_marks_it_given(app
 
 def test_marking_a_reply_given_twice_or_on_another_case_changes_nothing(app):
     case, other, amy = make_case(), make_case(), as_user(make_user("amy"))
-    event = services.reply(case.id, "您好", amy, NOW + timedelta(minutes=1))
+    event = services.reply(case.id, "您好", amy, NOW + timedelta(minutes=1), outbox_channel="manual")
     note = services.add_note(case.id, "内部", amy, NOW + timedelta(minutes=1))
     for case_id, event_id in ((other.id, event.id), (case.id, note.id), (case.id, 2**31)):
         with pytest.raises(NotFound):
@@ -59,15 +59,16 @@ def test_marking_a_reply_given_twice_or_on_another_case_changes_nothing(app):
 
 def test_an_earlier_reply_given_elsewhere_keeps_its_time_when_a_later_one_is_given(app):
     case, amy = make_case(), as_user(make_user("amy"))
-    event = services.reply(case.id, "邮件里详细说明", amy, NOW + timedelta(minutes=9))
-    services.reply(case.id, "电话答复", amy, NOW + timedelta(minutes=9), send=False, given_at=NOW + timedelta(minutes=2))
+    event = services.reply(case.id, "邮件里详细说明", amy, NOW + timedelta(minutes=9), outbox_channel="manual")
+    services.reply(case.id, "电话答复", amy, NOW + timedelta(minutes=9), send=False, given_at=NOW + timedelta(minutes=2),
+        outbox_channel="manual")
     mark_given(case.id, event.id, amy, NOW + timedelta(minutes=10))
     assert fresh(case.id).first_responded_at == NOW + timedelta(minutes=2)
 
 
 def test_the_follow_up_lists_sent_mark_also_answers_a_case_reply(app):
     case, amy = make_case(), as_user(make_user("amy"))
-    event = services.reply(case.id, "您好", amy, NOW + timedelta(minutes=1))
+    event = services.reply(case.id, "您好", amy, NOW + timedelta(minutes=1), outbox_channel="manual")
     mark_manual_sent(state_of(case.id, event.id).message_id, amy, NOW + timedelta(minutes=4), on_sent=reply_sent)
     assert fresh(case.id).first_responded_at == NOW + timedelta(minutes=4)
 

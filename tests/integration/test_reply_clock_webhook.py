@@ -39,7 +39,7 @@ def app_config(receiver):
 
 def test_a_webhook_reply_answers_the_case_when_the_sender_has_sent_it(app, receiver):
     case = make_case()
-    event = services.reply(case.id, "您好", PLATFORM, NOW + timedelta(minutes=1))
+    event = services.reply(case.id, "您好", PLATFORM, NOW + timedelta(minutes=1), outbox_channel="webhook")
     assert state_of(case.id, event.id).state == "queued" and fresh(case.id).first_responded_at is None
     assert drain_outbox(NOW + timedelta(minutes=2), worker="w1").sent == 1
     assert fresh(case.id).first_responded_at == NOW + timedelta(minutes=2)
@@ -50,7 +50,7 @@ def test_a_webhook_reply_answers_the_case_when_the_sender_has_sent_it(app, recei
 def test_a_failing_reply_shows_its_reason_retries_then_fails_and_an_agent_may_give_it_by_hand(app, receiver):
     receiver.script = [500, 500]
     case, amy = make_case(), as_user(make_user("amy"))
-    event = services.reply(case.id, "您好", amy, NOW + timedelta(minutes=1))
+    event = services.reply(case.id, "您好", amy, NOW + timedelta(minutes=1), outbox_channel="webhook")
     drain_outbox(NOW + timedelta(minutes=1), worker="w1")
     retrying = state_of(case.id, event.id)
     assert (retrying.state, retrying.may_be_given) == ("retrying", False) and "HTTP 500" in retrying.error

@@ -76,10 +76,10 @@ def test_the_same_carrier_and_number_again_is_200_with_the_same_shipment_and_not
 
 def test_a_number_our_form_recorded_already_is_answered_200_with_that_shipment(post, app):
     make_order("T100")
-    from shopcs.followup.notices import queue_shipping_notice
+    from shopcs.followup.notices import shipping_notices
     from shopcs.orders.handling import ShipmentInput, record_shipment
     form_shipment, _ = record_shipment("T100", ShipmentInput("SF", "SF1234567890123", NOW.date()),
-                                       Actor.system("form"), NOW, NOW.date(), {}, queue_shipping_notice)
+                                       Actor.system("form"), NOW, NOW.date(), {}, shipping_notices("manual"))
     before = counts()
 
     response = post("T100")

@@ -59,7 +59,7 @@ def case_at(when, actor=PLATFORM, **values):
 
 def answer(case_id, body, actor, when):
     """A reply on the manual channel, given to the buyer at once: it answers the case when it is given."""
-    event = services.reply(case_id, body, actor, when)
+    event = services.reply(case_id, body, actor, when, outbox_channel="manual")
     mark_given(case_id, event.id, actor, when)
 
 
@@ -69,7 +69,7 @@ def the_week():
     k1 = case_at(sh(2026, 3, 2, 10, 0))
     answer(k1, "您好", a, sh(2026, 3, 2, 10, 5))
     k2 = case_at(sh(2026, 3, 3, 10, 0), channel="phone", category="payment")
-    services.reply(k2, "电话答复", a, sh(2026, 3, 3, 11, 0), send=False, given_at=sh(2026, 3, 3, 10, 4))
+    services.reply(k2, "电话答复", a, sh(2026, 3, 3, 11, 0), send=False, given_at=sh(2026, 3, 3, 10, 4), outbox_channel="manual")
     k3 = case_at(sh(2026, 3, 4, 10, 0), category="complaint", severity="high")
     answer(k3, "非常抱歉", b, sh(2026, 3, 4, 10, 1))
     services.acknowledge(k3, s, sh(2026, 3, 4, 10, 30), "已致电客户")
@@ -79,7 +79,7 @@ def the_week():
     answer(k5, "您好", b, sh(2026, 3, 9, 0, 1))
     case_at(sh(2026, 3, 9, 0, 0))
     case_at(sh(2026, 3, 1, 23, 59), category="complaint")
-    services.escalate_breaches(sh(2026, 3, 5, 15, 0), ZONE)
+    services.escalate_breaches(sh(2026, 3, 5, 15, 0), ZONE, "manual")
     case_at(sh(2026, 3, 6, 10, 0), channel="platform", category="after_sales")
     k9 = case_at(sh(2026, 3, 7, 10, 0))
     answer(k9, "您好", PLATFORM, sh(2026, 3, 7, 10, 2))

@@ -78,9 +78,9 @@ def test_the_buyers_messages_open_one_chat_case_and_a_retry_with_the_same_client
 def test_the_buyer_reads_their_messages_and_sent_replies_only_and_a_fetched_reply_counts_as_delivered(buyer):
     case_id = _case_of(buyer.write("<script>alert(1)</script>").json["id"]).id
     agent, now = _agent(), utcnow()
-    answer = reply(case_id, "您好，马上为您查询", agent, now)
+    answer = reply(case_id, "您好，马上为您查询", agent, now, outbox_channel="manual")
     add_note(case_id, "内部：这位顾客上周退过货", agent, now)
-    reply(case_id, "电话里说过了", agent, now, send=False, given_at=now)
+    reply(case_id, "电话里说过了", agent, now, send=False, given_at=now, outbox_channel="manual")
     outbox = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"case_reply:{answer.id}"))
     assert (outbox.channel, outbox.status, outbox.sent_at is not None) == ("widget", "sent", True)
 
@@ -95,7 +95,7 @@ def test_the_buyer_reads_their_messages_and_sent_replies_only_and_a_fetched_repl
 def test_a_widget_reply_answers_the_case_as_it_is_written_and_shows_delivered_once_fetched(buyer):
     case_id = _case_of(buyer.write("在吗？").json["id"]).id
     now = utcnow()
-    answer = reply(case_id, "在的，请讲", _agent(), now)
+    answer = reply(case_id, "在的，请讲", _agent(), now, outbox_channel="manual")
     db.session.expire_all()
     assert db.session.get(Case, case_id).first_responded_at == now  # nothing is left to send: the widget fetches it
     assert reply_states([answer])[answer.id].state == "sent"
@@ -113,8 +113,8 @@ def test_another_conversation_sees_nothing_of_this_one(client, buyer):
 
 def test_a_reply_to_a_buyer_outside_the_widget_still_waits_on_the_shops_channel(app):
     received = receive_message(IncomingMessage("chat", "api-1", "hi", {"external_id": "chat-buyer"}), Actor.system(),
-                               utcnow(), "Asia/Shanghai")
-    answer = reply(received.case_id, "hello", _agent(), utcnow())
+                               utcnow(), "Asia/Shanghai", outbox_channel="manual")
+    answer = reply(received.case_id, "hello", _agent(), utcnow(), outbox_channel="manual")
     outbox = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"case_reply:{answer.id}"))
     assert (outbox.channel, outbox.status) == ("manual", "pending")
 
@@ -129,7 +129,8 @@ def test_the_right_order_and_digits_link_the_conversation_and_its_case_to_the_or
     assert trail.order_id == order.id  # the order's timeline shows who linked it
     nxt = buyer.write("还在吗")
     assert _case_of(nxt.json["id"]).id == case_id  # threads into the same case under the order's customer
-    answer = reply(case_id, "已查到，明天送达", _agent(), utcnow())  # still the widget's, under the order's customer
+    # still the widget's, under the order's customer
+    answer = reply(case_id, "已查到，明天送达", _agent(), utcnow(), outbox_channel="manual")
     assert db.session.scalar(select(OutboxMessage.channel).where(OutboxMessage.dedupe_key == f"case_reply:{answer.id}")) == "widget"
     assert [m["body"] for m in buyer.read().json["messages"]] == ["我的快递呢", "还在吗", "已查到，明天送达"]
 

@@ -27,7 +27,7 @@ from shopcs.cases import services
 from shopcs.errors import Conflict, Forbidden, Invalid
 from shopcs.extensions import db
 from shopcs.followup.jobs import send_reminder_by_hand
-from shopcs.followup.notices import queue_shipping_notice
+from shopcs.followup.notices import shipping_notices
 from shopcs.orders.handling import ShipmentInput, confirm_address, record_shipment
 from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
 from shopcs.reports.team.models import WorkLog
@@ -48,26 +48,26 @@ def the_day():
     amy, bob = make_user("amy"), make_user("bob")
     a, b = as_user(amy), as_user(bob)
     c1 = make_case(actor=a, now=sh(2026, 3, 4, 9, 0), received_at=sh(2026, 3, 4, 9, 0))
-    services.reply(c1.id, "您好", a, sh(2026, 3, 4, 9, 3))
-    services.reply(c1.id, "还有别的问题吗？", a, sh(2026, 3, 4, 9, 10))
+    services.reply(c1.id, "您好", a, sh(2026, 3, 4, 9, 3), outbox_channel="manual")
+    services.reply(c1.id, "还有别的问题吗？", a, sh(2026, 3, 4, 9, 10), outbox_channel="manual")
     services.transfer(c1.id, "退款问题", a, sh(2026, 3, 4, 9, 20), to_team="after_sales")
     c2 = make_case(channel="phone", now=sh(2026, 3, 4, 10, 0), received_at=sh(2026, 3, 4, 10, 0))
-    services.reply(c2.id, "电话已答复", a, sh(2026, 3, 4, 11, 0), send=False, given_at=sh(2026, 3, 4, 10, 3))
+    services.reply(c2.id, "电话已答复", a, sh(2026, 3, 4, 11, 0), send=False, given_at=sh(2026, 3, 4, 10, 3), outbox_channel="manual")
     c3 = make_case(now=sh(2026, 3, 3, 23, 50), received_at=sh(2026, 3, 3, 23, 50))
-    services.reply(c3.id, "您好", b, sh(2026, 3, 3, 23, 55))
+    services.reply(c3.id, "您好", b, sh(2026, 3, 3, 23, 55), outbox_channel="manual")
     services.add_note(c3.id, "明早跟进", a, sh(2026, 3, 3, 23, 59))
     services.add_note(c3.id, "已跟进", a, sh(2026, 3, 4, 0, 0))
-    services.reply(c3.id, "早上好", a, sh(2026, 3, 4, 0, 0, 30))
+    services.reply(c3.id, "早上好", a, sh(2026, 3, 4, 0, 0, 30), outbox_channel="manual")
     c4 = make_case(now=sh(2026, 3, 4, 10, 0), received_at=sh(2026, 3, 4, 10, 0))
-    services.reply(c4.id, "抱歉久等", a, sh(2026, 3, 4, 10, 20))
+    services.reply(c4.id, "抱歉久等", a, sh(2026, 3, 4, 10, 20), outbox_channel="manual")
     services.change_status(c4.id, "resolved", a, sh(2026, 3, 4, 10, 30))
     c5 = make_case(now=sh(2026, 3, 3, 22, 0), received_at=sh(2026, 3, 3, 22, 0))
-    services.reply(c5.id, "微信已答复", a, sh(2026, 3, 4, 9, 0), send=False, given_at=sh(2026, 3, 3, 22, 10))
+    services.reply(c5.id, "微信已答复", a, sh(2026, 3, 4, 9, 0), send=False, given_at=sh(2026, 3, 3, 22, 10), outbox_channel="manual")
     o1 = make_order("O1", placed_at=sh(2026, 3, 4, 8, 0))
     o2 = make_order("O2", placed_at=sh(2026, 3, 4, 8, 0))
     o3 = make_order("O3", status="unpaid", placed_at=sh(2026, 3, 4, 13, 0))
     confirm_address("O1", "phone", a, sh(2026, 3, 4, 11, 0), {})
-    record_shipment("O1", ShipmentInput("SF", "SF1234567890123", DAY), a, sh(2026, 3, 4, 11, 30), DAY, {}, queue_shipping_notice)
+    record_shipment("O1", ShipmentInput("SF", "SF1234567890123", DAY), a, sh(2026, 3, 4, 11, 30), DAY, {}, shipping_notices("manual"))
     refund, _ = request_refund("O1", RefundRequest(D("50.00"), "quality"), a, sh(2026, 3, 4, 12, 0))
     approve_refund(refund.id, a, sh(2026, 3, 4, 12, 10), refund_limits("100.00"))
     request_refund("O2", RefundRequest(D("30.00"), "quality"), b, sh(2026, 3, 4, 12, 0))
@@ -110,7 +110,7 @@ def test_an_even_number_of_first_responses_has_the_mean_of_the_two_middle_ones_a
     amy = make_user("amy")
     for minutes in (1, 2, 4, 10):
         case = make_case(now=sh(2026, 3, 4, 9, 0), received_at=sh(2026, 3, 4, 9, 0))
-        services.reply(case.id, "您好", as_user(amy), sh(2026, 3, 4, 9, minutes, 0, 500_000))
+        services.reply(case.id, "您好", as_user(amy), sh(2026, 3, 4, 9, minutes, 0, 500_000), outbox_channel="manual")
     assert day_figures(amy, DAY, ZONE).median_first_response == 180  # (120.5 + 240.5) / 2 = 180.5 → 180 (half to even)
 
 

@@ -107,7 +107,7 @@ def test_a_supervisor_has_no_availability_switch(app, login):
 def test_each_reply_shows_how_far_it_got_and_a_manual_one_is_marked_given(app, login):
     client, amy = client_as(app, login, "agent", "amy")
     case = recent_case(2)
-    event = services.reply(case.id, "您好", as_user(amy), utcnow())
+    event = services.reply(case.id, "您好", as_user(amy), utcnow(), outbox_channel="manual")
     html = page(client, f"/cases/{case.id}")
     assert 'data-test="reply-state" data-state="queued">queued<' in html and 'data-test="mark-given"' in html
     assert 'data-level="met"' not in html  # queued is not answered: the clock still runs
@@ -123,7 +123,7 @@ def test_each_reply_shows_how_far_it_got_and_a_manual_one_is_marked_given(app, l
 def test_a_failed_reply_shows_its_reason_escaped_in_both_languages(app, login):
     client, amy = client_as(app, login, "agent", "amy")
     case = recent_case(2)
-    event = services.reply(case.id, "您好", as_user(amy), utcnow())
+    event = services.reply(case.id, "您好", as_user(amy), utcnow(), outbox_channel="manual")
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"case_reply:{event.id}"))
     message.channel, message.status, message.last_error = "webhook", "dead", "HTTP 410 <b>gone</b>"
     db.session.commit()
@@ -149,7 +149,7 @@ def test_the_assignment_limit_is_saved_on_the_case_settings_page_and_a_bad_one_i
 def test_a_case_reply_marked_sent_on_the_follow_up_list_answers_its_case(app, login):
     client, amy = client_as(app, login, "agent", "amy")
     case = recent_case(2)
-    event = services.reply(case.id, "您好", as_user(amy), utcnow())
+    event = services.reply(case.id, "您好", as_user(amy), utcnow(), outbox_channel="manual")
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == f"case_reply:{event.id}"))
     assert post(client, f"/followup/messages/{message.id}/sent", {"next": "/followup"}).status_code == 302
     db.session.expire_all()

@@ -81,7 +81,7 @@ def test_each_tab_lists_its_cases_with_a_count(app, login):
     mine = recent_case(actor=as_user(amy))
     waiting = recent_case(2)
     answered = recent_case(3)
-    services.reply(answered.id, "您好", PLATFORM, utcnow(), send=False, given_at=utcnow())
+    services.reply(answered.id, "您好", PLATFORM, utcnow(), send=False, given_at=utcnow(), outbox_channel="manual")
     complaint = recent_case(category="complaint", severity="critical")
     handed = recent_case()
     services.transfer(handed.id, "请处理退货", PLATFORM, utcnow(), to_team="after_sales")
@@ -163,9 +163,11 @@ def test_each_case_shows_its_first_response_clock_with_a_level(app, login):
     near = recent_case(4)  # about 1 minute left: amber (at most 40% of the target left)
     late = recent_case(7)  # 2 minutes past due
     met = recent_case(received_at=minute_ago(10))
-    services.reply(met.id, "电话已答复", PLATFORM, utcnow(), send=False, given_at=met.received_at + timedelta(minutes=4))
+    services.reply(met.id, "电话已答复", PLATFORM, utcnow(), send=False, given_at=met.received_at + timedelta(minutes=4),
+        outbox_channel="manual")
     breached = recent_case(received_at=minute_ago(10))
-    services.reply(breached.id, "电话已答复", PLATFORM, utcnow(), send=False, given_at=breached.received_at + timedelta(minutes=6))
+    services.reply(breached.id, "电话已答复", PLATFORM, utcnow(), send=False, given_at=breached.received_at + timedelta(minutes=6),
+        outbox_channel="manual")
     html = page(client, "/cases/?q=" + "快递")  # every case, answered ones included
     assert clock_of(html, fresh_case.id) == ("ok", "4 min left")
     assert clock_of(html, near.id) == ("amber", "1 min left")
@@ -234,6 +236,15 @@ def test_a_reply_with_html_is_shown_as_text(app, login):
     assert '<script>alert("x")</script>' not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; 您好" in html
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt; subject" in html
     assert [m.body for m in replies_queued()] == ['<script>alert("x")</script> 您好']
+
+
+@pytest.mark.parametrize("configured", ["webhook", "email", None])
+def test_a_sent_reply_takes_the_shops_configured_channel(app, login, configured):
+    app.config["SHOPCS_OUTBOX_CHANNEL"] = configured
+    client, _ = client_as(app, login, "agent")
+    case = recent_case(channel="chat")
+    assert post(client, f"/cases/{case.id}/reply", {"body": "您好", "mode": "send"}).status_code == 302
+    assert [m.channel for m in replies_queued()] == [configured or "manual"]
 
 
 def test_an_overstated_promise_stops_the_reply_until_the_agent_sends_it_anyway(app, login):

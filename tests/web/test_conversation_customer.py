@@ -11,7 +11,7 @@ ZONE = "Asia/Shanghai"
 
 def _case(customer: dict, channel: str = "chat") -> int:
     message = IncomingMessage(channel, f"m-{customer['external_id']}", "在吗？", customer=customer)
-    return receive_message(message, Actor.system("widget"), utcnow(), ZONE).case_id
+    return receive_message(message, Actor.system("widget"), utcnow(), ZONE, outbox_channel="manual").case_id
 
 
 def _customer_cell(client, case_id) -> str:

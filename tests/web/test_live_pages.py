@@ -55,7 +55,7 @@ def test_a_note_never_counts_as_a_buyer_message(app, login):
     case = recent_case()
     before = get(agent, "/cases/live?since=0").json["changed"]
     services.add_note(case.id, "内部备注", as_user(user), case.received_at)
-    services.reply(case.id, "您好", as_user(user), case.received_at)
+    services.reply(case.id, "您好", as_user(user), case.received_at, outbox_channel="manual")
     assert get(agent, "/cases/live?since=0").json["changed"] == before
     assert [change["last_message_id"] for change in before] == [case.events[0].id]
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from shopcs.actor import Actor
 from shopcs.auth.services import create_user
 from shopcs.followup.concerns import record_concern
-from shopcs.followup.notices import queue_shipping_notice
+from shopcs.followup.notices import shipping_notices
 from shopcs.orders.handling import ShipmentInput, confirm_address, record_shipment
 from shopcs.orders.notes import add_note
 from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
@@ -68,7 +68,7 @@ def test_people_are_shown_by_display_name_on_refunds_notes_shipments_and_the_tim
     agent, shipper = Actor("user:xw", "agent"), Actor("user:lzhou", "shipping")
     confirm_address("T100", "chat", agent, NOW, {})
     record_shipment("T100", ShipmentInput("SF", "SF1234567890123", date(2026, 3, 4)), shipper, NOW, date(2026, 3, 4), {},
-                    queue_shipping_notice)
+                    shipping_notices("manual"))
     add_note("T100", "shipping", "易碎，多包一层", agent, NOW)
     refund, _ = request_refund("T100", RefundRequest(Decimal("20.00"), "size"), agent, NOW)
     approve_refund(refund.id, Actor("user:boss", "supervisor"), NOW, refund_limits())

@@ -32,7 +32,7 @@ def test_todays_log_shows_the_persons_figures_with_links_and_the_print_styleshee
     client, amy = _client(sqlite_app, login, "amy")
     now = utcnow()
     case = make_case(actor=as_user(amy), now=now - timedelta(seconds=90), received_at=now - timedelta(seconds=90))
-    services.reply(case.id, "您好", as_user(amy), now - timedelta(seconds=30))
+    services.reply(case.id, "您好", as_user(amy), now - timedelta(seconds=30), outbox_channel="manual")
     page = client.get("/worklog/", headers=EN).get_data(as_text=True)
     assert 'data-test="count-opened">1<' in page and 'data-test="count-answered">1<' in page
     assert f"/cases/{case.id}" in page and "0:01:00" in page and 'data-test="print-css"' in page and "print.css" in page
