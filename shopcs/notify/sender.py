@@ -59,7 +59,8 @@ def drain(now: datetime, settings: SenderSettings, *, limit: int = 100, worker: 
     """Send up to `limit` due messages. `now` is the drain's logical time; leases also count real time spent.
 
     `worker` names this sender in claimed_by and must differ between concurrent senders (default: host:pid:thread).
-    `on_sent`: called for each message sent, after its "sent" is recorded.
+    `on_sent`: called for each message the channel took, and committed, before its "sent" is recorded: its effect
+    (a case reply stops its case's clock) survives a crash, and must not mind being called twice.
     """
     rng = rng or random.Random()
     worker = worker or default_worker()
@@ -144,10 +145,10 @@ def _send_one(connection: Connection, message_id: int, row, now: datetime, worke
         current_app.logger.exception("outbox message %s: the %s channel crashed", message_id, envelope.channel)
         _record_failure(message_id, now, SendFailure(f"unexpected {type(exc).__name__}: {exc}"), settings, rng, report)
     else:
-        _record_sent(connection, message_id, now, report)
-        if on_sent is not None:  # after the record: a crash between them leaves the reply sent, its clock running
-            on_sent(row.kind, row.dedupe_key, now)
+        if on_sent is not None:  # before the record: a crash between the two leaves the message to be sent again when
+            on_sent(row.kind, row.dedupe_key, now)  # its lease ends (as after any crash past a send), its effect kept
             db.session.commit()
+        _record_sent(connection, message_id, now, report)
 
 
 # The hot path's statements, built once on the tables (not the ORM classes): per message, building and

@@ -61,3 +61,30 @@ def test_a_failing_reply_shows_its_reason_retries_then_fails_and_an_agent_may_gi
     assert fresh(case.id).first_responded_at is None
     mark_given(case.id, event.id, amy, NOW + timedelta(minutes=20))
     assert fresh(case.id).first_responded_at == NOW + timedelta(minutes=20)
+
+
+class SenderCrash(BaseException):
+    """The sender's process dying: nothing after the point it is raised runs, no except clause catches it."""
+
+
+def test_a_sender_that_dies_after_the_channel_took_the_reply_leaves_the_clock_stopped_and_sends_again(app, receiver,
+                                                                                                     monkeypatch):
+    from shopcs.notify import sender
+    from shopcs.notify.leases import LEASE
+
+    case = make_case()
+    event = services.reply(case.id, "您好", PLATFORM, NOW + timedelta(minutes=1), outbox_channel="webhook")
+
+    def die(*_args):
+        raise SenderCrash
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sender, "_record_sent", die)
+        with pytest.raises(SenderCrash):
+            drain_outbox(NOW + timedelta(minutes=2), worker="w1")
+    db.session.rollback()
+    assert len(receiver.requests) == 1 and fresh(case.id).first_responded_at == NOW + timedelta(minutes=2)
+    assert state_of(case.id, event.id).state == "queued"  # not recorded as sent: it goes again when its lease ends
+    assert drain_outbox(NOW + timedelta(minutes=2) + LEASE + timedelta(seconds=1), worker="w2").sent == 1
+    assert len(receiver.requests) == 2 and state_of(case.id, event.id).state == "sent"
+    assert fresh(case.id).first_responded_at == NOW + timedelta(minutes=2)  # answered when it first left
