@@ -1,12 +1,15 @@
-"""Conversations under load (issue 17): 10 agents working the queue and case pages while 500 open storefront widget
-conversations poll GET /widget/v1/messages every 2 s, on PostgreSQL behind gunicorn as the README deploys it.
+"""Conversations under load (issue 17): 10 agents working the queue and case pages while 500 storefront widget
+conversations, their panels open, poll GET /widget/v1/messages as static/widget.js does (every 2 s for a buyer in
+the middle of a talk, every 10 s for an open, quiet panel; `--lively` of them talking), on PostgreSQL behind gunicorn
+as the README deploys it.
 
-    .venv/bin/python -m bench.conversation_bench [--workers 4] [--worker-class sync] [--phase 30]
+    .venv/bin/python -m bench.conversation_bench [--workers 4] [--worker-class sync] [--phase 30] [--lively 0.2]
 
 Quiet and busy phases alternate (quiet, busy, quiet, busy): the agents' page p95 while busy over the same while
-quiet (pass if <= 1.5); during the busy phases a buyer writes through the widget every 2 s and a live poll of
-/cases/live (as static/live.js, every second) notes when it sees the message: message-to-agent p95 (pass if <= 2 s);
-the widget polls must keep their pace (>= 90 % of 250 a second) and all answer 200. Exit 1 on any miss.
+quiet (pass if <= 1.5); during the busy phases a buyer of a lively conversation writes through the widget every 2 s
+and a live poll of /cases/live (as static/live.js, every second) notes when it sees the message: message-to-agent
+p95 (pass if <= 2 s); the widget polls must keep their pace (>= 90 % of the schedule's rate) and all answer 200.
+Exit 1 on any miss. `--lively 1` is every panel polling every 2 s (250 a second for 500).
 """
 import argparse
 import heapq
@@ -23,7 +26,8 @@ from .load import login
 from .servers import ROOT, Server, create_pg_database, drop_pg_database, new_secret_key
 
 PASSWORD = "bench-password-" + "x" * 8
-POLL_EVERY, LIVE_EVERY, SEND_EVERY, THINK = 2.0, 1.0, 2.0, 1.0
+LIVELY_POLL, QUIET_POLL = 2.0, 10.0  # static/widget.js's pollDelay() for an open panel: talking, quiet
+LIVE_EVERY, SEND_EVERY, THINK = 1.0, 2.0, 1.0
 
 
 def p95(values: list[float]) -> float:
@@ -70,10 +74,15 @@ def seed(url: str, secret: str, agents: int, conversations: int, history: int) -
     return {"tokens": tokens, "cases": cases}
 
 
-def widget_load(base: str, tokens: list[str], seconds: float, threads: int, out) -> None:
-    """Run in its own process: every conversation polls every POLL_EVERY s, first polls spread over one period."""
+def poll_every(n: int, lively: int) -> float:
+    """The first `lively` conversations are the talking ones."""
+    return LIVELY_POLL if n < lively else QUIET_POLL
+
+
+def widget_load(base: str, tokens: list[str], lively: int, seconds: float, threads: int, out) -> None:
+    """Run in its own process: each conversation polls on its schedule, first polls spread over one period."""
     start = time.monotonic()
-    due = [(start + POLL_EVERY * n / len(tokens), n, 0) for n in range(len(tokens))]
+    due = [(start + poll_every(n, lively) * n / len(tokens), n, 0) for n in range(len(tokens))]
     heapq.heapify(due)
     lock, counts = threading.Lock(), {"ok": 0, "bad": 0, "late": 0.0}
 
@@ -92,7 +101,7 @@ def widget_load(base: str, tokens: list[str], seconds: float, threads: int, out)
             with lock:
                 counts["ok" if answer.status_code == 200 else "bad"] += 1
                 counts["late"] = max(counts["late"], lag)
-                heapq.heappush(due, (at + POLL_EVERY, n, max([after] + [m["id"] for m in messages])))
+                heapq.heappush(due, (at + poll_every(n, lively), n, max([after] + [m["id"] for m in messages])))
 
     workers = [threading.Thread(target=work, daemon=True) for _ in range(threads)]
     for worker in workers:
@@ -194,6 +203,8 @@ def main(argv=None) -> int:
     parser.add_argument("--agents", type=int, default=10)
     parser.add_argument("--history", type=int, default=2000)
     parser.add_argument("--phase", type=float, default=30.0, help="seconds of each of the four phases")
+    parser.add_argument("--lively", type=float, default=0.2,
+                        help="share of the conversations in the middle of a talk (polling every 2 s; the rest 10 s)")
     parser.add_argument("--poll-threads", type=int, default=24)
     parser.add_argument("--widget-pool", type=int, default=0, metavar="WORKERS",
                         help="serve /widget/v1/ from a second gunicorn of this many workers at a lower CPU priority "
@@ -225,8 +236,9 @@ def main(argv=None) -> int:
 
 def measure(base: str, widget_base: str, data: dict, args) -> int:
     """`base` serves the agents, `widget_base` the widget API (the same server unless --widget-pool)."""
+    lively = max(1, round(args.lively * len(data["tokens"])))
     agents = Agents(base, data["cases"])
-    messages = Messages(base, widget_base, data["tokens"], "conv-agent-0")
+    messages = Messages(base, widget_base, data["tokens"][:lively], "conv-agent-0")  # the talking buyers write
     threads = [threading.Thread(target=agents.run, args=(name,), daemon=True) for name in data["cases"]]
     threads += [threading.Thread(target=messages.send, daemon=True), threading.Thread(target=messages.watch, daemon=True)]
     for thread in threads:
@@ -237,7 +249,7 @@ def measure(base: str, widget_base: str, data: dict, args) -> int:
         agents.phase = phase
         if phase == "busy":
             out = multiprocessing.Queue()
-            load = multiprocessing.Process(target=widget_load, args=(widget_base, data["tokens"], args.phase,
+            load = multiprocessing.Process(target=widget_load, args=(widget_base, data["tokens"], lively, args.phase,
                                                                      args.poll_threads, out))
             load.start()
             messages.sending.set()
@@ -256,7 +268,9 @@ def measure(base: str, widget_base: str, data: dict, args) -> int:
 def report(agents: Agents, messages: Messages, polls: list[dict], args) -> int:
     quiet, busy = p95(agents.pages["quiet"]), p95(agents.pages["busy"])
     ok = sum(p["ok"] for p in polls)
-    rate, target = ok / sum(p["seconds"] for p in polls), args.conversations / POLL_EVERY
+    lively = max(1, round(args.lively * args.conversations))
+    rate = ok / sum(p["seconds"] for p in polls)
+    target = lively / LIVELY_POLL + (args.conversations - lively) / QUIET_POLL
     latency = p95(messages.latencies)
     checks = [("agents' page p95 busy / quiet <= 1.5", busy / quiet <= 1.5),
               ("message-to-agent p95 <= 2 s", latency <= 2.0 and len(messages.latencies) >= 10),
@@ -264,7 +278,7 @@ def report(agents: Agents, messages: Messages, polls: list[dict], args) -> int:
               ("every answer 200", not agents.errors and not messages.errors and not any(p["bad"] for p in polls))]
     pool = f" + widget pool -w {args.widget_pool} at nice 10" if args.widget_pool else ""
     print(f"gunicorn -w {args.workers} --worker-class {args.worker_class}{pool}; PostgreSQL; "
-          f"{args.conversations} widget conversations, {args.agents} agents, phases of {args.phase:.0f} s")
+          f"{args.conversations} widget conversations ({lively} talking), {args.agents} agents, phases of {args.phase:.0f} s")
     print(f"agents' pages p95: quiet {quiet * 1000:.0f} ms (n={len(agents.pages['quiet'])}), "
           f"busy {busy * 1000:.0f} ms (n={len(agents.pages['busy'])}), ratio {busy / quiet:.2f}")
     print(f"widget polls: {ok} answered, {sum(p['bad'] for p in polls)} refused, {rate:.0f}/s of {target:.0f}/s, "

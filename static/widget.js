@@ -27,7 +27,17 @@
       hello: "Hello! How can we help?"
     };
     var key = "shopcs-widget:" + base;
-    var state = { token: null, after: 0, timer: null, open: false, seen: {}, draft: null, awayShown: false };
+    var state = { token: null, after: 0, timer: null, open: false, seen: {}, draft: null, awayShown: false, activeAt: 0 };
+    // How often to ask for replies: every 2 s while the talk is going on (the buyer wrote, an answer came or the panel
+    // opened in the last 2 minutes), every 10 s while the panel sits open and quiet, 30 s closed (the unread dot), a
+    // minute in a hidden tab, and at once when the tab shows again. 500 open conversations then cost the shop's server
+    // tens of polls a second, not 250 (bench/README.md, Conversations).
+    var LIVELY_MS = 120000;
+    function pollDelay() {
+      if (document.hidden) { return 60000; }
+      if (!state.open) { return 30000; }
+      return Date.now() - state.activeAt < LIVELY_MS ? 2000 : 10000;
+    }
     try { state.token = window.localStorage.getItem(key); } catch (e) { state.token = null; }
 
     // its own element name and inline `all: initial`: the host page's `div {…}` or `* {… !important}` cannot style it
@@ -135,17 +145,22 @@
           line(message.from === "customer" ? "customer" : "agent", message.body);
           fresh = fresh || message.from !== "customer";
         });
+        if (fresh) { state.activeAt = Date.now(); }
         if (fresh && !state.open) { $(".launch").classList.add("unread"); }
       }).catch(function () { /* offline for a moment: the next poll tries again */ });
     }
 
     function schedule() {
       clearTimeout(state.timer);
-      state.timer = setTimeout(function () { poll().then(schedule); }, state.open ? 2000 : 15000);
+      state.timer = setTimeout(function () { poll().then(schedule); }, pollDelay());
     }
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden && state.token) { poll().then(schedule); }
+    });
 
     $(".launch").addEventListener("click", function () {
       state.open = true;
+      state.activeAt = Date.now();
       $(".panel").hidden = false;
       $(".launch").hidden = true;
       $(".launch").classList.remove("unread");
@@ -179,8 +194,10 @@
         box.value = "";
         state.seen[data.id] = true;
         state.after = Math.max(state.after, data.id);
+        state.activeAt = Date.now();
         line("customer", text);
         hours(data);
+        schedule();  // waiting for an answer: the next poll in 2 s
       }).catch(function (problem) {
         line("note", (problem && problem.error && problem.error.message) || T.failed);
       }).then(function () { box.disabled = false; box.focus(); });

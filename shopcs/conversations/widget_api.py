@@ -50,7 +50,7 @@ def _hours(now) -> dict:
 
 def _conversation():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    found = widget_service.find_conversation(token.strip(), current_app.config["SECRET_KEY"]) \
+    found = widget_service.find_conversation(token.strip(), current_app.config["SECRET_KEY"], utcnow()) \
         if scheme.lower() == "bearer" and token.strip() else None
     if found is None:
         return None, error_response(401, "unauthorized", _l("This conversation is not known. Please start a new one."))

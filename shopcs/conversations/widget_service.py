@@ -8,11 +8,11 @@ and the client id lets the widget resend a message it is unsure about without it
 import re
 import secrets
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, select
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import and_, select, union_all
 
 from ..actor import Actor
 from ..cases.linking import link_cases_to_order
@@ -26,6 +26,7 @@ from .intake import IncomingMessage, Received, receive_message
 from .widget_models import KEY_LENGTH, WidgetConversation
 
 TOKEN_SALT = "shopcs.widget.conversation"  # its own salt: no other signed value of the app passes as a token
+TOKEN_LIFETIME = timedelta(days=30)  # then the widget starts a new conversation (a case and its history stay)
 ACTOR = Actor.system("storefront widget")
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PAGE = 100  # messages per fetch; the widget asks again with the last id
@@ -34,16 +35,18 @@ LAST4 = re.compile(r"[0-9]{4}")
 
 
 def issue_token(key: str, secret: str) -> str:
-    return URLSafeSerializer(secret, salt=TOKEN_SALT).dumps(key)
+    """Signed and dated (itsdangerous): valid for TOKEN_LIFETIME from now."""
+    return URLSafeTimedSerializer(secret, salt=TOKEN_SALT).dumps(key)
 
 
-def find_conversation(token: str, secret: str) -> WidgetConversation | None:
-    """The conversation a token names; None for a forged, altered or unknown one."""
+def find_conversation(token: str, secret: str, now: datetime) -> WidgetConversation | None:
+    """The conversation a token names; None for a forged, altered, expired (older than TOKEN_LIFETIME at `now`) or
+    unknown one."""
     try:
-        key = URLSafeSerializer(secret, salt=TOKEN_SALT).loads(token)
+        key, issued_at = URLSafeTimedSerializer(secret, salt=TOKEN_SALT).loads(token, return_timestamp=True)
     except (BadSignature, UnicodeError, ValueError):
         return None
-    if not isinstance(key, str) or len(key) != KEY_LENGTH:
+    if not isinstance(key, str) or len(key) != KEY_LENGTH or now - issued_at.astimezone(UTC) > TOKEN_LIFETIME:
         return None
     return db.session.scalar(select(WidgetConversation).where(WidgetConversation.key == key))
 
@@ -91,15 +94,14 @@ def _case_ids(conversation: WidgetConversation):
 def messages_after(conversation: WidgetConversation, after: int, now: datetime) -> list[dict]:
     """The buyer's own messages and the replies sent to them in this conversation's cases, after event `after`:
     never notes, replies logged from elsewhere or any other internal line. The replies shown count as delivered.
-    Two queries, each on an index (the source-id range; each case's timeline), rather than one OR over the table."""
+    One statement, the union of two index reads (the source-id range; the timelines of the cases it names) rather
+    than one OR over the table: a poll that finds nothing new is one round trip."""
     columns = (CaseEvent.id, CaseEvent.kind, CaseEvent.body, CaseEvent.occurred_at)
-    own = db.session.execute(select(*columns).where(_own_messages(conversation), CaseEvent.id > after)
-                             .order_by(CaseEvent.id).limit(PAGE)).all()
-    case_ids = list(db.session.scalars(_case_ids(conversation)))
-    replies = db.session.execute(select(*columns).where(
-        CaseEvent.case_id.in_(case_ids), CaseEvent.kind == "reply", CaseEvent.id > after)
-        .order_by(CaseEvent.id).limit(PAGE)).all() if case_ids else []
-    rows = sorted([*own, *replies], key=lambda row: row.id)[:PAGE]
+    own = select(*columns).where(_own_messages(conversation), CaseEvent.id > after)
+    replies = select(*columns).where(CaseEvent.case_id.in_(_case_ids(conversation)), CaseEvent.kind == "reply",
+                                     CaseEvent.id > after)
+    both = union_all(own, replies).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.id).limit(PAGE)).all()
     shown = [row.id for row in rows if row.kind == "reply"]
     if shown and mark_delivered(shown, now):
         db.session.commit()

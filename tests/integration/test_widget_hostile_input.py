@@ -1,6 +1,8 @@
 """Hostile input on every widget endpoint, on SQLite and PostgreSQL: a clear 4xx, nothing written, never a 500."""
+import time
+
 import pytest
-from itsdangerous import URLSafeSerializer
+from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from shopcs.conversations.widget_models import WidgetConversation
@@ -79,9 +81,31 @@ def _forgeries(token, app):
     payload, _, signature = token.rpartition(".")
     other_salt = URLSafeSerializer(app.config["SECRET_KEY"], salt="shopcs.unsubscribe").dumps(
         URLSafeSerializer(app.config["SECRET_KEY"], salt="x").loads_unsafe(token)[1])
-    unknown_key = URLSafeSerializer(app.config["SECRET_KEY"], salt="shopcs.widget.conversation").dumps("0" * 32)
+    unknown_key = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="shopcs.widget.conversation").dumps("0" * 32)
+    undated = URLSafeSerializer(app.config["SECRET_KEY"], salt="shopcs.widget.conversation").dumps(_key())
     return ["", "Bearer", "Bearer ", f"Basic {token}", f"Bearer {payload}.{signature[:-2]}AA", f"Bearer {payload}",
-            f"Bearer x{token}", f"Bearer {other_salt}", f"Bearer {unknown_key}", "Bearer " + "A" * 5000]
+            f"Bearer x{token}", f"Bearer {other_salt}", f"Bearer {unknown_key}", f"Bearer {undated}", "Bearer " + "A" * 5000]
+
+
+def _key() -> str:
+    return db.session.scalar(select(WidgetConversation.key))
+
+
+def _token_issued_days_ago(app, days: int, monkeypatch) -> str:
+    with monkeypatch.context() as patch:
+        patch.setattr(TimestampSigner, "get_timestamp", lambda _signer: int(time.time()) - days * 86400)
+        return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="shopcs.widget.conversation").dumps(_key())
+
+
+def test_a_conversation_token_lives_30_days(app, client, token, monkeypatch):
+    young, old = _token_issued_days_ago(app, 29, monkeypatch), _token_issued_days_ago(app, 31, monkeypatch)
+    assert client.get("/widget/v1/messages?after=0", headers=_auth(young)).status_code == 200
+    before = _written()
+    for method, path, body in (("post", "/widget/v1/messages", {"body": "hi"}), ("get", "/widget/v1/messages", None),
+                               ("post", "/widget/v1/identify", {"order_no": "T1", "phone_last4": "1234"})):
+        response = getattr(client, method)(path, json=body, headers=_auth(old))
+        assert response.status_code == 401 and response.json["error"]["code"] == "unauthorized", path
+    assert _written() == before
 
 
 def test_a_forged_altered_or_unknown_token_is_401_on_every_endpoint(app, client, token):
