@@ -1,9 +1,9 @@
 """Conversations under load (issue 17): 10 agents working the queue and case pages while 500 storefront widget
 conversations, their panels open, poll GET /widget/v1/messages as static/widget.js does (every 2 s for a buyer in
 the middle of a talk, every 10 s for an open, quiet panel; `--lively` of them talking), on PostgreSQL behind gunicorn
-as the README deploys it.
+as the README deploys it (the agents' gunicorn -w 4, the widget's -w 2 at nice 10).
 
-    .venv/bin/python -m bench.conversation_bench [--workers 4] [--worker-class sync] [--phase 30] [--lively 0.2]
+    .venv/bin/python -m bench.conversation_bench [--workers 4] [--widget-pool 2] [--phase 30] [--lively 0.2]
 
 Quiet and busy phases alternate (quiet, busy, quiet, busy): the agents' page p95 while busy over the same while
 quiet (pass if <= 1.5); during the busy phases a buyer of a lively conversation writes through the widget every 2 s
@@ -206,9 +206,9 @@ def main(argv=None) -> int:
     parser.add_argument("--lively", type=float, default=0.2,
                         help="share of the conversations in the middle of a talk (polling every 2 s; the rest 10 s)")
     parser.add_argument("--poll-threads", type=int, default=24)
-    parser.add_argument("--widget-pool", type=int, default=0, metavar="WORKERS",
+    parser.add_argument("--widget-pool", type=int, default=2, metavar="WORKERS",
                         help="serve /widget/v1/ from a second gunicorn of this many workers at a lower CPU priority "
-                             "(nice 10), as a reverse proxy would route it; 0: one gunicorn for everything")
+                             "(nice 10), as the README's production layout routes it; 0: one gunicorn for everything")
     args = parser.parse_args(argv)
     url = args.pg_admin_url.rsplit("/", 1)[0] + "/shopcs_bench_conversations"
     secret = new_secret_key()

@@ -25,6 +25,11 @@ FIXED = (  # for `pybabel extract`: the English texts the API gives, as gettext 
     _l("is not an ISO 8601 time, such as 2026-03-04T10:00:00+08:00"), _l("needs an offset, such as +08:00"),
     _l("The order has invalid fields."), _l("No such order."), _l("The body must be JSON."),
     _l("The order or its customer was written by another request at the same time; send it again."),
+    # messages, replies and the storefront widget (shopcs.conversations, shopcs.cases)
+    _l("must be 1 to 64 letters, digits, - or _"), _l("must be 4 digits"), _l("must not be in the future"),
+    _l("is required when there is no order_no"), _l("must be a time with an offset, such as 2026-03-04T10:00:00+08:00"),
+    _l("is required for a reply given elsewhere"), _l("only a reply given elsewhere has a time of its own"),
+    _l("must not be before the customer's message"),
     # Werkzeug's descriptions of the HTTP errors an API client meets
     _l("The browser (or proxy) sent a request that this server could not understand."),
     _l("The requested URL was not found on the server. If you entered the URL manually please check your spelling "

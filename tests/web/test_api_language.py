@@ -60,3 +60,22 @@ def test_a_reason_with_a_value_is_translated_with_its_value(sqlite_app):
         assert translated("Something only a person wrote") == "Something only a person wrote"  # unknown: as written
     with sqlite_app.test_request_context("/api/v1/x", headers={"Accept-Language": "en"}):
         assert translated("must be at most 100 characters") == "must be at most 100 characters"
+
+
+def test_the_widget_and_message_api_give_their_field_reasons_in_chinese(sqlite_app):
+    client = sqlite_app.test_client()
+    zh = {"Accept-Language": "zh-CN"}
+    token = client.post("/widget/v1/conversations", headers=zh).json["conversation_token"]
+    widget = {**zh, "Authorization": f"Bearer {token}"}
+    reasons = {
+        **client.post("/widget/v1/messages", json={"body": "hi", "client_id": "has space"}, headers=widget).json["error"]["fields"],
+        **client.post("/widget/v1/identify", json={"order_no": "T1", "phone_last4": "12"}, headers=widget).json["error"]["fields"],
+        **client.get("/widget/v1/messages?after=x", headers=widget).json["error"]["fields"],
+    }
+    api = {**zh, "Authorization": f"Bearer {make_token('chat')}"}
+    reasons |= client.post("/api/v1/messages", json={"channel": "chat", "external_id": "m1", "body": "hi",
+                                                     "received_at": "2999-01-01T00:00:00+08:00"}, headers=api).json["error"]["fields"]
+    assert set(reasons) == {"client_id", "phone_last4", "after", "received_at", "customer"}, reasons
+    for field, reason in reasons.items():
+        assert not any(word in reason for word in ("must", "is required", "digits")), (field, reason)
+    assert reasons["phone_last4"] == "须为 4 位数字" and reasons["customer"] == "没有 order_no 时必填"
