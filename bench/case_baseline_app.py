@@ -30,7 +30,7 @@ SEARCH = ("cases.id IN (SELECT cases.id FROM cases WHERE cases.order_id IN (SELE
           "(SELECT customers.id FROM customers WHERE customers.phone = :q))")
 ROWS = ("SELECT cases.id, cases.subject, cases.category, cases.channel, cases.severity, cases.status, cases.team, "
         "cases.received_at, cases.first_response_due_at, cases.first_responded_at, cases.escalated_at, "
-        "cases.escalation_acknowledged_at, customers.name, customers.phone, orders.order_no, "
+        "cases.escalation_acknowledged_at, customers.name, customers.external_id, customers.phone, orders.order_no, "
         "coalesce(nullif(users.display_name, :empty), users.username) AS owner FROM cases "
         "LEFT OUTER JOIN customers ON customers.id = cases.customer_id LEFT OUTER JOIN orders ON orders.id = cases.order_id "
         "LEFT OUTER JOIN users ON users.id = cases.owner_id WHERE {where} "

@@ -47,6 +47,17 @@ def test_seeing_never_moves_back_and_is_kept_per_person(app):
     assert live.unread_among(second.id, [case.id]) == {case.id}
 
 
+def test_a_case_answered_since_the_buyer_last_wrote_is_not_unread_even_for_who_never_opened_it(app):
+    replier, colleague = make_user("agent-a"), make_user("agent-b")
+    answered, waiting, logged = make_case(), make_case(), make_case()
+    services.reply(answered.id, "您好，已为您查询", as_user(replier), LATER, outbox_channel="manual")
+    services.reply(logged.id, "电话已答复", as_user(replier), LATER, send=False, given_at=LATER, outbox_channel="manual")
+    assert live.unread_among(colleague.id, [answered.id, waiting.id, logged.id]) == {waiting.id}
+    _buyer_writes(answered, now=LATER + timedelta(minutes=1))  # the buyer writes again: news for both
+    assert live.unread_among(colleague.id, [answered.id, waiting.id, logged.id]) == {answered.id, waiting.id}
+    assert live.unread_among(replier.id, [answered.id]) == {answered.id}
+
+
 def test_a_note_a_reply_or_a_status_change_is_not_a_buyer_message(app):
     agent = make_user("agent-a")
     case = make_case()

@@ -33,7 +33,7 @@ FIXED = FixedParts(
     tab_labels={"mine": Markup("Mine"), "unassigned": Markup("Unassigned"), "team": Markup("My team"),
                 "unanswered": Markup("Unanswered"),
                 "escalated": Markup("Escalated"), "open": Markup("All open"), "search": Markup("Search results")},
-    team_labels={"agents": "Agents", "after_sales": "After-sales & returns"},
+    team_labels={"agents": "Agents", "after_sales": "After-sales & returns"}, visitor="Storefront chat visitor",
 )
 
 
@@ -41,7 +41,7 @@ def a_row(**changes) -> CaseRow:
     values = dict(id=7, subject="Where is my parcel?", category="tracking", channel="chat", severity="high", status="open",
                   team="agents", received_at=RECEIVED, first_response_due_at=RECEIVED + timedelta(minutes=5),
                   first_responded_at=None, escalated_at=None, escalation_acknowledged_at=None, customer_name="李四",
-                  customer_phone="13812345678", order_no="T-1001", owner="Amy")
+                  customer_key="taobao-li4", customer_phone="13812345678", order_no="T-1001", owner="Amy")
     return CaseRow(**{**values, **changes})
 
 
@@ -66,6 +66,13 @@ def test_a_row_links_the_case_and_order_and_masks_the_phone():
 def test_missing_customer_order_and_owner_show_a_dash():
     cells = cells_of(render(a_row(customer_name=None, customer_phone=None, order_no=None, owner=None))).cells
     assert cells[6:9] == ["—", "—", "—"]
+
+
+def test_a_storefront_chat_visitor_without_a_name_is_named_so_and_anyone_else_without_one_is_a_dash():
+    visitor = a_row(customer_name=None, customer_key="widget:0123abcd", customer_phone=None)
+    assert cells_of(render(visitor)).cells[6] == "Storefront chat visitor"
+    assert cells_of(render(a_row(customer_name="王芳", customer_key="widget:0123abcd"))).cells[6].startswith("王芳")
+    assert cells_of(render(a_row(customer_name=None, customer_key="api-buyer-9", customer_phone=None))).cells[6] == "—"
 
 
 def test_an_order_number_is_quoted_in_its_link():

@@ -83,13 +83,17 @@ def waiting_count(user_id: int | None) -> int:
 
 
 def unread_among(user_id: int | None, case_ids: list[int]) -> set[int]:
-    """Which of these cases (one page of the queue) have a buyer message newer than what the person saw."""
+    """Which of these cases (one page of the queue) have a buyer message newer than what the person saw and not
+    answered yet: a case someone has replied to since the buyer last wrote is no news, opened or not."""
     if user_id is None or not case_ids:
         return set()
+    last_asked = func.max(case((CaseEvent.kind == BUYER, CaseEvent.id)))
+    last_answered = func.max(case((CaseEvent.kind != BUYER, CaseEvent.id)))
     statement = (select(CaseEvent.case_id)
                  .outerjoin(CaseRead, and_(CaseRead.case_id == CaseEvent.case_id, CaseRead.user_id == user_id))
-                 .where(CaseEvent.case_id.in_(case_ids), CaseEvent.kind == BUYER).group_by(CaseEvent.case_id)
-                 .having(func.max(CaseEvent.id) > func.coalesce(func.max(CaseRead.last_seen_event_id), 0)))
+                 .where(CaseEvent.case_id.in_(case_ids), CaseEvent.kind.in_(MESSAGES)).group_by(CaseEvent.case_id)
+                 .having(last_asked > func.coalesce(func.max(CaseRead.last_seen_event_id), 0),
+                         last_asked > func.coalesce(last_answered, 0)))
     return set(db.session.scalars(statement))
 
 

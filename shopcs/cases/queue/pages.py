@@ -81,6 +81,7 @@ class CaseRow(NamedTuple):
     escalated_at: datetime | None
     escalation_acknowledged_at: datetime | None
     customer_name: str | None
+    customer_key: str | None  # the customer's external id: "widget:…" is a storefront chat visitor
     customer_phone: str | None
     order_no: str | None
     owner: str | None
@@ -169,7 +170,8 @@ def _counts_statement(restricted_role: str | None, has_user: bool):
 
 _ROW = (Case.id, Case.subject, Case.category, Case.channel, Case.severity, Case.status, Case.team, Case.received_at,
         Case.first_response_due_at, Case.first_responded_at, Case.escalated_at, Case.escalation_acknowledged_at,
-        Customer.name, Customer.phone, Order.order_no, func.coalesce(func.nullif(User.display_name, ""), User.username))
+        Customer.name, Customer.external_id, Customer.phone, Order.order_no,
+        func.coalesce(func.nullif(User.display_name, ""), User.username))
 
 
 def list_page(query: CaseQuery, viewer: Viewer, per_page: int = PER_PAGE) -> CasePage:

@@ -15,6 +15,7 @@ from flask import current_app
 from jinja2.utils import url_quote
 from markupsafe import Markup
 
+from ...notify.widget import MESSAGE_PREFIX
 from ...phone import mask_phone
 from ...web import DASH, html_text
 from ..view_support import ClockView
@@ -33,6 +34,7 @@ class RowParts(NamedTuple):
     team_badges: dict
     tab_labels: dict
     team_labels: dict
+    visitor: str
 
 
 @lru_cache(maxsize=32)
@@ -45,7 +47,7 @@ def row_parts(fixed) -> RowParts:
                     {code: str(fixed.status_badge(code)) for code in fixed.status_labels},
                     {code: str(fixed.team_badge(label)) for code, label in fixed.team_labels.items()},
                     {tab: html_text(label) for tab, label in fixed.tab_labels.items()},
-                    {team: html_text(label) for team, label in fixed.team_labels.items()})
+                    {team: html_text(label) for team, label in fixed.team_labels.items()}, html_text(fixed.visitor))
 
 
 def tabs_html(query: CaseQuery, counts: dict[str, int], link, fixed) -> Markup:
@@ -91,8 +93,15 @@ def _row(row: CaseRow, clock: ClockView, parts: RowParts, fixed, dot: str = "") 
             f"<td>{_word(parts.categories, row.category)}</td><td>{_word(parts.channels, row.channel)}</td>"
             f"<td>{_badge(parts.severity_badges, row.severity, 'severity_badge')}</td>"
             f"<td>{_badge(parts.status_badges, row.status, 'status_badge')}{team}</td>"
-            f"<td>{escape(row.customer_name or DASH)}{phone}</td><td>{order}</td><td>{escape(row.owner or DASH)}</td>"
+            f"<td>{_customer(row, parts)}{phone}</td><td>{order}</td><td>{escape(row.owner or DASH)}</td>"
             f"<td>{clock.html()}</td></tr>\n")
+
+
+def _customer(row: CaseRow, parts: RowParts) -> str:
+    """The buyer's name; a storefront chat visitor who gave none is named so, as on the case page."""
+    if row.customer_name:
+        return escape(row.customer_name)
+    return parts.visitor if (row.customer_key or "").startswith(MESSAGE_PREFIX) else DASH
 
 
 def _word(words: dict, code: str) -> str:
