@@ -56,8 +56,8 @@ def poll_mailbox(mailbox: Mailbox, actor: Actor, now: datetime, zone: str, *, ou
         return report
     report.fetched = len(fetched.mails)
     for uid, raw in fetched.mails:
-        outcome = _take(raw, _fallback_id(fetched, uid, position.mailbox), actor, now, (zone, outbox_channel),
-                        position.mailbox, uid)
+        outcome = _take(raw, _fallback_id(fetched, uid, position.mailbox), actor, now, zone, position.mailbox, uid,
+                        outbox_channel=outbox_channel)
         setattr(report, outcome, getattr(report, outcome) + 1)
         _advance(position, fetched.uidvalidity, uid)
     _advance(position, fetched.uidvalidity, None)
@@ -66,11 +66,11 @@ def poll_mailbox(mailbox: Mailbox, actor: Actor, now: datetime, zone: str, *, ou
     return report
 
 
-def _take(raw: bytes, fallback_id: str, actor: Actor, now: datetime, shop: tuple[str, str], key: str, uid: int) -> str:
+def _take(raw: bytes, fallback_id: str, actor: Actor, now: datetime, zone: str, key: str, uid: int, *,
+          outbox_channel: str) -> str:
     """The mail's outcome, or "skipped" for a mail that cannot be taken. Losing the database is not the mail's
     fault: that stops the poll before the position moves past it (the scheduler logs it; the next poll retries)."""
     try:
-        zone, outbox_channel = shop
         return take_mail(parse_mail(raw), fallback_id, actor, now, zone, outbox_channel=outbox_channel)
     except (OperationalError, InterfaceError):
         db.session.rollback()
