@@ -3,6 +3,7 @@
 `drain` is what the scheduler runs every few seconds; any number of drains may run at once (see
 leases.py). Nothing is sent inside a database transaction: claim → commit → send → record → commit.
 """
+import logging
 import os
 import random
 import socket
@@ -13,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from ..actor import Actor
@@ -29,6 +29,8 @@ from .outbox import INTERNAL_KINDS
 from .policy import OPEN, retry_delay, status_after_failure, unwanted_reason
 from .sender_settings import SenderSettings
 from .unsubscribe import unsubscribe_url
+
+log = logging.getLogger("shopcs.notify.sender")
 
 CLAIM_BATCH = 10  # small batches keep each lease short: 10 sends at a 5 s timeout fit well inside LEASE
 UNSUBSCRIBABLE = ("holiday_greeting", "promotion")
@@ -142,7 +144,7 @@ def _send_one(connection: Connection, message_id: int, row, now: datetime, worke
     except SendFailure as failure:
         _record_failure(message_id, now, failure, settings, rng, report)
     except Exception as exc:  # a bug in a channel must not stop the drain or resend the row forever  # noqa: BLE001
-        current_app.logger.exception("outbox message %s: the %s channel crashed", message_id, envelope.channel)
+        log.exception("outbox message %s: the %s channel crashed", message_id, envelope.channel)
         _record_failure(message_id, now, SendFailure(f"unexpected {type(exc).__name__}: {exc}"), settings, rng, report)
     else:
         if on_sent is not None:  # before the record: a crash between the two leaves the message to be sent again when
@@ -207,7 +209,7 @@ def _record_failure(message_id: int, now: datetime, failure: SendFailure, settin
     release(message)
     db.session.commit()
     setattr(report, message.status, getattr(report, message.status) + 1)
-    current_app.logger.warning("outbox message %s %s after attempt %s: %s", message_id, message.status, message.attempts, failure)
+    log.warning("outbox message %s %s after attempt %s: %s", message_id, message.status, message.attempts, failure)
 
 
 def _get(message_id: int) -> OutboxMessage:
