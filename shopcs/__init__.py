@@ -54,6 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     from . import web
     from .apischema.views import api_bp as openapi_bp
     from .apischema.views import bp as api_docs_bp
+    from .assistant.api import bp as assistant_api_bp
     from .audit.views import bp as audit_bp
     from .auth.account_views import bp as accounts_bp
     from .auth.views import bp as auth_bp
@@ -106,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(cases_api_bp)
     app.register_blueprint(conversations_api_bp)
     csrf.exempt(conversations_api_bp)
+    app.register_blueprint(assistant_api_bp)
+    csrf.exempt(assistant_api_bp)
     app.register_blueprint(widget_api_bp)
     csrf.exempt(widget_api_bp)  # public: the conversation token in the Authorization header, never a cookie
     app.register_blueprint(widget_script_bp)

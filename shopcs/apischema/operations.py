@@ -26,8 +26,8 @@ ERROR_BODY = {
 MAX_PAGE = 1_000_000
 # The tags, in the order the description and the API page list them.
 ORDERS, REFUNDS, CASES, CUSTOMERS = _l("Orders"), _l("Refunds"), _l("Cases"), pgettext("API section", "Customers")
-OUTBOX, REPORTS, DESCRIPTION = _l("Outbox"), _l("Reports"), _l("Description")
-TAGS = (ORDERS, REFUNDS, CASES, CUSTOMERS, OUTBOX, REPORTS, DESCRIPTION)
+OUTBOX, REPORTS, ASSISTANT, DESCRIPTION = _l("Outbox"), _l("Reports"), _l("Assistant"), _l("Description")
+TAGS = (ORDERS, REFUNDS, CASES, CUSTOMERS, OUTBOX, REPORTS, ASSISTANT, DESCRIPTION)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ ROUTES = {
     "GET /api/v1/cases": TOKEN,
     "POST /api/v1/cases/<int:case_id>/replies": TOKEN,
     "POST /api/v1/messages": TOKEN,
+    "POST /api/v1/assistant/classify": TOKEN,
     "POST /api/v1/customers/<external_id>/opt-out": TOKEN,
     "GET /api/v1/openapi.json": PUBLIC,
     "GET /api/v1/orders": TOKEN,
