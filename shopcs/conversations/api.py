@@ -7,6 +7,9 @@ from ..apischema.operations import CASES, describe
 from ..apischema.requests import body_values
 from ..apischema.shapes import choice, obj, out_int, out_obj, text, time
 from ..app_config import outbox_channel, shop_zone
+from ..assistant.classify import CATEGORIES
+from ..assistant.service import suggest
+from ..cases.models import CaseEvent
 from ..cases.rules import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX
 from ..errors import ServiceError
 from ..extensions import db
@@ -26,7 +29,9 @@ MESSAGE_BODY = obj({
     "subject": text(SUBJECT_MAX, nullable=True, description=_l("A new case's subject; the message's first line if absent.")),
     "received_at": time(nullable=True, description=_l("When the buyer wrote; now if absent. Not in the future.")),
 }, required=("channel", "external_id", "body"))
-RECEIVED_OUT = out_obj({"case_id": out_int(), "event_id": out_int(), "case_created": {"type": "boolean"}})
+RECEIVED_OUT = out_obj({"case_id": out_int(), "event_id": out_int(), "case_created": {"type": "boolean"},
+                        "suggested_category": {"type": "string", "enum": list(CATEGORIES)},
+                        "confidence": {"type": "number", "minimum": 0, "maximum": 1}})
 
 
 @bp.errorhandler(ServiceError)
@@ -40,7 +45,8 @@ def _service_error(exc: ServiceError):
           responses={200: RECEIVED_OUT, 201: RECEIVED_OUT}, errors=(400, 401, 404, 413, 422),
           description=_l("Added to the buyer's latest case on the channel, unless it is closed or was resolved more "
                          "than 7 days ago (a resolved one reopens); otherwise a new case opens (case_created). 201 "
-                         "when written; 200 with the same ids when this channel and external_id came before."))
+                         "when written; 200 with the same ids when this channel and external_id came before. "
+                         "suggested_category and confidence: the assistant's reading of the message."))
 @token_required
 def post_message():
     data = body_values(MESSAGE_BODY, message=_l("The message has invalid fields."))
@@ -48,6 +54,9 @@ def post_message():
                               customer=data["customer"], order_no=data["order_no"], subject=data["subject"],
                               received_at=data["received_at"])
     received = receive_message(message, g.actor, utcnow(), shop_zone(), outbox_channel=outbox_channel())
-    response = jsonify(case_id=received.case_id, event_id=received.event_id, case_created=received.case_created)
+    # the assistant's reading of the message as stored (a retry gets the first one's): /api/v1/assistant/classify
+    suggestion = suggest(db.session.get(CaseEvent, received.event_id).body)
+    response = jsonify(case_id=received.case_id, event_id=received.event_id, case_created=received.case_created,
+                       suggested_category=suggestion.category, confidence=suggestion.confidence)
     response.status_code = 200 if received.duplicate else 201
     return response

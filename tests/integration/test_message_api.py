@@ -37,6 +37,7 @@ def _events(case_id):
 def test_the_first_message_opens_a_case_and_the_same_message_again_writes_nothing(api):
     first = api.post("/api/v1/messages", MESSAGE)
     assert first.status_code == 201 and first.json["case_created"] is True
+    assert first.json["suggested_category"] == "tracking" and 0 < first.json["confidence"] <= 1  # the assistant's
     case = db.session.get(Case, first.json["case_id"])
     assert (case.channel, case.category, case.subject) == ("chat", "pre_sale", "你好，我的快递到哪了？")
     assert [(e.kind, e.external_id) for e in _events(case.id)] == [("customer_message", "msg-1")]
