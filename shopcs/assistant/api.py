@@ -14,7 +14,7 @@ bp = Blueprint("assistant_api", __name__, url_prefix="/api/v1/assistant")
 
 CLASSIFY_BODY = obj({"text": text(BODY_MAX, required=True, description=_l("The buyer's message."))}, required=("text",))
 _CATEGORY = {"type": "string", "enum": list(CATEGORIES)}
-_CONFIDENCE = {"type": "number", "minimum": 0, "maximum": 1, "description": "The model's probability."}
+_CONFIDENCE = {"type": "number", "minimum": 0, "maximum": 1, "description": _l("The model's probability, 0 to 1.")}
 GUESS_OUT = out_obj({"category": _CATEGORY, "confidence": _CONFIDENCE})
 CLASSIFY_OUT = out_obj({"category": _CATEGORY, "confidence": _CONFIDENCE,
                         "alternatives": {"type": "array", "items": GUESS_OUT}})

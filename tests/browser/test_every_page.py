@@ -36,7 +36,7 @@ API_VOCABULARY = {"Authorization", "Bearer", "flask", "api-token", "create", "er
                   "json", "openapi", "Idempotency-Key", "Location", "token", "ISO", "key", "application", "true", "false",
                   "error.fields", "external_id", "order_no", "unpaid", "paid", "shipped", "completed", "cancelled", "closed",
                   "per_page", "updated_since", "page", "start", "end", "status", "kind", "by", "day", "customer", "channel",
-                  "case_created"}
+                  "case_created", "suggested_category", "confidence"}
 
 # Visible Latin words of the page, outside user data: <code>, <pre>, form fields and anything marked
 # translate="no" (order numbers, SKUs, e-mails, product titles) are skipped; a token with a digit or an @ is data.
