@@ -1,4 +1,5 @@
 """Imports every model module so that the metadata is complete (for Alembic and tests)."""
+from .assistant.models import AssistantModel  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import ApiToken, User  # noqa: F401
 from .cases.claims.models import Claim, ClaimEvidence  # noqa: F401

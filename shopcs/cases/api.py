@@ -7,6 +7,7 @@ from ..apischema.operations import CASES, describe, paging, param
 from ..apischema.requests import body_values, param_values, query_args
 from ..apischema.shapes import choice, obj, text, time
 from ..app_config import outbox_channel, shop_zone
+from ..assistant.reading import read_message
 from ..errors import ServiceError
 from ..extensions import db
 from ..notify.mail_headers import mail_domain
@@ -54,7 +55,7 @@ def _case_input() -> CaseInput:
     data = body_values(CASE_BODY, message=_l("The case has invalid fields."))
     return CaseInput(category=data["category"], channel=data["channel"], subject=data["subject"], body=data["body"],
                      received_at=data["received_at"], severity=data["severity"] or "normal",
-                     order_no=data["order_no"], customer=data["customer"])
+                     order_no=data["order_no"], customer=data["customer"], reading=read_message(data["body"]))
 
 
 @bp.post("/cases")

@@ -62,9 +62,11 @@ def create_case(data: CaseInput, actor: Actor, now: datetime, zone: str, externa
                     order_id=order.id if order else None, owner_id=user_id_of(actor), team="agents",
                     received_at=received_at, first_response_due_at=due, created_by=actor.label, created_at=now,
                     updated_at=now, lock_version=0)
+        if data.reading is not None:
+            case.suggested_category, case.suggested_confidence = data.reading.category, data.reading.confidence
         db.session.add(case)
         add_event(case, "customer_message", actor, now, body=case.body, occurred_at=received_at, channel=data.channel,
-                  external_id=external_id)
+                  external_id=external_id, data={"reading": data.reading.as_json()} if data.reading else None)
         trace(case, "case.created", actor, now, after={
             "category": case.category, "channel": case.channel, "severity": case.severity, "subject": case.subject,
             "order_no": data.order_no, "customer": customer.external_id, "received_at": received_at,

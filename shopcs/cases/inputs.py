@@ -10,6 +10,16 @@ CLOCK_SKEW = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
+class Reading:
+    """The assistant's reading of a buyer's message (shopcs.assistant): the category it suggests and how sure it is."""
+    category: str
+    confidence: float
+
+    def as_json(self) -> dict:
+        return {"category": self.category, "confidence": round(self.confidence, 4)}
+
+
+@dataclass(frozen=True)
 class CaseInput:
     category: str
     channel: str
@@ -19,6 +29,7 @@ class CaseInput:
     severity: str = "normal"
     order_no: str | None = None
     customer: dict | None = None  # {external_id, name, phone, email}: used when there is no order_no
+    reading: Reading | None = None  # the assistant's reading of the body, kept beside the category the case takes
 
 
 def _choice(fields: dict, name: str, value, choices: tuple) -> None:

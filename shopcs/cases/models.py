@@ -1,7 +1,7 @@
 """Customer cases (工单) and their timelines: every reply, note, transfer and change is a CaseEvent row."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -52,6 +52,12 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
+    # the assistant's reading of the message that opened the case (shopcs.assistant); the category an agent keeps is
+    # `category`: the two side by side are the accuracy report and the examples a retrained model learns from
+    suggested_category: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    suggested_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # when the assistant answered the buyer itself (out of hours, where is my order); the case stays open for an agent
+    assistant_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     customer: Mapped[Customer | None] = relationship(viewonly=True)
     order: Mapped[Order | None] = relationship(viewonly=True)

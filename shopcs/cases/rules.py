@@ -4,8 +4,9 @@ A case (工单) is one customer question or complaint. Agents move it through `S
 closed case is reopened (→ open) rather than answered in place, so every reopening leaves a trace.
 """
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from ..errors import Conflict
+from ..errors import Conflict, Invalid
 
 CATEGORIES = ("tracking", "payment", "claim", "after_sales", "pre_sale", "complaint")
 # 查货, 查款 (payment and refund money), 理赔 (damage or loss claim), 售后, 业务咨询, 投诉建议
@@ -85,3 +86,44 @@ def escalation_reason(category: str, severity: str, breached: bool, already: Ite
     returned (a serious complaint that later breaches is escalated a second time, for the breach)."""
     done = set(already)
     return next((reason for reason in escalation_reasons(category, severity, breached) if reason not in done), None)
+
+
+# ---- the assistant's reading of a new conversation ----
+
+@dataclass(frozen=True)
+class TriageSettings:
+    """How a new conversation takes its category: the assistant's suggestion when it is at least `min_confidence`
+    percent sure, else `default_category`; `auto_answer`: out of business hours the assistant tells a buyer who asks
+    where an identified order is its status (the case stays open for an agent)."""
+    min_confidence: int = 60
+    default_category: str = "pre_sale"
+    auto_answer: bool = True
+
+    def as_json(self) -> dict:
+        return {"min_confidence": self.min_confidence, "default_category": self.default_category,
+                "auto_answer": self.auto_answer}
+
+
+def parse_triage(values: dict) -> TriageSettings:
+    """Raises Invalid naming each bad field; `values` as a form or the stored JSON gives them."""
+    fields = {}
+    text = str(values.get("min_confidence", "")).strip()
+    if not (text.isascii() and text.isdigit() and int(text) <= 100):
+        fields["min_confidence"] = "must be a whole number from 0 to 100"
+    category = values.get("default_category")
+    if category not in CATEGORIES:
+        fields["default_category"] = f"must be one of {', '.join(CATEGORIES)}"
+    auto_answer = values.get("auto_answer")
+    if isinstance(auto_answer, str):
+        auto_answer = {"true": True, "on": True, "false": False, "": False}.get(auto_answer.lower())
+    if not isinstance(auto_answer, bool):
+        fields["auto_answer"] = "must be true or false"
+    if fields:
+        raise Invalid("The assistant settings are not valid.", fields)
+    return TriageSettings(int(text), category, auto_answer)
+
+
+def category_for_new_case(suggested: str, confidence: float, settings: TriageSettings) -> str:
+    """The suggestion when it is sure enough (confidence 0–1 against a percent), else the team's default."""
+    return suggested if suggested in CATEGORIES and confidence * 100 >= settings.min_confidence \
+        else settings.default_category

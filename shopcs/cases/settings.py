@@ -13,12 +13,14 @@ from ..errors import Invalid
 from ..extensions import db
 from ..settings import store
 from .replies.promises import DEFAULT_WORDS, parse_words
+from .rules import TriageSettings, parse_triage
 from .sla import SlaSettings, parse_sla_settings
 
 AREA = "cases"
 SLA_KEY = "sla"
 WORDS_KEY = "promise_words"
 ASSIGN_KEY = "max_open_per_agent"
+TRIAGE_KEY = "assistant"
 ACTION_ASSIGNMENT = "case_assignment.settings_changed"
 DEFAULT_MAX_OPEN = 5  # an agent's open cases before the round robin passes them over; 0: no automatic assignment
 MAX_OPEN_LIMIT = 200
@@ -82,4 +84,20 @@ def save_max_open(value, actor: Actor, now: datetime) -> int:
     new, old = int(text), load_max_open()
     if new != old:
         _save(ASSIGN_KEY, new, actor, now, ACTION_ASSIGNMENT, {"max_open": old}, {"max_open": new})
+    return new
+
+
+def load_triage() -> TriageSettings:
+    stored = store.read(AREA, TRIAGE_KEY)
+    return TriageSettings() if stored is None else parse_triage(stored)
+
+
+def save_triage(values: dict, actor: Actor, now: datetime) -> TriageSettings:
+    """Invalid names each bad field and writes nothing; an unchanged value writes no trace."""
+    new = parse_triage(values)
+    old_json, new_json = load_triage().as_json(), new.as_json()
+    changed = [name for name in new_json if old_json[name] != new_json[name]]
+    if changed:
+        _save(TRIAGE_KEY, new_json, actor, now, "case_assistant.settings_changed",
+              {name: old_json[name] for name in changed}, {name: new_json[name] for name in changed})
     return new

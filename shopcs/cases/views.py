@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..app_config import outbox_channel, shop_zone
+from ..assistant.reading import read_message
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, ServiceError
 from ..extensions import db
@@ -69,7 +70,7 @@ def _case_input(form: NewCaseForm) -> CaseInput:
                                       "email": ""}
     return CaseInput(category=form.category.data, channel=form.channel.data, subject=form.subject.data,
                      body=form.body.data, received_at=from_local(form.received_at.data), severity=form.severity.data,
-                     order_no=order_no, customer=customer)
+                     order_no=order_no, customer=customer, reading=read_message(form.body.data))
 
 
 @bp.route("/new", methods=["GET", "POST"])

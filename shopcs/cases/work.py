@@ -15,7 +15,7 @@ from ..timeutil import UTC
 from . import rules
 from .access import check_case_access, check_may_work
 from .escalation import escalate_if_serious
-from .inputs import text_or_problem, time_problem
+from .inputs import Reading, text_or_problem, time_problem
 from .models import BODY_MAX, Case, CaseEvent
 from .owners import own_on_reply
 from .reply_status import reply_key
@@ -123,9 +123,11 @@ def add_note(case_id: int, body: str, actor: Actor, now: datetime) -> CaseEvent:
 
 
 def add_customer_message(case_id: int, body: str, actor: Actor, now: datetime,
-                         received_at: datetime | None = None, external_id: str | None = None) -> CaseEvent:
+                         received_at: datetime | None = None, external_id: str | None = None,
+                         reading: Reading | None = None) -> CaseEvent:
     """The customer wrote again: the case goes back to the agents (a resolved or closed one is reopened).
-    `external_id`: the source's id of the message, unique per channel (shopcs.conversations.intake)."""
+    `external_id`: the source's id of the message, unique per channel (shopcs.conversations.intake); `reading`: the
+    assistant's, kept in the event's data."""
     check_may_work(actor)
     text, fields = text_or_problem(body, BODY_MAX, "body")
     if received_at is not None and (problem := time_problem(received_at, now)):
@@ -136,7 +138,8 @@ def add_customer_message(case_id: int, body: str, actor: Actor, now: datetime,
         check_case_access(actor, case)
         change = _move(case, rules.status_after_customer_message(case.status), now)
         event = add_event(case, "customer_message", actor, now, body=text, occurred_at=min(received_at or now, now),
-                          channel=case.channel, data=change or None, external_id=external_id)
+                          channel=case.channel, data={**change, "reading": reading.as_json()} if reading else change or None,
+                          external_id=external_id)
         trace(case, "case.customer_message", actor, now, after={"event_id": event.id, **change})
     return event
 

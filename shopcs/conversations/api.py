@@ -8,7 +8,7 @@ from ..apischema.requests import body_values
 from ..apischema.shapes import choice, obj, out_int, out_obj, text, time
 from ..app_config import outbox_channel, shop_zone
 from ..assistant.classify import CATEGORIES
-from ..assistant.service import suggest
+from ..assistant.reading import read_message
 from ..cases.models import CaseEvent
 from ..cases.rules import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX
 from ..errors import ServiceError
@@ -54,9 +54,10 @@ def post_message():
                               customer=data["customer"], order_no=data["order_no"], subject=data["subject"],
                               received_at=data["received_at"])
     received = receive_message(message, g.actor, utcnow(), shop_zone(), outbox_channel=outbox_channel())
-    # the assistant's reading of the message as stored (a retry gets the first one's): /api/v1/assistant/classify
-    suggestion = suggest(db.session.get(CaseEvent, received.event_id).body)
+    # the assistant's reading as it was stored with the message (a retry gets the first one's)
+    event = db.session.get(CaseEvent, received.event_id)
+    reading = (event.data or {}).get("reading") or read_message(event.body).as_json()  # an event from before readings
     response = jsonify(case_id=received.case_id, event_id=received.event_id, case_created=received.case_created,
-                       suggested_category=suggestion.category, confidence=suggestion.confidence)
+                       suggested_category=reading["category"], confidence=reading["confidence"])
     response.status_code = 200 if received.duplicate else 201
     return response

@@ -10,21 +10,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..actor import Actor
+from ..assistant.reading import read_message
 from ..cases.creation import create_case
-from ..cases.inputs import CaseInput, customer_problems, time_problem
+from ..cases.inputs import CaseInput, Reading, customer_problems, time_problem
+from ..cases.linking import link_cases_to_order
 from ..cases.models import Case, CaseEvent
 from ..cases.owners import assign_new_case
-from ..cases.rules import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX
-from ..cases.settings import load_max_open
+from ..cases.rules import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX, category_for_new_case
+from ..cases.settings import load_max_open, load_triage
 from ..cases.work import add_customer_message
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..orders.models import Customer, Order
 from ..orders.schemas import order_no_problem, text_problem
+from .order_link import order_to_link
 
 CHANNELS = ("chat", "email", "platform")  # where buyers write; a phone call is logged by an agent, not received
 REOPEN_WITHIN = timedelta(days=7)  # a case resolved longer ago is history: the buyer's new message opens a new one
-DEFAULT_CATEGORY = "pre_sale"  # 咨询: a new conversation's category until the assistant (issue 18) suggests one
 _SUBJECT_FROM_BODY = 60
 
 
@@ -75,14 +77,21 @@ def receive_message(message: IncomingMessage, actor: Actor, now: datetime, zone:
     external_id = message.external_id.strip()
     if (known := known_message(message.channel, external_id)) is not None:
         return known
+    reading = read_message(message.body)
     try:
-        case = _conversation(_customer_id(message), message.channel, now)
+        customer_id = _customer_id(message)
+        case = _conversation(customer_id, message.channel, now)
+        order = None if message.order_no is not None or (case is not None and case.order_id is not None) \
+            else order_to_link(customer_id, message.body)
         if case is None:
-            created = create_case(_new_case(message), actor, now, zone, external_id=external_id,
+            created = create_case(_new_case(message, reading, order), actor, now, zone, external_id=external_id,
                                   outbox_channel=outbox_channel)
             assign_new_case(created.id, now, load_max_open())  # its own transaction, after the case is saved
             return Received(created.id, created.events[0].id, case_created=True)
-        event = add_customer_message(case.id, message.body, actor, now, message.received_at, external_id=external_id)
+        event = add_customer_message(case.id, message.body, actor, now, message.received_at, external_id=external_id,
+                                     reading=reading)
+        if order is not None:  # its own transaction: the message is kept even if the link fails
+            link_cases_to_order([case.id], order, actor, now)
         return Received(case.id, event.id, case_created=False)
     except (IntegrityError, Conflict):
         # the same message, sent twice at once: the other request wrote it (the unique index let one through)
@@ -125,8 +134,13 @@ def continues(case: Case, now: datetime) -> bool:
     return not (case.status == "resolved" and case.resolved_at is not None and case.resolved_at < now - REOPEN_WITHIN)
 
 
-def _new_case(message: IncomingMessage) -> CaseInput:
+def _new_case(message: IncomingMessage, reading: Reading | None, order: Order | None) -> CaseInput:
+    """The case a message opens: the assistant's category when it is sure enough (the shop's setting), else the
+    team's default; the order the message names, or the one the message was linked to."""
     body = message.body.strip()
     subject = (message.subject or "").strip() or body.splitlines()[0][:_SUBJECT_FROM_BODY]
-    return CaseInput(category=DEFAULT_CATEGORY, channel=message.channel, subject=subject, body=body,
-                     received_at=message.received_at, order_no=message.order_no, customer=message.customer)
+    category = category_for_new_case(reading.category, reading.confidence, load_triage()) if reading is not None \
+        else load_triage().default_category
+    order_no = message.order_no if message.order_no is not None else (order.order_no if order is not None else None)
+    return CaseInput(category=category, channel=message.channel, subject=subject, body=body,
+                     received_at=message.received_at, order_no=order_no, customer=message.customer, reading=reading)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..actor import Actor
+from ..assistant.reading import read_message
 from ..cases.models import Case, CaseEvent
 from ..cases.rules import EXTERNAL_ID_MAX
 from ..cases.work import add_customer_message
@@ -39,7 +40,8 @@ def take_mail(mail: InboundMail, fallback_id: str, actor: Actor, now: datetime, 
     case = _threaded_case(mail, now)
     if case is not None:
         try:
-            add_customer_message(case.id, body, actor, now, received_at, external_id=external_id)
+            add_customer_message(case.id, body, actor, now, received_at, external_id=external_id,
+                                 reading=read_message(body))
         except IntegrityError:  # another poll wrote the same mail at the same moment (the unique index let one in)
             db.session.rollback()
             return "duplicate"
