@@ -1,6 +1,7 @@
 """The assistant's sorting (issue 18): trained on the starter set that ships in shopcs/assistant/data/, measured on
 messages it never saw (bench/data/assistant_heldout.jsonl, written apart from it). Prints the share sorted as a
-person sorted them, each category's precision and recall, the confusion matrix, and the time of one classify call.
+person sorted them (the rules of shopcs/assistant/rules.py, then the model; and the model alone), each category's
+precision and recall, the confusion matrix, and the time of one classify call.
 
     .venv/bin/python -m bench.assistant_bench [--rounds 5]
 
@@ -52,8 +53,12 @@ def main(argv=None) -> int:
             times.append((time.perf_counter() - started) * 1000)
     right = sum(truth == guess for truth, guess in pairs)
     accuracy = right / len(pairs)
+    alone = model.without_rules()
+    right_alone = sum(truth == alone.classify(text).category for text, truth in held_out)
+    changed = sum(model.classify(text).category != alone.classify(text).category for text, _truth in held_out)
     print(f"trained on {len(train)} starter messages in {trained_in:.2f} s; {len(held_out)} held-out messages")
-    print(f"sorted as a person sorted them: {right}/{len(pairs)} = {accuracy:.1%} (bar {ACCURACY_BAR:.0%})")
+    print(f"sorted as a person sorted them: {right}/{len(pairs)} = {accuracy:.1%} (bar {ACCURACY_BAR:.0%}); "
+          f"the model alone, without the rules: {right_alone}/{len(pairs)} ({changed} categories differ)")
     for category in CATEGORIES:
         truth_n = sum(t == category for t, _g in pairs)
         guess_n = sum(g == category for _t, g in pairs)

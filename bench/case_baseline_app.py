@@ -36,7 +36,8 @@ SEARCH = ("cases.id IN (SELECT cases.id FROM cases WHERE cases.order_id IN (SELE
 ROWS = ("SELECT cases.id, cases.subject, cases.category, cases.channel, cases.severity, cases.status, cases.team, "
         "cases.received_at, cases.first_response_due_at, cases.first_responded_at, cases.escalated_at, "
         "cases.escalation_acknowledged_at, customers.name, customers.external_id, customers.phone, orders.order_no, "
-        "coalesce(nullif(users.display_name, :empty), users.username) AS owner FROM cases "
+        "coalesce(nullif(users.display_name, :empty), users.username) AS owner, cases.suggested_category, "
+        "cases.suggested_confidence FROM cases "
         "LEFT OUTER JOIN customers ON customers.id = cases.customer_id LEFT OUTER JOIN orders ON orders.id = cases.order_id "
         "LEFT OUTER JOIN users ON users.id = cases.owner_id WHERE {where} "
         "ORDER BY cases.first_response_due_at, cases.id LIMIT :limit OFFSET :offset")
@@ -68,7 +69,9 @@ TEMPLATE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><tit
 <th>Order no.</th><th>Owner</th><th>First response</th></tr>
 {% for r in rows %}<tr data-case-id="{{ r.id }}"><td><a href="/cases/{{ r.id }}">#{{ r.id }}</a>
 {% if r.id in unread %}<span title="New message">•</span>{% endif %}</td><td>{{ r.subject }}
-{% if r.escalated_at and not r.escalation_acknowledged_at %} escalated{% endif %}</td><td>{{ r.category }}</td>
+{% if r.escalated_at and not r.escalation_acknowledged_at %} escalated{% endif %}</td><td>{{ r.category }}
+{%- if r.suggested_category and r.suggested_category != r.category %}
+ <span>Assistant: {{ r.suggested_category }} {{ (r.suggested_confidence * 100)|round|int }}%</span>{% endif %}</td>
 <td>{{ r.channel }}</td><td>{{ r.severity }}</td><td>{{ r.status }}{% if r.team != 'agents' %} {{ r.team }}{% endif %}</td>
 <td>{{ r.name or '—' }} {{ (r.phone or '')|mask }}</td>
 <td>{% if r.order_no %}<a href="/orders/{{ r.order_no }}">{{ r.order_no }}</a>{% else %}—{% endif %}</td>

@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from .assistant.cli import assistant_cli
     from .auth.cli import token_cli, users_cli
     from .cases.cli import cases_cli
     from .conversations.cli import mail_cli
@@ -131,5 +132,5 @@ def _register_cli(app: Flask) -> None:
     from .followup.cli import followup_cli
     from .orders.cli import orders_cli
 
-    for group in (users_cli, token_cli, orders_cli, demo_cli, followup_cli, cases_cli, mail_cli):
+    for group in (users_cli, token_cli, orders_cli, demo_cli, followup_cli, cases_cli, mail_cli, assistant_cli):
         app.cli.add_command(group)

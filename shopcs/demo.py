@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from .actor import Actor
 from .app_config import approval_limits, outbox_channel, shop_zone
+from .assistant.reading import read_message
 from .audit.services import record
 from .auth.models import User
 from .auth.services import create_user
@@ -136,9 +137,9 @@ def _cases(orders, now, agent):
         ("complaint", "chat", "high", "包裹破损，很不满意", "包裹外箱破了，杯子碎了，你们怎么包装的！", 15),
     ]
     for (category, channel, severity, subject, body, minutes), order in zip(asks, shipped, strict=False):  # a tiny demo: fewer
-        case = create_case(CaseInput(category, channel, subject, body, now - timedelta(minutes=minutes), severity,
-                                     order_no=order.order_no), platform, now - timedelta(minutes=minutes), shop_zone(),
-                           outbox_channel=shop_channel)
+        ask = CaseInput(category, channel, subject, body, now - timedelta(minutes=minutes), severity,
+                        order_no=order.order_no, reading=read_message(body))
+        case = create_case(ask, platform, now - timedelta(minutes=minutes), shop_zone(), outbox_channel=shop_channel)
         if category == "payment":
             reply(case.id, "您好，退款已原路退回，一般 1-3 个工作日到账，请留意。", agent, now - timedelta(minutes=20),
                   send=False, given_at=now - timedelta(minutes=23), outbox_channel=shop_channel)
@@ -148,7 +149,8 @@ def _cases(orders, now, agent):
             transfer(case.id, "买家要求换货，请售后联系。", agent, now - timedelta(minutes=44), to_team="after_sales")
     create_case(CaseInput("pre_sale", "email", "龙井有没有礼盒装", "请问西湖龙井有礼盒包装吗？想送人。",
                           now - timedelta(hours=3), customer={"external_id": "demo-buyer-email", "name": "周女士",
-                                                                "phone": "", "email": "zhou@example.com"}),
+                                                                "phone": "", "email": "zhou@example.com"},
+                          reading=read_message("请问西湖龙井有礼盒包装吗？想送人。")),
                 platform, now - timedelta(hours=3), shop_zone(), outbox_channel=shop_channel)
 
 

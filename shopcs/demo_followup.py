@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from .actor import Actor
 from .app_config import outbox_channel, shop_zone
+from .assistant.reading import read_message
 from .audit.services import record
 from .cases.reply_status import mark_given
 from .cases.services import CaseInput, create_case, reply
@@ -71,7 +72,8 @@ def past_cases(rng, orders, now, agents: list[Actor]) -> None:
         order = rng.choice(shipped) if shipped else None
         case = create_case(CaseInput(category, channel, subject, body, received, order_no=order.order_no if order else None,
                                      customer=None if order else {"external_id": "demo-buyer-0", "name": "王伟", "phone": "",
-                                                                  "email": ""}), platform, received, shop_zone(),
+                                                                  "email": ""}, reading=read_message(body)),
+                           platform, received, shop_zone(),
                            outbox_channel=shop_channel)
         agent, answered = rng.choice(agents), received + timedelta(minutes=rng.randrange(1, 7))
         if channel == "phone":

@@ -17,14 +17,20 @@
       open: "在线客服", title: "联系客服", close: "关闭", placeholder: "请输入您的问题…", send: "发送",
       failed: "未能发送，请稍后再试。", you: "我", shop: "客服", closed: "客服暂不在线，我们已收到您的消息，将于 {at} 回复。",
       who: "留下订单号，方便我们查询", order: "订单号", last4: "收货手机后四位", link: "确认",
-      linked: "已关联订单，客服可以直接查看。", notLinked: "订单号和手机后四位不匹配。", hello: "您好！有什么可以帮您？"
+      linked: "已关联订单，客服可以直接查看。", notLinked: "订单号和手机后四位不匹配。", hello: "您好！有什么可以帮您？",
+      where: "查询订单", check: "查询", head: "订单 {no}：{status}", parcel: "，{carrier} {tracking}（{date} 发出）",
+      promised: "，预计 {date} 前发货", waiting: "，尚未发货", status: { unpaid: "待付款", paid: "已付款", shipped: "已发货",
+        completed: "已完成", cancelled: "已取消", closed: "已关闭" }
     } : {
       open: "Chat with us", title: "Customer service", close: "Close", placeholder: "Type your question…", send: "Send",
       failed: "Could not send. Please try again shortly.", you: "You", shop: "Shop", closed:
       "We are away right now. Your message is received and we will answer from {at}.",
       who: "Add your order number so we can look it up", order: "Order number", last4: "Last 4 digits of the phone",
       link: "Confirm", linked: "Order linked: the team can see it.", notLinked: "The order number and digits do not match.",
-      hello: "Hello! How can we help?"
+      hello: "Hello! How can we help?", where: "Where is my order?", check: "Check", head: "Order {no}: {status}",
+      parcel: " with {carrier}, tracking {tracking}, shipped {date};", promised: ", promised to ship by {date}",
+      waiting: ", not shipped yet", status: { unpaid: "awaiting payment", paid: "paid", shipped: "shipped",
+        completed: "completed", cancelled: "cancelled", closed: "closed" }
     };
     var key = "shopcs-widget:" + base;
     var state = { token: null, after: 0, timer: null, open: false, seen: {}, draft: null, awayShown: false, activeAt: 0 };
@@ -66,8 +72,8 @@
       "form{display:flex;gap:6px;padding:10px;border-top:1px solid #d0d7de;background:#fff}" +
       "textarea,input{flex:1;min-width:0;border:1px solid #d0d7de;border-radius:8px;padding:8px;resize:none;color:#1f2328;background:#fff}" +
       "button.primary{border:0;border-radius:8px;padding:8px 12px;background:#1f6feb;color:#fff;cursor:pointer}" +
-      ".who{padding:8px 10px;border-top:1px solid #d0d7de;background:#fff}.who summary{cursor:pointer;color:#57606a;font-size:13px}" +
-      ".who form{border:0;padding:8px 0 0}" +
+      ".who,.where{padding:8px 10px;border-top:1px solid #d0d7de;background:#fff}" +
+      "summary{cursor:pointer;color:#57606a;font-size:13px}details form{border:0;padding:8px 0 0}" +
       "</style>" +
       "<button class='launch' type='button'><span class='label'></span><span class='dot'></span></button>" +
       "<section class='panel' role='dialog' hidden><header><strong class='title'></strong>" +
@@ -75,6 +81,9 @@
       "<details class='who'><summary></summary><form class='identify'><input name='order' maxlength='64'>" +
       "<input name='last4' inputmode='numeric' maxlength='4' pattern='[0-9]{4}'><button class='primary link' type='submit'>" +
       "</button></form></details>" +
+      "<details class='where'><summary></summary><form class='status'><input name='order_no' maxlength='64'>" +
+      "<input name='phone_last4' inputmode='numeric' maxlength='4' pattern='[0-9]{4}'><button class='primary check' " +
+      "type='submit'></button></form></details>" +
       "<form class='compose'><textarea rows='2' maxlength='5000'></textarea><button class='primary send' type='submit'>" +
       "</button></form></section>";
 
@@ -86,6 +95,10 @@
     $("input[name=order]").placeholder = T.order;
     $("input[name=last4]").placeholder = T.last4;
     $(".link").textContent = T.link;
+    $(".where summary").textContent = T.where;
+    $("input[name=order_no]").placeholder = T.order;
+    $("input[name=phone_last4]").placeholder = T.last4;
+    $(".check").textContent = T.check;
     $("textarea").placeholder = T.placeholder;
     $(".send").textContent = T.send;
 
@@ -221,6 +234,30 @@
         if (data.linked) { $(".who").hidden = true; }
       }).catch(function (problem) {
         line("note", (problem && problem.error && problem.error.message) || T.failed);
+      });
+    });
+
+    // "Where is my order?": status, promised ship date and parcels, said as one line of the shop's (T.head …)
+    function fill(text, values) { return text.replace(/\{(\w+)\}/g, function (all, name) { return values[name]; }); }
+    $(".status").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var order = $("input[name=order_no]").value.trim();
+      var last4 = $("input[name=phone_last4]").value.trim();
+      if (!order || !/^[0-9]{4}$/.test(last4)) { line("note", T.notLinked); return; }
+      ensureConversation().then(function () {
+        return call("GET", "/order-status?order_no=" + encodeURIComponent(order) + "&phone_last4=" + last4);
+      }).then(function (data) {
+        var text = fill(T.head, { no: order, status: T.status[data.status] || data.status });
+        (data.shipments || []).forEach(function (p) {
+          text += fill(T.parcel, { carrier: p.carrier_name, tracking: p.tracking_no, date: p.shipped_at });
+        });
+        if (!(data.shipments || []).length && data.status === "paid") {
+          text += data.promised_ship_date ? fill(T.promised, { date: data.promised_ship_date }) : T.waiting;
+        }
+        line("note", text.replace(/;$/, ""));
+      }).catch(function (problem) {  // a wrong pair and an unknown order: the same 404, said as "do not match"
+        var error = problem && problem.error;
+        line("note", (error && (error.code === "not_found" ? T.notLinked : error.message)) || T.failed);
       });
     });
 

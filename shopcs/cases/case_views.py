@@ -1,10 +1,12 @@
 """One case: its header, clock and timeline, and the forms that work it (reply, note, transfer, status, severity,
 a supervisor's acknowledgement). Each POST calls one service; a refused change re-renders or flashes, never a 500."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..app_config import outbox_channel, shop_zone
+from ..assistant.drafts import case_drafts
 from ..audit.services import record
 from ..auth.access import current_actor, may, permission_required
 from ..errors import Forbidden, Invalid, NotFound, ServiceError
@@ -50,6 +52,13 @@ def _case_url(case_id: int, anchor: str = "") -> str:
     return url_for("cases.case_page", case_id=case_id) + anchor
 
 
+def _drafts(case):
+    """The suggested replies (shopcs.assistant.drafts) while the case can be answered; none on a resolved case."""
+    if case.status in ("resolved", "closed"):
+        return None
+    return case_drafts(case, current_user, "zh_CN" if getattr(get_locale(), "language", "") == "zh" else "en")
+
+
 def render_case(case, promises=(), **forms):
     """The case page; `forms` holds the one form that was just sent (with its errors), the others are fresh."""
     now = utcnow()
@@ -61,7 +70,7 @@ def render_case(case, promises=(), **forms):
         "cases/case.html", case=case, events=case.events, case_clock=clock_view(case, now, load_sla_settings().amber_share),
         reply_form=reply, note_form=forms.get("note") or CaseNoteForm(formdata=None), transfer_form=transfer,
         status_form=status, severity_form=forms.get("severity") or SeverityForm(formdata=None, severity=case.severity),
-        ack_form=forms.get("ack") or AcknowledgeForm(formdata=None), promises=promises,
+        ack_form=forms.get("ack") or AcknowledgeForm(formdata=None), promises=promises, drafts=_drafts(case),
         reply_states=reply_states(case.events), action_form=ActionForm(formdata=None),
         can_take=case.owner_id != current_user.id and (case.owner_id is None or may("cases.take_over")),
         can_acknowledge=may("cases.acknowledge") and case.escalated_at is not None

@@ -93,15 +93,12 @@ def escalation_reason(category: str, severity: str, breached: bool, already: Ite
 @dataclass(frozen=True)
 class TriageSettings:
     """How a new conversation takes its category: the assistant's suggestion when it is at least `min_confidence`
-    percent sure, else `default_category`; `auto_answer`: out of business hours the assistant tells a buyer who asks
-    where an identified order is its status (the case stays open for an agent)."""
+    percent sure, else `default_category`."""
     min_confidence: int = 60
     default_category: str = "pre_sale"
-    auto_answer: bool = True
 
     def as_json(self) -> dict:
-        return {"min_confidence": self.min_confidence, "default_category": self.default_category,
-                "auto_answer": self.auto_answer}
+        return {"min_confidence": self.min_confidence, "default_category": self.default_category}
 
 
 def parse_triage(values: dict) -> TriageSettings:
@@ -113,14 +110,9 @@ def parse_triage(values: dict) -> TriageSettings:
     category = values.get("default_category")
     if category not in CATEGORIES:
         fields["default_category"] = f"must be one of {', '.join(CATEGORIES)}"
-    auto_answer = values.get("auto_answer")
-    if isinstance(auto_answer, str):
-        auto_answer = {"true": True, "on": True, "false": False, "": False}.get(auto_answer.lower())
-    if not isinstance(auto_answer, bool):
-        fields["auto_answer"] = "must be true or false"
     if fields:
         raise Invalid("The assistant settings are not valid.", fields)
-    return TriageSettings(int(text), category, auto_answer)
+    return TriageSettings(int(text), category)
 
 
 def category_for_new_case(suggested: str, confidence: float, settings: TriageSettings) -> str:

@@ -16,15 +16,17 @@ from ..errors import Invalid
 from ..followup.forms import ActionForm
 from ..timeutil import utcnow
 from .replies.promises import MAX_WORD_CHARS, MAX_WORDS
-from .rules import CHANNELS
+from .rules import CATEGORIES, CHANNELS
 from .settings import (
     MAX_OPEN_LIMIT,
     load_max_open,
     load_promise_words,
     load_sla_settings,
+    load_triage,
     save_max_open,
     save_promise_words,
     save_sla_settings,
+    save_triage,
 )
 from .sla import MAX_MINUTES, MIDNIGHT, SlaSettings, Target
 
@@ -40,6 +42,8 @@ PROBLEMS = {  # sla.parse_sla_settings' reasons, as the form shows them
     "must be after the opening time (00:00 for midnight)":
         _l("The closing time must be after the opening time (00:00 for midnight)."),
     "must be a number between 0 and 100": _l("Enter a number from 0 to 100."),
+    "must be a whole number from 0 to 100": _l("Enter a whole number from 0 to 100."),
+    f"must be one of {', '.join(CATEGORIES)}": _l("Choose a category."),
 }
 
 
@@ -104,7 +108,7 @@ def _words_problem(reason: str) -> str:
 
 
 def _page(shown=None, errors=None, words_text=None, words_error=None, status=200, max_open_text=None,
-          assignment_error=None):
+          assignment_error=None, triage=None, triage_errors=None):
     settings = load_sla_settings()
     return render_template(
         "case_settings/settings.html", form=ActionForm(formdata=None), channels=CHANNELS, day_names=DAY_NAMES,
@@ -112,7 +116,8 @@ def _page(shown=None, errors=None, words_text=None, words_error=None, status=200
         amber_percent=_percent(settings), words=load_promise_words(), words_error=words_error,
         words_text="\n".join(load_promise_words()) if words_text is None else words_text,
         max_open_text=str(load_max_open()) if max_open_text is None else max_open_text, max_open_limit=MAX_OPEN_LIMIT,
-        assignment_error=assignment_error), status
+        assignment_error=assignment_error, categories=CATEGORIES, triage=triage or load_triage().as_json(),
+        triage_errors=triage_errors or {}), status
 
 
 @bp.route("/settings")
@@ -169,3 +174,20 @@ def save_assignment():
                      assignment_error=_("Enter a whole number from 0 to %(max)s.", max=MAX_OPEN_LIMIT))
     flash(_("Assignment saved."), "info")
     return redirect(url_for("case_settings.settings_page") + "#assignment")
+
+
+@bp.route("/settings/assistant", methods=["POST"])
+@permission_required("cases.settings")
+def save_assistant():
+    values = {name: request.form.get(name, "")[:40] for name in ("min_confidence", "default_category")}
+    if not ActionForm().validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+        return _page(triage=values, status=400)
+    try:
+        save_triage(values, current_actor(), utcnow())
+    except Invalid as exc:
+        flash(_("Nothing was saved: some settings are not valid."), "error")
+        return _page(triage=values, triage_errors={name: str(PROBLEMS.get(reason, reason))
+                                                   for name, reason in exc.fields.items()}, status=422)
+    flash(_("Assistant settings saved. They apply to conversations that arrive from now on."), "info")
+    return redirect(url_for("case_settings.settings_page") + "#assistant")

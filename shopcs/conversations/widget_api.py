@@ -4,6 +4,7 @@ CORS and limits in widget_http.py."""
 import os
 
 from flask import Blueprint, current_app, jsonify, request, send_from_directory
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
@@ -24,6 +25,7 @@ bp.after_request(widget_http.cors_headers)
 STARTS_PER_ADDRESS = "10/minute"
 MESSAGES_PER_CONVERSATION = "20/minute"
 IDENTIFY_TRIES = "5/hour"
+FAILED_STATUS_TRIES = "10 per 10 minutes"  # order numbers and digits guessed: per conversation and per address
 SCRIPT_MAX_AGE = 3600  # an hour in the shops' visitors' caches; the ETag makes a later check cheap
 
 
@@ -48,10 +50,20 @@ def _hours(now) -> dict:
     return {"open_now": result.open_now, "back_at": result.back_at.isoformat() if result.back_at else None}
 
 
-def _conversation():
+def _bearer() -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    found = widget_service.find_conversation(token.strip(), current_app.config["SECRET_KEY"], utcnow()) \
-        if scheme.lower() == "bearer" and token.strip() else None
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _conversation_key() -> str:
+    """The key the limits count a conversation by ("-" for no valid token: that request is a 401, never counted)."""
+    token = _bearer()
+    return (widget_service.token_key(token, current_app.config["SECRET_KEY"], utcnow()) if token else None) or "-"
+
+
+def _conversation():
+    token = _bearer()
+    found = widget_service.find_conversation(token, current_app.config["SECRET_KEY"], utcnow()) if token else None
     if found is None:
         return None, error_response(401, "unauthorized", _l("This conversation is not known. Please start a new one."))
     return found, None
@@ -104,3 +116,16 @@ def identify():
         return widget_http.too_many(wait)
     linked = widget_service.identify(conversation, data.get("order_no"), data.get("phone_last4"), utcnow())
     return jsonify(linked=linked)
+
+
+@bp.get("/order-status")
+@widget_http.failures_limited(FAILED_STATUS_TRIES, _conversation_key)
+def order_status():
+    """"Where is my order?": status, promised ship date and parcels of the order whose phone ends with the digits."""
+    conversation, refused = _conversation()
+    if refused:
+        return refused
+    found = widget_service.order_status(request.args.get("order_no"), request.args.get("phone_last4"), str(get_locale()))
+    if found is None:  # a wrong pair and an unknown order: the same answer
+        return error_response(404, "not_found", _l("No order matches this order number and these digits."))
+    return jsonify(found)

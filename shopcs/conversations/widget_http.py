@@ -7,9 +7,11 @@ travels in the Authorization header, never in a cookie.
 """
 import math
 import time
+from collections.abc import Callable
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from limits import parse
 
 from ..api_support import error_response
@@ -63,3 +65,24 @@ def too_many(wait: int):
     response = error_response(429, "too_many_requests", _l("Too many requests. Please wait a moment and try again."))
     response.headers["Retry-After"] = str(wait)
     return response
+
+
+def _not_found(response) -> bool:
+    return response.status_code == 404
+
+
+def _too_many_failures(_limit):
+    """The 429 of a breached failure limit; Retry-After: until every breached one lets a try through again."""
+    resets = [breached.window[0] for breached in limiter.current_limits if breached.breached]  # (reset time, left)
+    return too_many(max(1, math.ceil(max(resets, default=time.time() + 60) - time.time())))
+
+
+def failures_limited(limit: str, conversation_key: Callable[[], str]):
+    """A view decorator: more than `limit` ("10 per 10 minutes") failed tries (404s) from one conversation or from
+    one address answer 429 with Retry-After, whatever is asked. Flask-Limiter's `deduct_when`: a try is tested
+    before the view and counted after it, only when it failed, so a buyer's successful looks never use it up (two
+    tries racing at the last free place may both pass: the limit bounds guessing, not to the unit)."""
+    shared = {"deduct_when": _not_found, "on_breach": _too_many_failures}
+    by_conversation = limiter.limit(limit, key_func=lambda: "conversation:" + conversation_key(), **shared)
+    by_address = limiter.limit(limit, key_func=lambda: "address:" + get_remote_address(), **shared)
+    return lambda view: by_address(by_conversation(view))

@@ -1,5 +1,6 @@
-"""The storefront widget's conversations: start one, take the buyer's messages, list what the buyer may see, and
-link the conversation to the buyer's order. Settings (the secret key) are passed in; each write commits or rolls back.
+"""The storefront widget's conversations: start one, take the buyer's messages, list what the buyer may see, link
+the conversation to the buyer's order, answer "where is my order?". Settings (the secret key) are passed in; each
+write commits or rolls back.
 
 A widget message enters like any other (intake.receive_message) on the "chat" channel, with the source id
 "widget:<key>:<client id>": the key ties every message to its conversation, whichever case or customer it lands on,
@@ -15,6 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import and_, select, union_all
 
 from ..actor import Actor
+from ..assistant.order_status import find_order_for_buyer, public_status
 from ..cases.linking import link_cases_to_order
 from ..cases.models import BODY_MAX, Case, CaseEvent
 from ..errors import Invalid
@@ -39,16 +41,22 @@ def issue_token(key: str, secret: str) -> str:
     return URLSafeTimedSerializer(secret, salt=TOKEN_SALT).dumps(key)
 
 
-def find_conversation(token: str, secret: str, now: datetime) -> WidgetConversation | None:
-    """The conversation a token names; None for a forged, altered, expired (older than TOKEN_LIFETIME at `now`) or
-    unknown one."""
+def token_key(token: str, secret: str, now: datetime) -> str | None:
+    """The conversation key a token carries, read without the database (the limits count by it); None for a forged,
+    altered or expired (older than TOKEN_LIFETIME at `now`) one."""
     try:
         key, issued_at = URLSafeTimedSerializer(secret, salt=TOKEN_SALT).loads(token, return_timestamp=True)
     except (BadSignature, UnicodeError, ValueError):
         return None
     if not isinstance(key, str) or len(key) != KEY_LENGTH or now - issued_at.astimezone(UTC) > TOKEN_LIFETIME:
         return None
-    return db.session.scalar(select(WidgetConversation).where(WidgetConversation.key == key))
+    return key
+
+
+def find_conversation(token: str, secret: str, now: datetime) -> WidgetConversation | None:
+    """The conversation a token names; None for a forged, altered, expired or unknown one."""
+    key = token_key(token, secret, now)
+    return db.session.scalar(select(WidgetConversation).where(WidgetConversation.key == key)) if key else None
 
 
 def start_conversation(now: datetime) -> WidgetConversation:
@@ -109,9 +117,9 @@ def messages_after(conversation: WidgetConversation, after: int, now: datetime) 
              "created_at": row.occurred_at.isoformat()} for row in rows]
 
 
-def identify(conversation: WidgetConversation, order_no, phone_last4, now: datetime) -> bool:
-    """Links the conversation and its cases not yet closed to the order when its phone ends with `phone_last4`.
-    A wrong pair and an unknown order give the same False; malformed input raises Invalid."""
+def _buyers_order(order_no, phone_last4) -> Order | None:
+    """The order the buyer names with the last 4 digits of its phone; None for a wrong pair and an unknown order
+    alike. Malformed input raises Invalid (422) with a reason per field."""
     fields = {}
     if problem := text_problem(order_no, ORDER_NO_MAX, required=True):
         fields["order_no"] = problem
@@ -119,9 +127,21 @@ def identify(conversation: WidgetConversation, order_no, phone_last4, now: datet
         fields["phone_last4"] = "must be 4 digits"
     if fields:
         raise Invalid(_l("The order number or the digits are not valid."), fields)
-    order = db.session.scalar(select(Order).where(Order.order_no == order_no.strip()))
-    digits = "".join(ch for ch in (order.phone if order is not None else "") if ch.isdigit())
-    if order is None or len(digits) < 4 or not secrets.compare_digest(digits[-4:], phone_last4):
+    return find_order_for_buyer(order_no.strip(), phone_last4)
+
+
+def order_status(order_no, phone_last4, language: str) -> dict | None:
+    """What the buyer may see of their order (assistant.order_status.public_status), or None when the pair does not
+    match an order. Reads only."""
+    order = _buyers_order(order_no, phone_last4)
+    return public_status(order, language) if order is not None else None
+
+
+def identify(conversation: WidgetConversation, order_no, phone_last4, now: datetime) -> bool:
+    """Links the conversation and its cases not yet closed to the order when its phone ends with `phone_last4`.
+    A wrong pair and an unknown order give the same False; malformed input raises Invalid."""
+    order = _buyers_order(order_no, phone_last4)
+    if order is None:
         return False
     conversation.order_id, conversation.customer_id = order.id, order.customer_id
     case_ids = list(db.session.scalars(select(Case.id).where(Case.id.in_(_case_ids(conversation)), Case.status != "closed")))

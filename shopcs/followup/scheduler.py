@@ -40,6 +40,7 @@ JOBS = (
     PeriodicJob("auto_close", 300, "shopcs.followup.jobs:auto_close_unpaid"),
     PeriodicJob("refund_rate_alerts", 900, "shopcs.followup.jobs:send_refund_rate_alerts"),
     PeriodicJob("case_breach_sweep", 60, "shopcs.followup.jobs:escalate_breaches"),  # a minute late at most
+    PeriodicJob("assistant_retrain", 86400, "shopcs.assistant.training:retrain_job"),  # the shop's corrected cases
     PeriodicJob("mail_poll", 60, "shopcs.conversations.cli:poll_configured", needs="SHOPCS_IMAP_URL"),
 )
 

@@ -13,14 +13,17 @@ from ..apischema.operations import REPORTS, describe, param
 from ..apischema.shapes import choice
 from ..app_config import shop_zone
 from ..windows import FIRST_DAY, LAST_DAY, MAX_DAYS, Window, WindowError, parse_window
+from .assistant import assistant_report
 from .concerns import concerns_report
 from .refund_rate import BREAKDOWNS, refund_rate
 from .repurchase import repurchase
 from .serializers import (
+    ASSISTANT_OUT,
     CONCERNS_OUT,
     RECOVERY_OUT,
     REFUND_RATE_OUT,
     REPURCHASE_OUT,
+    assistant_json,
     concerns_json,
     recovery_json,
     report_json,
@@ -83,3 +86,10 @@ def repurchase_report():
 @token_required
 def concerns_report_api():
     return jsonify(concerns_json(concerns_report(_window()[0], shop_zone())))
+
+
+@bp.get("/assistant")
+@_report(_l("How often the assistant's category was kept, and what it answered alone"), ASSISTANT_OUT)
+@token_required
+def assistant_report_api():
+    return jsonify(assistant_json(assistant_report(_window()[0], shop_zone())))

@@ -1,4 +1,4 @@
-"""The unpaid-recovery, repurchase and buyer-concerns pages, their exports, and the concerns' click-through.
+"""The unpaid-recovery, repurchase, buyer-concerns and assistant pages, their exports, and the concerns' click-through.
 
 Each page reads ?start=&end= (default: the 30 shop-local days ending yesterday), shows every figure beside its
 definition, and answers 422 with the problem shown for a bad range. Each table downloads as CSV or JSON.
@@ -11,11 +11,12 @@ from flask import Blueprint, abort, render_template, request
 from ..app_config import shop_zone
 from ..auth.access import permission_required
 from ..windows import Window, WindowError
+from .assistant import assistant_report
 from .concerns import concerns_report, orders_with
 from .exports import FORMATS, download, refused
 from .page_support import page_of, window_from_args
 from .repurchase import repurchase
-from .serializers import COLUMNS, concerns_json, recovery_json, repurchase_json
+from .serializers import COLUMNS, assistant_json, concerns_json, recovery_json, repurchase_json
 from .unpaid_recovery import current_grace, unpaid_recovery
 
 
@@ -35,6 +36,8 @@ REPORTS = {
                                  lambda window: repurchase(window, shop_zone()), repurchase_json),
     "concerns": OperatorReport("reports/concerns.html", "concerns-by-category", "category",
                                lambda window: concerns_report(window, shop_zone()), concerns_json),
+    "assistant": OperatorReport("reports/assistant.html", "assistant-by-kept-category", "kept_category",
+                                lambda window: assistant_report(window, shop_zone()), assistant_json),
 }
 
 
@@ -90,6 +93,16 @@ def concerns_export():
 
 
 @permission_required("reports.view")
+def assistant_page():
+    return _page("assistant")
+
+
+@permission_required("reports.view")
+def assistant_export():
+    return _export("assistant")
+
+
+@permission_required("reports.view")
 def concern_orders():
     """The orders behind one category row (?category=), paged, the latest concern first."""
     category = request.args.get("category", "")[:30]
@@ -108,5 +121,6 @@ def register(bp: Blueprint) -> None:
     for rule, view in (("/unpaid-recovery", unpaid_recovery_page), ("/unpaid-recovery/export", unpaid_recovery_export),
                        ("/repurchase", repurchase_page), ("/repurchase/export", repurchase_export),
                        ("/concerns", concerns_page), ("/concerns/export", concerns_export),
-                       ("/concerns/orders", concern_orders)):
+                       ("/concerns/orders", concern_orders), ("/assistant", assistant_page),
+                       ("/assistant/export", assistant_export)):
         bp.add_url_rule(rule, view_func=view)

@@ -2,6 +2,7 @@
 seconds as whole numbers (or null)."""
 from ..apischema.shapes import out_int, out_money, out_obj, out_rate, out_text
 from ..money import money_str
+from .assistant import AccuracyRow, AssistantReport
 from .concerns import CategoryRow, ConcernsReport
 from .refund_rate import BREAKDOWNS, AgentRow, DayRow, ProductRow, ReasonRow
 from .repurchase import OrdersRow, RepurchaseReport
@@ -15,6 +16,7 @@ COLUMNS = {
     "step": ("step", "orders", "recovered", "rate", "recovered_amount"),
     "orders_paid": ("orders_paid", "customers", "returning"),
     "category": ("category", "concerns", "orders", "paid_since", "rate"),
+    "kept_category": ("category", "cases", "right", "rate"),
 }
 
 
@@ -46,6 +48,8 @@ def row_json(row) -> dict:
     if isinstance(row, CategoryRow):
         return {"category": row.category, "concerns": row.concerns, "orders": row.orders, "paid_since": row.paid_since,
                 "rate": rate_str(row.rate)}
+    if isinstance(row, AccuracyRow):
+        return {"category": row.category, "cases": row.cases, "right": row.right, "rate": rate_str(row.rate)}
     return _refund_row_json(row)
 
 
@@ -85,6 +89,16 @@ def concerns_json(report: ConcernsReport) -> dict:
             "paid_since": totals.paid_since, "rate": rate_str(totals.rate), "rows": [row_json(row) for row in report.rows]}
 
 
+def assistant_json(report: AssistantReport) -> dict:
+    """The accuracy rows, and what the assistant answered alone."""
+    totals, answered = report.totals, report.answered_totals
+    return {**_window_json(report.window), "cases": totals.cases, "right": totals.right, "rate": rate_str(totals.rate),
+            "rows": [row_json(row) for row in report.rows],
+            "answered": answered.answered, "came_back": answered.came_back,
+            "answered_rows": [{"category": row.category, "answered": row.answered, "came_back": row.came_back,
+                               "rate": rate_str(row.rate)} for row in report.answered]}
+
+
 # ---- the shapes above, for the API description ----
 
 _TEXT_COLUMNS = ("sku", "title", "reason", "agent", "step", "orders_paid", "category")
@@ -120,3 +134,6 @@ RECOVERY_OUT = _report({"grace_seconds": None, **_RECOVERY, "median_seconds_to_p
 REPURCHASE_OUT = _report({"customers": None, "returning": None, "returning_rate": None, "multi": None,
                           "multi_rate": None}, "orders_paid")
 CONCERNS_OUT = _report({"concerns": None, "orders": None, "paid_since": None, "rate": None}, "category")
+_ANSWERED_ROW = out_obj({"category": out_text(), "answered": out_int(), "came_back": out_int(), "rate": out_rate()})
+ASSISTANT_OUT = _report({"cases": None, "right": None, "rate": None, "answered": out_int(), "came_back": out_int(),
+                         "answered_rows": {"type": "array", "items": _ANSWERED_ROW}}, "kept_category")

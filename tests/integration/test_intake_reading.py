@@ -40,7 +40,7 @@ def test_a_sure_reading_gives_the_new_case_its_category(app):
 
 
 def test_below_the_shops_threshold_the_case_takes_the_teams_default(app):
-    save_triage({"min_confidence": "100", "default_category": "after_sales", "auto_answer": "true"}, PLATFORM, NOW)
+    save_triage({"min_confidence": "100", "default_category": "after_sales"}, PLATFORM, NOW)
     case = _case(_receive(TRACKING, "m1"))
     assert case.suggested_category == "tracking" and case.suggested_confidence < 1
     assert case.category == "after_sales"  # the reading is kept all the same, for the accuracy report
@@ -57,15 +57,15 @@ def test_each_later_message_keeps_its_own_reading(app):
 def test_the_triage_settings_are_checked_saved_once_and_audited(app):
     before = row_counts()
     with pytest.raises(Invalid) as caught:
-        save_triage({"min_confidence": "200", "default_category": "tracking", "auto_answer": "true"}, PLATFORM, NOW)
+        save_triage({"min_confidence": "200", "default_category": "tracking"}, PLATFORM, NOW)
     assert set(caught.value.fields) == {"min_confidence"}
     assert row_counts() == before and load_triage() == TriageSettings()
-    save_triage({"min_confidence": "80", "default_category": "tracking", "auto_answer": "false"}, PLATFORM, NOW)
-    save_triage({"min_confidence": "80", "default_category": "tracking", "auto_answer": "false"}, PLATFORM, NOW)
-    assert load_triage() == TriageSettings(80, "tracking", False)
+    save_triage({"min_confidence": "80", "default_category": "tracking"}, PLATFORM, NOW)
+    save_triage({"min_confidence": "80", "default_category": "tracking"}, PLATFORM, NOW)
+    assert load_triage() == TriageSettings(80, "tracking")
     entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case_assistant.settings_changed")))
     assert len(entries) == 1
-    assert entries[0].after == {"min_confidence": 80, "default_category": "tracking", "auto_answer": False}
+    assert entries[0].after == {"min_confidence": 80, "default_category": "tracking"}
 
 
 # ---- the order the message is about ----

@@ -116,26 +116,27 @@ def test_status_of_an_empty_outbox_says_so(app):
     assert result.exit_code == 0 and "(the outbox is empty)" in result.output and "dead: 0" in result.output
 
 
-def test_the_scheduler_has_the_six_sweeps_that_coalesce_and_never_overlap(sqlite_app):
+def test_the_scheduler_has_the_seven_jobs_that_coalesce_and_never_overlap(sqlite_app):
     scheduler = build_scheduler(sqlite_app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     intervals = {job_id: job.trigger.interval.total_seconds() for job_id, job in jobs.items()}
     assert intervals == {"unpaid_sweep": 60, "greeting_sweep": 600, "outbox_sender": 15, "auto_close": 300,
-                         "refund_rate_alerts": 900, "case_breach_sweep": 60}
+                         "refund_rate_alerts": 900, "case_breach_sweep": 60, "assistant_retrain": 86400}
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1
         assert 0 < job.misfire_grace_time <= job.trigger.interval.total_seconds()
     assert {job.target for job in JOBS} == {"shopcs.followup.jobs:sweep_unpaid", "shopcs.followup.jobs:sweep_greetings",
                                             "shopcs.followup.jobs:drain_outbox", "shopcs.followup.jobs:auto_close_unpaid",
                                             "shopcs.followup.jobs:send_refund_rate_alerts", "shopcs.followup.jobs:escalate_breaches",
-                                            "shopcs.conversations.cli:poll_configured"}
+                                            "shopcs.conversations.cli:poll_configured",
+                                            "shopcs.assistant.training:retrain_job"}
     assert not scheduler.running
 
 
 def test_the_mailbox_is_polled_every_minute_only_when_shopcs_imap_url_is_set(sqlite_app):
     sqlite_app.config["SHOPCS_IMAP_URL"] = "imaps://shop:secret@imap.example.com/INBOX"
     jobs = {job.id: job for job in build_scheduler(sqlite_app).get_jobs()}
-    assert jobs["mail_poll"].trigger.interval.total_seconds() == 60 and len(jobs) == 7
+    assert jobs["mail_poll"].trigger.interval.total_seconds() == 60 and len(jobs) == 8
 
 
 def explode(now):

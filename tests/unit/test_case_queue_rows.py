@@ -34,6 +34,7 @@ FIXED = FixedParts(
                 "unanswered": Markup("Unanswered"),
                 "escalated": Markup("Escalated"), "open": Markup("All open"), "search": Markup("Search results")},
     team_labels={"agents": "Agents", "after_sales": "After-sales & returns"}, visitor="Storefront chat visitor",
+    suggestion="Assistant: {category} {percent}%",
 )
 
 
@@ -131,3 +132,10 @@ def test_a_search_adds_its_own_current_tab_with_the_search_s_link_escaped():
     assert 'class="active"' not in html.split("\n")[0]
     assert html.split("\n")[-1] == ('<a href="/cases/?q=a&amp;b" class="active" aria-current="page" '
                                      'data-test="case-tab-search">Search results</a>')
+
+
+def test_the_assistants_category_shows_only_where_the_agents_differs():
+    assert "case-suggestion" not in render(a_row(suggested_category="tracking", suggested_confidence=0.9))
+    assert "case-suggestion" not in render(a_row())  # a case from before the assistant
+    html = render(a_row(category="claim", suggested_category="tracking", suggested_confidence=0.874))
+    assert '<div class="muted queue-suggestion" data-test="case-suggestion">Assistant: Tracking 87%</div>' in html

@@ -7,7 +7,8 @@ import pytest
 
 from shopcs.cases.models import Case
 from shopcs.cases.replies.promises import DEFAULT_WORDS
-from shopcs.cases.settings import load_promise_words, load_sla_settings
+from shopcs.cases.rules import TriageSettings
+from shopcs.cases.settings import load_promise_words, load_sla_settings, load_triage
 from shopcs.cases.sla import SlaSettings
 from shopcs.extensions import db
 
@@ -146,3 +147,35 @@ def test_the_queue_links_supervisors_to_the_settings_and_the_reviews_but_not_age
         assert link in page
     agent, _user = client_as(sqlite_app, login, "agent")
     assert 'href="/cases/settings"' not in agent.get("/cases/").get_data(as_text=True)
+
+
+# ---- the assistant's settings ----
+
+def test_the_assistant_settings_are_saved_audited_and_refused_whole_when_bad(app, login):
+    client, _user = client_as(app, login, "supervisor")
+    page = client.get("/cases/settings", headers=ENGLISH).get_data(as_text=True)
+    assert 'data-test="min-confidence"' in page and 'value="60"' in page
+    assert re.search(r'<option value="pre_sale" selected>', page)
+    bad = post(client, "/cases/settings/assistant",
+               {"min_confidence": "150", "default_category": "nonsense"})
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "Enter a whole number from 0 to 100." in text and "Choose a category." in text
+    assert 'value="150"' in text  # what was typed stays in the form
+    assert load_triage() == TriageSettings() and audit_actions() == []
+    saved = post(client, "/cases/settings/assistant",
+                 {"min_confidence": "85", "default_category": "payment"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/cases/settings#assistant")
+    assert load_triage() == TriageSettings(85, "payment")
+    post(client, "/cases/settings/assistant", {"min_confidence": "85", "default_category": "payment"})  # unchanged
+    assert audit_actions() == ["case_assistant.settings_changed"]
+
+
+def test_the_assistant_settings_need_the_forms_token(csrf_app, login):
+    client, _user = client_as(csrf_app, login, "supervisor")
+    form = {"min_confidence": "10", "default_category": "payment"}
+    assert post(client, "/cases/settings/assistant", form).status_code == 400
+    assert load_triage() == TriageSettings()
+    token = csrf_token_from(client.get("/cases/settings").get_data(as_text=True))
+    assert post(client, "/cases/settings/assistant", {**form, "csrf_token": token}).status_code == 302
+    assert load_triage().min_confidence == 10

@@ -85,6 +85,8 @@ class CaseRow(NamedTuple):
     customer_phone: str | None
     order_no: str | None
     owner: str | None
+    suggested_category: str | None = None  # the assistant's reading of the first message
+    suggested_confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,8 @@ def _counts_statement(restricted_role: str | None, has_user: bool):
 _ROW = (Case.id, Case.subject, Case.category, Case.channel, Case.severity, Case.status, Case.team, Case.received_at,
         Case.first_response_due_at, Case.first_responded_at, Case.escalated_at, Case.escalation_acknowledged_at,
         Customer.name, Customer.external_id, Customer.phone, Order.order_no,
-        func.coalesce(func.nullif(User.display_name, ""), User.username))
+        func.coalesce(func.nullif(User.display_name, ""), User.username), Case.suggested_category,
+        Case.suggested_confidence)
 
 
 def list_page(query: CaseQuery, viewer: Viewer, per_page: int = PER_PAGE) -> CasePage:

@@ -35,6 +35,7 @@ class RowParts(NamedTuple):
     tab_labels: dict
     team_labels: dict
     visitor: str
+    suggestion: str  # "Assistant: {category} {percent}%" as escaped text, with the two places to fill
 
 
 @lru_cache(maxsize=32)
@@ -47,7 +48,8 @@ def row_parts(fixed) -> RowParts:
                     {code: str(fixed.status_badge(code)) for code in fixed.status_labels},
                     {code: str(fixed.team_badge(label)) for code, label in fixed.team_labels.items()},
                     {tab: html_text(label) for tab, label in fixed.tab_labels.items()},
-                    {team: html_text(label) for team, label in fixed.team_labels.items()}, html_text(fixed.visitor))
+                    {team: html_text(label) for team, label in fixed.team_labels.items()}, html_text(fixed.visitor),
+                    html_text(fixed.suggestion))
 
 
 def tabs_html(query: CaseQuery, counts: dict[str, int], link, fixed) -> Markup:
@@ -90,7 +92,8 @@ def _row(row: CaseRow, clock: ClockView, parts: RowParts, fixed, dot: str = "") 
     return (f'<tr data-test="case-row" data-case-id="{row.id}">'
             f'<td><a href="{link}" data-test="case-link">#{row.id}</a>{dot}</td>'
             f'<td><a href="{link}" translate="no">{escape(row.subject)}</a>{escalated}</td>'
-            f"<td>{_word(parts.categories, row.category)}</td><td>{_word(parts.channels, row.channel)}</td>"
+            f"<td>{_word(parts.categories, row.category)}{_suggestion(row, parts)}</td>"
+            f"<td>{_word(parts.channels, row.channel)}</td>"
             f"<td>{_badge(parts.severity_badges, row.severity, 'severity_badge')}</td>"
             f"<td>{_badge(parts.status_badges, row.status, 'status_badge')}{team}</td>"
             f"<td>{_customer(row, parts)}{phone}</td><td>{order}</td><td>{escape(row.owner or DASH)}</td>"
@@ -102,6 +105,15 @@ def _customer(row: CaseRow, parts: RowParts) -> str:
     if row.customer_name:
         return escape(row.customer_name)
     return parts.visitor if (row.customer_key or "").startswith(MESSAGE_PREFIX) else DASH
+
+
+def _suggestion(row: CaseRow, parts: RowParts) -> str:
+    """The assistant's category, where the agent's differs from it: a hint to look again, or a correction made."""
+    if not row.suggested_category or row.suggested_category == row.category or row.suggested_confidence is None:
+        return ""
+    text = parts.suggestion.replace("{category}", _word(parts.categories, row.suggested_category)).replace(
+        "{percent}", str(round(row.suggested_confidence * 100)))
+    return f'<div class="muted queue-suggestion" data-test="case-suggestion">{text}</div>'
 
 
 def _word(words: dict, code: str) -> str:
