@@ -96,6 +96,12 @@ FIELD_LABELS = {
     "shipped_at": _l("shipped at"), "carrier_name": _l("carrier as the platform names it"), "source": _l("shipment source"),
     "shipment_status": _l("shipment status"), "flagged": _l("flagged for a look"), "flag_reason": _l("to check"),
     "external_id": _l("platform's fulfilment no."), "shipment_id": _l("shipment no."),
+    # the assistant
+    "min_confidence": _l("confidence to take the suggestion (%)"), "default_category": _l("default category"),
+    "auto_answer": _l("answer where an order is out of hours"), "version": _l("model version"),
+    "example_count": _l("examples learnt from"), "held_aside": _l("examples held aside"),
+    "accuracy": _l("accuracy on those held aside"), "active_accuracy": _l("the active version's accuracy"),
+    "active_version": _l("active version"),
 }
 
 
@@ -150,6 +156,10 @@ ACTION_LABELS = {
     "case.assigned": _l("Case assigned automatically"),
     "user.availability": _l("Availability for new conversations changed"),
     "case_assignment.settings_changed": _l("Automatic assignment limit changed"),
+    "case_assistant.settings_changed": _l("Assistant settings changed"),
+    "case.assistant_answered": _l("Answered by the assistant"),
+    "assistant.model_trained": _l("Assistant model trained"),
+    "assistant.model_activated": _l("Assistant model version activated"),
     "claim.opened": _l("Claim opened"),
     "claim.evidence_added": _l("Photo added to the claim"),
     "claim.evidence_cleaned": _l("Metadata removed from a claim photo"),

@@ -35,7 +35,7 @@ EVENT_LABELS = {"reply": _l("Reply to the customer"),  # sent or not: its state 
                 "customer_message": _l("Customer message"), "note": _l("Internal note"), "transfer": _l("Transferred"),
                 "status": _l("Status changed"), "escalation": _l("Escalated to the supervisors"),
                 "acknowledgement": _l("Escalation acknowledged"), "severity": _l("Severity changed"), "claim": _l("Claim"),
-                "owner": _l("Owner changed")}
+                "owner": _l("Owner changed"), "assistant_reply": _l("Answered by the assistant")}
 ESCALATION_LABELS = {"complaint": _l("serious complaint"), "breach": _l("first-response target missed")}
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 

@@ -11,7 +11,7 @@ from ..orders.models import Customer, Order
 from .rules import BODY_MAX, EXTERNAL_ID_MAX, SUBJECT_MAX  # noqa: F401 - BODY_MAX: imported from here elsewhere
 
 EVENT_KINDS = ("reply", "reply_logged", "customer_message", "note", "transfer", "status", "escalation",
-               "acknowledgement", "severity", "claim", "owner")
+               "acknowledgement", "severity", "claim", "owner", "assistant_reply")
 
 
 class Case(db.Model):

@@ -93,12 +93,19 @@ def escalation_reason(category: str, severity: str, breached: bool, already: Ite
 @dataclass(frozen=True)
 class TriageSettings:
     """How a new conversation takes its category: the assistant's suggestion when it is at least `min_confidence`
-    percent sure, else `default_category`."""
+    percent sure, else `default_category`. `auto_answer`: out of the chat's business hours, a buyer who asks where an
+    identified order is gets its status from the assistant at once (the case stays open for an agent)."""
     min_confidence: int = 60
     default_category: str = "pre_sale"
+    auto_answer: bool = True
 
     def as_json(self) -> dict:
-        return {"min_confidence": self.min_confidence, "default_category": self.default_category}
+        return {"min_confidence": self.min_confidence, "default_category": self.default_category,
+                "auto_answer": self.auto_answer}
+
+    def sure(self, confidence: float) -> bool:
+        """Is a reading this confident enough to act on? (confidence 0–1 against a percent)"""
+        return confidence * 100 >= self.min_confidence
 
 
 def parse_triage(values: dict) -> TriageSettings:
@@ -110,12 +117,16 @@ def parse_triage(values: dict) -> TriageSettings:
     category = values.get("default_category")
     if category not in CATEGORIES:
         fields["default_category"] = f"must be one of {', '.join(CATEGORIES)}"
+    auto_answer = values.get("auto_answer", True)  # stored before the setting existed: on, its default
+    if isinstance(auto_answer, str):
+        auto_answer = {"true": True, "on": True, "false": False, "": False}.get(auto_answer.lower())
+    if not isinstance(auto_answer, bool):
+        fields["auto_answer"] = "must be true or false"
     if fields:
         raise Invalid("The assistant settings are not valid.", fields)
-    return TriageSettings(int(text), category)
+    return TriageSettings(int(text), category, auto_answer)
 
 
 def category_for_new_case(suggested: str, confidence: float, settings: TriageSettings) -> str:
     """The suggestion when it is sure enough (confidence 0–1 against a percent), else the team's default."""
-    return suggested if suggested in CATEGORIES and confidence * 100 >= settings.min_confidence \
-        else settings.default_category
+    return suggested if suggested in CATEGORIES and settings.sure(confidence) else settings.default_category

@@ -1,6 +1,6 @@
 """The cases' stored settings: first-response targets (key "sla"), the words of an exaggerated promise
-(key "promise_words") and the automatic assignment's limit (key "max_open_per_agent"), kept as JSON in the shop
-settings' area "cases", each change audited."""
+(key "promise_words"), the automatic assignment's limit (key "max_open_per_agent") and how the assistant's reading is
+used (key "assistant"), kept as JSON in the shop settings' area "cases", each change audited."""
 import json
 from datetime import datetime
 from functools import lru_cache
@@ -22,6 +22,7 @@ WORDS_KEY = "promise_words"
 ASSIGN_KEY = "max_open_per_agent"
 TRIAGE_KEY = "assistant"
 ACTION_ASSIGNMENT = "case_assignment.settings_changed"
+ACTION_TRIAGE = "case_assistant.settings_changed"
 DEFAULT_MAX_OPEN = 5  # an agent's open cases before the round robin passes them over; 0: no automatic assignment
 MAX_OPEN_LIMIT = 200
 
@@ -98,6 +99,6 @@ def save_triage(values: dict, actor: Actor, now: datetime) -> TriageSettings:
     old_json, new_json = load_triage().as_json(), new.as_json()
     changed = [name for name in new_json if old_json[name] != new_json[name]]
     if changed:
-        _save(TRIAGE_KEY, new_json, actor, now, "case_assistant.settings_changed",
+        _save(TRIAGE_KEY, new_json, actor, now, ACTION_TRIAGE,
               {name: old_json[name] for name in changed}, {name: new_json[name] for name in changed})
     return new

@@ -44,6 +44,7 @@ PROBLEMS = {  # sla.parse_sla_settings' reasons, as the form shows them
     "must be a number between 0 and 100": _l("Enter a number from 0 to 100."),
     "must be a whole number from 0 to 100": _l("Enter a whole number from 0 to 100."),
     f"must be one of {', '.join(CATEGORIES)}": _l("Choose a category."),
+    "must be true or false": _l("Choose yes or no."),
 }
 
 
@@ -179,7 +180,9 @@ def save_assignment():
 @bp.route("/settings/assistant", methods=["POST"])
 @permission_required("cases.settings")
 def save_assistant():
-    values = {name: request.form.get(name, "")[:40] for name in ("min_confidence", "default_category")}
+    # the box sends "true" after its hidden "false": the last value is the box's state
+    values = {name: (request.form.getlist(name) or [""])[-1][:40]
+              for name in ("min_confidence", "default_category", "auto_answer")}
     if not ActionForm().validate_on_submit():
         flash(_("The form expired; please try again."), "error")
         return _page(triage=values, status=400)

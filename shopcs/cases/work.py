@@ -90,6 +90,27 @@ def reply(case_id: int, body: str, actor: Actor, now: datetime, send: bool = Tru
     return event
 
 
+ASSISTANT = Actor.system("assistant")
+ASSISTANT_REPLY = "assistant_reply"  # the event's kind and its outbox message's
+
+
+def answer_by_assistant(case_id: int, body: str, now: datetime, *, outbox_channel: str) -> CaseEvent:
+    """The assistant told the buyer something itself (shopcs.conversations.auto_answer): queued like a reply on a chat
+    case (to the widget that fetches it, else the shop's `outbox_channel`), but the case stays the agents' work: its
+    status, owner and first-response clock do not change. `assistant_answered_at` marks it."""
+    text, fields = text_or_problem(body, BODY_MAX, "body")
+    _check(fields, _l("The reply has invalid fields."))
+    with case_transaction():
+        case = lock_case(case_id)
+        event = add_event(case, ASSISTANT_REPLY, ASSISTANT, now, body=text, channel=case.channel)
+        enqueue(kind=ASSISTANT_REPLY, dedupe_key=f"{ASSISTANT_REPLY}:{event.id}", body=text, now=now,
+                customer_id=case.customer_id, order_id=case.order_id,
+                channel=_widget_delivery(case) or outbox_channel)
+        case.assistant_answered_at = now
+        trace(case, "case.assistant_answered", ASSISTANT, now, after={"event_id": event.id})
+    return event
+
+
 def _mail_thread(case: Case, event: CaseEvent, mail_domain: str) -> dict:
     """Our reply's headers; its Message-ID is kept as the event's external_id, where a buyer's answer naming it in
     In-Reply-To finds the case (shopcs.conversations.mailbox)."""

@@ -23,6 +23,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..orders.models import Customer, Order
 from ..orders.schemas import order_no_problem, text_problem
+from .auto_answer import answer_if_simple
 from .order_link import order_to_link
 
 CHANNELS = ("chat", "email", "platform")  # where buyers write; a phone call is logged by an agent, not received
@@ -87,18 +88,22 @@ def receive_message(message: IncomingMessage, actor: Actor, now: datetime, zone:
             created = create_case(_new_case(message, reading, order), actor, now, zone, external_id=external_id,
                                   outbox_channel=outbox_channel)
             assign_new_case(created.id, now, load_max_open())  # its own transaction, after the case is saved
-            return Received(created.id, created.events[0].id, case_created=True)
-        event = add_customer_message(case.id, message.body, actor, now, message.received_at, external_id=external_id,
-                                     reading=reading)
-        if order is not None:  # its own transaction: the message is kept even if the link fails
-            link_cases_to_order([case.id], order, actor, now)
-        return Received(case.id, event.id, case_created=False)
+            received = Received(created.id, created.events[0].id, case_created=True)
+        else:
+            event = add_customer_message(case.id, message.body, actor, now, message.received_at,
+                                         external_id=external_id, reading=reading)
+            if order is not None:  # its own transaction: the message is kept even if the link fails
+                link_cases_to_order([case.id], order, actor, now)
+            received = Received(case.id, event.id, case_created=False)
     except (IntegrityError, Conflict):
         # the same message, sent twice at once: the other request wrote it (the unique index let one through)
         db.session.rollback()
         if (known := known_message(message.channel, external_id)) is not None:
             return known
         raise
+    # its own transaction, once the message is kept: out of hours, "where is my order?" answered at once
+    answer_if_simple(received.case_id, message.body, reading, now, zone, outbox_channel=outbox_channel)
+    return received
 
 
 def known_message(channel: str, external_id: str) -> Received | None:

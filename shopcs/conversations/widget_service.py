@@ -99,21 +99,27 @@ def _case_ids(conversation: WidgetConversation):
     return select(CaseEvent.case_id).where(_own_messages(conversation)).distinct()
 
 
+# the events sent to the buyer, and the outbox kind each went as; who the widget says wrote them
+_SENT_KINDS = {"reply": "case_reply", "assistant_reply": "assistant_reply"}
+_FROM = {"reply": "agent", "assistant_reply": "assistant"}
+
+
 def messages_after(conversation: WidgetConversation, after: int, now: datetime) -> list[dict]:
-    """The buyer's own messages and the replies sent to them in this conversation's cases, after event `after`:
-    never notes, replies logged from elsewhere or any other internal line. The replies shown count as delivered.
-    One statement, the union of two index reads (the source-id range; the timelines of the cases it names) rather
-    than one OR over the table: a poll that finds nothing new is one round trip."""
+    """The buyer's own messages and the replies sent to them in this conversation's cases (an agent's, or the
+    assistant's answer), after event `after`: never notes, replies logged from elsewhere or any other internal line.
+    The replies shown count as delivered. One statement, the union of two index reads (the source-id range; the
+    timelines of the cases it names) rather than one OR over the table: a poll that finds nothing new is one round
+    trip."""
     columns = (CaseEvent.id, CaseEvent.kind, CaseEvent.body, CaseEvent.occurred_at)
     own = select(*columns).where(_own_messages(conversation), CaseEvent.id > after)
-    replies = select(*columns).where(CaseEvent.case_id.in_(_case_ids(conversation)), CaseEvent.kind == "reply",
-                                     CaseEvent.id > after)
+    replies = select(*columns).where(CaseEvent.case_id.in_(_case_ids(conversation)),
+                                     CaseEvent.kind.in_(tuple(_SENT_KINDS)), CaseEvent.id > after)
     both = union_all(own, replies).subquery()
     rows = db.session.execute(select(both).order_by(both.c.id).limit(PAGE)).all()
-    shown = [row.id for row in rows if row.kind == "reply"]
+    shown = [(_SENT_KINDS[row.kind], row.id) for row in rows if row.kind in _SENT_KINDS]
     if shown and mark_delivered(shown, now):
         db.session.commit()
-    return [{"id": row.id, "from": "agent" if row.kind == "reply" else "customer", "body": row.body,
+    return [{"id": row.id, "from": _FROM.get(row.kind, "customer"), "body": row.body,
              "created_at": row.occurred_at.isoformat()} for row in rows]
 
 

@@ -21,7 +21,7 @@ CONCERN_LABELS = {
 KIND_LABELS = {
     "unpaid_reminder": _l("Unpaid-order reminder"), "holiday_greeting": _l("Holiday greeting"),
     "promotion": _l("Promotion"), "shipping_notice": _l("Shipping notice"), "case_reply": _l("Case reply"),
-    "alert": _l("Alert"), "case_escalation": _l("Case escalation"),
+    "alert": _l("Alert"), "case_escalation": _l("Case escalation"), "assistant_reply": _l("Assistant's answer"),
 }
 OUTBOX_STATUS_LABELS = {"pending": _l("Pending"), "sent": _l("Sent"), "delivered": _l("Delivered to the widget"),
                         "failed": _l("Failed, will retry"), "dead": _l("Dead"), "cancelled": _l("Cancelled")}

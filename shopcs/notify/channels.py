@@ -18,7 +18,7 @@ SIGNATURE_HEADER = "X-ShopCS-Signature"
 RETRYABLE_4XX = (408, 429)  # "try again later" answers: retried like a 5xx, not dead-lettered
 SUBJECTS = {"unpaid_reminder": "订单付款提醒", "holiday_greeting": "节日问候", "promotion": "店铺活动",
             "shipping_notice": "发货通知", "case_reply": "客服回复", "alert": "订单通知",
-            "case_escalation": "工单上报"}
+            "case_escalation": "工单上报", "assistant_reply": "订单状态"}
 
 
 class SendFailure(Exception):

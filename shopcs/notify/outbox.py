@@ -14,7 +14,8 @@ from ..extensions import db
 from .models import OutboxMessage
 from .widget import WIDGET
 
-KINDS = ("unpaid_reminder", "holiday_greeting", "promotion", "shipping_notice", "case_reply", "alert", "case_escalation")
+KINDS = ("unpaid_reminder", "holiday_greeting", "promotion", "shipping_notice", "case_reply", "alert", "case_escalation",
+         "assistant_reply")
 INTERNAL_KINDS = ("alert", "case_escalation")  # the shop's own messages: to its team, never to a buyer
 CHANNELS = (*OUTBOX_CHANNELS, WIDGET)  # ("manual", "email", "webhook") and the storefront widget's own delivery
 

@@ -19,11 +19,12 @@ def prefix_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def mark_delivered(reply_event_ids: list[int], now: datetime) -> int:
-    """The widget has shown these replies: their outbox rows go from sent to delivered (once; the caller commits)."""
-    if not reply_event_ids:
+def mark_delivered(shown: list[tuple[str, int]], now: datetime) -> int:
+    """The widget has shown these (outbox kind, event id) — an agent's reply is "case_reply", the assistant's answer
+    "assistant_reply": their outbox rows go from sent to delivered (once; the caller commits)."""
+    if not shown:
         return 0
-    keys = [f"case_reply:{event_id}" for event_id in reply_event_ids]
+    keys = [f"{kind}:{event_id}" for kind, event_id in shown]
     result = db.session.execute(update(OutboxMessage).where(
         OutboxMessage.dedupe_key.in_(keys), OutboxMessage.channel == WIDGET, OutboxMessage.status == "sent")
         .values(status="delivered").execution_options(synchronize_session=False))

@@ -62,10 +62,10 @@ def test_the_triage_settings_are_checked_saved_once_and_audited(app):
     assert row_counts() == before and load_triage() == TriageSettings()
     save_triage({"min_confidence": "80", "default_category": "tracking"}, PLATFORM, NOW)
     save_triage({"min_confidence": "80", "default_category": "tracking"}, PLATFORM, NOW)
-    assert load_triage() == TriageSettings(80, "tracking")
+    assert load_triage() == TriageSettings(80, "tracking", True)
     entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "case_assistant.settings_changed")))
     assert len(entries) == 1
-    assert entries[0].after == {"min_confidence": 80, "default_category": "tracking"}
+    assert entries[0].after == {"min_confidence": 80, "default_category": "tracking"}  # auto_answer unchanged
 
 
 # ---- the order the message is about ----

@@ -21,18 +21,19 @@ def test_an_unknown_suggestion_never_becomes_a_category():
 
 
 @pytest.mark.parametrize("values", [
-    {"min_confidence": "75", "default_category": "payment"},
-    {"min_confidence": 75, "default_category": "payment"},
+    {"min_confidence": "75", "default_category": "payment", "auto_answer": "on"},
+    {"min_confidence": 75, "default_category": "payment", "auto_answer": True},
+    {"min_confidence": 75, "default_category": "payment"},  # stored before the auto answer: on, its default
 ])
 def test_settings_from_a_form_or_the_stored_json(values):
-    assert parse_triage(values) == TriageSettings(75, "payment")
-    assert parse_triage(TriageSettings(75, "payment").as_json()) == TriageSettings(75, "payment")
+    assert parse_triage(values) == TriageSettings(75, "payment", True)
+    assert parse_triage(TriageSettings(75, "payment", False).as_json()) == TriageSettings(75, "payment", False)
 
 
 def test_every_bad_setting_is_named():
     with pytest.raises(Invalid) as caught:
-        parse_triage({"min_confidence": "101", "default_category": "spam"})
-    assert set(caught.value.fields) == {"min_confidence", "default_category"}
+        parse_triage({"min_confidence": "101", "default_category": "spam", "auto_answer": "maybe"})
+    assert set(caught.value.fields) == {"min_confidence", "default_category", "auto_answer"}
     for bad in ("-1", "6.5", "", "１０", None):
         with pytest.raises(Invalid):
             parse_triage({"min_confidence": bad, "default_category": CATEGORIES[0]})

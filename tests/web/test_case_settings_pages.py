@@ -154,21 +154,26 @@ def test_the_queue_links_supervisors_to_the_settings_and_the_reviews_but_not_age
 def test_the_assistant_settings_are_saved_audited_and_refused_whole_when_bad(app, login):
     client, _user = client_as(app, login, "supervisor")
     page = client.get("/cases/settings", headers=ENGLISH).get_data(as_text=True)
-    assert 'data-test="min-confidence"' in page and 'value="60"' in page
+    assert page.count('data-test="assistant-settings"') == 1 and 'data-test="min-confidence"' in page
+    assert 'value="60"' in page and re.search(r'data-test="auto-answer"\s+checked', page)
     assert re.search(r'<option value="pre_sale" selected>', page)
     bad = post(client, "/cases/settings/assistant",
-               {"min_confidence": "150", "default_category": "nonsense"})
+               {"min_confidence": "150", "default_category": "nonsense", "auto_answer": ["false"]})
     assert bad.status_code == 422
     text = bad.get_data(as_text=True)
     assert "Enter a whole number from 0 to 100." in text and "Choose a category." in text
     assert 'value="150"' in text  # what was typed stays in the form
     assert load_triage() == TriageSettings() and audit_actions() == []
     saved = post(client, "/cases/settings/assistant",
-                 {"min_confidence": "85", "default_category": "payment"})
+                 {"min_confidence": "85", "default_category": "payment", "auto_answer": ["false"]})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/cases/settings#assistant")
-    assert load_triage() == TriageSettings(85, "payment")
-    post(client, "/cases/settings/assistant", {"min_confidence": "85", "default_category": "payment"})  # unchanged
-    assert audit_actions() == ["case_assistant.settings_changed"]
+    assert load_triage() == TriageSettings(85, "payment", False)  # the unticked box sent only its hidden "false"
+    post(client, "/cases/settings/assistant",
+         {"min_confidence": "85", "default_category": "payment", "auto_answer": ["false"]})  # unchanged: no trace
+    post(client, "/cases/settings/assistant",
+         {"min_confidence": "85", "default_category": "payment", "auto_answer": ["false", "true"]})
+    assert load_triage().auto_answer is True
+    assert audit_actions() == ["case_assistant.settings_changed", "case_assistant.settings_changed"]
 
 
 def test_the_assistant_settings_need_the_forms_token(csrf_app, login):
