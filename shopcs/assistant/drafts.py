@@ -100,10 +100,23 @@ def rank_templates(templates: Iterable, message: str, suggested: str | None, cas
 
 def latest_buyer_message(events: Sequence, first_message: str) -> str:
     """The body of the last customer message in the timeline (events in order), else the case's first message."""
+    event = _latest_buyer_event(events)
+    return event.body if event is not None else first_message or ""
+
+
+def _latest_buyer_event(events: Sequence):
     for event in reversed(events):
         if event.kind == BUYER_MESSAGE and (event.body or "").strip():
-            return event.body
-    return first_message or ""
+            return event
+    return None
+
+
+def stored_reading(events: Sequence) -> tuple[str, float] | None:
+    """The assistant's reading kept with the latest buyer message when it was written (cases.inputs.Reading), so the
+    panel says what the timeline says; None for a message from before the assistant."""
+    event = _latest_buyer_event(events)
+    reading = (event.data or {}).get("reading") if event is not None else None
+    return (reading["category"], reading["confidence"]) if reading else None
 
 
 # ---- with the database ----
@@ -116,11 +129,15 @@ class Drafts:
 
 
 def case_drafts(case, agent, ui_language: str, limit: int = LIMIT) -> Drafts:
-    """The suggested category of the case's latest buyer message and up to `limit` templates filled for the case
-    (`agent`: a User or an Actor, for {agent_name}). Reads only; the classifier is the process's (service.suggest)."""
+    """The suggested category of the case's latest buyer message (as read when it came; a message from before the
+    assistant is read now by service.suggest) and up to `limit` templates filled for the case (`agent`: a User or an
+    Actor, for {agent_name}). Reads only."""
     message = latest_buyer_message(case.events, case.body)
-    suggestion = suggest(message) if message.strip() else None
-    suggested = suggestion.category if suggestion else None
+    reading = stored_reading(case.events)
+    if reading is None and message.strip():
+        suggestion = suggest(message)
+        reading = (suggestion.category, suggestion.confidence)
+    suggested = reading[0] if reading else None
     language = draft_language(message, ui_language)
     wanted = [code for code in (suggested, case.category) if code]
     statement = search_statement(language=language).where(
@@ -129,7 +146,7 @@ def case_drafts(case, agent, ui_language: str, limit: int = LIMIT) -> Drafts:
     usable = [template for template in db.session.scalars(statement) if fills(template.body, values)]
     replies = [{"template": template.key, "title": template.title, "text": render(template.body, values)}
                for template in rank_templates(usable, message, suggested, case.category)[:max(limit, 0)]]
-    return Drafts(suggested, suggestion.confidence if suggestion else None, replies)
+    return Drafts(suggested, reading[1] if reading else None, replies)
 
 
 def reply_suggestions(case, agent, ui_language: str, limit: int = LIMIT) -> list[dict]:

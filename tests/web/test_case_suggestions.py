@@ -11,6 +11,7 @@ from flask import g
 
 from shopcs.assistant.drafts import case_drafts, reply_suggestions
 from shopcs.cases import services
+from shopcs.cases.inputs import Reading
 from shopcs.cases.models import Case
 from shopcs.cases.queries import get_case
 from shopcs.cases.replies.models import ReplyTemplate
@@ -125,6 +126,16 @@ def test_the_latest_buyer_message_decides_the_category(app):
     assert drafts.replies[0]["template"] == "refund" and "¥35.00" in drafts.replies[0]["text"]
     # the case's own category comes after it, before the general ones
     assert [_category_of(row["template"]) for row in drafts.replies] == ["payment", "tracking", "tracking"]
+
+
+def test_the_reading_kept_with_the_message_is_the_one_shown(app):
+    """What the timeline shows the message was read as is what the panel says, even after a new model version."""
+    _order("T7004", refund="completed")
+    case = _case("T7004")
+    services.add_customer_message(case.id, "快递到哪了", PLATFORM, utcnow(), reading=Reading("payment", 0.42))
+    drafts = case_drafts(get_case(case.id), None, "zh_CN")
+    assert (drafts.category, drafts.confidence) == ("payment", 0.42)
+    assert drafts.replies[0]["template"] == "refund"
 
 
 def test_an_english_message_gets_english_templates_whatever_the_ui_language(app):
