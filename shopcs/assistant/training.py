@@ -27,6 +27,9 @@ SHOP_EXAMPLES_MAX = 20_000  # the newest corrected cases learnt from: enough to 
 CORRECTED_STATUSES = ("resolved", "closed")  # an agent has finished with the case, so its category is the one kept
 HELD_ASIDE_EVERY = 5
 RETRAIN_ACTOR = Actor.system("assistant")
+# the newest versions kept (each holds its examples: up to about 1 MB), besides the active one: a daily retrain can go
+# back more than a week; older ones are deleted when a new one is stored
+KEEP_VERSIONS = 10
 
 
 def shop_examples(limit: int = SHOP_EXAMPLES_MAX) -> list[tuple[str, str]]:
@@ -106,8 +109,19 @@ def retrain(now: datetime, actor: Actor = RETRAIN_ACTOR) -> AssistantModel | Non
         "accuracy": accuracy, "active_accuracy": baseline, "active_version": current.version if current else None})
     if accuracy is None or accuracy >= baseline:  # nothing held aside yet: nothing says the new one is worse
         _make_active(model, current, actor, now)
+    prune_versions()
     db.session.commit()
     return model
+
+
+def prune_versions(keep: int = KEEP_VERSIONS) -> int:
+    """Deletes the versions older than the newest `keep`, never the active one; the caller commits."""
+    newest = select(AssistantModel.id).order_by(AssistantModel.version.desc()).limit(keep)
+    stale = list(db.session.scalars(select(AssistantModel).where(
+        AssistantModel.active.is_(False), AssistantModel.id.not_in(newest.scalar_subquery()))))
+    for model in stale:
+        db.session.delete(model)
+    return len(stale)
 
 
 def retrain_job(now: datetime) -> dict:

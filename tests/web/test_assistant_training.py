@@ -6,7 +6,15 @@ from sqlalchemy import func, select
 from shopcs.actor import Actor
 from shopcs.assistant import service
 from shopcs.assistant.models import AssistantModel
-from shopcs.assistant.training import VersionError, activate, held_aside, retrain, retrain_job, shop_examples
+from shopcs.assistant.training import (
+    VersionError,
+    activate,
+    held_aside,
+    prune_versions,
+    retrain,
+    retrain_job,
+    shop_examples,
+)
 from shopcs.audit.models import AuditEntry
 from shopcs.extensions import db
 
@@ -124,3 +132,14 @@ def test_the_cli_retrains_lists_and_activates(sqlite_app):  # the services are t
     assert runner.invoke(args=["assistant", "activate", "1"]).output.strip() == "Version 1 is active."
     missing = runner.invoke(args=["assistant", "activate", "7"])
     assert missing.exit_code == 1 and "no assistant model version 7" in missing.output
+
+
+def test_old_versions_are_pruned_but_never_the_active_one(app):
+    for version in (1, 2, 3, 4):
+        db.session.add(AssistantModel(version=version, active=version == 1, examples="", example_count=0,
+                                      created_at=NOW, created_by="system:assistant"))
+    db.session.commit()
+    assert prune_versions(keep=2) == 1
+    db.session.commit()
+    assert sorted(db.session.scalars(select(AssistantModel.version))) == [1, 3, 4]  # the active one and the newest two
+    assert prune_versions(keep=2) == 0
