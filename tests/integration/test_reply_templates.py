@@ -144,6 +144,7 @@ def test_the_variables_of_a_case_with_an_order_come_from_its_latest_shipment_and
     _ship(order)
     _refund(order, "1234.50", "completed")
     _refund(order, "10.00", "rejected")  # refused: not the money the buyer gets
+    _refund(order, "20.00", "requested")  # not agreed yet: no reply may say it is made
     db.session.commit()
     agent = make_user("amy", role="agent")
     agent.display_name = "小美"

@@ -128,6 +128,14 @@ def test_the_latest_buyer_message_decides_the_category(app):
     assert [_category_of(row["template"]) for row in drafts.replies] == ["payment", "tracking", "tracking"]
 
 
+def test_a_refund_only_requested_is_never_said_to_be_made(app):
+    _order("T7005", refund="requested")
+    case = _case("T7005")
+    services.add_customer_message(case.id, "退款什么时候到账", PLATFORM, utcnow())
+    keys = [row["template"] for row in reply_suggestions(get_case(case.id), None, "zh_CN", limit=50)]
+    assert keys and "refund" not in keys  # "退款 … 已经办理" waits until the refund is approved
+
+
 def test_the_reading_kept_with_the_message_is_the_one_shown(app):
     """What the timeline shows the message was read as is what the panel says, even after a new model version."""
     _order("T7004", refund="completed")

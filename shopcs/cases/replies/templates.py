@@ -20,6 +20,7 @@ from .models import LANGUAGES, ReplyTemplate
 from .rules import render
 
 QUERY_MAX = 100
+AGREED_REFUNDS = ("approved", "completed")  # the refunds {refund_amount} speaks of
 EDITABLE = ("category", "language", "title", "body")
 
 
@@ -158,11 +159,12 @@ def _agent_name(agent) -> str:
 
 
 def values_for(case, agent=None, language: str = "zh_CN") -> dict[str, str]:
-    """The variables of `case` and its order: the latest shipment, the latest refund not rejected, and the agent
-    (a User or an Actor) writing the reply. The carrier's name is in `language`."""
+    """The variables of `case` and its order: the latest shipment, the latest refund the shop agreed to (approved or
+    completed: a refund only requested is not yet one to tell the buyer about, and the templates say it "has been
+    made"), and the agent (a User or an Actor) writing the reply. The carrier's name is in `language`."""
     order = case.order
     shipment = order.shipments[-1] if order is not None and order.shipments else None
-    refunds = [refund for refund in order.refunds if refund.status != "rejected"] if order is not None else []
+    refunds = [refund for refund in order.refunds if refund.status in AGREED_REFUNDS] if order is not None else []
     customer_name = case.customer.name if case.customer is not None else ""
     return reply_values(
         case_no=case.id, buyer_name=customer_name or (order.recipient if order is not None else ""),
