@@ -147,10 +147,11 @@ def _cases(orders, now, agent):
             reply(case.id, "您好，非常抱歉给您带来不便，我们为您转售后处理换货。", agent, now - timedelta(minutes=45),
                   outbox_channel=shop_channel)
             transfer(case.id, "买家要求换货，请售后联系。", agent, now - timedelta(minutes=44), to_team="after_sales")
-    create_case(CaseInput("pre_sale", "email", "龙井有没有礼盒装", "请问西湖龙井有礼盒包装吗？想送人。",
+    gift_box = "请问西湖龙井有礼盒包装吗？想送人。"
+    create_case(CaseInput("pre_sale", "email", "龙井有没有礼盒装", gift_box,
                           now - timedelta(hours=3), customer={"external_id": "demo-buyer-email", "name": "周女士",
                                                                 "phone": "", "email": "zhou@example.com"},
-                          reading=read_message("请问西湖龙井有礼盒包装吗？想送人。")),
+                          reading=read_message(gift_box)),
                 platform, now - timedelta(hours=3), shop_zone(), outbox_channel=shop_channel)
 
 

@@ -2,7 +2,6 @@
 category) and GET /api/v1/cases/<id>/suggestions (the reply templates that fit a case's latest buyer message, filled).
 One blueprint under /api/v1, so that the case route sits with the case routes while its code stays here."""
 from flask import Blueprint, g, jsonify
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..api_support import error_response, token_required
@@ -13,6 +12,7 @@ from ..cases.queries import get_case
 from ..cases.rules import BODY_MAX
 from ..errors import ServiceError
 from ..extensions import db
+from ..web import template_language
 from .classify import CATEGORIES, Suggestion
 from .drafts import case_drafts
 from .service import suggest
@@ -68,7 +68,6 @@ def classify():
                          "is known; it is in the buyer's language when the message shows it, else in the request's."))
 @token_required
 def case_suggestions(case_id):
-    language = "zh_CN" if getattr(get_locale(), "language", "") == "zh" else "en"
-    drafts = case_drafts(get_case(case_id), g.actor, language)
+    drafts = case_drafts(get_case(case_id), g.actor, template_language())
     return jsonify(category=drafts.category, confidence=drafts.confidence,
                    replies=[{"template": row["template"], "text": row["text"]} for row in drafts.replies])

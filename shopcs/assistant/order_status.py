@@ -6,6 +6,7 @@ import secrets
 
 from sqlalchemy import select
 
+from ..cases.replies.fields import carrier_name
 from ..extensions import db
 from ..orders.models import Order, Shipment
 from ..orders.shipping import CANCELLED, CARRIERS
@@ -47,7 +48,7 @@ def _carrier_name(shipment: Shipment, lang: str) -> str:
     carrier = CARRIERS.get(shipment.carrier)
     if carrier is None or (carrier.code == "OTHER" and shipment.carrier_name):
         return shipment.carrier_name or shipment.carrier  # a carrier we do not know: as the platform named it
-    return carrier.name_zh if lang == "zh" else carrier.name_en
+    return carrier_name(shipment.carrier, "zh_CN" if lang == "zh" else "en")
 
 
 def _parcels(order: Order) -> list[Shipment]:

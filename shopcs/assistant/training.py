@@ -18,13 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from ..actor import Actor
 from ..audit.services import record
 from ..cases.models import Case
+from ..cases.rules import FINISHED
 from ..extensions import db
 from .classify import CATEGORIES, TEXT_MAX, Classifier, normalise
 from .models import AssistantModel
 from .starter import read_examples, starter_examples
 
 SHOP_EXAMPLES_MAX = 20_000  # the newest corrected cases learnt from: enough to follow the shop, and trained in seconds
-CORRECTED_STATUSES = ("resolved", "closed")  # an agent has finished with the case, so its category is the one kept
 HELD_ASIDE_EVERY = 5
 RETRAIN_ACTOR = Actor.system("assistant")
 # the newest versions kept (each holds its examples: up to about 1 MB), besides the active one: a daily retrain can go
@@ -37,7 +37,7 @@ def shop_examples(limit: int = SHOP_EXAMPLES_MAX) -> list[tuple[str, str]]:
     seen again counts once, with its newest category."""
     rows = db.session.execute(
         select(Case.body, Case.category)
-        .where(Case.suggested_category.is_not(None), Case.status.in_(CORRECTED_STATUSES))
+        .where(Case.suggested_category.is_not(None), Case.status.in_(FINISHED))
         .order_by(Case.id.desc()).limit(limit))
     examples: dict[str, str] = {}
     for body, category in rows:

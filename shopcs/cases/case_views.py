@@ -1,7 +1,6 @@
 """One case: its header, clock and timeline, and the forms that work it (reply, note, transfer, status, severity,
 a supervisor's acknowledgement). Each POST calls one service; a refused change re-renders or flashes, never a 500."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +13,7 @@ from ..extensions import db
 from ..followup.forms import ActionForm
 from ..notify.mail_headers import mail_domain
 from ..timeutil import utcnow
+from ..web import template_language
 from . import services
 from .access import check_case_access
 from .forms import AcknowledgeForm, CaseNoteForm, ReplyForm, SeverityForm, StatusForm, TransferForm, apply_errors
@@ -22,7 +22,7 @@ from .queries import get_case
 from .queue.pages import transfer_targets
 from .replies.promises import find_promises
 from .reply_status import reply_states
-from .rules import STATUSES, can_change
+from .rules import FINISHED, STATUSES, can_change
 from .settings import load_promise_words, load_sla_settings
 from .view_support import clock_view, current_viewer, from_local, local_now
 
@@ -54,9 +54,9 @@ def _case_url(case_id: int, anchor: str = "") -> str:
 
 def _drafts(case):
     """The suggested replies (shopcs.assistant.drafts) while the case can be answered; none on a resolved case."""
-    if case.status in ("resolved", "closed"):
+    if case.status in FINISHED:
         return None
-    return case_drafts(case, current_user, "zh_CN" if getattr(get_locale(), "language", "") == "zh" else "en")
+    return case_drafts(case, current_user, template_language())
 
 
 def render_case(case, promises=(), **forms):

@@ -13,6 +13,7 @@ CATEGORIES = ("tracking", "payment", "claim", "after_sales", "pre_sale", "compla
 CHANNELS = ("chat", "phone", "email", "platform")
 SEVERITIES = ("low", "normal", "high", "critical")
 STATUSES = ("new", "open", "waiting", "resolved", "closed")  # "waiting": on the customer
+FINISHED = ("resolved", "closed")  # the agents are done with it: not answered until reopened, its category final
 TEAMS = ("agents", "after_sales", "shipping")
 ESCALATION_REASONS = ("complaint", "breach")
 SUBJECT_MAX = 200  # also the column lengths (models.py takes them from here)
@@ -54,7 +55,7 @@ def status_after_reply(status: str) -> str:
         return "open"
     if status in ("open", "waiting"):
         return status
-    if status in ("resolved", "closed"):
+    if status in FINISHED:
         raise CaseRuleError("case_closed", f"A {status} case must be reopened before it is answered.")
     raise CaseRuleError("illegal_transition", f"Unknown case status {status!r}.")
 

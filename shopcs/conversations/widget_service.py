@@ -19,6 +19,8 @@ from ..actor import Actor
 from ..assistant.order_status import find_order_for_buyer, public_status
 from ..cases.linking import link_cases_to_order
 from ..cases.models import BODY_MAX, Case, CaseEvent
+from ..cases.reply_status import KIND as REPLY_OUTBOX_KIND
+from ..cases.work import ASSISTANT_REPLY
 from ..errors import Invalid
 from ..extensions import db
 from ..notify.widget import MESSAGE_PREFIX, mark_delivered, prefix_range
@@ -100,8 +102,8 @@ def _case_ids(conversation: WidgetConversation):
 
 
 # the events sent to the buyer, and the outbox kind each went as; who the widget says wrote them
-_SENT_KINDS = {"reply": "case_reply", "assistant_reply": "assistant_reply"}
-_FROM = {"reply": "agent", "assistant_reply": "assistant"}
+_SENT_KINDS = {"reply": REPLY_OUTBOX_KIND, ASSISTANT_REPLY: ASSISTANT_REPLY}
+_FROM = {"reply": "agent", ASSISTANT_REPLY: "assistant"}
 
 
 def messages_after(conversation: WidgetConversation, after: int, now: datetime) -> list[dict]:

@@ -10,14 +10,12 @@ Definitions (the page shows them beside each number):
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, bindparam, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 
 from ..cases.models import Case, CaseEvent
-from ..db_types import UTCDateTime
-from ..extensions import db
+from ..cases.rules import FINISHED
 from ..windows import Window, rate
-
-FINAL = ("resolved", "closed")
+from .window_sql import HI, LO, run_in_window
 
 
 @dataclass(frozen=True)
@@ -51,29 +49,23 @@ class AssistantReport:
     answered: list = field(default_factory=list)  # AnsweredRow by category
 
 
-_LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
 _RIGHT = func.count(case((Case.suggested_category == Case.category, Case.id)))
 # through ix_cases_category_received (category, received_at): the window's cases of each category
 BY_KEPT_CATEGORY = (select(Case.category, func.count(), _RIGHT)
-                    .where(Case.received_at >= _LO, Case.received_at < _HI, Case.suggested_category.is_not(None),
-                           Case.status.in_(FINAL))
+                    .where(Case.received_at >= LO, Case.received_at < HI, Case.suggested_category.is_not(None),
+                           Case.status.in_(FINISHED))
                     .group_by(Case.category))
 _CAME_BACK = exists().where(and_(CaseEvent.case_id == Case.id, CaseEvent.kind == "customer_message",
                                  CaseEvent.created_at > Case.assistant_answered_at))
 BY_ANSWERED_CATEGORY = (select(Case.category, func.count(), func.count(case((_CAME_BACK, Case.id))))
-                        .where(Case.assistant_answered_at >= _LO, Case.assistant_answered_at < _HI)
+                        .where(Case.assistant_answered_at >= LO, Case.assistant_answered_at < HI)
                         .group_by(Case.category))
 
 
-def _rows(statement, window: Window, zone: str) -> list:
-    lo, hi = window.utc_bounds(zone)
-    return db.session.connection().execute(statement, {"lo": lo, "hi": hi}).all()
-
-
 def assistant_report(window: Window, zone: str) -> AssistantReport:
-    rows = sorted((AccuracyRow(*row) for row in _rows(BY_KEPT_CATEGORY, window, zone)),
+    rows = sorted((AccuracyRow(*row) for row in run_in_window(BY_KEPT_CATEGORY, window, zone).all()),
                   key=lambda row: (-row.cases, row.category))
-    answered = sorted((AnsweredRow(*row) for row in _rows(BY_ANSWERED_CATEGORY, window, zone)),
+    answered = sorted((AnsweredRow(*row) for row in run_in_window(BY_ANSWERED_CATEGORY, window, zone).all()),
                       key=lambda row: (-row.answered, row.category))
     return AssistantReport(window, AccuracyRow("", sum(r.cases for r in rows), sum(r.right for r in rows)), rows,
                            AnsweredRow("", sum(r.answered for r in answered), sum(r.came_back for r in answered)),

@@ -11,13 +11,12 @@ The totals count each order once across categories. Rows are sorted by concerns,
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import bindparam, case, distinct, func, select
+from sqlalchemy import case, distinct, func, select
 
-from ..db_types import UTCDateTime
-from ..extensions import db
 from ..followup.models import BuyerConcern
 from ..orders.models import Order
 from ..windows import Window, rate
+from .window_sql import HI, LO, run_in_window
 
 
 @dataclass(frozen=True)
@@ -63,24 +62,18 @@ def _figures():
 
 # Built once, the window's bounds as parameters: the concerns recorded in the window through ix_buyer_concerns_created
 # (created_at, category, order_id), alone; each one's order by its id.
-_LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
-_IN_WINDOW = (BuyerConcern.created_at >= _LO, BuyerConcern.created_at < _HI)
+_IN_WINDOW = (BuyerConcern.created_at >= LO, BuyerConcern.created_at < HI)
 TOTALS = select(*_figures()).join(Order, Order.id == BuyerConcern.order_id).where(*_IN_WINDOW)
 BY_CATEGORY = (select(BuyerConcern.category, *_figures()).join(Order, Order.id == BuyerConcern.order_id)
                .where(*_IN_WINDOW).group_by(BuyerConcern.category))
 
 
-def _run(statement, window: Window, zone: str):
-    lo, hi = window.utc_bounds(zone)
-    return db.session.connection().execute(statement, {"lo": lo, "hi": hi})
-
-
 def totals(window: Window, zone: str) -> ConcernFigures:
-    return ConcernFigures(*_run(TOTALS, window, zone).one())
+    return ConcernFigures(*run_in_window(TOTALS, window, zone).one())
 
 
 def by_category(window: Window, zone: str) -> list[CategoryRow]:
-    return sorted((CategoryRow(*row) for row in _run(BY_CATEGORY, window, zone)),
+    return sorted((CategoryRow(*row) for row in run_in_window(BY_CATEGORY, window, zone)),
                   key=lambda row: (-row.concerns, -row.orders, row.category))
 
 

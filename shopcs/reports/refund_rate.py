@@ -13,15 +13,15 @@ platform token) who approved it — "" when it was completed without an approval
 from collections import Counter
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, bindparam, case, distinct, func, literal_column, select, true, type_coerce
+from sqlalchemy import Integer, Select, case, distinct, func, literal_column, select, true, type_coerce
 
-from ..db_types import UTCDateTime
 from ..extensions import db
 from ..money import from_fen
 from ..orders.models import Order, OrderItem, Refund
 from ..windows import ROLLING_DAYS, Window
 from .local_day import day_number, days_table, to_date, to_day_number
 from .refund_rate_rows import AgentRow, DayRow, ProductRow, ReasonRow, RefundRateReport, Totals
+from .window_sql import HI, LO, run_in_window
 
 
 def _paid_in(lo, hi):
@@ -37,24 +37,23 @@ def _completed_in(lo, hi):
 # bench/reports_bench.py): orders by payment time through ix_orders_paid_at (paid_at, total), completed refunds
 # through ix_refunds_status_completed (status, completed_at, order_id, amount), a refunded order's lines through
 # ix_order_items_order_id.
-_LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
 _FEN = type_coerce(Refund.amount, Integer)
 
 _paid = select(func.count().label("orders"), func.coalesce(func.sum(type_coerce(Order.total, Integer)), 0).label("fen")
-               ).where(*_paid_in(_LO, _HI)).subquery("paid")
+               ).where(*_paid_in(LO, HI)).subquery("paid")
 _refunded = select(func.count(distinct(Refund.order_id)).label("orders"), func.coalesce(func.sum(_FEN), 0).label("fen")
-                   ).where(*_completed_in(_LO, _HI)).subquery("refunded")
+                   ).where(*_completed_in(LO, HI)).subquery("refunded")
 TOTALS = select(_paid.c.orders, _refunded.c.orders, _paid.c.fen, _refunded.c.fen).select_from(
     _paid.join(_refunded, true()))  # one row each: one statement, one round trip
 
 _AGENT = func.coalesce(Refund.decided_by, literal_column("''"))
 BY_REASON = (select(Refund.reason, func.count(distinct(Refund.order_id)), func.sum(_FEN))
-             .where(*_completed_in(_LO, _HI)).group_by(Refund.reason))
-BY_AGENT = select(_AGENT, func.count(distinct(Refund.order_id)), func.sum(_FEN)).where(*_completed_in(_LO, _HI)).group_by(_AGENT)
+             .where(*_completed_in(LO, HI)).group_by(Refund.reason))
+BY_AGENT = select(_AGENT, func.count(distinct(Refund.order_id)), func.sum(_FEN)).where(*_completed_in(LO, HI)).group_by(_AGENT)
 
 PAID_PER_SKU = (select(OrderItem.sku, func.max(OrderItem.title), func.count(distinct(Order.id)),
                        func.sum(type_coerce(OrderItem.unit_price, Integer) * OrderItem.quantity))
-                .join(Order, Order.id == OrderItem.order_id).where(*_paid_in(_LO, _HI)).group_by(OrderItem.sku))
+                .join(Order, Order.id == OrderItem.order_id).where(*_paid_in(LO, HI)).group_by(OrderItem.sku))
 # The same on PostgreSQL for a short window: each paid order's lines looked up through ix_order_items_order_id. The
 # planner would hash-join every line of the shop instead (twice as slow for 30 days of two years); the OFFSET 0
 # keeps it from flattening the LATERAL subquery back into that join.
@@ -62,11 +61,11 @@ _lines = (select(OrderItem.sku, OrderItem.title, OrderItem.unit_price, OrderItem
           .where(OrderItem.order_id == Order.id).offset(literal_column("0")).lateral("lines"))
 PAID_PER_SKU_NESTED = (select(_lines.c.sku, func.max(_lines.c.title), func.count(distinct(Order.id)),
                               func.sum(type_coerce(_lines.c.unit_price, Integer) * _lines.c.quantity))
-                       .select_from(Order).join(_lines, true()).where(*_paid_in(_LO, _HI)).group_by(_lines.c.sku))
+                       .select_from(Order).join(_lines, true()).where(*_paid_in(LO, HI)).group_by(_lines.c.sku))
 NESTED_LOOP_SHARE = 0.08  # below ~8 % of all orders the lookups win, above it the hash join (bench/reports_bench.py)
 PAID_SPAN = select(select(func.min(Order.paid_at)).scalar_subquery(),  # two index seeks, one per subquery
                    select(func.max(Order.paid_at)).scalar_subquery())
-_refunded_per_order = (select(Refund.order_id, func.sum(_FEN).label("fen")).where(*_completed_in(_LO, _HI))
+_refunded_per_order = (select(Refund.order_id, func.sum(_FEN).label("fen")).where(*_completed_in(LO, HI))
                        .group_by(Refund.order_id).subquery("refunded_per_order"))
 _skus_per_order = (  # only the refunded orders' lines, each (order, SKU) once with the order's refunded money
     select(OrderItem.sku, func.max(OrderItem.title).label("title"), func.max(_refunded_per_order.c.fen).label("fen"))
@@ -76,14 +75,8 @@ REFUNDED_PER_SKU = (select(_skus_per_order.c.sku, func.max(_skus_per_order.c.tit
                            func.sum(_skus_per_order.c.fen)).group_by(_skus_per_order.c.sku))
 
 
-def _run(statement, window: Window, zone: str):
-    """Core execution on the session's connection: rows of plain values, without the ORM's per-row work."""
-    lo, hi = window.utc_bounds(zone)
-    return db.session.connection().execute(statement, {"lo": lo, "hi": hi})
-
-
 def totals(window: Window, zone: str) -> Totals:
-    paid_orders, refunded_orders, paid_fen, refunded_fen = _run(TOTALS, window, zone).one()
+    paid_orders, refunded_orders, paid_fen, refunded_fen = run_in_window(TOTALS, window, zone).one()
     return Totals(paid_orders, refunded_orders, from_fen(paid_fen), from_fen(refunded_fen))
 
 
@@ -140,7 +133,7 @@ def _paid_per_day(days) -> Select:
 
 
 def by_reason(window: Window, zone: str) -> list[ReasonRow]:
-    return sorted((ReasonRow(reason, orders, from_fen(fen)) for reason, orders, fen in _run(BY_REASON, window, zone)),
+    return sorted((ReasonRow(reason, orders, from_fen(fen)) for reason, orders, fen in run_in_window(BY_REASON, window, zone)),
                   key=lambda row: (-row.refunded_orders, -row.refunded_amount, row.reason))
 
 
@@ -151,8 +144,8 @@ def by_product(window: Window, zone: str) -> list[ProductRow]:
     paid_per_sku = PAID_PER_SKU
     if db.session.connection().dialect.name == "postgresql" and _share_of_orders(*window.utc_bounds(zone)) < NESTED_LOOP_SHARE:
         paid_per_sku = PAID_PER_SKU_NESTED
-    figures = {sku: [title, orders, fen, 0, 0] for sku, title, orders, fen in _run(paid_per_sku, window, zone)}
-    for sku, title, orders, fen in _run(REFUNDED_PER_SKU, window, zone):
+    figures = {sku: [title, orders, fen, 0, 0] for sku, title, orders, fen in run_in_window(paid_per_sku, window, zone)}
+    for sku, title, orders, fen in run_in_window(REFUNDED_PER_SKU, window, zone):
         figures.setdefault(sku, [title, 0, 0, 0, 0])[3:] = [orders, fen]
     # sorted on the integer fen (the order of the amounts), made into money once: thousands of SKUs
     ordered = sorted(figures.items(), key=lambda item: (-item[1][3], -item[1][4], item[0]))
@@ -170,7 +163,7 @@ def _share_of_orders(lo, hi) -> float:
 
 
 def by_agent(window: Window, zone: str) -> list[AgentRow]:
-    return sorted((AgentRow(name, orders, from_fen(fen)) for name, orders, fen in _run(BY_AGENT, window, zone)),
+    return sorted((AgentRow(name, orders, from_fen(fen)) for name, orders, fen in run_in_window(BY_AGENT, window, zone)),
                   key=lambda row: (-row.refunded_orders, -row.refunded_amount, row.agent))
 
 

@@ -12,12 +12,12 @@ always — with how many of them are returning.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 
-from ..db_types import UTCDateTime
 from ..extensions import db
 from ..orders.models import Order
 from ..windows import Window, rate
+from .window_sql import HI, LO
 
 BUCKETS = ("1", "2", "3", "4", "5+")
 
@@ -58,10 +58,9 @@ def bucket(orders: int) -> str:
 # Built once, the window's bounds as parameters: the window's payments from ix_orders_paid_at (paid_at, total,
 # customer_id, previous_paid_at) alone, grouped by customer. A customer had paid before the window when one of
 # their orders in it was preceded by a payment before the window (previous_payment.py keeps that column exact).
-_LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
 _per_customer = (select(func.count().label("orders"),
-                        func.max(case((Order.previous_paid_at < _LO, 1), else_=0)).label("paid_before"))
-                 .where(Order.paid_at >= _LO, Order.paid_at < _HI)
+                        func.max(case((Order.previous_paid_at < LO, 1), else_=0)).label("paid_before"))
+                 .where(Order.paid_at >= LO, Order.paid_at < HI)
                  .group_by(Order.customer_id).subquery("per_customer"))
 BY_ORDERS_PAID = (select(_per_customer.c.orders, func.count(), func.coalesce(func.sum(_per_customer.c.paid_before), 0))
                   .group_by(_per_customer.c.orders))
@@ -80,9 +79,9 @@ def by_orders_paid(window: Window, zone: str) -> list[OrdersRow]:
 # The dashboard's totals without grouping by customer, from the same index: each customer's first order in the
 # window is the one whose previous payment is not in it (previous_payment.py).
 _previous = Order.previous_paid_at
-TOTALS = (select(func.count().filter(or_(_previous.is_(None), _previous < _LO)), func.count().filter(_previous < _LO),
-                 func.count(func.distinct(Order.customer_id)).filter(_previous >= _LO))
-          .where(Order.paid_at >= _LO, Order.paid_at < _HI))
+TOTALS = (select(func.count().filter(or_(_previous.is_(None), _previous < LO)), func.count().filter(_previous < LO),
+                 func.count(func.distinct(Order.customer_id)).filter(_previous >= LO))
+          .where(Order.paid_at >= LO, Order.paid_at < HI))
 
 
 def totals(window: Window, zone: str) -> RepurchaseTotals:
@@ -92,7 +91,7 @@ def totals(window: Window, zone: str) -> RepurchaseTotals:
     return RepurchaseTotals(customers=customers, returning=returning, multi=multi)
 
 
-_ANY_PAID_BEFORE = select(Order.id).where(Order.paid_at < _LO).limit(1)
+_ANY_PAID_BEFORE = select(Order.id).where(Order.paid_at < LO).limit(1)
 
 
 def paid_before(window: Window, zone: str) -> bool:

@@ -25,7 +25,6 @@ from fractions import Fraction
 from sqlalchemy import Integer, String, and_, bindparam, case, cast, func, literal_column, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import distinct_on
 
-from ..db_types import UTCDateTime
 from ..extensions import db
 from ..followup.settings import load_settings
 from ..followup.unpaid import KIND
@@ -34,6 +33,7 @@ from ..notify.models import OutboxMessage
 from ..orders.models import Order
 from ..windows import Window, rate
 from .sql_time import at_least_after, microseconds_between, whole_seconds
+from .window_sql import HI, LO
 
 ZERO = Decimal("0.00")
 HAND, NONE = "hand", "none"
@@ -94,9 +94,8 @@ def current_grace() -> timedelta:
 # through an index (EXPLAIN in bench/reports_bench.py): the orders placed in the window through ix_orders_placed_at
 # (placed_at, paid_at, total), alone; each order's last reminder through ix_outbox_order_kind (order_id, kind,
 # status, sent_at, id), alone, then that reminder's row for its dedupe key.
-_LO, _HI = bindparam("lo", type_=UTCDateTime), bindparam("hi", type_=UTCDateTime)
 _GRACE = bindparam("grace", type_=Integer)
-_COHORT = (Order.placed_at >= _LO, Order.placed_at < _HI,
+_COHORT = (Order.placed_at >= LO, Order.placed_at < HI,
            or_(Order.paid_at.is_(None), at_least_after(Order.paid_at, Order.placed_at, _GRACE)))
 _SENT_BEFORE_PAYMENT = (OutboxMessage.order_id == Order.id, OutboxMessage.kind == KIND, OutboxMessage.status == "sent",
                         OutboxMessage.sent_at.is_not(None),

@@ -57,6 +57,12 @@ def set_language(code):
     return redirect(safe_local_path(request.form.get("next"), url_for("orders.queue")))
 
 
+def template_language() -> str:
+    """The reader's UI language as reply templates are written in (cases.replies.models.LANGUAGES): Babel spells
+    zh_CN as zh_Hans_CN, so Chinese is told by its language alone."""
+    return "zh_CN" if getattr(get_locale(), "language", "") == "zh" else "en"
+
+
 def select_locale():
     if not has_request_context():
         return None  # CLI, scheduler, tests outside a request: BABEL_DEFAULT_LOCALE

@@ -1,7 +1,6 @@
 """Reply template pages: everyone who works cases reads and searches them, supervisors and admins write them; and
 the case page's picker asks /cases/<id>/templates for them, filled with that case's variables."""
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -21,6 +20,7 @@ from ...errors import Invalid, NotFound, ServiceError
 from ...orders.forms import apply_errors
 from ...paging import page_number
 from ...timeutil import utcnow
+from ...web import template_language
 from ..access import check_case_access
 from ..queries import get_case
 from ..rules import CATEGORIES
@@ -167,10 +167,6 @@ def deactivate(template_id):
     return render_template("reply_templates/deactivate.html", template=template, form=form)
 
 
-def _ui_language() -> str:
-    return "zh_CN" if getattr(get_locale(), "language", "") == "zh" else "en"
-
-
 @bp.route("/cases/<dbid:case_id>/templates")
 @login_required
 def for_case(case_id):
@@ -181,6 +177,6 @@ def for_case(case_id):
     except ServiceError as exc:
         return error_response(exc.status, exc.code, exc.message, exc.fields)
     category = request.args.get("category", "")
-    rows = service.rendered_for_case(case, current_user, _ui_language(), request.args.get("q", ""),
+    rows = service.rendered_for_case(case, current_user, template_language(), request.args.get("q", ""),
                                      category if category in CATEGORIES or category == "any" else None)
     return jsonify(rows)
