@@ -53,7 +53,8 @@ def _local(value) -> str:
     return (value + SHOP_OFFSET).strftime("%Y-%m-%d %H:%M")
 
 
-def _cny(fen: int) -> str:
+def _cny(stored: int) -> str:
+    fen = stored // 10  # the database holds thousandths (shopcs/money.py)
     return f"¥{fen // 100:,}.{fen % 100:02d}"
 
 

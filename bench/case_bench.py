@@ -269,8 +269,9 @@ WHERE cases.category IN ('tracking', 'payment', 'claim', 'after_sales', 'pre_sal
 ACTIVITY = """SELECT actor, kind, count(*), sum(CASE WHEN {after} = 'resolved' THEN 1 ELSE 0 END) FROM case_events
 WHERE actor IN ({labels}) AND occurred_at >= :lo AND occurred_at < :hi
   AND kind IN ('reply', 'reply_logged', 'note', 'transfer', 'acknowledgement', 'status') GROUP BY actor, kind"""
-REFUNDS = """SELECT actor, action, after FROM audit_entries WHERE at >= :lo AND at < :hi
-  AND action IN ('refund.requested', 'refund.approved', 'refund.rejected', 'refund.completed') ORDER BY at, id"""
+REFUNDS = """SELECT a.actor, a.action, a.after, o.currency FROM audit_entries a LEFT JOIN orders o ON o.id = a.order_id
+  WHERE a.at >= :lo AND a.at < :hi
+  AND a.action IN ('refund.requested', 'refund.approved', 'refund.rejected', 'refund.completed') ORDER BY a.at, a.id"""
 ACTIVITY_NAMES = {"reply": "replies", "reply_logged": "replies", "note": "notes", "transfer": "transfers",
                   "acknowledgement": "acknowledged"}
 
@@ -324,21 +325,29 @@ def baseline_report(conn, lo: datetime, hi: datetime, now: datetime, sqlite: boo
             for key in ("", actor[5:]):
                 figures[key]["act"][name] += value
     refunds: dict = defaultdict(dict)
-    for actor, _action, after_value in conn.execute(text(REFUNDS), bounds):
+    for actor, _action, after_value, currency in conn.execute(text(REFUNDS), bounds):
         after_value = json.loads(after_value) if isinstance(after_value, str) else (after_value or {})
         for key in ("", actor[5:] if actor and actor.startswith("user:") else None):
-            if key is not None:
-                refunds[key][after_value.get("refund_id")] = Decimal(str(after_value.get("amount") or "0"))
+            if key is not None:  # each refund's last amount, in its order's currency
+                refunds[key][after_value.get("refund_id")] = (currency or "CNY", Decimal(str(after_value.get("amount") or "0")))
     out = {}
     for key, f in figures.items():
         out[key or None] = (f["cases"], dict(f["cat"]), dict(f["chan"]), len(f["spans"]), median_microseconds(f["spans"]),
                             p90_microseconds(f["spans"]), f["met"], f["base"], f["complaints"], f["esc"], f["ack"],
                             {k: v for k, v in f["act"].items() if v}, len(refunds.get(key, {})),
-                            sum(refunds.get(key, {}).values(), Decimal("0.00")))
+                            _per_currency(refunds.get(key, {}).values()))
     for key in refunds:  # a person with refund actions only
         out.setdefault(key or None, (0, {}, {}, 0, None, None, 0, 0, 0, 0, 0, {}, len(refunds[key]),
-                                     sum(refunds[key].values(), Decimal("0.00"))))
+                                     _per_currency(refunds[key].values())))
     return out
+
+
+def _per_currency(amounts) -> dict:
+    """{currency: sum} of (currency, amount) pairs, no zero: never summed across currencies (reports/amounts.py)."""
+    sums: dict = defaultdict(Decimal)
+    for currency, amount in amounts:
+        sums[currency] += amount
+    return {currency: total for currency, total in sums.items() if total}
 
 
 def app_figures(report) -> dict:
@@ -346,7 +355,7 @@ def app_figures(report) -> dict:
         return (f.cases, {k: v for k, v in f.by_category.items() if v}, {k: v for k, v in f.by_channel.items() if v},
                 f.answered, f.median_seconds, f.p90_seconds, f.met, f.target_base, sum(f.complaints.values()),
                 sum(f.escalations.values()), f.acknowledgements, {k: v for k, v in f.activity.items() if v},
-                f.refunds_handled, f.refund_amount)
+                f.refunds_handled, dict(f.refund_amount.pairs))
 
     return {None: one(report.team), **{name: one(f) for name, f in report.agents.items()}}
 

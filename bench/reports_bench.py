@@ -34,6 +34,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, text
 
+from shopcs.money import STORED_PER_UNIT
+
 LIMIT = 1.3
 INDEXED_TABLES = ("orders", "order_items", "refunds", "outbox_messages", "buyer_concerns")  # the reports read these
 DAY = 86400
@@ -113,18 +115,52 @@ class Case:
 COMPLETED = "status = 'completed' AND completed_at >= :lo AND completed_at < :hi"
 
 
-def _fen(amount) -> int:
-    return int(amount * 100)
+def _completed(alias: str) -> str:
+    """COMPLETED for the refunds table under `alias` (joined to its orders for their currency)."""
+    return f"{alias}.status = 'completed' AND {alias}.completed_at >= :lo AND {alias}.completed_at < :hi"
+
+
+def _fen(amounts) -> tuple:
+    """The report's money (amounts.Amounts) in the database's integer unit (thousandths, money.py), per currency in the
+    report's order, to compare with the raw sums (_money)."""
+    return tuple((currency, int(amount * STORED_PER_UNIT)) for currency, amount in amounts.pairs)
+
+
+def _money(sums) -> tuple:
+    """(currency, stored sum) pairs from SQL as _fen gives the report's: summed per currency, no zero, the shop's
+    currency first."""
+    from shopcs.reports.amounts import currency_order
+
+    found = Counter()
+    for currency, stored in sums:
+        found[currency] += int(stored or 0)
+    return tuple((currency, found[currency]) for currency in sorted(found, key=currency_order) if found[currency])
+
+
+def _per_key(rows) -> dict:
+    """(key, currency, orders, stored sum) rows → key → (orders over all currencies, _money of the sums)."""
+    found: dict = {}
+    for key, currency, orders, stored in rows:
+        count, sums = found.get(key, (0, []))
+        found[key] = (count + orders, [*sums, (currency, stored)])
+    return {key: (orders, _money(sums)) for key, (orders, sums) in found.items()}
+
+
+def _stored_key(money: tuple) -> int:
+    """Rows ordered by money compare the shop's currency only (reports/amounts.py)."""
+    return dict(money).get("CNY", 0)
 
 
 def totals_sql(q: Query):
-    (row,) = q.rows(f"""
-        SELECT p.orders, r.orders, p.fen, r.fen
-        FROM (SELECT count(*) AS orders, coalesce(sum(total), 0) AS fen
-              FROM orders WHERE paid_at >= :lo AND paid_at < :hi) AS p,
-             (SELECT count(DISTINCT order_id) AS orders, coalesce(sum(amount), 0) AS fen
-              FROM refunds WHERE {COMPLETED}) AS r""", q.bounds())
-    return tuple(int(value) for value in row)
+    rows = q.rows(f"""
+        SELECT 'paid', currency, count(*), sum(total) FROM orders WHERE paid_at >= :lo AND paid_at < :hi GROUP BY currency
+        UNION ALL
+        SELECT 'refunded', o.currency, count(DISTINCT r.order_id), sum(r.amount)
+        FROM refunds r JOIN orders o ON o.id = r.order_id WHERE {_completed("r")} GROUP BY o.currency""",
+                  q.bounds())
+    figures = _per_key(rows)
+    paid, refunded = figures.get("paid", (0, ())), figures.get("refunded", (0, ()))
+    return paid[0], refunded[0], paid[1], refunded[1]
 
 
 def _rolling(q: Query, paid: dict, spans) -> list[tuple]:
@@ -199,40 +235,47 @@ DAY_BASELINES = (
 )
 
 PAID_PER_SKU = """
-    SELECT oi.sku, max(oi.title), count(DISTINCT o.id), sum(oi.unit_price * oi.quantity)
+    SELECT oi.sku, o.currency, max(oi.title), count(DISTINCT o.id), sum(oi.unit_price * oi.quantity)
     FROM orders o JOIN order_items oi ON oi.order_id = o.id
-    WHERE o.paid_at >= :lo AND o.paid_at < :hi GROUP BY oi.sku"""
+    WHERE o.paid_at >= :lo AND o.paid_at < :hi GROUP BY oi.sku, o.currency"""
 PAID_PER_SKU_ITEMS_FIRST = """
-    SELECT oi.sku, max(oi.title), count(DISTINCT o.id), sum(oi.unit_price * oi.quantity)
+    SELECT oi.sku, o.currency, max(oi.title), count(DISTINCT o.id), sum(oi.unit_price * oi.quantity)
     FROM order_items oi NOT INDEXED CROSS JOIN orders o ON oi.order_id = o.id
-    WHERE o.paid_at >= :lo AND o.paid_at < :hi GROUP BY oi.sku"""
+    WHERE o.paid_at >= :lo AND o.paid_at < :hi GROUP BY oi.sku, o.currency"""
 PAID_PER_SKU_LATERAL = """
-    SELECT oi.sku, max(oi.title), count(DISTINCT o.id), sum(oi.unit_price * oi.quantity)
+    SELECT oi.sku, o.currency, max(oi.title), count(DISTINCT o.id), sum(oi.unit_price * oi.quantity)
     FROM orders o CROSS JOIN LATERAL (SELECT sku, title, unit_price, quantity FROM order_items
                                       WHERE order_id = o.id OFFSET 0) AS oi
-    WHERE o.paid_at >= :lo AND o.paid_at < :hi GROUP BY oi.sku"""
+    WHERE o.paid_at >= :lo AND o.paid_at < :hi GROUP BY oi.sku, o.currency"""
 REFUNDED_PER_SKU = f"""
-    SELECT sku, max(title), count(*), sum(fen) FROM (
-        SELECT oi.sku, max(oi.title) AS title, max(r.fen) AS fen
-        FROM (SELECT order_id, sum(amount) AS fen FROM refunds WHERE {COMPLETED} GROUP BY order_id) AS r
+    SELECT sku, currency, max(title), count(*), sum(fen) FROM (
+        SELECT oi.sku, max(r.currency) AS currency, max(oi.title) AS title, max(r.fen) AS fen
+        FROM (SELECT rf.order_id, o.currency, sum(rf.amount) AS fen FROM refunds rf JOIN orders o ON o.id = rf.order_id
+              WHERE {_completed("rf")} GROUP BY rf.order_id, o.currency) AS r
         JOIN order_items oi ON oi.order_id = r.order_id
         GROUP BY r.order_id, oi.sku) AS lines
-    GROUP BY sku"""
+    GROUP BY sku, currency"""
 
 
 def _by_product(q: Query, paid_sql: str = PAID_PER_SKU) -> list[tuple]:
-    figures = {sku: [title, orders, int(fen), 0, 0] for sku, title, orders, fen in q.rows(paid_sql, q.bounds())}
-    for sku, title, orders, fen in q.rows(REFUNDED_PER_SKU, q.bounds()):
-        figures.setdefault(sku, [title, 0, 0, 0, 0])[3:] = [orders, int(fen)]
-    rows = [(sku, *values) for sku, values in figures.items()]
-    return sorted(rows, key=lambda r: (-r[4], -r[5], r[0]))
+    figures: dict = {}  # sku → [(paid?, title), paid orders, paid sums, refunded orders, refunded sums]
+    for side, sql in ((1, paid_sql), (3, REFUNDED_PER_SKU)):
+        for sku, currency, title, orders, fen in q.rows(sql, q.bounds()):
+            found = figures.setdefault(sku, [(False, ""), 0, [], 0, []])
+            found[0] = max(found[0], (side == 1, title))
+            found[side] += orders
+            found[side + 1].append((currency, fen))
+    rows = [(sku, title, paid, _money(paid_sums), refunded, _money(refunded_sums))
+            for sku, ((_, title), paid, paid_sums, refunded, refunded_sums) in figures.items()]
+    return sorted(rows, key=lambda r: (-r[4], -_stored_key(r[5]), r[0]))
 
 
 def _grouped(column: str):
     def run(q: Query) -> list[tuple]:
-        rows = q.rows(f"SELECT {column} AS k, count(DISTINCT order_id), sum(amount) FROM refunds WHERE {COMPLETED} "
-                      "GROUP BY k", q.bounds())
-        return sorted(((k, n, int(fen)) for k, n, fen in rows), key=lambda r: (-r[1], -r[2], r[0]))
+        rows = q.rows(f"SELECT {column} AS k, o.currency, count(DISTINCT r.order_id), sum(r.amount) "
+                      f"FROM refunds r JOIN orders o ON o.id = r.order_id WHERE {_completed('r')} "
+                      "GROUP BY k, o.currency", q.bounds())
+        return sorted(((k, n, money) for k, (n, money) in _per_key(rows).items()), key=lambda r: (-r[1], -_stored_key(r[2]), r[0]))
     return run
 
 
@@ -253,9 +296,9 @@ def _refund_rate_cases() -> tuple[Case, ...]:
               Baseline("items first", lambda q: _by_product(q, PAID_PER_SKU_ITEMS_FIRST), ("sqlite",)),
               Baseline("each order's lines (LATERAL)", lambda q: _by_product(q, PAID_PER_SKU_LATERAL), ("postgresql",)))),
         Case("by_reason", rr.by_reason, lambda rows: [(r.reason, r.refunded_orders, _fen(r.refunded_amount)) for r in rows],
-             (Baseline("group by", _grouped("reason")),)),
+             (Baseline("group by", _grouped("r.reason")),)),
         Case("by_agent", rr.by_agent, lambda rows: [(r.agent, r.refunded_orders, _fen(r.refunded_amount)) for r in rows],
-             (Baseline("group by", _grouped("coalesce(decided_by, '')")),)),
+             (Baseline("group by", _grouped("coalesce(r.decided_by, '')")),)),
     )
 
 
@@ -293,32 +336,35 @@ def _recovery_rows(q: Query, how: str) -> str:
 
     def columns(order: str, reminder: str) -> str:
         return (f"substr({reminder}.dedupe_key, length(CAST({order}.id AS text)) + {len(REMINDER) + 3}) AS step, "
-                f"{order}.paid_at, {order}.total, {_microseconds(q, f'{order}.paid_at', f'{reminder}.sent_at')} AS span")
+                f"{order}.paid_at, {order}.total, {order}.currency, "
+                f"{_microseconds(q, f'{order}.paid_at', f'{reminder}.sent_at')} AS span")
 
     if how == "subquery":
-        return (f"SELECT {columns('c', 'r')} FROM (SELECT o.id, o.paid_at, o.total, (SELECT m.id {last}) AS mid "
+        return (f"SELECT {columns('c', 'r')} FROM (SELECT o.id, o.paid_at, o.total, o.currency, (SELECT m.id {last}) AS mid "
                 f"FROM orders o WHERE {where}) AS c LEFT JOIN outbox_messages r ON r.id = c.mid")
     if how == "lateral":
         return (f"SELECT {columns('o', 'r')} FROM orders o LEFT JOIN LATERAL (SELECT m.sent_at, m.dedupe_key {last}) AS r "
                 f"ON true WHERE {where}")
     assert how == "distinct on"
-    return (f"SELECT {columns('c', 'c')} FROM (SELECT DISTINCT ON (o.id) o.id, o.paid_at, o.total, m.sent_at, "
+    return (f"SELECT {columns('c', 'c')} FROM (SELECT DISTINCT ON (o.id) o.id, o.paid_at, o.total, o.currency, m.sent_at, "
             f"m.dedupe_key FROM orders o LEFT JOIN outbox_messages m ON {sent} WHERE {where} "
             "ORDER BY o.id, m.sent_at DESC, m.id DESC) AS c")
 
 
-STEP_SUMS = ("SELECT step, count(*), count(paid_at), coalesce(sum(CASE WHEN paid_at IS NOT NULL THEN total END), 0) "
-             "FROM per_order GROUP BY step")
+STEP_SUMS = ("SELECT step, currency, count(*), count(paid_at), coalesce(sum(CASE WHEN paid_at IS NOT NULL THEN total END), 0) "
+             "FROM per_order GROUP BY step, currency")
 
 
 def _recovery_figures(step_rows, spans_sorted_or_middle, n=None):
     from shopcs.reports.unpaid_recovery import _step_order, step_name
 
-    figures: dict[str, list[int]] = {}
-    for raw, orders, recovered, fen in step_rows:
-        row = figures.setdefault(step_name(raw), [0, 0, 0])
-        row[0], row[1], row[2] = row[0] + orders, row[1] + recovered, row[2] + int(fen)
-    rows = [(step, *values) for step, values in sorted(figures.items(), key=lambda item: _step_order(item[0]))]
+    figures: dict[str, list] = {}
+    for raw, currency, orders, recovered, fen in step_rows:
+        row = figures.setdefault(step_name(raw), [0, 0, []])
+        row[0], row[1] = row[0] + orders, row[1] + recovered
+        row[2].append((currency, fen))
+    rows = [(step, orders, recovered, _money(sums))
+            for step, (orders, recovered, sums) in sorted(figures.items(), key=lambda item: _step_order(item[0]))]
     return rows, _median(spans_sorted_or_middle, n)
 
 
@@ -337,10 +383,10 @@ def _recovery_spans_to_python(how: str):
     """One statement: the per-step sums, then every span (to Python, which sorts them)."""
     def run(q: Query):
         rows = q.rows(f"WITH per_order AS ({_recovery_rows(q, how)}) {STEP_SUMS} UNION ALL "
-                      "SELECT '-', NULL, NULL, span FROM per_order WHERE paid_at IS NOT NULL AND span IS NOT NULL",
+                      "SELECT '-', NULL, NULL, NULL, span FROM per_order WHERE paid_at IS NOT NULL AND span IS NOT NULL",
                       q.bounds())
         steps = [row for row in rows if row[0] != "-"]
-        return _recovery_figures(steps, sorted(row[3] for row in rows if row[0] == "-"))
+        return _recovery_figures(steps, sorted(row[4] for row in rows if row[0] == "-"))
     return run
 
 
@@ -350,11 +396,12 @@ def _recovery_spans_per_step(how: str):
         import json
 
         spans_of = ("json_group_array(span)" if q.dialect == "sqlite" else "array_agg(span)")
-        rows = q.rows(f"""SELECT step, count(*), count(paid_at), coalesce(sum(CASE WHEN paid_at IS NOT NULL THEN total END), 0),
+        rows = q.rows(f"""SELECT step, currency, count(*), count(paid_at),
+                                 coalesce(sum(CASE WHEN paid_at IS NOT NULL THEN total END), 0),
                                  {spans_of} FILTER (WHERE paid_at IS NOT NULL AND span IS NOT NULL)
-                          FROM ({_recovery_rows(q, how)}) AS per_order GROUP BY step""", q.bounds())
-        spans = sorted(span for row in rows for span in (json.loads(row[4]) if q.dialect == "sqlite" else row[4] or []))
-        return _recovery_figures([row[:4] for row in rows], spans)
+                          FROM ({_recovery_rows(q, how)}) AS per_order GROUP BY step, currency""", q.bounds())
+        spans = sorted(span for row in rows for span in (json.loads(row[5]) if q.dialect == "sqlite" else row[5] or []))
+        return _recovery_figures([row[:5] for row in rows], spans)
     return run
 
 
@@ -364,10 +411,10 @@ def _recovery_middle_in_sql(how: str):
         rows = q.rows(f"""WITH per_order AS MATERIALIZED ({_recovery_rows(q, how)}),
             spans AS (SELECT span, row_number() OVER (ORDER BY span) AS n, count(*) OVER () AS total
                       FROM per_order WHERE paid_at IS NOT NULL AND span IS NOT NULL)
-            {STEP_SUMS} UNION ALL SELECT '-', total, NULL, span FROM spans WHERE 2 * n IN (total, total + 1, total + 2)""",
+            {STEP_SUMS} UNION ALL SELECT '-', NULL, total, NULL, span FROM spans WHERE 2 * n IN (total, total + 1, total + 2)""",
                       q.bounds())
-        middle = sorted(row[3] for row in rows if row[0] == "-")
-        return _recovery_figures([row for row in rows if row[0] != "-"], middle, next((row[1] for row in rows if row[0] == "-"), 0))
+        middle = sorted(row[4] for row in rows if row[0] == "-")
+        return _recovery_figures([row for row in rows if row[0] != "-"], middle, next((row[2] for row in rows if row[0] == "-"), 0))
     return run
 
 
@@ -375,7 +422,7 @@ def _recovery_two_statements(how: str):
     """The per-step sums; then the middle spans by ORDER BY ... LIMIT/OFFSET (the count known from the first)."""
     def run(q: Query):
         steps = q.rows(f"WITH per_order AS ({_recovery_rows(q, how)}) {STEP_SUMS}", q.bounds())
-        n = sum(recovered for raw, _, recovered, _ in steps if raw is not None)
+        n = sum(recovered for raw, _, _, recovered, _ in steps if raw is not None)
         middle = [span for (span,) in q.rows(
             f"SELECT span FROM ({_recovery_rows(q, how)}) AS per_order WHERE paid_at IS NOT NULL AND span IS NOT NULL "
             "ORDER BY span LIMIT :take OFFSET :skip", {**q.bounds(), "take": 2 - n % 2, "skip": (n - 1) // 2})] if n else []
@@ -388,13 +435,15 @@ def _reminded_split(q: Query):
     where = (f"o.placed_at >= :lo AND o.placed_at < :hi AND {_not_paid_within_grace(q, int(GRACE.total_seconds()))}")
     sent = (f"m.order_id = o.id AND m.kind = '{REMINDER}' AND m.status = 'sent' AND m.sent_at IS NOT NULL "
             "AND (o.paid_at IS NULL OR m.sent_at <= o.paid_at)")
-    split = {True: (0, 0, 0), False: (0, 0, 0)}
-    for reminded, orders, recovered, fen in q.rows(f"""
-            SELECT reminded, count(*), count(paid_at), coalesce(sum(CASE WHEN paid_at IS NOT NULL THEN total END), 0)
-            FROM (SELECT EXISTS (SELECT 1 FROM outbox_messages m WHERE {sent}) AS reminded, o.paid_at, o.total
-                  FROM orders o WHERE {where}) AS c GROUP BY reminded""", q.bounds()):
-        split[bool(reminded)] = (orders, recovered, int(fen))
-    return split[True], split[False]
+    split = {True: [0, 0, []], False: [0, 0, []]}
+    for reminded, currency, orders, recovered, fen in q.rows(f"""
+            SELECT reminded, currency, count(*), count(paid_at), coalesce(sum(CASE WHEN paid_at IS NOT NULL THEN total END), 0)
+            FROM (SELECT EXISTS (SELECT 1 FROM outbox_messages m WHERE {sent}) AS reminded, o.currency, o.paid_at, o.total
+                  FROM orders o WHERE {where}) AS c GROUP BY reminded, currency""", q.bounds()):
+        part = split[bool(reminded)]
+        part[0], part[1] = part[0] + orders, part[1] + recovered
+        part[2].append((currency, fen))
+    return tuple((orders, recovered, _money(sums)) for orders, recovered, sums in (split[True], split[False]))
 
 
 def _recovery_cases() -> tuple[Case, ...]:

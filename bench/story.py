@@ -1,12 +1,17 @@
 """The life of each generated order: status by age, confirmations, shipments, refunds, notes.
 
-Rows are dicts keyed by column name, in the database's own terms: integer fen, naive UTC times.
+Rows are dicts keyed by column name, in the database's own terms: integer thousandths (money.py), naive UTC times.
+Amounts are worked out in fen and written as thousandths (× STORED_PER_FEN).
 Orders are numbered in time order (id 1 is the oldest), as a real shop's ids grow with time.
 """
 import random
 from datetime import date, datetime, timedelta
 
+from shopcs.money import STORED_PER_UNIT
+
 from . import fake
+
+STORED_PER_FEN = STORED_PER_UNIT // 100
 
 DAY = 86400.0
 SHOP_OFFSET = timedelta(hours=8)  # Asia/Shanghai has no daylight saving: local date = UTC + 8 h
@@ -92,8 +97,9 @@ class Story:
             phone = fake.invalid_phone(rng)
         province, city, district, detail, postal = fake.address(rng)
         row = {"id": oid, "order_no": f"{local_date(placed):%Y%m%d}{oid:010d}", "status": status,
-               "customer_id": cid, "placed_at": placed, "paid_at": paid_at, "items_total": items_total,
-               "shipping_fee": fee, "discount": discount, "total": total, "currency": "CNY",
+               "customer_id": cid, "placed_at": placed, "paid_at": paid_at, "items_total": items_total * STORED_PER_FEN,
+               "shipping_fee": fee * STORED_PER_FEN, "discount": discount * STORED_PER_FEN,
+               "total": total * STORED_PER_FEN, "currency": "CNY",
                "recipient": recipient, "phone": phone, "phone_valid": phone not in fake.INVALID_PHONES,
                "province": province, "city": city, "district": district, "detail": detail, "postal_code": postal,
                "address_confirmed_at": None, "address_confirmed_by": None, "address_confirm_method": None,
@@ -109,7 +115,7 @@ class Story:
         for position, (sku, title, price) in enumerate(rng.sample(self.skus, count)):
             quantity = rng.choices((1, 2, 3), (80, 15, 5))[0]
             items.append({"order_id": oid, "position": position, "sku": sku, "title": title,
-                          "quantity": quantity, "unit_price": price})
+                          "quantity": quantity, "unit_price": price * STORED_PER_FEN})
             total += quantity * price
         return total
 
@@ -155,7 +161,7 @@ class Story:
         return last
 
     def _refund(self, rng: random.Random, row: dict, after: datetime, refunds: list) -> datetime:
-        now, total, status = self.now, row["total"], row["status"]
+        now, total, status = self.now, row["total"] // STORED_PER_FEN, row["status"]
         full = status == "closed" or rng.random() < 0.4
         amount = total if full else max(1, int(total * (0.1 + rng.random() * 0.8)))
         requested = min(after + timedelta(seconds=rng.random() * 3 * DAY), now)
@@ -167,7 +173,7 @@ class Story:
             state = "completed" if rng.random() < 0.85 else "rejected"
         decided = min(requested + timedelta(seconds=rng.random() * DAY), now) if state != "requested" else None
         completed = min(decided + timedelta(seconds=rng.random() * 2 * DAY), now) if state == "completed" else None
-        refunds.append({"order_id": row["id"], "amount": amount, "reason": rng.choice(REFUND_REASONS),
+        refunds.append({"order_id": row["id"], "amount": amount * STORED_PER_FEN, "reason": rng.choice(REFUND_REASONS),
                         "with_return": status != "paid" and rng.random() < 0.5, "status": state, "note": "",
                         "idempotency_key": None, "requested_by": "token:taobao" if rng.random() < 0.7 else rng.choice(AGENTS),
                         "decided_by": rng.choice(AGENTS) if decided else None, "requested_at": requested,

@@ -4,6 +4,7 @@ start-up, so a value changed on the app's config takes effect at the next reques
 from flask import current_app
 
 from .cases.claims.settings import ClaimSettings
+from .currency import DEFAULT
 from .orders.refunds import ApprovalLimits
 
 
@@ -24,6 +25,12 @@ def claim_settings() -> ClaimSettings:
 
 
 def approval_limits() -> ApprovalLimits:
-    """Who may approve which refund: SHOPCS_REFUND_APPROVAL_LIMIT and SHOPCS_REFUND_FOUR_EYES_ABOVE (unset: off)."""
+    """Who may approve which refund, per currency: SHOPCS_REFUND_APPROVAL_LIMIT (CNY) and SHOPCS_REFUND_APPROVAL_LIMITS
+    (the others); four-eyes is on when SHOPCS_REFUND_FOUR_EYES_ABOVE (CNY) or SHOPCS_REFUND_FOUR_EYES_ABOVE_LIMITS is set."""
     config = current_app.config
-    return ApprovalLimits(limit=config["SHOPCS_REFUND_APPROVAL_LIMIT"], four_eyes_above=config.get("SHOPCS_REFUND_FOUR_EYES_ABOVE"))
+    limits = {DEFAULT: config["SHOPCS_REFUND_APPROVAL_LIMIT"], **config.get("SHOPCS_REFUND_APPROVAL_LIMITS", {})}
+    cny_four_eyes, other_four_eyes = config.get("SHOPCS_REFUND_FOUR_EYES_ABOVE"), config.get("SHOPCS_REFUND_FOUR_EYES_ABOVE_LIMITS", {})
+    if cny_four_eyes is None and not other_four_eyes:
+        return ApprovalLimits(limits)
+    four_eyes = {**({DEFAULT: cny_four_eyes} if cny_four_eyes is not None else {}), **other_four_eyes}
+    return ApprovalLimits(limits, four_eyes)

@@ -2,6 +2,7 @@
 import os
 from decimal import Decimal
 
+from .currency import DEFAULT, CurrencyError, parse_amount
 from .mailbox_url import Mailbox
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
@@ -34,8 +35,7 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "SECRET_KEY": env.get("SHOPCS_SECRET_KEY", DEFAULT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": env.get("SHOPCS_DATABASE_URL") or _default_database_url(instance_path),
         "SHOPCS_TIMEZONE": env.get("SHOPCS_TIMEZONE", "Asia/Shanghai"),
-        "SHOPCS_REFUND_APPROVAL_LIMIT": Decimal(env.get("SHOPCS_REFUND_APPROVAL_LIMIT", "200.00")),
-        "SHOPCS_REFUND_FOUR_EYES_ABOVE": Decimal(v) if (v := env.get("SHOPCS_REFUND_FOUR_EYES_ABOVE", "").strip()) else None,
+        **_refund_approval_config(env),
         "SHOPCS_LOGIN_MAX_FAILURES": int(env.get("SHOPCS_LOGIN_MAX_FAILURES", "5")),
         "SHOPCS_LOGIN_LOCK_MINUTES": int(env.get("SHOPCS_LOGIN_LOCK_MINUTES", "15")),
         "SHOPCS_LOGIN_LIMIT_PER_ADDRESS": env.get("SHOPCS_LOGIN_LIMIT_PER_ADDRESS", "20 per 10 minutes"),
@@ -72,6 +72,47 @@ def _imap_url(env) -> str:
         except ValueError as exc:  # its message names what is wrong, never the password
             raise ConfigError(str(exc)) from exc
     return url
+
+
+def _refund_approval_config(env) -> dict:
+    """Refund approval limits (orders.refunds.ApprovalLimits): the CNY ones, and the other currencies' as "USD=30.00,
+    JPY=4000". A bad amount or code stops the app at start, naming the setting and the entry."""
+    four_eyes = env.get("SHOPCS_REFUND_FOUR_EYES_ABOVE", "").strip()
+    return {
+        "SHOPCS_REFUND_APPROVAL_LIMIT": _cny_amount("SHOPCS_REFUND_APPROVAL_LIMIT", env.get("SHOPCS_REFUND_APPROVAL_LIMIT", "200.00")),
+        "SHOPCS_REFUND_APPROVAL_LIMITS": _other_currencies(env, "SHOPCS_REFUND_APPROVAL_LIMITS", "SHOPCS_REFUND_APPROVAL_LIMIT"),
+        "SHOPCS_REFUND_FOUR_EYES_ABOVE": _cny_amount("SHOPCS_REFUND_FOUR_EYES_ABOVE", four_eyes) if four_eyes else None,
+        "SHOPCS_REFUND_FOUR_EYES_ABOVE_LIMITS": _other_currencies(env, "SHOPCS_REFUND_FOUR_EYES_ABOVE_LIMITS",
+                                                                  "SHOPCS_REFUND_FOUR_EYES_ABOVE"),
+    }
+
+
+def _cny_amount(name: str, text: str) -> Decimal:
+    try:
+        return parse_amount(text.strip(), DEFAULT)
+    except CurrencyError as exc:
+        raise ConfigError(f"{name}: {text!r} {exc}.") from exc
+
+
+def _other_currencies(env, name: str, cny_name: str) -> dict[str, Decimal]:
+    """"USD=30.00, EUR=25.00, JPY=4000" as {"USD": Decimal("30.00"), …}, each amount checked against its currency's
+    decimals. CNY is not listed: its amount is `cny_name`'s."""
+    amounts = {}
+    for entry in (part.strip() for part in env.get(name, "").split(",")):
+        if not entry:
+            continue
+        code, equals, value = (piece.strip() for piece in entry.partition("="))
+        if not equals or not value:
+            raise ConfigError(f"{name}: {entry!r} is not CODE=amount, such as USD=30.00.")
+        if code == DEFAULT:
+            raise ConfigError(f"{name}: {entry!r}: the {DEFAULT} amount has its own setting, {cny_name}.")
+        if code in amounts:
+            raise ConfigError(f"{name}: {code} is given twice.")
+        try:
+            amounts[code] = parse_amount(value, code)
+        except CurrencyError as exc:
+            raise ConfigError(f"{name}: {entry!r}: {exc}.") from exc
+    return amounts
 
 
 OUTBOX_CHANNELS = ("manual", "email", "webhook")

@@ -1,13 +1,14 @@
-"""Money in an order's own currency (issue 19, first step: the rules; orders, refunds and reports still take CNY
-only). Which currencies are accepted, how many decimals each has, an amount checked against its currency, and an
-amount shown in a reader's language. The decimals are Babel's currency data (CLDR), not a table of ours.
+"""Money in an order's own currency. Which currencies are accepted, how many decimals each has, an amount checked
+against its currency, and an amount shown in a reader's language. The decimals are Babel's currency data (CLDR), not a table of ours.
 
-Amounts stay exact: Decimal here; in the database, integers of a thousandth will hold every accepted currency (that is
-why a currency with more than 3 decimals, such as CLF, is not accepted). Pure: no Flask, no database.
+Amounts stay exact: Decimal here; in the database, integers of a thousandth hold every accepted currency (money.py; that
+is why a currency with more than 3 decimals, such as CLF, is not accepted). Pure: no Flask, no database.
 """
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
 DEFAULT = "CNY"
@@ -51,23 +52,47 @@ def parse_amount(value, currency: str) -> Decimal:
         raise CurrencyError("must not be negative")
     if not _AMOUNT.fullmatch(text):
         raise CurrencyError(f"must be an amount in {currency} such as \"{_example(digits)}\"")
-    decimals = len(text.partition(".")[2])
-    if decimals > digits:
-        raise CurrencyError(f"{currency} has no decimals" if digits == 0 else
-                            f"{currency} has at most {digits} decimals")
     try:
         amount = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
         raise CurrencyError("is not a number") from exc
+    if problem := amount_problem(amount, currency):
+        raise CurrencyError(problem)
     if amount >= AMOUNT_MAX:
         raise CurrencyError("is too large")
-    return amount.quantize(Decimal(1).scaleb(-digits))
+    return in_currency(amount, currency)
 
 
-def format_amount(amount: Decimal, currency: str, locale: str) -> str:
+def amount_problem(amount: Decimal, currency: str) -> str | None:
+    """Why an amount is not exact in its currency: "1200.50" JPY is not, "1200.00" JPY is (platforms send JPY amounts
+    with two zero decimals), "1.005" USD is not."""
+    digits = minor_digits(currency)
+    if amount == amount.quantize(Decimal(1).scaleb(-digits)):
+        return None
+    return f"{currency} has no decimals" if digits == 0 else f"{currency} has at most {digits} decimals"
+
+
+def in_currency(amount: Decimal, currency: str) -> Decimal:
+    """The amount with exactly its currency's decimals (1200 JPY → 1200, 3.5 USD → 3.50); exact amounts only."""
+    return amount.quantize(Decimal(1).scaleb(-minor_digits(currency)))
+
+
+def amount_str(amount: Decimal, currency: str) -> str:
+    """The API's form: a string with the currency's decimals ("12.50" CNY, "1200" JPY, "1.234" KWD)."""
+    return str(in_currency(Decimal(amount), currency))
+
+
+def format_amount(amount: Decimal, currency: str, locale: str | Locale) -> str:
     """The amount as a reader of `locale` writes it, with the currency's own decimals: ¥1,234.50 (CNY, zh_CN),
-    US$1,234.50 (USD, zh_CN), $1,234.50 (USD, en), A$59.45 (AUD, en), ¥1,234 (JPY, en)."""
-    return format_currency(amount, currency, locale=locale, currency_digits=True)
+    CN¥1,234.50 (CNY, en), US$1,234.50 (USD, zh_CN), $1,234.50 (USD, en), A$59.45 (AUD, en), ¥1,234 (JPY, en)."""
+    return format_currency(amount, currency, locale=_parsed(locale), currency_digits=True)
+
+
+@lru_cache(maxsize=16)
+def _parsed(locale: str | Locale) -> Locale:
+    """Babel parses a locale name on every call (about 0.3 ms; 18 µs per amount with the parsed one): a page of
+    amounts pays it once."""
+    return Locale.parse(locale)
 
 
 def _example(digits: int) -> str:

@@ -1,10 +1,10 @@
-"""Column types that keep the house rules in the database: aware UTC times and integer-fen money."""
+"""Column types that keep the house rules in the database: aware UTC times and integer-thousandth money."""
 from datetime import datetime, timezone
 
 from sqlalchemy import BigInteger, DateTime
 from sqlalchemy.types import TypeDecorator
 
-from .money import from_fen, to_fen
+from .money import from_stored, to_stored
 
 
 class UTCDateTime(TypeDecorator):
@@ -48,13 +48,13 @@ def _sqlite_text_as_utc(value):
 
 
 class Money(TypeDecorator):
-    """Decimal in Python, integer fen in the database: exact sums on every backend."""
+    """Decimal in Python, integer thousandths in the database: exact sums on every backend, in any currency."""
 
     impl = BigInteger
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else to_fen(value)
+        return None if value is None else to_stored(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else from_fen(value)
+        return None if value is None else from_stored(value)

@@ -18,8 +18,10 @@ from .cases.services import CaseInput, create_case, reply, transfer
 from .demo_followup import name_the_shop, past_cases, past_reminders
 from .extensions import db
 from .notify.models import OutboxMessage
+from .orders.ingest import ingest_order
 from .orders.models import Customer, HandoffNote, Order, OrderItem, Shipment
 from .orders.refund_service import RefundRequest, approve_refund, complete_refund, request_refund
+from .orders.schemas import validate_order
 from .phone import normalize_phone
 from .timeutil import utcnow
 
@@ -82,6 +84,34 @@ def _make_order(rng, index, customers, now, platform, fresh_unpaid=False):
     db.session.flush()
     record(platform, "order.created", placed, order_id=order.id, after={"status": status, "total": order.total})
     return order
+
+
+ABROAD = [  # a cross-border shop's orders (独立站): each in its buyer's currency, through the order API's own checks
+    ("DEMO-US-1001", "USD", {"recipient": "Jane Roe", "phone": "212-555-0123", "country": "US", "province": "NY",
+                             "city": "New York", "detail": "350 Fifth Avenue", "address_line2": "Suite 3400",
+                             "postal_code": "10118"}, "24.50", "12.00"),
+    ("DEMO-AU-1002", "AUD", {"recipient": "Ryan Waldon", "phone": "0412 345 678", "country": "AU",
+                             "province": "Australian Capital Territory", "city": "Canberra",
+                             "detail": "306 / 39 London Circuit", "postal_code": "2601"}, "44.95", "10.00"),
+    ("DEMO-JP-1003", "JPY", {"recipient": "山田太郎", "phone": "03-1234-5678", "country": "JP", "province": "東京都",
+                             "city": "千代田区", "detail": "千代田1-1", "postal_code": "100-0001"}, "2400", "1200"),
+]
+
+
+def _orders_abroad(now, platform, agent) -> None:
+    """After the random story (which they leave as it was): three orders abroad, and a refund asked in dollars."""
+    for index, (order_no, currency, address, price, fee) in enumerate(ABROAD):
+        placed = now - timedelta(days=3 + index, hours=2)
+        total = Decimal(price) * 2 + Decimal(fee)
+        data = validate_order(order_no, {
+            "status": "paid", "placed_at": placed.isoformat(), "paid_at": (placed + timedelta(minutes=9)).isoformat(),
+            "customer": {"external_id": f"demo-abroad-{index}", "name": address["recipient"], "phone": address["phone"],
+                         "email": ""},
+            "shipping_address": address, "currency": currency, "shipping_fee": fee, "total": str(total),
+            "items": [{"sku": "SCARF-01", "title": "Wool scarf, grey", "quantity": 2, "unit_price": price}]})
+        ingest_order(data, platform, placed, shop_zone())
+    request_refund("DEMO-US-1001", RefundRequest(Decimal("12.00"), "damaged", note="Box arrived crushed"), agent,
+                   now - timedelta(days=1))
 
 
 def _work_on(rng, order, now, agent, shipper):
@@ -186,6 +216,7 @@ def seed_command(orders, seed):
     _refunds(rng, made, now, agent, supervisor)
     past_cases(rng, made, now, [agent, Actor("user:agent2", "agent")])
     _cases(made, now, agent)
+    _orders_abroad(now, platform, agent)
     click.echo(f"Created {len(DEMO_USERS)} users and {orders} orders. The demo accounts:\n{accounts_text()}")
 
 

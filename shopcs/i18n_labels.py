@@ -22,7 +22,8 @@ ROLES = {
 
 CARRIER_NAMES = {  # shipping.CARRIERS' English names: templates show _(carrier.name_en)
     "SF": _l("SF Express"), "ZTO": _l("ZTO Express"), "YTO": _l("YTO Express"), "STO": _l("STO Express"),
-    "YUNDA": _l("Yunda Express"), "JD": _l("JD Logistics"), "EMS": _l("China Post EMS"), "OTHER": _l("Other"),
+    "YUNDA": _l("Yunda Express"), "JD": _l("JD Logistics"), "EMS": _l("China Post EMS"), "UPS": _l("UPS"),
+    "DHL": _l("DHL Express"), "FEDEX": _l("FedEx"), "USPS": _l("USPS"), "OTHER": _l("Other"),
 }
 
 
@@ -68,6 +69,7 @@ FIELD_LABELS = {
     "total": _l("total"), "currency": _l("currency"), "customer_id": _l("buyer no."), "phone_valid": _l("phone number valid"),
     "method": _l("confirmed via"), "recipient": _l("recipient"), "phone": _l("phone"), "province": _l("province"),
     "city": _l("city"), "district": _l("district"), "detail": _l("street address"), "postal_code": _l("postal code"),
+    "country": _l("country"), "address_line2": _l("address line 2"),
     "address_confirmed_at": _l("confirmed at"), "address_confirmed_by": _l("confirmed by"),
     "address_confirm_method": _l("confirmed via"), "carrier": _l("carrier"), "tracking_no": _l("tracking number"),
     "shipped_on": _l("ship date"), "promised_ship_date": _l("promised ship date"), "provinces": _l("provinces"),
@@ -191,8 +193,8 @@ def shipment_flags(codes: str | None) -> list:
 
 MONEY_PROBLEMS = (  # money.MoneyError's texts, shown after "The amount" on the refund form: _l(str(exc))
     _l('must be an amount such as "12.50"'), _l("must not be negative"), _l("is too large"),
-    _l('must be a string with at most two decimals, such as "12.50"'),
-    _l('must be a number with at most two decimals, such as "12.50"'), _l("is not a number"),
+    _l('must be a string with at most three decimals, such as "12.50"'),
+    _l('must be a number with at most three decimals, such as "12.50"'), _l("is not a number"),
 )
 
 

@@ -1,16 +1,18 @@
-"""Phone numbers: parsed with the `phonenumbers` library (region CN), masked in lists."""
+"""Phone numbers: parsed with the `phonenumbers` library (the buyer's country as the default region), masked in lists."""
 import re
 
 import phonenumbers
 
 
-def normalize_phone(raw: str | None) -> tuple[str, bool]:
-    """Return (the number to store, whether it is a valid number). Invalid ones are kept as given."""
+def normalize_phone(raw: str | None, region: str = "CN") -> tuple[str, bool]:
+    """Return (the number to store, whether it is a valid number). Invalid ones are kept as given. `region`: the
+    buyer's country (ISO 3166-1 alpha-2), for a number written without its country code. A mainland number is kept
+    in its national form (13812345678), any other in E.164 (+12125550123)."""
     text = (raw or "").strip()
     if not text:
         return "", False
     try:
-        parsed = phonenumbers.parse(text, "CN")
+        parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return text, False
     if not phonenumbers.is_valid_number(parsed):

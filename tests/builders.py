@@ -14,9 +14,11 @@ PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
 
 
-def refund_limits(limit: str = "200.00", four_eyes_above: str | None = None) -> ApprovalLimits:
-    """The approval settings a refund decision is handed: the default config's limit, four-eyes off unless given."""
-    return ApprovalLimits(Decimal(limit), None if four_eyes_above is None else Decimal(four_eyes_above))
+def refund_limits(limit: str = "200.00", four_eyes_above: str | None = None, **others: str) -> ApprovalLimits:
+    """The approval settings a refund decision is handed: the default config's CNY limit, four-eyes off unless given;
+    other currencies' limits as keywords (USD="30.00"), none by default."""
+    limits = {"CNY": Decimal(limit), **{code: Decimal(amount) for code, amount in others.items()}}
+    return ApprovalLimits(limits, None if four_eyes_above is None else {"CNY": Decimal(four_eyes_above)})
 
 
 def make_user(username=None, role="agent", password=PASSWORD, now=NOW):
@@ -45,16 +47,16 @@ def make_customer(external_id=None, name="张三", phone="13812345678", email=""
 
 def make_order(order_no=None, status="paid", total="100.00", customer=None, placed_at=None, paid_at=None,
                phone="13812345678", province="浙江省", city="杭州市", district="西湖区", detail="文三路 100 号",
-               recipient="张三", sku="SKU-1", title="羊毛围巾", commit=True, **extra) -> Order:
+               recipient="张三", sku="SKU-1", title="羊毛围巾", currency="CNY", commit=True, **extra) -> Order:
     total = Decimal(total)
     placed_at = placed_at or NOW - timedelta(hours=2)
     if paid_at is None and status != "unpaid" and status != "cancelled":
         paid_at = placed_at + timedelta(minutes=5)
-    stored_phone, valid = normalize_phone(phone)
+    stored_phone, valid = normalize_phone(phone, extra.get("country", "CN"))  # country=…: an address abroad
     order = Order(
         order_no=order_no or f"T{next(_seq):08d}", status=status, customer=customer or make_customer(),
         placed_at=placed_at, paid_at=paid_at, items_total=total, shipping_fee=Decimal("0.00"),
-        discount=Decimal("0.00"), total=total, currency="CNY", recipient=recipient, phone=stored_phone,
+        discount=Decimal("0.00"), total=total, currency=currency, recipient=recipient, phone=stored_phone,
         phone_valid=valid, province=province, city=city, district=district, detail=detail, postal_code="",
         lock_version=0, created_at=placed_at, updated_at=placed_at, **extra,
     )

@@ -101,7 +101,7 @@ def openapi_document(app: Flask) -> dict:
         "openapi": "3.1.0",
         "info": {"title": "ShopCS API", "version": "1", "description": _l(
             "Orders, refunds, cases, the outbox, opt-outs and reports for the shop's platform. Money is a string with "
-            "two decimals, times are ISO 8601 with an offset, errors carry {\"error\": {code, message, fields}}.")},
+            "the decimals of the order's currency, times are ISO 8601 with an offset, errors carry {\"error\": {code, message, fields}}.")},
         "servers": [{"url": request.script_root or "/"}],
         "tags": [{"name": tag} for tag in TAGS],
         "paths": paths,

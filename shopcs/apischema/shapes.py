@@ -7,7 +7,7 @@ the parser, reading the node's own limits, has the last word on that leaf and gi
 from ..money import MONEY_PATTERN
 
 MAX_MONEY_INT = 10**10 - 1
-OUT_MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
+OUT_MONEY_PATTERN = r"^[0-9]+(\.[0-9]{2,3})?$"  # the currency's decimals: "12.50" CNY, "1200" JPY, "1.234" KWD
 RATE_PATTERN = r"^[0-9]+\.[0-9]{4}$"
 TIME_EXAMPLE = "2026-03-04T10:00:00+08:00"
 
@@ -27,7 +27,8 @@ def text(limit: int, required: bool = False, nullable: bool = False, **extra) ->
 
 
 def money(nullable: bool = False, **extra) -> dict:
-    """A non-negative amount with at most two decimals: a string (preferred) or a whole number. Never a float."""
+    """A non-negative amount with at most three decimals (its currency may allow fewer): a string (preferred) or a
+    whole number. Never a float."""
     variants = [{"type": "string", "pattern": MONEY_PATTERN, "examples": ["12.50"]},
                 {"type": "integer", "minimum": 0, "maximum": MAX_MONEY_INT}]
     if nullable:

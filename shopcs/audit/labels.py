@@ -98,8 +98,8 @@ def value_text(action: str, name: str, value, zone: str):
         return _BOOLEANS[value]
     if isinstance(value, datetime):
         return to_local(value, zone).strftime(TIME_FORMAT)
-    if isinstance(value, dict) and {"title", "quantity"} <= set(value):  # an order line
-        return f"{value['title']} ×{value['quantity']}"
+    if isinstance(value, dict) and {"title", "quantity"} <= set(value):  # an order line: the product's own title
+        return Verbatim(f"{value['title']} ×{value['quantity']}")
     if isinstance(value, list):
         items = [value_text(action, name, item, zone) for item in value]
         text = ", ".join(str(item) for item in items) if items else "—"

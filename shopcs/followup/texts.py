@@ -8,6 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from ..currency import DEFAULT, format_amount
+
 VARIABLES = ("buyer_name", "order_no", "items", "total", "closes_at", "occasion", "shop_name")
 TEMPLATE_KINDS = ("unpaid_reminder", "holiday_greeting", "promotion")
 MAX_TEMPLATE_LENGTH = 1000
@@ -49,9 +51,9 @@ def items_text(items: list[tuple[str, int]], locale: str) -> str:
     return ("、" if locale == "zh" else ", ").join(parts)
 
 
-def money_text(amount: Decimal, locale: str) -> str:
-    amount = Decimal(amount).quantize(Decimal("0.01"))
-    return f"¥{amount:,}" if locale == "zh" else f"CNY {amount:,}"
+def money_text(amount: Decimal, currency: str, locale: str) -> str:
+    """In the order's currency as a reader of the message's language writes it: ¥128.00 / CN¥128.00, US$12.50 / $12.50."""
+    return format_amount(amount, currency, "en" if locale == "en" else "zh_CN")
 
 
 def time_text(moment: datetime, zone: str) -> str:
@@ -59,10 +61,10 @@ def time_text(moment: datetime, zone: str) -> str:
 
 
 def reminder_variables(*, buyer_name: str, order_no: str, items: list[tuple[str, int]], total: Decimal,
-                       closes_at: datetime, zone: str, locale: str, shop_name: str = "") -> dict:
+                       closes_at: datetime, zone: str, locale: str, shop_name: str = "", currency: str = DEFAULT) -> dict:
     return {
         "buyer_name": buyer_name or BUYER_FALLBACK[locale], "order_no": order_no, "items": items_text(items, locale),
-        "total": money_text(total, locale), "closes_at": time_text(closes_at, zone), "occasion": "",
+        "total": money_text(total, currency, locale), "closes_at": time_text(closes_at, zone), "occasion": "",
         "shop_name": shop_name or SHOP_NAME_FALLBACK[locale],
     }
 
@@ -91,10 +93,10 @@ def shipping_notice(*, buyer_name: str, order_no: str, shipped_on: date, carrier
         tracking_no=tracking_no)
 
 
-SAMPLE_VARIABLES = {  # a template's preview, in the template's language
+SAMPLE_VARIABLES = {  # a template's preview, in the template's language (the total as money_text writes it)
     "zh": {"buyer_name": "张三", "order_no": "T20261124001", "items": "羊毛围巾 ×1", "total": "¥128.00",
            "closes_at": "2026-11-25 10:00", "occasion": "中秋快乐", "shop_name": SHOP_NAME_FALLBACK["zh"]},
-    "en": {"buyer_name": "Alex", "order_no": "T20261124001", "items": "Wool scarf ×1", "total": "CNY 128.00",
+    "en": {"buyer_name": "Alex", "order_no": "T20261124001", "items": "Wool scarf ×1", "total": "CN¥128.00",
            "closes_at": "2026-11-25 10:00", "occasion": "Happy Mid-Autumn Festival", "shop_name": SHOP_NAME_FALLBACK["en"]},
 }
 

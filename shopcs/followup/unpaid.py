@@ -37,7 +37,7 @@ def reminder_body(order: Order, settings: FollowupSettings, zone: str) -> str:
     variables = texts.reminder_variables(
         buyer_name=order.customer.name, order_no=order.order_no, items=[(i.title, i.quantity) for i in order.items],
         total=order.total, closes_at=rules.closes_at(order.placed_at, settings), zone=zone, locale=settings.locale,
-        shop_name=settings.shop_name_for(settings.locale))
+        shop_name=settings.shop_name_for(settings.locale), currency=order.currency)
     return texts.render_template(settings.template(KIND), variables)
 
 

@@ -1,4 +1,8 @@
-"""Whether a carrier reaches an address: a per-carrier list of provinces it does not serve. Pure."""
+"""Whether a carrier reaches an address: a per-carrier list of provinces it does not serve. Pure.
+
+The lists are Chinese provinces of domestic carriers: an address abroad is not checked against them.
+"""
+from ..countries import is_abroad
 
 # Remote western regions that economy couriers commonly do not serve (or serve only at extra cost).
 DEFAULT_EXCLUSIONS = {
@@ -23,5 +27,8 @@ def carrier_reaches(province: str, excluded_provinces: list[str]) -> bool:
     return all(province_key(p) != key for p in excluded_provinces)
 
 
-def carriers_not_reaching(province: str, exclusions: dict[str, list[str]]) -> list[str]:
+def carriers_not_reaching(province: str, exclusions: dict[str, list[str]], country: str) -> list[str]:
+    """The carriers whose lists hold the province of an address in China; none for an address abroad."""
+    if is_abroad(country):
+        return []
     return sorted(code for code, provinces in exclusions.items() if not carrier_reaches(province, provinces))

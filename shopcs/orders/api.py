@@ -15,7 +15,7 @@ from ..followup.notices import shipping_notices
 from ..followup.settings import load_settings
 from ..timeutil import utcnow
 from . import refund_service
-from .api_queries import check_refund_id, get_order, list_orders, refund_order_no
+from .api_queries import check_refund_id, get_order, list_orders, refund_order
 from .domain import STATUSES
 from .ingest import ingest_order
 from .refund_schemas import APPROVE_BODY, COMPLETE_BODY, IDEMPOTENCY_KEY, REFUND_BODY, REJECT_BODY
@@ -79,13 +79,13 @@ def index_orders():
                          "same open request, comes again."), path_schemas={"order_no": ORDER_NO})
 @token_required
 def create_refund(order_no):
-    get_order(order_no)
+    currency = get_order(order_no).currency
     data = body_values(REFUND_BODY)
     key = param_values((IDEMPOTENCY_KEY,))["Idempotency-Key"]
     req = refund_service.RefundRequest(amount=data["amount"], reason=data["reason"], with_return=data["with_return"],
                                        note=data["note"], idempotency_key=key, requested_at=data["requested_at"])
     refund, created = refund_service.request_refund(order_no, req, g.actor, utcnow())
-    return jsonify(refund_json(refund, order_no)), 201 if created else 200
+    return jsonify(refund_json(refund, order_no, currency)), 201 if created else 200
 
 
 @bp.post("/orders/<order_no>/shipments")
@@ -108,7 +108,7 @@ def create_shipment(order_no):
 
 
 def _refund_answer(refund):
-    return jsonify(refund_json(refund, refund_order_no(refund)))
+    return jsonify(refund_json(refund, *refund_order(refund)))
 
 
 def _decision(summary, body, description=""):

@@ -34,8 +34,9 @@ def list_orders(status: str | None, updated_since: datetime | None, page: int, p
     return list(rows), total
 
 
-def refund_order_no(refund: Refund) -> str:
-    return db.session.scalar(select(Order.order_no).where(Order.id == refund.order_id))
+def refund_order(refund: Refund) -> tuple[str, str]:
+    """The refund's order number and currency, as its answer shows them."""
+    return tuple(db.session.execute(select(Order.order_no, Order.currency).where(Order.id == refund.order_id)).one())
 
 
 def check_refund_id(refund_id: int) -> int:

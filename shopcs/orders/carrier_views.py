@@ -7,7 +7,7 @@ from ..errors import Invalid
 from ..timeutil import utcnow
 from .exclusions import load_exclusions, parse_provinces, save_exclusions
 from .forms import CarrierExclusionsForm, apply_errors
-from .shipping import CARRIERS
+from .shipping import DOMESTIC_CARRIERS
 
 
 @permission_required("carriers.manage")
@@ -15,7 +15,7 @@ def carrier_exclusions():
     form = CarrierExclusionsForm()
     if form.validate_on_submit():
         lists = {code: parse_provinces(form[f"excluded_{code}"].data)
-                 for code in CARRIERS if form[f"excluded_{code}"].raw_data}  # a field not sent is not changed
+                 for code in DOMESTIC_CARRIERS if form[f"excluded_{code}"].raw_data}  # a field not sent is not changed
         try:
             changed = save_exclusions(lists, current_actor(), utcnow())
         except Invalid as exc:
@@ -26,7 +26,7 @@ def carrier_exclusions():
     elif not form.is_submitted():
         for code, provinces in load_exclusions().items():
             form[f"excluded_{code}"].data = "\n".join(provinces)
-    return render_template("orders/carriers.html", form=form, carriers=CARRIERS)
+    return render_template("orders/carriers.html", form=form, carriers=DOMESTIC_CARRIERS)
 
 
 def register(bp) -> None:

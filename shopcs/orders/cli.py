@@ -5,14 +5,15 @@ from flask.cli import AppGroup
 from ..actor import Actor
 from ..app_config import shop_zone
 from ..timeutil import utcnow
-from .csv_import import COLUMNS
+from .csv_import import COLUMNS, OPTIONAL_COLUMNS
 from .import_formats import FORMATS, import_orders_file
 
 orders_cli = AppGroup("orders", help="Import and inspect orders.")
 
 
 @orders_cli.command("import", help=f"Import orders from a CSV file. --format shopcs (the default): UTF-8 with the columns "
-                                   f"{', '.join(COLUMNS)}; rows with the same order_no add items to one order. "
+                                   f"{', '.join(COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)}); "
+                                   "rows with the same order_no add items to one order. "
                                    "--format taobao: the Taobao / Tmall seller back office's order export "
                                    "(GBK or UTF-8, one row per order, times in the shop's zone).")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))

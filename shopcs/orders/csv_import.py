@@ -1,7 +1,7 @@
 """Import orders from a CSV export through the same validation and ingest service as the API.
 
 Format: UTF-8 (with or without BOM), a header row, then one row per order line with the columns in
-COLUMNS. Rows sharing an order_no (anywhere in the file) are one order: its order fields come from
+COLUMNS (and any of OPTIONAL_COLUMNS). Rows sharing an order_no (anywhere in the file) are one order: its order fields come from
 its first row, each row adds one item. Each order is written in its own transaction; a bad order is
 reported with line numbers and column reasons and nothing of it is written, the good ones are imported.
 """
@@ -20,6 +20,9 @@ ORDER_COLUMNS = ("order_no", "status", "placed_at", "paid_at", "customer_id", "c
                  "customer_email", "recipient", "phone", "province", "city", "district", "detail", "postal_code",
                  "shipping_fee", "discount", "total")
 COLUMNS = ORDER_COLUMNS[:15] + ITEM_COLUMNS + ORDER_COLUMNS[15:]
+# Order columns a file may leave out: the address's country (CN when absent or blank), its second line (abroad) and
+# the order's currency (CNY when absent or blank). Files written before issue 19 have none of them.
+OPTIONAL_COLUMNS = ("country", "address_line2", "currency")
 _CUSTOMER = {"external_id": "customer_id", "name": "customer_name", "phone": "customer_phone", "email": "customer_email"}
 _ADDRESS = ("recipient", "phone", "province", "city", "district", "detail", "postal_code")
 _OPTIONAL = ("paid_at", "shipping_fee", "discount")
@@ -107,7 +110,7 @@ def _row_problems(order_no: str, rows: list[_Row]) -> list[RowError]:
     problems = [RowError(r.line, order_no, "", r.values["__problem__"]) for r in rows if "__problem__" in r.values]
     first = rows[0]
     for row in rows[1:]:
-        for column in ORDER_COLUMNS:
+        for column in ORDER_COLUMNS + OPTIONAL_COLUMNS:
             value = row.values.get(column, "").strip()
             if value and value != first.values.get(column, "").strip():
                 problems.append(RowError(row.line, order_no, column, f"differs from line {first.line}, the order's first row"))
@@ -128,7 +131,9 @@ def _payload(rows: list[_Row]) -> dict:
     first = rows[0].values
     payload = {name: _blank_is_none(first.get(name)) for name in ("status", "placed_at", "total", *_OPTIONAL)}
     payload["customer"] = {key: first.get(column) for key, column in _CUSTOMER.items()}
-    payload["shipping_address"] = {name: first.get(name) for name in _ADDRESS}
+    payload["shipping_address"] = {name: first.get(name) for name in (*_ADDRESS, "address_line2")}
+    payload["shipping_address"]["country"] = _blank_is_none(first.get("country"))
+    payload["currency"] = _blank_is_none(first.get("currency"))
     payload["items"] = [{"sku": r.values.get("sku"), "title": r.values.get("title"),
                          "quantity": _quantity(r.values.get("quantity")), "unit_price": _blank_is_none(r.values.get("unit_price"))}
                         for r in rows]

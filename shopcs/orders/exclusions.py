@@ -1,7 +1,8 @@
 """The per-carrier lists of provinces a carrier does not reach, as stored (or the defaults).
 
-A carrier with no rows uses address.DEFAULT_EXCLUSIONS. A supervisor who empties a list that has a
-default leaves one marker row with an empty province, so "reaches everywhere" is kept as a choice.
+Domestic carriers only (an address abroad is not checked). A carrier with no rows uses address.DEFAULT_EXCLUSIONS.
+A supervisor who empties a list that has a default leaves one marker row with an empty province, so "reaches
+everywhere" is kept as a choice.
 """
 import re
 from datetime import datetime
@@ -14,7 +15,7 @@ from ..errors import Invalid
 from ..extensions import db
 from .address import DEFAULT_EXCLUSIONS
 from .models import CarrierExclusion
-from .shipping import CARRIERS
+from .shipping import DOMESTIC_CARRIERS
 
 MAX_PROVINCES = 40
 
@@ -30,7 +31,7 @@ def load_exclusions() -> dict[str, list[str]]:
         stored.setdefault(row.carrier, [])
         if row.province:
             stored[row.carrier].append(row.province)
-    return {code: stored[code] if code in stored else list(DEFAULT_EXCLUSIONS.get(code, ())) for code in CARRIERS}
+    return {code: stored[code] if code in stored else list(DEFAULT_EXCLUSIONS.get(code, ())) for code in DOMESTIC_CARRIERS}
 
 
 def parse_provinces(text: str) -> list[str]:
@@ -43,7 +44,7 @@ def save_exclusions(lists: dict[str, list[str]], actor: Actor, now: datetime) ->
     """Replace the lists of the given carriers; returns the codes that changed (each audited)."""
     errors = {}
     for code, provinces in lists.items():
-        if code not in CARRIERS:
+        if code not in DOMESTIC_CARRIERS:
             errors[code] = "Unknown carrier."
         elif len(provinces) > MAX_PROVINCES or any(len(p) > 50 for p in provinces):
             errors[code] = f"At most {MAX_PROVINCES} provinces of at most 50 characters each."

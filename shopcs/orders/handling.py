@@ -3,7 +3,6 @@
 Each service works under the order's lock in one transaction, writes its audit entries and commits;
 bad input raises Invalid with field reasons and leaves the database untouched.
 """
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..actor import Actor
 from ..audit.services import changes, record
 from ..auth.policy import actor_allows
+from ..countries import DOMESTIC, country_problem, is_abroad
 from ..errors import Conflict, Forbidden, Invalid
 from ..extensions import db
 from ..i18n_labels import carrier_name, order_status
@@ -22,12 +22,14 @@ from ..phone import normalize_phone
 from .address import carriers_not_reaching
 from .locking import lock_order, order_id_for
 from .models import HandoffNote, Order, Shipment
-from .shipping import CARRIERS, normalize_tracking, tracking_error
+from .shipping import CARRIERS, CHECK_DIGIT, EMPTY, carriers_for, normalize_tracking, tracking_problem
 
 CONFIRM_METHODS = ("chat", "phone", "platform")
-ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "detail", "postal_code")
-_FIELD_NAMES_ZH = {"recipient": "收件人", "phone": "电话", "province": "省份", "city": "城市", "district": "区县",
-                   "detail": "详细地址", "postal_code": "邮编"}
+ADDRESS_FIELDS = ("recipient", "phone", "country", "province", "city", "district", "detail", "address_line2",
+                  "postal_code")
+_FIELD_NAMES_ZH = {"recipient": "收件人", "phone": "电话", "country": "国家", "province": "省份", "city": "城市",
+                   "district": "区县", "detail": "详细地址", "address_line2": "地址第二行", "postal_code": "邮编"}
+CARRIER_NAME_LENGTH = 100  # shipments.carrier_name
 # Queues the buyer's notice of a new shipment inside the caller's transaction (followup.notices): handed in by the
 # views and the API, because the follow-up and its outbox build on the orders, not the other way round.
 ShippingNotice = Callable[[Order, Shipment, datetime], None]
@@ -38,6 +40,7 @@ class ShipmentInput:
     carrier: str
     tracking_no: str
     shipped_on: date
+    carrier_name: str = ""  # the carrier's name when `carrier` is OTHER (abroad: Yanwen, Royal Mail…)
 
 
 def require_permission(actor: Actor, action: str) -> None:
@@ -80,20 +83,24 @@ def confirm_address(order_no: str, method: str, actor: Actor, now: datetime,
     record(actor, "address.confirmed", now, order_id=order.id, before=before,
            after={"method": method, **_address_snapshot(order)})
     db.session.commit()
-    return order, carriers_not_reaching(order.province, exclusions)
+    return order, carriers_not_reaching(order.province, exclusions, order.country)
 
 
 def correct_address(order_no: str, values: dict, actor: Actor, now: datetime) -> tuple[Order, dict]:
     """Change recipient/phone/address fields; returns (order, {field: (before, after)}) for what changed."""
     require_permission(actor, "orders.change_address")
     new = {name: (values.get(name) or "").strip() for name in ADDRESS_FIELDS if name in values}
-    missing = {name: _l("is required") for name in ("recipient", "province", "city", "detail") if name in new and not new[name]}
-    if missing:
-        raise Invalid(_l("Some address fields are missing."), missing)
+    if "country" in new and not new["country"]:
+        del new["country"]  # left blank: the order's country stays
     order = _locked(order_no, ("unpaid", "paid"), "correct")
+    country = new.get("country", order.country)
+    problems = _address_problems(new, country)
+    if problems:
+        db.session.rollback()
+        raise Invalid(_l("Some address fields are missing."), problems)
     phone_valid = order.phone_valid
-    if "phone" in new:
-        new["phone"], phone_valid = normalize_phone(new["phone"])
+    if "phone" in new:  # parsed with the address's country as the default region
+        new["phone"], phone_valid = normalize_phone(new["phone"], country)
     before, after = changes(order, list(ADDRESS_FIELDS), new)
     if not after:
         db.session.rollback()
@@ -109,6 +116,15 @@ def correct_address(order_no: str, values: dict, actor: Actor, now: datetime) ->
                                    body=f"地址在确认后已修改（Address changed after confirmation）：{lines}"))
     db.session.commit()
     return order, {name: (before[name], after[name]) for name in after}
+
+
+def _address_problems(new: dict, country: str) -> dict:
+    """Recipient, city and street are needed everywhere, the province only in China (abroad a state or region is
+    often not used)."""
+    if problem := country_problem(country):
+        return {"country": problem}
+    required = ("recipient", "city", "detail") + (("province",) if country == DOMESTIC else ())
+    return {name: _l("is required") for name in required if name in new and not new[name]}
 
 
 def set_promised_ship_date(order_no: str, day: date | None, actor: Actor, now: datetime, today: date) -> Order:
@@ -132,8 +148,10 @@ def shipment_errors(data: ShipmentInput, today: date) -> dict[str, str]:
     errors = {}
     if data.carrier not in CARRIERS:
         errors["carrier"] = _l("Choose a carrier from the list.")
-    elif tracking_error(data.carrier, data.tracking_no) is not None:
-        errors["tracking_no"] = _tracking_message(data.carrier, data.tracking_no)
+    elif problem := tracking_problem(data.carrier, data.tracking_no):
+        errors["tracking_no"] = _tracking_message(data.carrier, problem)
+    if len(data.carrier_name.strip()) > CARRIER_NAME_LENGTH:
+        errors["carrier_name"] = _l("At most %(count)s characters.", count=CARRIER_NAME_LENGTH)
     if data.shipped_on is None:
         errors["shipped_on"] = _l("Enter the ship date.")
     elif data.shipped_on > today:
@@ -141,15 +159,23 @@ def shipment_errors(data: ShipmentInput, today: date) -> dict[str, str]:
     return errors
 
 
-def _tracking_message(code: str, text: str):
-    """shipping.tracking_error's reason in the reader's language (shipping.py stays free of Flask)."""
-    carrier, number = CARRIERS[code], normalize_tracking(text)
-    if not number:
+def _tracking_message(code: str, problem: str):
+    """shipping.tracking_problem in the reader's language (shipping.py stays free of Flask)."""
+    if problem == EMPTY:
         return _l("Enter the tracking number.")
-    if not re.fullmatch(carrier.pattern, number):
-        return _l("This does not look like a %(carrier)s tracking number (example: %(example)s).",
-                  carrier=carrier_name(code), example=carrier.example)
-    return _l("The check digit of this EMS number is wrong; please re-type it.")
+    if problem == CHECK_DIGIT:
+        return _l("The check digit of this %(carrier)s number is wrong; please re-type it.", carrier=carrier_name(code))
+    return _l("This does not look like a %(carrier)s tracking number (example: %(example)s).",
+              carrier=carrier_name(code), example=CARRIERS[code].example)
+
+
+def _carrier_refused(code: str, country: str) -> Invalid | None:
+    """A domestic-only carrier for an address abroad, or an international-only one for an address in China."""
+    if code in carriers_for(country):
+        return None
+    reason = (_l("%(carrier)s does not ship abroad.", carrier=carrier_name(code)) if is_abroad(country)
+              else _l("%(carrier)s is for addresses abroad.", carrier=carrier_name(code)))
+    return Invalid(_l("Please check the shipment."), {"carrier": reason})
 
 
 def _duplicate_error(carrier: str, number: str) -> Invalid:
@@ -169,9 +195,13 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
     if db.session.scalar(select(Shipment.id).where(Shipment.carrier == data.carrier, Shipment.tracking_no == number)):
         raise _duplicate_error(data.carrier, number)
     order = _locked(order_no, ("paid", "shipped"), "ship")
+    if refused := _carrier_refused(data.carrier, order.country):
+        db.session.rollback()
+        raise refused
+    name = (data.carrier_name.strip() or None) if data.carrier == "OTHER" else None
     try:
-        shipment = Shipment(order_id=order.id, carrier=data.carrier, tracking_no=number, shipped_on=data.shipped_on,
-                            created_by=actor.label, created_at=now)
+        shipment = Shipment(order_id=order.id, carrier=data.carrier, carrier_name=name, tracking_no=number,
+                            shipped_on=data.shipped_on, created_by=actor.label, created_at=now)
         db.session.add(shipment)
         db.session.flush()
         if order.status == "paid":
@@ -179,13 +209,14 @@ def record_shipment(order_no: str, data: ShipmentInput, actor: Actor, now: datet
             order.status = "shipped"
         order.updated_at = now
         record(actor, "shipment.created", now, order_id=order.id,
-               after={"carrier": data.carrier, "tracking_no": number, "shipped_on": data.shipped_on})
+               after={"carrier": data.carrier, **({"carrier_name": name} if name else {}), "tracking_no": number,
+                      "shipped_on": data.shipped_on})
         notice(order, shipment, now)
         db.session.commit()
     except IntegrityError as exc:  # another person recorded the same number a moment ago
         db.session.rollback()
         raise _duplicate_error(data.carrier, number) from exc
-    return shipment, [c for c in carriers_not_reaching(order.province, exclusions) if c == data.carrier]
+    return shipment, [c for c in carriers_not_reaching(order.province, exclusions, order.country) if c == data.carrier]
 
 
 def open_shipping_notes(order_id: int) -> list[HandoffNote]:

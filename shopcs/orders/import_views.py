@@ -9,7 +9,7 @@ from wtforms import RadioField
 from ..app_config import shop_zone
 from ..auth.access import current_actor, permission_required
 from ..timeutil import utcnow
-from .csv_import import COLUMNS
+from .csv_import import COLUMNS, OPTIONAL_COLUMNS
 from .forms import _Choice
 from .import_formats import import_orders_file
 from .taobao_export import REQUIRED_COLUMNS
@@ -34,4 +34,4 @@ def orders():
         if report.ok:
             flash(ngettext("Imported %(num)d order.", "Imported %(num)d orders.", len(report.created) + len(report.updated)), "ok")
     return render_template("imports/orders.html", form=form, report=report, columns=COLUMNS,
-                           taobao_columns=REQUIRED_COLUMNS)
+                           optional_columns=OPTIONAL_COLUMNS, taobao_columns=REQUIRED_COLUMNS)

@@ -25,7 +25,7 @@ from .schemas import OrderInput
 ORDER_FIELDS = ["placed_at", "paid_at", "items_total", "shipping_fee", "discount", "total", "currency",
                 "customer_id", "phone_valid"]
 ACTION_PAID_AFTER_LOCAL_CLOSE = "order.paid_after_local_close"  # audit action: the platform's payment after ShopCS's own close
-ADDRESS_FIELDS = ["recipient", "phone", "province", "city", "district", "detail", "postal_code"]
+ADDRESS_FIELDS = ["recipient", "phone", "country", "province", "city", "district", "detail", "address_line2", "postal_code"]
 
 
 def ingest_order(data: OrderInput, actor: Actor, now: datetime, zone: str,
@@ -36,7 +36,7 @@ def ingest_order(data: OrderInput, actor: Actor, now: datetime, zone: str,
     try:
         order_id = db.session.scalar(select(Order.id).where(Order.order_no == data.order_no))
         order = lock_order(order_id) if order_id is not None else None
-        customer = _upsert_customer(data.customer, now)
+        customer = _upsert_customer(data.customer, data.address["country"], now)
         values = _order_values(data, customer)
         if order is None:
             order = _create(data, values, actor, now)
@@ -56,8 +56,8 @@ def ingest_order(data: OrderInput, actor: Actor, now: datetime, zone: str,
         raise
 
 
-def _upsert_customer(values: dict, now: datetime) -> Customer:
-    phone, _valid = normalize_phone(values["phone"])
+def _upsert_customer(values: dict, country: str, now: datetime) -> Customer:
+    phone, _valid = normalize_phone(values["phone"], country)
     wanted = {"name": values["name"], "phone": phone, "email": values["email"]}
     customer = db.session.scalar(select(Customer).where(Customer.external_id == values["external_id"]))
     if customer is None:
@@ -72,7 +72,7 @@ def _upsert_customer(values: dict, now: datetime) -> Customer:
 
 
 def _order_values(data: OrderInput, customer: Customer) -> dict:
-    phone, valid = normalize_phone(data.address["phone"])
+    phone, valid = normalize_phone(data.address["phone"], data.address["country"])
     return {
         "placed_at": data.placed_at, "paid_at": data.paid_at, "items_total": items_total(data.items),
         "shipping_fee": data.shipping_fee, "discount": data.discount, "total": data.total,
@@ -111,6 +111,9 @@ def _update(order: Order, data: OrderInput, values: dict, actor: Actor, now: dat
     if is_older(platform_updated_at, order.platform_updated_at):  # checked again under the order's lock
         raise Conflict("A later version of the order from the platform has been applied meanwhile.",
                        {"platform_updated_at": "older than the version already applied"})
+    if data.currency != order.currency:
+        raise Conflict(f"The order is in {order.currency}; its currency cannot change to {data.currency}.",
+                       {"currency": f"must stay {order.currency}"})
     closed_here = order.closed_here_at is not None
     if not can_move(order.status, data.status, closed_here):
         raise Conflict(f"The order is {order.status}; it cannot go back to {data.status}.",

@@ -36,12 +36,12 @@ class Order(db.Model):
         # a customer's orders (history, follow-ups); the repurchase report over a long window, grouped by customer
         Index("ix_orders_customer", "customer_id", "paid_at", "previous_paid_at"),
         Index("ix_orders_status_placed_at", "status", "placed_at"),  # follow-up sweeps: unpaid orders by age
-        # refund-rate and repurchase reports: orders paid in a window (their totals; their customers, and whether
-        # each had paid before), index only
-        Index("ix_orders_paid_at", "paid_at", "total", "customer_id", "previous_paid_at"),
-        # unpaid-recovery report: the orders placed in a window and when they were paid, index only (PostgreSQL
-        # keeps the id beside the key; SQLite's rowid is the id)
-        Index("ix_orders_placed_at", "placed_at", "paid_at", "total", postgresql_include=["id"]),
+        # refund-rate and repurchase reports: orders paid in a window (their totals in their currency; their
+        # customers, and whether each had paid before), index only
+        Index("ix_orders_paid_at", "paid_at", "total", "customer_id", "previous_paid_at", "currency"),
+        # unpaid-recovery report: the orders placed in a window, when they were paid and their totals in their
+        # currency, index only (PostgreSQL keeps the id beside the key; SQLite's rowid is the id)
+        Index("ix_orders_placed_at", "placed_at", "paid_at", "total", "currency", postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -64,8 +64,11 @@ class Order(db.Model):
     province: Mapped[str] = mapped_column(String(50), default="")
     city: Mapped[str] = mapped_column(String(50), default="")
     district: Mapped[str] = mapped_column(String(50), default="")
-    detail: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[str] = mapped_column(String(300), default="")  # abroad: the first address line
+    address_line2: Mapped[str] = mapped_column(String(300), default="", server_default="")  # abroad only
     postal_code: Mapped[str] = mapped_column(String(20), default="")
+    # ISO 3166-1 alpha-2; abroad, province is the state or region and district is unused
+    country: Mapped[str] = mapped_column(String(2), default="CN", server_default="CN")
     address_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     address_confirmed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     address_confirm_method: Mapped[str | None] = mapped_column(String(20), nullable=True)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Date, bindparam, exists, false, func, literal, or_, select
 
+from ..countries import DOMESTIC
 from ..extensions import db
 from ..paging import PageCount
 from ..phone import phone_search_key, search_digits
@@ -52,7 +53,9 @@ class QueueRow(NamedTuple):
     city: str
     address_confirmed_at: datetime | None
     promised_ship_date: date | None
-    id: int = 0  # last: the rows are built positionally from _ROW_COLUMNS
+    id: int = 0  # the last two, with defaults: the rows are built positionally from _ROW_COLUMNS
+    currency: str = "CNY"  # the total's
+    country: str = "CN"  # the address's: abroad the row shows city and country
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ class QueuePage(PageCount):
 orders, customers, refunds, shipments = Order.__table__, Customer.__table__, Refund.__table__, Shipment.__table__
 _ROW_COLUMNS = (orders.c.order_no, orders.c.status, orders.c.placed_at, orders.c.paid_at, orders.c.total, orders.c.recipient,
                 customers.c.name, orders.c.phone, orders.c.phone_valid, orders.c.province, orders.c.city,
-                orders.c.address_confirmed_at, orders.c.promised_ship_date, orders.c.id)
+                orders.c.address_confirmed_at, orders.c.promised_ship_date, orders.c.id, orders.c.currency,
+                orders.c.country)
 
 
 def group_conditions(group: str, today) -> list:
@@ -126,8 +130,8 @@ def filter_conditions(province: bool, unreachable: str | None) -> list:
     conditions = []
     if province:
         conditions.append(orders.c.province.in_(bindparam("provinces", expanding=True)))
-    if unreachable == "some":
-        conditions.append(orders.c.province.in_(bindparam("unreachable", expanding=True)))
+    if unreachable == "some":  # the reach lists name Chinese provinces: a state abroad of the same name is not one
+        conditions += [orders.c.province.in_(bindparam("unreachable", expanding=True)), orders.c.country == DOMESTIC]
     elif unreachable == "none":
         conditions.append(false())
     return conditions

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape  # str in, str out: markupsafe's escape() makes a Markup of each value, twice the cost
 
+from babel import Locale
 from jinja2.utils import url_quote
 from markupsafe import Markup
 
-from ..money import format_cny
+from ..countries import country_name, is_abroad
+from ..currency import format_amount
 from ..phone import mask_phone
 from ..web import DASH, html_text, local_text
 from .queue import QueueRow
@@ -24,7 +26,7 @@ PENDING_ADDRESS = ("unpaid", "paid")  # statuses whose address confirmation the 
 class RowWords:
     """One page's words, links and badges, escaped once: what every row shares."""
 
-    def __init__(self, fixed, status_labels: dict, status_badges: dict, today: date, zone: str):
+    def __init__(self, fixed, status_labels: dict, status_badges: dict, today: date, zone: str, locale: str = "zh_CN"):
         self.order_prefix = html_text(fixed.order_prefix)
         self.check_phone = (f' <span class="badge badge-danger" data-test="phone-flag">{html_text(fixed.check_phone)}</span>')
         self.confirmed = f'<span class="badge badge-ok">{html_text(fixed.confirmed)}</span>'
@@ -32,6 +34,7 @@ class RowWords:
         self.statuses = {code: f'<span class="badge {escape(status_badges.get(code, ""))}" data-test="order-status">'
                                f"{html_text(label)}</span>" for code, label in status_labels.items()}
         self.today, self.zone = today, zone
+        self.locale = Locale.parse(locale)  # the reader's, for the totals; parsed once: Babel parses a name at each call
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,17 @@ def _order_cells(row: QueueRow, words: RowWords) -> str:
         buyer += f' <span class="muted">({escape(row.customer_name)})</span>'
     return (f'<tr data-test="queue-row" data-order-no="{order_no}">'
             f'<td><a href="{words.order_prefix}{escape(url_quote(row.order_no))}" data-test="queue-order-link">{order_no}</a></td>'
-            f"<td>{buyer}</td>"
+            f'<td translate="no">{buyer}</td>'
             f'<td data-test="queue-phone">{escape(mask_phone(row.phone))}{"" if row.phone_valid else words.check_phone}</td>'
-            f"<td>{escape(row.province)} {escape(row.city)}</td>"
-            f"<td>{escape(format_cny(row.total))}</td>")
+            f"<td>{_destination(row, words)}</td>"
+            f"<td>{escape(format_amount(row.total, row.currency, words.locale))}</td>")
+
+
+def _destination(row: QueueRow, words: RowWords) -> str:
+    """浙江省 杭州市 at home; abroad the city and the country in the reader's language (Portland, 美国)."""
+    if not is_abroad(row.country):
+        return f"{escape(row.province)} {escape(row.city)}"
+    return f'<span translate="no">{escape(row.city)}</span>, {escape(country_name(row.country, words.locale))}'
 
 
 def _row(row: QueueRow, words: RowWords) -> str:

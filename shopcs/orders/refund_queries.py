@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from ..currency import in_currency
 from ..extensions import db
 from . import refunds as rules
 from .models import Order, Refund
@@ -11,18 +12,28 @@ PENDING = ("requested", "approved")  # awaiting a decision, approved but the mon
 
 
 def still_refundable(order: Order) -> Decimal:
+    """In the order's currency, with its decimals (1200 for a JPY order, 12.50 for a CNY one)."""
     if order.status not in rules.REFUNDABLE_ORDER_STATUSES:
-        return Decimal("0.00")
-    return max(rules.refundable(order.total, [(r.amount, r.status) for r in order.refunds]), Decimal("0.00"))
+        available = Decimal(0)
+    else:
+        available = max(rules.refundable(order.total, [(r.amount, r.status) for r in order.refunds]), Decimal(0))
+    return in_currency(available, order.currency)
 
 
 def pending_refunds(status: str, page: int = 1, per_page: int = 50):
-    """Oldest first: the longest-waiting refund is the next one to handle. Returns (pagination, {order_id: order_no})."""
+    """Oldest first: the longest-waiting refund is the next one to handle. Returns (pagination, {order_id: order_no},
+    {order_id: currency}): the list mixes orders of different currencies, each refund is shown in its order's."""
     query = select(Refund).where(Refund.status == status).order_by(Refund.requested_at, Refund.id)
     pagination = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False, count=True)
     ids = {refund.order_id for refund in pagination.items}
-    numbers = dict(db.session.execute(select(Order.id, Order.order_no).where(Order.id.in_(ids))).all()) if ids else {}
-    return pagination, numbers
+    rows = db.session.execute(select(Order.id, Order.order_no, Order.currency).where(Order.id.in_(ids))).all() if ids else []
+    return pagination, {row.id: row.order_no for row in rows}, {row.id: row.currency for row in rows}
+
+
+def currencies_of(order_ids) -> dict[int, str]:
+    """The currency of each of these orders: the refunds shown for them are in it, and so are their approval limits."""
+    ids = set(order_ids)
+    return dict(db.session.execute(select(Order.id, Order.currency).where(Order.id.in_(ids))).all()) if ids else {}
 
 
 def pending_counts() -> dict[str, int]:

@@ -9,7 +9,8 @@ from .refunds import REASONS
 
 NOTE = text(NOTE_MAX, nullable=True, default="")
 REFUND_BODY = obj({
-    "amount": money(description=_l("At most what is still refundable: paid total − open and done refunds.")),
+    "amount": money(description=_l("In the order's currency, with no more decimals than it has (none for JPY): at most "
+                                   "what is still refundable, paid total − open and done refunds.")),
     "reason": choice(REASONS),
     "with_return": boolean(default=False, description=_l("The buyer sends the goods back.")),
     "note": NOTE,

@@ -3,15 +3,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..actor import Actor
+from ..api_reasons import translated
 from ..audit.services import record
+from ..currency import format_amount
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..extensions import db
 from ..i18n_labels import refund_status
-from ..money import format_cny
 from . import refunds as rules
 from .locking import lock_order, order_id_for
 from .models import Refund
@@ -33,16 +35,25 @@ def _snapshot(refund: Refund) -> dict:
             "with_return": refund.with_return}
 
 
-def _rule_error(exc: rules.RefundRuleError, amount: Decimal, available: Decimal):
-    """The pure rules speak English; the reader gets the same reason in their language, chosen by the rule's code."""
+def money_words(amount: Decimal, currency: str) -> LazyString:
+    """An amount in its currency as the reader of the message writes it (¥12.50, US$12.50 / $12.50), decided when
+    the message is shown: services build their messages before anyone reads them."""
+    return LazyString(lambda: format_amount(amount, currency, str(get_locale() or "zh_CN")))
+
+
+def rule_error(exc: rules.RefundRuleError, amount: Decimal, available: Decimal, currency: str):
+    """The pure rules speak English; the reader gets the same reason in their language, chosen by the rule's code,
+    with amounts in the order's currency. For refunds and claims alike."""
     if exc.code == "not_paid":
         return Conflict(_l("Only a paid order can be refunded."))
-    if exc.code != "amount":
+    if exc.code == "decimals":  # "JPY has no decimals": api_reasons translates it
+        message = LazyString(translated, str(exc))
+    elif exc.code != "amount":
         return Conflict(str(exc))
-    if amount <= 0:
-        message = _l("The amount must be above %(amount)s.", amount=format_cny(Decimal("0.00")))
+    elif amount <= 0:
+        message = _l("The amount must be above %(amount)s.", amount=money_words(Decimal(0), currency))
     else:
-        message = _l("At most %(amount)s can still be refunded on this order.", amount=format_cny(available))
+        message = _l("At most %(amount)s can still be refunded on this order.", amount=money_words(available, currency))
     return Invalid(message, {"amount": message})
 
 
@@ -68,9 +79,9 @@ def request_refund(order_no: str, req: RefundRequest, actor: Actor, now: datetim
             return existing, False
         available = rules.refundable(order.total, [(r.amount, r.status) for r in order.refunds])
         try:
-            rules.check_request(order.status, req.amount, available)
+            rules.check_request(order.status, req.amount, available, order.currency)
         except rules.RefundRuleError as exc:
-            raise _rule_error(exc, req.amount, available) from exc
+            raise rule_error(exc, req.amount, available, order.currency) from exc
         refund = Refund(
             order_id=order.id, amount=req.amount, reason=req.reason, with_return=req.with_return,
             note=(req.note or "").strip(), idempotency_key=req.idempotency_key, status="requested",
@@ -134,37 +145,44 @@ def _move(refund_id: int, new_status: str, actor: Actor, now: datetime, *, at: d
 
 def approval_context(refund: Refund, order, actor: Actor, limits: ApprovalLimits) -> dict:
     """approval_refusal's keywords for this person and refund: what they approved on the order before (this refund
-    aside, so a repeated approval does not count itself), who requested it, and the four-eyes setting."""
+    aside, so a repeated approval does not count itself), who requested it, and the four-eyes setting of the order's
+    currency."""
     before = rules.approved_by(actor.label, [(r.decided_by, r.status, r.amount) for r in order.refunds if r.id != refund.id])
     return {"approved_before": before, "approver": actor.label, "requester": refund.requested_by,
-            "four_eyes_above": limits.four_eyes_above}
+            "four_eyes_above": limits.four_eyes_for(order.currency)}
 
 
-def refusal_message(code: str, limits: ApprovalLimits, approved_before: Decimal = Decimal("0.00")):
-    """The one wording of an approval refusal, for the API's 403 and the pages' flash and confirmation page."""
+def refusal_message(code: str, limits: ApprovalLimits, currency: str, approved_before: Decimal = Decimal("0.00")):
+    """The one wording of an approval refusal, for the API's 403 and the pages' flash and confirmation page; amounts
+    in the order's currency."""
+    limit = limits.limit_for(currency)
     if code == "four_eyes":
         return _l("Refunds above %(amount)s are approved by someone other than the person who requested them.",
-                  amount=format_cny(limits.four_eyes_above or Decimal("0.00")))
-    if code == "limit" and approved_before > 0:
-        return _l("You already approved %(approved)s on this order; one person approves at most %(limit)s per order, "
-                  "so a supervisor approves this refund.", limit=format_cny(limits.limit), approved=format_cny(approved_before))
+                  amount=money_words(limits.four_eyes_for(currency) or Decimal(0), currency))
     if code == "role":
         return _l("Your role cannot decide refunds.")
-    return _l("Refunds above %(limit)s need a supervisor's approval.", limit=format_cny(limits.limit))
+    if limit is None:
+        return _l("No approval limit is set for %(currency)s, so a supervisor approves refunds in it.", currency=currency)
+    if approved_before > 0:
+        return _l("You already approved %(approved)s on this order; one person approves at most %(limit)s per order, "
+                  "so a supervisor approves this refund.", limit=money_words(limit, currency),
+                  approved=money_words(approved_before, currency))
+    return _l("Refunds above %(limit)s need a supervisor's approval.", limit=money_words(limit, currency))
 
 
 def may_approve_refund(refund: Refund, order, actor: Actor, limits: ApprovalLimits) -> bool:
     """Whether `actor` may approve `refund` now (the same rule approve_refund applies under the lock)."""
-    return rules.approval_refusal(actor.role, refund.amount, limits.limit, is_platform=actor.is_platform,
+    return rules.approval_refusal(actor.role, refund.amount, limits.limit_for(order.currency), is_platform=actor.is_platform,
                                   **approval_context(refund, order, actor, limits)) is None
 
 
 def _check_approval(refund: Refund, order, actor: Actor, limits: ApprovalLimits) -> None:
     """Under the order's lock: a second approval by the same person waits here and then counts the first."""
     context = approval_context(refund, order, actor, limits)
-    code = rules.approval_refusal(actor.role, refund.amount, limits.limit, is_platform=actor.is_platform, **context)
+    code = rules.approval_refusal(actor.role, refund.amount, limits.limit_for(order.currency), is_platform=actor.is_platform,
+                                  **context)
     if code is not None:
-        raise Forbidden(refusal_message(code, limits, context["approved_before"]))
+        raise Forbidden(refusal_message(code, limits, order.currency, context["approved_before"]))
 
 
 def _close_if_fully_refunded(order, actor: Actor, now: datetime) -> None:
@@ -175,7 +193,8 @@ def _close_if_fully_refunded(order, actor: Actor, now: datetime) -> None:
 
 
 def approve_refund(refund_id: int, actor: Actor, now: datetime, limits: ApprovalLimits) -> Refund:
-    """`limits`: the shop's approval limit and four-eyes setting, which the caller reads (app_config.approval_limits)."""
+    """`limits`: the shop's approval limits and four-eyes settings per currency, which the caller reads
+    (app_config.approval_limits)."""
     return _move(refund_id, "approved", actor, now, limits=limits)
 
 

@@ -10,15 +10,25 @@ from flask_login import current_user
 from ..app_config import approval_limits
 from ..auth.access import current_actor, permission_required
 from ..auth.names import actor_name_html
+from ..currency import DEFAULT
 from ..errors import Forbidden, NotFound, ServiceError
 from ..i18n_labels import label_lookup
-from ..money import format_cny
 from ..paging import page_number
 from ..redirects import safe_local_path
 from ..timeutil import utcnow
+from ..web import money_text
 from . import refunds as rules
 from .refund_forms import REASON_LABELS, STATUS_BADGES, STATUS_LABELS, DecisionForm, RefundForm, RejectForm
-from .refund_queries import PENDING, approved_per_order, get_refund, order_no_of, pending_counts, pending_refunds, still_refundable
+from .refund_queries import (
+    PENDING,
+    approved_per_order,
+    currencies_of,
+    get_refund,
+    order_no_of,
+    pending_counts,
+    pending_refunds,
+    still_refundable,
+)
 from .refund_service import RefundRequest, approve_refund, complete_refund, refusal_message, reject_refund, request_refund
 
 bp = Blueprint("refunds", __name__)
@@ -38,6 +48,7 @@ class RefundRights:
     limits: rules.ApprovalLimits
     person: str | None = None  # the actor label ("user:amy"): approvals and requests are counted per person
     approved: dict | None = None  # {order_id: what this person already approved on it}
+    currencies: dict | None = None  # {order_id: its currency}: the limits that apply to its refunds are that currency's
 
     @property
     def can_request(self) -> bool:
@@ -46,18 +57,30 @@ class RefundRights:
     def _approved_before(self, refund) -> Decimal:
         return (self.approved or {}).get(refund.order_id, Decimal("0.00"))
 
+    def currency(self, refund) -> str:
+        return (self.currencies or {}).get(refund.order_id, DEFAULT)
+
     def refusal(self, refund) -> str | None:
-        return rules.approval_refusal(self.role, refund.amount, self.limits.limit, approved_before=self._approved_before(refund),
-                                      approver=self.person, requester=refund.requested_by,
-                                      four_eyes_above=self.limits.four_eyes_above)
+        currency = self.currency(refund)
+        return rules.approval_refusal(self.role, refund.amount, self.limits.limit_for(currency),
+                                      approved_before=self._approved_before(refund), approver=self.person,
+                                      requester=refund.requested_by, four_eyes_above=self.limits.four_eyes_for(currency))
 
     def refusal_text(self, refund) -> str:
-        return refusal_message(self.refusal(refund) or "limit", self.limits, self._approved_before(refund))
+        return refusal_message(self.refusal(refund) or "limit", self.limits, self.currency(refund), self._approved_before(refund))
 
     def needs_supervisor(self, refund) -> bool:
         """Only while the refund waits for a decision: once decided, who approved it is history, not a task. Counts
         what this person already approved on the order, as the approval itself does."""
-        return refund.status == "requested" and self._approved_before(refund) + refund.amount > self.limits.limit
+        return refund.status == "requested" and rules.over_limit(refund.amount, self.limits.limit_for(self.currency(refund)),
+                                                                 self._approved_before(refund))
+
+    def limits_shown(self) -> tuple[list[str], list[str]]:
+        """For the refund list's hint: the approval limits of the currencies on the page as the reader writes them
+        (¥200.00, US$30.00), CNY first, and the currencies on it that have none."""
+        currencies = sorted(set((self.currencies or {}).values()), key=lambda code: (code != DEFAULT, code))
+        limited = [money_text(self.limits.limit_for(code), code) for code in currencies if self.limits.limit_for(code) is not None]
+        return limited, [code for code in currencies if self.limits.limit_for(code) is None]
 
     def needs_other_person(self, refund) -> bool:
         """Four-eyes: this person requested it and it is above the setting, so someone else approves it."""
@@ -73,18 +96,20 @@ class RefundRights:
         return refund.status == "approved" and self.can_request
 
 
-def refund_rights(order_ids=()) -> RefundRights:
-    """The current user's rights, knowing what they approved on `order_ids` (the orders whose refunds are shown)."""
+def refund_rights(currencies: dict | None = None) -> RefundRights:
+    """The current user's rights on the refunds of these orders ({order_id: currency}): what they approved on each,
+    and each one's currency, whose limits apply."""
+    currencies = currencies or {}
     if not current_user.is_authenticated:
-        return RefundRights(None, approval_limits())
+        return RefundRights(None, approval_limits(), currencies=currencies)
     person = current_actor().label
-    return RefundRights(current_user.role, approval_limits(), person, approved_per_order(person, order_ids))
+    return RefundRights(current_user.role, approval_limits(), person, approved_per_order(person, currencies.keys()), currencies)
 
 
 def refund_panel(order) -> dict:
     """Everything templates/orders/_refunds.html needs besides `order`."""
     available = still_refundable(order)
-    return {"rights": refund_rights([order.id]), "available": available, "form": RefundForm.fresh(),
+    return {"rights": refund_rights({order.id: order.currency}), "available": available, "form": RefundForm.fresh(),
             "open": available > 0, "order_url": order_url(order.order_no)}
 
 
@@ -135,7 +160,8 @@ def open_refund(order_no):
     except ServiceError as exc:
         _flash_error(exc)
     else:
-        flash(_("Refund of %(amount)s requested.", amount=format_cny(refund.amount)) if created
+        currency = currencies_of([refund.order_id])[refund.order_id]
+        flash(_("Refund of %(amount)s requested.", amount=money_text(refund.amount, currency)) if created
               else _("This refund was already requested; nothing new was made."), "info")
     return redirect(order_url(order_no) + "#refunds")
 
@@ -163,7 +189,7 @@ def _confirmation_page(refund_id: int, template: str, form):
     order_no = order_no_of(refund_id)
     form.next.data = safe_local_path(request.args.get("next"), order_url(order_no) + "#refunds")
     return render_template(template, refund=refund, order_no=order_no, form=form, order_href=order_url(order_no),
-                           rights=refund_rights([refund.order_id]))
+                           rights=refund_rights(currencies_of([refund.order_id])))
 
 
 @bp.route("/refunds/<dbid:refund_id>/approve", methods=["GET", "POST"])
@@ -201,7 +227,7 @@ def index():
     status = request.args.get("status", "requested")
     if status not in PENDING:
         status = "requested"
-    pagination, order_nos = pending_refunds(status, page_number(request.args))
+    pagination, order_nos, currencies = pending_refunds(status, page_number(request.args))
     return render_template("refunds/index.html", status=status, pagination=pagination, order_nos=order_nos,
-                           counts=pending_counts(), rights=refund_rights(order_nos.keys()), order_url=order_url,
+                           counts=pending_counts(), rights=refund_rights(currencies), order_url=order_url,
                            here=url_for("refunds.index", status=status, page=pagination.page))

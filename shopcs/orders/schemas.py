@@ -13,17 +13,20 @@ from flask_babel import lazy_gettext as _l
 from ..apischema.check import check
 from ..apischema.parsers import code_problem, text_problem  # noqa: F401 - text_problem: imported from here elsewhere
 from ..apischema.shapes import array, choice, money, obj, text, time, whole
+from ..countries import DOMESTIC, country_problem
+from ..currency import DEFAULT as DEFAULT_CURRENCY
+from ..currency import amount_problem, currency_problem, in_currency
 from ..errors import Invalid
 from .domain import STATUSES, LineItem, expected_total
 
 MAX_ITEMS = 500
 MAX_QUANTITY = 100_000
 ORDER_NO_MAX = 64
-CURRENCIES = ("CNY",)
 CUSTOMER_LIMITS = {"external_id": 100, "name": 100, "phone": 40, "email": 200}
 ADDRESS_LIMITS = {"recipient": 100, "phone": 40, "province": 50, "city": 50, "district": 50, "detail": 300,
-                  "postal_code": 20}
-ADDRESS_REQUIRED = ("recipient", "province", "city", "detail")
+                  "address_line2": 300, "postal_code": 20}
+ADDRESS_REQUIRED = ("recipient", "city", "detail")
+DOMESTIC_REQUIRED = ("province",)  # abroad, many countries have no state or region
 ITEM_LIMITS = {"sku": 64, "title": 200}
 PAID_STATUSES = ("paid", "shipped", "completed")
 
@@ -44,13 +47,20 @@ ORDER_BODY = obj({
     "placed_at": time(),
     "paid_at": time(nullable=True, description=_l("Required when paid, shipped or completed; null while unpaid.")),
     "customer": CUSTOMER,
-    "shipping_address": obj(_texts(ADDRESS_LIMITS, ADDRESS_REQUIRED), required=ADDRESS_REQUIRED),
+    "shipping_address": obj({
+        **_texts(ADDRESS_LIMITS, ADDRESS_REQUIRED),
+        "country": text(2, nullable=True, default=DOMESTIC, description=_l(
+            "ISO 3166-1 alpha-2, CN when absent. Abroad: province is the state or region (optional), detail and "
+            "address_line2 the address lines, district unused.")),
+    }, required=ADDRESS_REQUIRED),
     "items": array(ITEM, 1, MAX_ITEMS, **{"x-messages": dict.fromkeys(("minItems", "maxItems"),
                                                                       f"must hold 1 to {MAX_ITEMS} items")}),
     "shipping_fee": money(nullable=True, default="0.00"),
     "discount": money(nullable=True, default="0.00"),
     "total": money(description=_l("Must equal the items + shipping fee − discount.")),
-    "currency": choice(CURRENCIES, nullable=True, default="CNY", **{"x-message": "only CNY is accepted"}),
+    "currency": text(3, nullable=True, default=DEFAULT_CURRENCY, description=_l(
+        "ISO 4217, CNY when absent. Every amount has at most the currency's decimals: none for JPY, 2 for USD, "
+        "3 for KWD.")),
 }, required=("status", "placed_at", "customer", "shipping_address", "items", "total"))
 ORDER_NO = {"type": "string", "minLength": 1, "maxLength": ORDER_NO_MAX, "pattern": r"^[^\s/]([^/]*[^\s/])?$",
             "x-parse": "code", "examples": ["T100"]}
@@ -68,7 +78,7 @@ class OrderInput:
     shipping_fee: Decimal
     discount: Decimal
     total: Decimal
-    currency: str = "CNY"
+    currency: str = DEFAULT_CURRENCY
 
 
 def order_no_problem(order_no) -> str | None:
@@ -86,11 +96,52 @@ def _paid_at_problem(raw: dict, status: str | None) -> str | None:
     return None
 
 
+def _amount_paths(values: dict) -> dict:
+    """Every amount of the order by its field path (those that could be read)."""
+    items = values.get("items")
+    found = {f"items.{index}.unit_price": item["unit_price"] for index, item in enumerate(items if isinstance(items, list) else ())
+             if isinstance(item, dict) and isinstance(item.get("unit_price"), Decimal)}
+    found.update({name: values[name] for name in ("shipping_fee", "discount", "total") if isinstance(values.get(name), Decimal)})
+    return found
+
+
+def _in_currency(values: dict, fields: dict) -> dict:
+    """The currency's own rules: a currency orders are taken in, and amounts exact in it (JPY has no decimals).
+    Amounts that fit are given exactly the currency's decimals."""
+    currency = values.get("currency")
+    if "currency" in fields:
+        return {}
+    if problem := currency_problem(currency):
+        return {"currency": problem}
+    problems = {path: problem for path, amount in _amount_paths(values).items()
+                if path not in fields and (problem := amount_problem(amount, currency))}
+    if not problems and not fields:
+        for item in values["items"]:
+            item["unit_price"] = in_currency(item["unit_price"], currency)
+        for name in ("shipping_fee", "discount", "total"):
+            values[name] = in_currency(values[name], currency)
+    return problems
+
+
+def _address_problems(data: dict, values: dict, fields: dict) -> dict:
+    """The country, and the province a Chinese address needs (abroad it is the state or region, often none)."""
+    address = values.get("shipping_address")
+    if not isinstance(address, dict) or "shipping_address.country" in fields:
+        return {}
+    country = address.get("country")
+    if problem := country_problem(country):
+        return {"shipping_address.country": problem}
+    if country == DOMESTIC:
+        return {f"shipping_address.{name}": "is required" for name in DOMESTIC_REQUIRED
+                if not address.get(name) and f"shipping_address.{name}" not in fields}
+    return {}
+
+
 def _total_problem(values: dict, fields: dict) -> str | None:
-    if any(path.split(".")[0] in ("items", "shipping_fee", "discount", "total") for path in fields):
+    if any(path.split(".")[0] in ("items", "shipping_fee", "discount", "total", "currency") for path in fields):
         return None
     expected = expected_total(_line_items(values["items"]), values["shipping_fee"], values["discount"])
-    return None if expected == values["total"] else f"must equal items + shipping fee − discount = {expected:.2f}"
+    return None if expected == values["total"] else f"must equal items + shipping fee − discount = {expected}"
 
 
 def _line_items(items: list[dict]) -> list[LineItem]:
@@ -101,7 +152,8 @@ def _rule_problems(data: dict, values: dict, fields: dict) -> dict:
     """The rules JSON Schema does not say: the order number, the paid time against the status, the sum."""
     status = values["status"] if "status" not in fields else None
     found = {"order_no": order_no_problem(values["order_no"]), "paid_at": _paid_at_problem(data, status),
-             "total": _total_problem(values, fields)}
+             **_address_problems(data, values, fields), **_in_currency(values, fields)}
+    found["total"] = found.get("total") or _total_problem(values, {**fields, **{p: v for p, v in found.items() if v}})
     return {path: problem for path, problem in found.items() if problem}
 
 

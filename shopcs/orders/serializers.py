@@ -1,10 +1,10 @@
-"""Orders and refunds as the API shows them: money as two-decimal strings, times as aware UTC ISO strings."""
+"""Orders and refunds as the API shows them: money as strings with the currency's decimals, times as aware UTC ISO strings."""
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
 from ..apischema.shapes import out_int, out_money, out_obj, out_text, out_time
-from ..money import money_str
+from ..currency import amount_str
 from ..timeutil import UTC
 from .domain import STATUSES
 from .models import Order, Refund, Shipment
@@ -21,9 +21,10 @@ def iso(value: datetime | date | None) -> str | None:
     return value.isoformat()
 
 
-def refund_json(refund: Refund, order_no: str) -> dict:
+def refund_json(refund: Refund, order_no: str, currency: str) -> dict:
     return {
-        "id": refund.id, "order_no": order_no, "amount": money_str(refund.amount), "reason": refund.reason,
+        "id": refund.id, "order_no": order_no, "amount": amount_str(refund.amount, currency), "currency": currency,
+        "reason": refund.reason,
         "with_return": refund.with_return, "status": refund.status, "note": refund.note,
         "requested_at": iso(refund.requested_at), "approved_at": iso(refund.approved_at),
         "rejected_at": iso(refund.rejected_at), "completed_at": iso(refund.completed_at),
@@ -41,7 +42,7 @@ def shipment_json(shipment: Shipment) -> dict:
 
 
 def order_json(order: Order) -> dict:
-    customer = order.customer
+    customer, currency = order.customer, order.currency
     return {
         "order_no": order.order_no,
         "status": order.status,
@@ -49,22 +50,23 @@ def order_json(order: Order) -> dict:
         "paid_at": iso(order.paid_at),
         "customer": {"external_id": customer.external_id, "name": customer.name, "phone": customer.phone,
                      "email": customer.email},
-        "shipping_address": {"recipient": order.recipient, "phone": order.phone, "province": order.province,
-                             "city": order.city, "district": order.district, "detail": order.detail,
+        "shipping_address": {"recipient": order.recipient, "phone": order.phone, "country": order.country,
+                             "province": order.province, "city": order.city, "district": order.district,
+                             "detail": order.detail, "address_line2": order.address_line2,
                              "postal_code": order.postal_code},
         "phone_valid": order.phone_valid,
-        "items": [{"sku": i.sku, "title": i.title, "quantity": i.quantity, "unit_price": money_str(i.unit_price)}
+        "items": [{"sku": i.sku, "title": i.title, "quantity": i.quantity, "unit_price": amount_str(i.unit_price, currency)}
                   for i in order.items],
-        "items_total": money_str(order.items_total),
-        "shipping_fee": money_str(order.shipping_fee),
-        "discount": money_str(order.discount),
-        "total": money_str(order.total),
-        "currency": order.currency,
-        "refunded_total": money_str(refunded_total(order)),
+        "items_total": amount_str(order.items_total, currency),
+        "shipping_fee": amount_str(order.shipping_fee, currency),
+        "discount": amount_str(order.discount, currency),
+        "total": amount_str(order.total, currency),
+        "currency": currency,
+        "refunded_total": amount_str(refunded_total(order), currency),
         "address_confirmed_at": iso(order.address_confirmed_at),
         "promised_ship_date": iso(order.promised_ship_date),
         "shipments": [shipment_json(s) for s in order.shipments],
-        "refunds": [refund_json(r, order.order_no) for r in order.refunds],
+        "refunds": [refund_json(r, order.order_no, currency) for r in order.refunds],
         "created_at": iso(order.created_at),
         "updated_at": iso(order.updated_at),
     }
@@ -72,7 +74,8 @@ def order_json(order: Order) -> dict:
 
 # What the functions above write, for the API description (a test checks real answers against these).
 REFUND_OUT = out_obj({
-    "id": out_int(), "order_no": out_text(), "amount": out_money(), "reason": {"type": "string", "enum": list(REASONS)},
+    "id": out_int(), "order_no": out_text(), "amount": out_money(), "currency": out_text(),
+    "reason": {"type": "string", "enum": list(REASONS)},
     "with_return": {"type": "boolean"},
     "status": {"type": "string", "enum": list(STATES)},
     "note": out_text(), "requested_at": out_time(nullable=False), "approved_at": out_time(), "rejected_at": out_time(),
@@ -93,8 +96,8 @@ ORDER_OUT = out_obj({
     "order_no": out_text(), "status": {"type": "string", "enum": list(STATUSES)},
     "placed_at": out_time(nullable=False), "paid_at": out_time(),
     "customer": out_obj({name: out_text() for name in ("external_id", "name", "phone", "email")}),
-    "shipping_address": out_obj({name: out_text() for name in ("recipient", "phone", "province", "city", "district",
-                                                                "detail", "postal_code")}),
+    "shipping_address": out_obj({name: out_text() for name in ("recipient", "phone", "country", "province", "city",
+                                                                "district", "detail", "address_line2", "postal_code")}),
     "phone_valid": {"type": "boolean"},
     "items": {"type": "array", "items": out_obj({"sku": out_text(), "title": out_text(), "quantity": out_int(),
                                                  "unit_price": out_money()})},

@@ -6,8 +6,9 @@ from ..apischema.shapes import obj, text, time
 
 SHIPMENT_BODY = obj({
     "carrier": text(100, required=True, examples=["SF"], description=_l(
-        "Our carrier code (SF, ZTO, YTO, STO, YUNDA, JD, EMS) or the carrier's name as the platform writes it "
-        "(\"SF Express\", \"China Post\", \"顺丰\"); a carrier ShopCS does not know is kept by its name and flagged.")),
+        "Our carrier code (SF, ZTO, YTO, STO, YUNDA, JD, EMS, UPS, DHL, FEDEX, USPS) or the carrier's name "
+        "as the platform writes it (\"SF Express\", \"China Post\", \"DHL Express\", \"顺丰\"); a carrier ShopCS does not "
+        "know is kept by its name and flagged.")),
     "tracking_no": text(40, required=True, examples=["SF1234567890123"], description=_l(
         "Spaces are dropped and letters upper-cased. A number that does not match the carrier's format is taken "
         "and flagged for a look, not refused.")),

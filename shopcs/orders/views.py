@@ -5,20 +5,21 @@ from flask_babel import gettext as _
 
 from ..app_config import outbox_channel, shop_zone
 from ..auth.access import current_actor, may, permission_required
+from ..countries import country_name, is_abroad
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..followup.notices import shipping_notices
 from ..followup.queries import reminders_sent
 from ..followup.settings import load_settings
 from ..paging import QueryLinks
 from ..timeutil import local_date, utcnow
-from ..web import fixed_parts
+from ..web import fixed_parts, template_language
 from . import carrier_views, shipment_views
 from . import queue as order_queue
 from .address import carriers_not_reaching
 from .details import buyer_history, get_order, timeline
 from .domain import STATUSES
 from .exclusions import load_exclusions
-from .forms import AddressForm, ConfirmAddressForm, PromisedDateForm, ShipForm, apply_errors
+from .forms import ConfirmAddressForm, PromisedDateForm, address_form, apply_errors, ship_form
 from .handling import (
     ShipmentInput,
     confirm_address,
@@ -29,7 +30,7 @@ from .handling import (
 )
 from .queue_rows import RowWords, UnpaidWords, rows_html
 from .refund_service import refunded_total
-from .shipping import CARRIERS
+from .shipping import CARRIERS, DOMESTIC_CARRIERS
 
 bp = Blueprint("orders", __name__)
 STATUS_BADGES = {"unpaid": "badge-muted", "paid": "badge-warn", "shipped": "badge-ok", "completed": "badge-ok",
@@ -41,6 +42,8 @@ shipment_views.register(bp)
 @bp.record_once
 def _share_status_badges(state):
     state.app.jinja_env.globals["STATUS_BADGES"] = STATUS_BADGES
+    state.app.jinja_env.filters["country_name"] = lambda code: country_name(code, template_language())
+    state.app.jinja_env.tests["abroad"] = is_abroad
 
 
 def _today():
@@ -70,11 +73,11 @@ def render_queue(query: order_queue.QueueQuery, page: order_queue.QueuePage, cou
     translations = get_translations()
     fixed = fixed_parts("orders/_queue_fixed.html")  # the texts and fixed links, worked out once per language
     status_labels = {status: translations.ugettext(status) for status in STATUSES}
-    words = RowWords(fixed, status_labels, STATUS_BADGES, today, shop_zone())
+    words = RowWords(fixed, status_labels, STATUS_BADGES, today, shop_zone(), template_language())
     return render_template(
         "orders/queue.html", query=query, page=page, counts=counts, today=today, args=args, qurl=QueryLinks(url_for("orders.queue"), args),
         fixed=fixed, status_labels=status_labels, rows_html=rows_html(page.rows, words, _unpaid_words(query, page)),
-        carrier_names={code: translations.ugettext(carrier.name_en) for code, carrier in CARRIERS.items()})
+        carrier_names={code: translations.ugettext(CARRIERS[code].name_en) for code in DOMESTIC_CARRIERS})
 
 
 def _unpaid_words(query: order_queue.QueueQuery, page: order_queue.QueuePage) -> UnpaidWords | None:
@@ -95,7 +98,8 @@ def _render_order(order, confirm_form=None, promise_form=None, status=200):
     return render_template(
         "orders/order.html", order=order, history=buyer_history(order), events=timeline(order, shop_zone()),
         refunded=refunded_total(order), carriers=CARRIERS, today=_today(),
-        not_reaching=carriers_not_reaching(order.province, exclusions), shipping_notes=open_shipping_notes(order.id),
+        not_reaching=carriers_not_reaching(order.province, exclusions, order.country),
+        shipping_notes=open_shipping_notes(order.id),
         confirm_form=confirm_form or ConfirmAddressForm(),
         promise_form=promise_form or PromisedDateForm(promised_ship_date=order.promised_ship_date),
         can_confirm=may("orders.change_address"), can_ship=may("orders.ship"),
@@ -143,7 +147,7 @@ def confirm(order_no):
 @permission_required("orders.change_address")
 def edit_address(order_no):
     order = _order_or_404(order_no)
-    form = AddressForm(obj=order)
+    form = address_form(order, template_language())
     if form.validate_on_submit():
         try:
             _order, changed = correct_address(order_no, {n: form[n].data for n in form.data if n != "csrf_token"},
@@ -176,9 +180,9 @@ def promise(order_no):
 @permission_required("orders.ship")
 def ship(order_no):
     order, exclusions = _order_or_404(order_no), load_exclusions()
-    form = ShipForm(shipped_on=_today())
+    form = ship_form(order.country, shipped_on=_today())
     if form.validate_on_submit():
-        data = ShipmentInput(form.carrier.data, form.tracking_no.data, form.shipped_on.data)
+        data = ShipmentInput(form.carrier.data, form.tracking_no.data, form.shipped_on.data, form.carrier_name.data or "")
         try:
             shipment, missing = record_shipment(order_no, data, current_actor(), utcnow(), _today(), exclusions,
                                                 shipping_notices(outbox_channel()))
@@ -188,11 +192,12 @@ def ship(order_no):
                 return failed
         else:
             flash(_("Shipped with %(carrier)s, tracking number %(number)s. The buyer's notice is queued.",
-                    carrier=_(CARRIERS[shipment.carrier].name_en), number=shipment.tracking_no), "info")
+                    carrier=shipment.carrier_name or _(CARRIERS[shipment.carrier].name_en), number=shipment.tracking_no),
+                  "info")
             if missing:
                 flash(_("Warning: %(carrier)s does not deliver to %(province)s.", carrier=_(CARRIERS[data.carrier].name_en),
                         province=order.province), "warning")
             return redirect(url_for("orders.order_page", order_no=order_no))
     return render_template("orders/ship.html", order=order, form=form, carriers=CARRIERS, exclusions=exclusions,
-                           not_reaching=carriers_not_reaching(order.province, exclusions),
+                           not_reaching=carriers_not_reaching(order.province, exclusions, order.country),
                            shipping_notes=open_shipping_notes(order.id))

@@ -9,16 +9,19 @@ Definitions (the API and the pages show them beside each number):
 By product, an order counts for every SKU it contains, with that SKU's line amounts and the order's
 whole refunded amount; by reason, a refund counts under its own reason; by agent, under the person (or
 platform token) who approved it — "" when it was completed without an approval in ShopCS.
+Money is per currency (a refund's is its order's), never summed across currencies: each statement groups its sums by
+the order's currency as well, and the counts of those groups add up to the counts over all orders (an order has one
+currency).
 """
 from collections import Counter
 from functools import lru_cache
 
-from sqlalchemy import Integer, Select, case, distinct, func, literal_column, select, true, type_coerce
+from sqlalchemy import Integer, Select, case, distinct, func, literal_column, select, true, type_coerce, union_all
 
 from ..extensions import db
-from ..money import from_fen
 from ..orders.models import Order, OrderItem, Refund
 from ..windows import ROLLING_DAYS, Window
+from .amounts import Amounts
 from .local_day import day_number, days_table, to_date, to_day_number
 from .refund_rate_rows import AgentRow, DayRow, ProductRow, ReasonRow, RefundRateReport, Totals
 from .window_sql import HI, LO, run_in_window
@@ -34,50 +37,69 @@ def _completed_in(lo, hi):
 
 # The statements are built once, with the window's bounds as parameters: building and compiling a statement costs
 # more than running it on a 30-day window of a small shop. Each reads through an index (EXPLAIN in
-# bench/reports_bench.py): orders by payment time through ix_orders_paid_at (paid_at, total), completed refunds
-# through ix_refunds_status_completed (status, completed_at, order_id, amount), a refunded order's lines through
-# ix_order_items_order_id.
+# bench/reports_bench.py): orders by payment time through ix_orders_paid_at (paid_at, total; the currency from the
+# row), completed refunds through ix_refunds_status_completed (status, completed_at, order_id, amount) and their
+# order by its key (for its currency), a refunded order's lines through ix_order_items_order_id.
 _FEN = type_coerce(Refund.amount, Integer)
+_REFUNDS = Refund.__table__.join(Order, Order.id == Refund.order_id)  # a refund's currency is its order's
 
-_paid = select(func.count().label("orders"), func.coalesce(func.sum(type_coerce(Order.total, Integer)), 0).label("fen")
-               ).where(*_paid_in(LO, HI)).subquery("paid")
-_refunded = select(func.count(distinct(Refund.order_id)).label("orders"), func.coalesce(func.sum(_FEN), 0).label("fen")
-                   ).where(*_completed_in(LO, HI)).subquery("refunded")
-TOTALS = select(_paid.c.orders, _refunded.c.orders, _paid.c.fen, _refunded.c.fen).select_from(
-    _paid.join(_refunded, true()))  # one row each: one statement, one round trip
+# (side, currency, orders, stored sum): the paid and the refunded side per currency, one statement, one round trip
+TOTALS = union_all(
+    select(literal_column("'paid'"), Order.currency, func.count(), func.sum(type_coerce(Order.total, Integer)))
+    .where(*_paid_in(LO, HI)).group_by(Order.currency),
+    select(literal_column("'refunded'"), Order.currency, func.count(distinct(Refund.order_id)), func.sum(_FEN))
+    .select_from(_REFUNDS).where(*_completed_in(LO, HI)).group_by(Order.currency))
 
 _AGENT = func.coalesce(Refund.decided_by, literal_column("''"))
-BY_REASON = (select(Refund.reason, func.count(distinct(Refund.order_id)), func.sum(_FEN))
-             .where(*_completed_in(LO, HI)).group_by(Refund.reason))
-BY_AGENT = select(_AGENT, func.count(distinct(Refund.order_id)), func.sum(_FEN)).where(*_completed_in(LO, HI)).group_by(_AGENT)
+BY_REASON = (select(Refund.reason, Order.currency, func.count(distinct(Refund.order_id)), func.sum(_FEN))
+             .select_from(_REFUNDS).where(*_completed_in(LO, HI)).group_by(Refund.reason, Order.currency))
+BY_AGENT = (select(_AGENT, Order.currency, func.count(distinct(Refund.order_id)), func.sum(_FEN))
+            .select_from(_REFUNDS).where(*_completed_in(LO, HI)).group_by(_AGENT, Order.currency))
 
-PAID_PER_SKU = (select(OrderItem.sku, func.max(OrderItem.title), func.count(distinct(Order.id)),
+PAID_PER_SKU = (select(OrderItem.sku, Order.currency, func.max(OrderItem.title), func.count(distinct(Order.id)),
                        func.sum(type_coerce(OrderItem.unit_price, Integer) * OrderItem.quantity))
-                .join(Order, Order.id == OrderItem.order_id).where(*_paid_in(LO, HI)).group_by(OrderItem.sku))
+                .join(Order, Order.id == OrderItem.order_id).where(*_paid_in(LO, HI)).group_by(OrderItem.sku, Order.currency))
 # The same on PostgreSQL for a short window: each paid order's lines looked up through ix_order_items_order_id. The
 # planner would hash-join every line of the shop instead (twice as slow for 30 days of two years); the OFFSET 0
 # keeps it from flattening the LATERAL subquery back into that join.
 _lines = (select(OrderItem.sku, OrderItem.title, OrderItem.unit_price, OrderItem.quantity)
           .where(OrderItem.order_id == Order.id).offset(literal_column("0")).lateral("lines"))
-PAID_PER_SKU_NESTED = (select(_lines.c.sku, func.max(_lines.c.title), func.count(distinct(Order.id)),
+PAID_PER_SKU_NESTED = (select(_lines.c.sku, Order.currency, func.max(_lines.c.title), func.count(distinct(Order.id)),
                               func.sum(type_coerce(_lines.c.unit_price, Integer) * _lines.c.quantity))
-                       .select_from(Order).join(_lines, true()).where(*_paid_in(LO, HI)).group_by(_lines.c.sku))
+                       .select_from(Order).join(_lines, true()).where(*_paid_in(LO, HI))
+                       .group_by(_lines.c.sku, Order.currency))
 NESTED_LOOP_SHARE = 0.08  # below ~8 % of all orders the lookups win, above it the hash join (bench/reports_bench.py)
 PAID_SPAN = select(select(func.min(Order.paid_at)).scalar_subquery(),  # two index seeks, one per subquery
                    select(func.max(Order.paid_at)).scalar_subquery())
-_refunded_per_order = (select(Refund.order_id, func.sum(_FEN).label("fen")).where(*_completed_in(LO, HI))
-                       .group_by(Refund.order_id).subquery("refunded_per_order"))
+_refunded_per_order = (select(Refund.order_id, Order.currency, func.sum(_FEN).label("fen")).select_from(_REFUNDS)
+                       .where(*_completed_in(LO, HI)).group_by(Refund.order_id, Order.currency)
+                       .subquery("refunded_per_order"))
 _skus_per_order = (  # only the refunded orders' lines, each (order, SKU) once with the order's refunded money
-    select(OrderItem.sku, func.max(OrderItem.title).label("title"), func.max(_refunded_per_order.c.fen).label("fen"))
+    select(OrderItem.sku, func.max(OrderItem.title).label("title"), func.max(_refunded_per_order.c.currency).label("currency"),
+           func.max(_refunded_per_order.c.fen).label("fen"))
     .join(_refunded_per_order, _refunded_per_order.c.order_id == OrderItem.order_id)
     .group_by(_refunded_per_order.c.order_id, OrderItem.sku).subquery("skus_per_order"))
-REFUNDED_PER_SKU = (select(_skus_per_order.c.sku, func.max(_skus_per_order.c.title), func.count(),
-                           func.sum(_skus_per_order.c.fen)).group_by(_skus_per_order.c.sku))
+REFUNDED_PER_SKU = (select(_skus_per_order.c.sku, _skus_per_order.c.currency, func.max(_skus_per_order.c.title), func.count(),
+                           func.sum(_skus_per_order.c.fen)).group_by(_skus_per_order.c.sku, _skus_per_order.c.currency))
 
 
 def totals(window: Window, zone: str) -> Totals:
-    paid_orders, refunded_orders, paid_fen, refunded_fen = run_in_window(TOTALS, window, zone).one()
-    return Totals(paid_orders, refunded_orders, from_fen(paid_fen), from_fen(refunded_fen))
+    orders, money = {"paid": 0, "refunded": 0}, {"paid": [], "refunded": []}
+    for side, currency, count, stored in run_in_window(TOTALS, window, zone):
+        orders[side] += count
+        money[side].append((currency, stored))
+    return Totals(orders["paid"], orders["refunded"], Amounts.from_stored(money["paid"]),
+                  Amounts.from_stored(money["refunded"]))
+
+
+def _per_key(rows) -> dict:
+    """(key, currency, orders, stored sum) rows → key → [orders over all currencies, the sums per currency]."""
+    found: dict = {}
+    for key, currency, orders, stored in rows:
+        figures = found.setdefault(key, [0, []])
+        figures[0] += orders
+        figures[1].append((currency, stored))
+    return {key: (orders, Amounts.from_stored(money)) for key, (orders, money) in found.items()}
 
 
 def by_day(window: Window, zone: str) -> list[DayRow]:
@@ -133,8 +155,8 @@ def _paid_per_day(days) -> Select:
 
 
 def by_reason(window: Window, zone: str) -> list[ReasonRow]:
-    return sorted((ReasonRow(reason, orders, from_fen(fen)) for reason, orders, fen in run_in_window(BY_REASON, window, zone)),
-                  key=lambda row: (-row.refunded_orders, -row.refunded_amount, row.reason))
+    rows = [ReasonRow(reason, orders, money) for reason, (orders, money) in _per_key(run_in_window(BY_REASON, window, zone)).items()]
+    return sorted(rows, key=lambda row: (-row.refunded_orders, -row.refunded_amount.sort_key(), row.reason))
 
 
 def by_product(window: Window, zone: str) -> list[ProductRow]:
@@ -144,13 +166,18 @@ def by_product(window: Window, zone: str) -> list[ProductRow]:
     paid_per_sku = PAID_PER_SKU
     if db.session.connection().dialect.name == "postgresql" and _share_of_orders(*window.utc_bounds(zone)) < NESTED_LOOP_SHARE:
         paid_per_sku = PAID_PER_SKU_NESTED
-    figures = {sku: [title, orders, fen, 0, 0] for sku, title, orders, fen in run_in_window(paid_per_sku, window, zone)}
-    for sku, title, orders, fen in run_in_window(REFUNDED_PER_SKU, window, zone):
-        figures.setdefault(sku, [title, 0, 0, 0, 0])[3:] = [orders, fen]
-    # sorted on the integer fen (the order of the amounts), made into money once: thousands of SKUs
-    ordered = sorted(figures.items(), key=lambda item: (-item[1][3], -item[1][4], item[0]))
-    return [ProductRow(sku, title, paid_orders, refunded_orders, from_fen(paid_fen), from_fen(refunded_fen))
-            for sku, (title, paid_orders, paid_fen, refunded_orders, refunded_fen) in ordered]
+    # sku → [(paid?, title), paid orders, paid sums, refunded orders, refunded sums], sums as (currency, stored integer);
+    # the title: the greatest of the paid lines', else of the refunded lines'
+    figures: dict = {}
+    for side, statement in ((1, paid_per_sku), (3, REFUNDED_PER_SKU)):
+        for sku, currency, title, orders, stored in run_in_window(statement, window, zone):
+            found = figures.setdefault(sku, [(False, ""), 0, [], 0, []])
+            found[0] = max(found[0], (side == 1, title))
+            found[side] += orders
+            found[side + 1].append((currency, stored))
+    rows = [ProductRow(sku, title, paid_orders, refunded_orders, Amounts.from_stored(paid), Amounts.from_stored(refunded))
+            for sku, ((_, title), paid_orders, paid, refunded_orders, refunded) in figures.items()]
+    return sorted(rows, key=lambda row: (-row.refunded_orders, -row.refunded_amount.sort_key(), row.sku))
 
 
 def _share_of_orders(lo, hi) -> float:
@@ -163,8 +190,8 @@ def _share_of_orders(lo, hi) -> float:
 
 
 def by_agent(window: Window, zone: str) -> list[AgentRow]:
-    return sorted((AgentRow(name, orders, from_fen(fen)) for name, orders, fen in run_in_window(BY_AGENT, window, zone)),
-                  key=lambda row: (-row.refunded_orders, -row.refunded_amount, row.agent))
+    rows = [AgentRow(name, orders, money) for name, (orders, money) in _per_key(run_in_window(BY_AGENT, window, zone)).items()]
+    return sorted(rows, key=lambda row: (-row.refunded_orders, -row.refunded_amount.sort_key(), row.agent))
 
 
 BREAKDOWNS = {"day": by_day, "product": by_product, "reason": by_reason, "agent": by_agent}

@@ -1,26 +1,29 @@
 """The refund-rate report's figures, as the pages, the API and the exports read them (shopcs.reports.refund_rate
-computes them). Each rate is refunded ÷ paid, None when nothing was paid."""
+computes them). Each rate is refunded ÷ paid, None when nothing was paid. Counts are over all orders; money is per
+currency (amounts.Amounts), never summed across currencies."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from ..windows import Window, rate
+from .amounts import Amounts, amount_rates
 
 
 @dataclass(frozen=True)
 class Totals:
     paid_orders: int
     refunded_orders: int
-    paid_amount: Decimal
-    refunded_amount: Decimal
+    paid_amount: Amounts
+    refunded_amount: Amounts
 
     @property
     def rate(self) -> Decimal | None:
         return rate(self.refunded_orders, self.paid_orders)
 
     @property
-    def amount_rate(self) -> Decimal | None:
-        return rate(self.refunded_amount, self.paid_amount)
+    def amount_rate(self) -> tuple[tuple[str, Decimal | None], ...]:
+        """Per currency: money refunded ÷ money paid in it."""
+        return amount_rates(self.refunded_amount, self.paid_amount)
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,8 @@ class ProductRow:
     title: str
     paid_orders: int
     refunded_orders: int
-    paid_amount: Decimal
-    refunded_amount: Decimal
+    paid_amount: Amounts
+    refunded_amount: Amounts
 
     @property
     def rate(self) -> Decimal | None:
@@ -58,14 +61,14 @@ class ProductRow:
 class ReasonRow:
     reason: str
     refunded_orders: int
-    refunded_amount: Decimal
+    refunded_amount: Amounts
 
 
 @dataclass(frozen=True)
 class AgentRow:
     agent: str  # the approver's label, e.g. "user:amy" or "token:shopify"; "" when none
     refunded_orders: int
-    refunded_amount: Decimal
+    refunded_amount: Amounts
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,12 @@
-"""Report rows as the API and the JSON/CSV exports give them: rates as 4-place strings (or null), money as "0.00",
-seconds as whole numbers (or null)."""
+"""Report rows as the API and the JSON/CSV exports give them: rates as 4-place strings (or null), seconds as whole
+numbers (or null), money per currency as [{"currency": "CNY", "amount": "1234.50"}, {"currency": "USD", "amount":
+"59.45"}] (amounts.Amounts: the shop's currency first, each amount with its currency's decimals) — and the refund
+amount rate, money over money, likewise per currency: [{"currency": "CNY", "rate": "0.1429"}]. The CSV gives each
+amount column once per currency (exports.csv_text)."""
+from flask_babel import lazy_gettext as _l
+
 from ..apischema.shapes import out_int, out_money, out_obj, out_rate, out_text
-from ..money import money_str
+from .amounts import rates_json
 from .assistant import AccuracyRow, AssistantReport
 from .concerns import CategoryRow, ConcernsReport
 from .refund_rate import BREAKDOWNS, AgentRow, DayRow, ProductRow, ReasonRow
@@ -30,19 +35,19 @@ def _refund_row_json(row) -> dict:
                 "rate": rate_str(row.rate), "rolling_30d_rate": rate_str(row.rolling_30d_rate)}
     if isinstance(row, ProductRow):
         return {"sku": row.sku, "title": row.title, "paid_orders": row.paid_orders, "refunded_orders": row.refunded_orders,
-                "rate": rate_str(row.rate), "paid_amount": money_str(row.paid_amount),
-                "refunded_amount": money_str(row.refunded_amount)}
+                "rate": rate_str(row.rate), "paid_amount": row.paid_amount.as_json(),
+                "refunded_amount": row.refunded_amount.as_json()}
     if isinstance(row, ReasonRow):
-        return {"reason": row.reason, "refunded_orders": row.refunded_orders, "refunded_amount": money_str(row.refunded_amount)}
+        return {"reason": row.reason, "refunded_orders": row.refunded_orders, "refunded_amount": row.refunded_amount.as_json()}
     if isinstance(row, AgentRow):
-        return {"agent": row.agent, "refunded_orders": row.refunded_orders, "refunded_amount": money_str(row.refunded_amount)}
+        return {"agent": row.agent, "refunded_orders": row.refunded_orders, "refunded_amount": row.refunded_amount.as_json()}
     raise TypeError(type(row))
 
 
 def row_json(row) -> dict:
     if isinstance(row, StepRow):
         return {"step": row.step, "orders": row.orders, "recovered": row.recovered, "rate": rate_str(row.rate),
-                "recovered_amount": money_str(row.recovered_amount)}
+                "recovered_amount": row.recovered_amount.as_json()}
     if isinstance(row, OrdersRow):
         return {"orders_paid": row.orders_paid, "customers": row.customers, "returning": row.returning}
     if isinstance(row, CategoryRow):
@@ -62,8 +67,8 @@ def report_json(report, by: str) -> dict:
     totals, window = report.totals, report.window
     return {"start": window.start.isoformat(), "end": window.end.isoformat(), "by": by,
             "paid_orders": totals.paid_orders, "refunded_orders": totals.refunded_orders, "rate": rate_str(totals.rate),
-            "paid_amount": money_str(totals.paid_amount), "refunded_amount": money_str(totals.refunded_amount),
-            "amount_rate": rate_str(totals.amount_rate), "rows": [row_json(row) for row in report.rows]}
+            "paid_amount": totals.paid_amount.as_json(), "refunded_amount": totals.refunded_amount.as_json(),
+            "amount_rate": rates_json(totals.amount_rate), "rows": [row_json(row) for row in report.rows]}
 
 
 def recovery_json(report: RecoveryReport) -> dict:
@@ -71,7 +76,7 @@ def recovery_json(report: RecoveryReport) -> dict:
     body = {**_window_json(report.window), "grace_seconds": int(report.grace.total_seconds())}
     for prefix, part in (("", totals.cohort), ("reminded_", totals.reminded), ("not_reminded_", totals.not_reminded)):
         body.update({f"{prefix}orders": part.orders, f"{prefix}recovered": part.recovered,
-                     f"{prefix}rate": rate_str(part.rate), f"{prefix}recovered_amount": money_str(part.recovered_amount)})
+                     f"{prefix}rate": rate_str(part.rate), f"{prefix}recovered_amount": part.recovered_amount.as_json()})
     body.update({"median_seconds_to_pay": totals.median_seconds_to_pay, "rows": [row_json(row) for row in report.rows]})
     return body
 
@@ -104,13 +109,22 @@ def assistant_json(report: AssistantReport) -> dict:
 _TEXT_COLUMNS = ("sku", "title", "reason", "agent", "step", "orders_paid", "category")
 
 
+_CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$", "examples": ["CNY"]}
+AMOUNTS_OUT = {"type": "array", "minItems": 1, "items": out_obj({"currency": _CURRENCY, "amount": out_money()}),
+               "description": _l("Per currency, the shop's (CNY) first, then alphabetical; no money: 0 in the shop's currency.")}
+AMOUNT_RATES_OUT = {"type": "array", "minItems": 1, "items": out_obj({"currency": _CURRENCY, "rate": out_rate()}),
+                    "description": _l("Per currency: money refunded ÷ money paid in it; null when none was paid in it.")}
+
+
 def column_schema(name: str) -> dict:
     if name == "date":
         return {"type": "string", "format": "date"}
     if name in _TEXT_COLUMNS:
         return out_text()
     if name.endswith("_amount"):
-        return out_money()
+        return AMOUNTS_OUT
+    if name == "amount_rate":
+        return AMOUNT_RATES_OUT
     return out_rate() if name == "rate" or name.endswith("_rate") else out_int()
 
 

@@ -5,7 +5,7 @@ Definitions (the API and the page show them beside each number):
   after placed_at + grace. The grace is the follow-up settings' first-reminder delay (30 minutes by default):
   an order paid before its first reminder was due never needed one;
 - recovered: the cohort's orders that were paid since, at any time up to now (whatever happened to them after);
-  recovered amount: those orders' totals;
+  recovered amount: those orders' totals, per currency (never summed across currencies);
 - reminded: a cohort order with at least one unpaid-order reminder in the outbox that was sent (status "sent") at
   or before its payment — any sent one while it is still unpaid. A reminder sent after the payment does not
   count, nor one that is pending, failed, dead or cancelled;
@@ -28,14 +28,13 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from ..extensions import db
 from ..followup.settings import load_settings
 from ..followup.unpaid import KIND
-from ..money import from_fen
 from ..notify.models import OutboxMessage
 from ..orders.models import Order
 from ..windows import Window, rate
+from .amounts import NO_MONEY, Amounts
 from .sql_time import at_least_after, microseconds_between, whole_seconds
 from .window_sql import HI, LO
 
-ZERO = Decimal("0.00")
 HAND, NONE = "hand", "none"
 _KEY_PREFIX = len(f"{KIND}:")  # the key's characters before the order id
 
@@ -46,7 +45,7 @@ class Recovery:
 
     orders: int = 0
     recovered: int = 0
-    recovered_amount: Decimal = ZERO
+    recovered_amount: Amounts = NO_MONEY
 
     @property
     def rate(self) -> Decimal | None:
@@ -62,7 +61,7 @@ class StepRow:
     step: str  # "1", "2", …, "hand" or "none"
     orders: int
     recovered: int
-    recovered_amount: Decimal
+    recovered_amount: Amounts
 
     @property
     def rate(self) -> Decimal | None:
@@ -103,21 +102,23 @@ _SENT_BEFORE_PAYMENT = (OutboxMessage.order_id == Order.id, OutboxMessage.kind =
 _LAST_FIRST = (OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
 
 
-def _per_order_columns(order_id, paid_at, total, dedupe_key, sent_at):
-    """step (the dedupe key after "unpaid_reminder:<id>:", null without a reminder), paid_at, fen, and span: the
-    microseconds from the last reminder to the payment (null unless both happened)."""
+def _per_order_columns(order_id, paid_at, total, currency, dedupe_key, sent_at):
+    """step (the dedupe key after "unpaid_reminder:<id>:", null without a reminder), paid_at, fen, currency, and span:
+    the microseconds from the last reminder to the payment (null unless both happened)."""
     step_starts = func.length(cast(order_id, String)) + literal_column(str(_KEY_PREFIX + 2), Integer)
     return (func.substr(dedupe_key, step_starts).label("step"), paid_at.label("paid_at"),
-            type_coerce(total, Integer).label("fen"), microseconds_between(paid_at, sent_at).label("span"))
+            type_coerce(total, Integer).label("fen"), currency.label("currency"),
+            microseconds_between(paid_at, sent_at).label("span"))
 
 
 def _per_order_sqlite():
     """SQLite: the last reminder's id by a correlated subquery per order (index only), then its row by id."""
     last_id = (select(OutboxMessage.id).where(*_SENT_BEFORE_PAYMENT).order_by(*_LAST_FIRST).limit(1)
                .correlate(Order).scalar_subquery())
-    orders = select(Order.id, Order.paid_at, Order.total, last_id.label("reminder_id")).where(*_COHORT).subquery("cohort")
-    return (select(*_per_order_columns(orders.c.id, orders.c.paid_at, orders.c.total, OutboxMessage.dedupe_key,
-                                       OutboxMessage.sent_at))
+    orders = (select(Order.id, Order.paid_at, Order.total, Order.currency, last_id.label("reminder_id")).where(*_COHORT)
+              .subquery("cohort"))
+    return (select(*_per_order_columns(orders.c.id, orders.c.paid_at, orders.c.total, orders.c.currency,
+                                       OutboxMessage.dedupe_key, OutboxMessage.sent_at))
             .select_from(orders.outerjoin(OutboxMessage, OutboxMessage.id == orders.c.reminder_id)))
 
 
@@ -125,21 +126,23 @@ def _per_order_postgresql():
     """PostgreSQL: each cohort order joined to its reminders sent before payment, the last one kept by DISTINCT ON
     (one pass of the join, sorted by order; per-order LATERAL seeks took a third longer over two years)."""
     joined = Order.__table__.outerjoin(OutboxMessage, and_(*_SENT_BEFORE_PAYMENT))
-    last = (select(Order.id, Order.paid_at, Order.total, OutboxMessage.dedupe_key, OutboxMessage.sent_at)
+    last = (select(Order.id, Order.paid_at, Order.total, Order.currency, OutboxMessage.dedupe_key, OutboxMessage.sent_at)
             .select_from(joined).where(*_COHORT).ext(distinct_on(Order.id)).order_by(Order.id, *_LAST_FIRST)
             .subquery("last_reminder"))
-    return select(*_per_order_columns(last.c.id, last.c.paid_at, last.c.total, last.c.dedupe_key, last.c.sent_at))
+    return select(*_per_order_columns(last.c.id, last.c.paid_at, last.c.total, last.c.currency, last.c.dedupe_key,
+                                      last.c.sent_at))
 
 
 def _figures_statement(per_order, spans_of):
-    """One row per step: step, orders, recovered, recovered fen, and the spans of its recovered orders as one array
-    (`spans_of`: the backend's array aggregate). One pass over the cohort; Python finds the median of the spans."""
+    """One row per step and currency: step, currency, orders, recovered, recovered fen, and the spans of its recovered
+    orders as one array (`spans_of`: the backend's array aggregate). One pass over the cohort; Python adds up each
+    step's currencies and finds the median of the spans."""
     orders = per_order.subquery("per_order")
     recovered = orders.c.paid_at.is_not(None)
-    return (select(orders.c.step, func.count(), func.count(orders.c.paid_at),
+    return (select(orders.c.step, orders.c.currency, func.count(), func.count(orders.c.paid_at),
                    func.coalesce(func.sum(case((recovered, orders.c.fen))), 0),
                    spans_of(orders.c.span).filter(recovered, orders.c.span.is_not(None)))
-            .group_by(orders.c.step))
+            .group_by(orders.c.step, orders.c.currency))
 
 
 FIGURES = {  # SQLite: a JSON array (json_group_array); PostgreSQL: an array (a list from the driver)
@@ -149,13 +152,14 @@ FIGURES = {  # SQLite: a JSON array (json_group_array); PostgreSQL: an array (a 
 
 
 def _reminded_statement():
-    """Rows (reminded, orders, recovered, recovered fen): the cohort split by whether any reminder was sent before
-    payment — the same split as the step rows' "none" and the others, without finding which reminder was last."""
+    """Rows (reminded, currency, orders, recovered, recovered fen): the cohort split by whether any reminder was sent
+    before payment — the same split as the step rows' "none" and the others, without finding which reminder was last."""
     reminded = select(OutboxMessage.id).where(*_SENT_BEFORE_PAYMENT).exists().label("reminded")
-    orders = select(reminded, Order.paid_at, type_coerce(Order.total, Integer).label("fen")).where(*_COHORT).subquery()
-    return (select(orders.c.reminded, func.count(), func.count(orders.c.paid_at),
+    orders = (select(reminded, Order.currency, Order.paid_at, type_coerce(Order.total, Integer).label("fen"))
+              .where(*_COHORT).subquery())
+    return (select(orders.c.reminded, orders.c.currency, func.count(), func.count(orders.c.paid_at),
                    func.coalesce(func.sum(case((orders.c.paid_at.is_not(None), orders.c.fen))), 0))
-            .group_by(orders.c.reminded))
+            .group_by(orders.c.reminded, orders.c.currency))
 
 
 REMINDED = _reminded_statement()
@@ -181,10 +185,10 @@ def figures(window: Window, zone: str, grace: timedelta) -> tuple[list[StepRow],
     connection = db.session.connection()
     found: dict[str, Recovery] = {}
     spans: list[int] = []
-    for raw, count, recovered, fen, step_spans in connection.execute(
+    for raw, currency, count, recovered, fen, step_spans in connection.execute(
             FIGURES[connection.dialect.name], {"lo": lo, "hi": hi, "grace": whole_seconds(grace)}):
         step = step_name(raw)
-        found[step] = found.get(step, Recovery()) + Recovery(count, recovered, from_fen(int(fen)))
+        found[step] = found.get(step, Recovery()) + Recovery(count, recovered, Amounts.from_stored([(currency, fen)]))
         spans += (json.loads(step_spans) if isinstance(step_spans, str) else step_spans) or []
     rows = [StepRow(step, f.orders, f.recovered, f.recovered_amount)
             for step, f in sorted(found.items(), key=lambda item: _step_order(item[0]))]
@@ -195,9 +199,9 @@ def reminded_split(window: Window, zone: str, grace: timedelta) -> tuple[Recover
     """(reminded, not reminded) of the cohort, without the steps and the median (the dashboard's figures)."""
     lo, hi = window.utc_bounds(zone)
     split = {True: Recovery(), False: Recovery()}
-    for reminded, count, recovered, fen in db.session.connection().execute(
+    for reminded, currency, count, recovered, fen in db.session.connection().execute(
             REMINDED, {"lo": lo, "hi": hi, "grace": whole_seconds(grace)}):
-        split[bool(reminded)] = Recovery(count, recovered, from_fen(int(fen)))
+        split[bool(reminded)] += Recovery(count, recovered, Amounts.from_stored([(currency, fen)]))
     return split[True], split[False]
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request
 
 from ..app_config import shop_zone
 from ..auth.access import permission_required
-from ..money import from_fen
+from ..money import from_stored
 from ..windows import WindowError
 from . import operator_views
 from .alerts import load_alert_settings
@@ -58,7 +58,7 @@ def refund_rate_orders():
     except WindowError as exc:
         return render_template("reports/refund_orders.html", window=None, errors=exc.fields, chosen=chosen), 422
     pagination, found = page_of(orders_behind(window, shop_zone(), **chosen))
-    rows = [(order, None if fen is None else from_fen(int(fen))) for order, fen in found]
+    rows = [(order, None if fen is None else from_stored(int(fen))) for order, fen in found]
     return render_template("reports/refund_orders.html", window=window, errors={}, chosen=chosen, rows=rows,
                            pagination=pagination)
 

@@ -16,8 +16,8 @@ from ..api_support import ApiError, error_response
 from ..auth.access import may
 from ..auth.policy import allows
 from ..auth.views import login_page_after_csrf_error
+from ..currency import format_amount
 from ..extensions import db
-from ..money import format_cny
 from ..phone import mask_phone
 from ..redirects import safe_local_path
 from ..timeutil import to_local
@@ -61,6 +61,12 @@ def template_language() -> str:
     """The reader's UI language as reply templates are written in (cases.replies.models.LANGUAGES): Babel spells
     zh_CN as zh_Hans_CN, so Chinese is told by its language alone."""
     return "zh_CN" if getattr(get_locale(), "language", "") == "zh" else "en"
+
+
+def money_text(amount, currency: str) -> str:
+    """An amount in its currency as the reader writes it (Babel's format_currency): ¥1,234.50, and for US dollars
+    US$1,234.50 in Chinese, $1,234.50 in English; JPY without decimals. The `money` filter of the pages."""
+    return format_amount(amount, currency, template_language())
 
 
 def select_locale():
@@ -219,7 +225,7 @@ def register(app):
     _install_request_cached_gettext(app)
 
     zone = app.config["SHOPCS_TIMEZONE"]
-    app.jinja_env.filters["cny"] = format_cny
+    app.jinja_env.filters["money"] = money_text
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["local"] = lambda value, fmt=LOCAL_FORMAT: local_text(value, zone, fmt)
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES

@@ -120,6 +120,7 @@ class PlatformRefund:
     key: str  # idempotency key: the platform's refund id, prefixed
     object_id: str  # the platform's order id
     amount: Decimal
+    currency: str | None  # None: the platform did not say, and the order's is assumed
     note: str
     requested_at: datetime | None
     completed_at: datetime | None
@@ -135,6 +136,10 @@ def apply_refund(delivery: Delivery, refund: PlatformRefund, actor: Actor, now: 
     if order_no is None:
         raise Invalid("No order with this id has reached ShopCS yet; the refund can be taken once it has.",
                       {"order_id": "no order with this id has been received"})
+    currency = db.session.scalar(select(Order.currency).where(Order.order_no == order_no))
+    if refund.currency not in (None, currency):
+        raise Invalid(f"The order is in {currency}; a refund in {refund.currency} cannot be taken.",
+                      {"currency": f"must be {currency}, the order's currency"})
     outcome = "ignored"
     if refund.amount > 0:
         request = refund_service.RefundRequest(amount=refund.amount, reason="other", note=refund.note,

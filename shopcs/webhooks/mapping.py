@@ -6,6 +6,7 @@ a wrong type here becomes a field error there, with the order API's field paths.
 from datetime import datetime
 from decimal import Decimal
 
+from ..countries import DOMESTIC
 from ..errors import Invalid
 from ..money import MoneyError, parse_money
 from ..timeutil import TimeError, parse_aware
@@ -50,6 +51,18 @@ def positive(value) -> bool:
 
 def tax_line(value) -> dict:
     return {"sku": TAX_SKU, "title": "Tax", "quantity": 1, "unit_price": value}
+
+
+def address_lines(country, region, city, line1, line2, postal_code) -> dict:
+    """A platform's address as ours. Abroad: the two lines, the state or region (a code such as "NY" or "NSW" as the
+    platform gives it), the city and postal code as they come. In China (the country, or none given): the province,
+    city and one street line, as a Chinese address is written. A country code the platform leaves empty is CN."""
+    code = text(country).upper() or DOMESTIC
+    if code == DOMESTIC:
+        return {"country": code, "province": text(region), "city": text(city), "district": "",
+                "detail": joined(line1, line2), "address_line2": "", "postal_code": text(postal_code)}
+    return {"country": code, "province": text(region), "city": text(city), "district": "", "detail": text(line1),
+            "address_line2": text(line2), "postal_code": text(postal_code)}
 
 
 def unmappable(platform: str, fields: dict) -> Invalid:

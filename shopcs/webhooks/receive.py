@@ -29,7 +29,7 @@ def shopify_delivery(delivery: Delivery, payload: dict, now: datetime, limits: A
     if delivery.topic == shopify.REFUND_TOPIC:
         facts = shopify.refund_facts(payload)
         refund = PlatformRefund(key=f"shopify-refund-{facts.refund_id}", object_id=facts.order_id, amount=facts.amount,
-                                note=f"Shopify refund {facts.refund_id}. {facts.note}".strip(),
+                                currency=facts.currency, note=f"Shopify refund {facts.refund_id}. {facts.note}".strip(),
                                 requested_at=facts.created_at, completed_at=facts.processed_at)
         return apply_refund(delivery, refund, SHOPIFY, now, limits)
     if delivery.topic in shopify.FULFILLMENT_TOPICS:

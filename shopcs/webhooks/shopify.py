@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from .mapping import amount, joined, obj, object_id, positive, rows, tax_line, text, time_or_none, unmappable, whole
+from .mapping import address_lines, amount, joined, obj, object_id, positive, rows, tax_line, text, time_or_none, unmappable, whole
 
 ORDER_TOPICS = ("orders/create", "orders/updated", "orders/paid", "orders/cancelled")
 REFUND_TOPIC = "refunds/create"
@@ -61,13 +61,14 @@ def _customer(order: dict) -> dict:
 
 
 def _address(order: dict) -> dict | None:
+    """Shopify's address object as it comes: country_code, province (the state or region), city, zip and two lines."""
     address = obj(order.get("shipping_address"))
     if not address:
         return None
     return {"recipient": text(address.get("name")) or joined(address.get("first_name"), address.get("last_name")),
-            "phone": text(address.get("phone")), "province": text(address.get("province") or address.get("country")),
-            "city": text(address.get("city")), "district": "",
-            "detail": joined(address.get("address1"), address.get("address2")), "postal_code": text(address.get("zip"))}
+            "phone": text(address.get("phone")), **address_lines(
+                address.get("country_code"), address.get("province"), address.get("city"), address.get("address1"),
+                address.get("address2"), address.get("zip"))}
 
 
 def _item(line: dict) -> dict:
@@ -114,25 +115,29 @@ class ShopifyRefund:
     refund_id: str
     order_id: str
     amount: Decimal
+    currency: str | None  # of its transactions; None when they do not say (the order's currency is then assumed)
     note: str
     created_at: datetime | None
     processed_at: datetime | None
 
 
 def refund_facts(refund: dict) -> ShopifyRefund:
-    """The money a refunds/create moved: its successful refund transactions. Invalid when unreadable."""
-    fields, total = {}, Decimal("0.00")
+    """The money a refunds/create moved: its successful refund transactions, all in one currency. Invalid when
+    unreadable; whether the currency is the order's is the delivery's check (deliveries.apply_refund)."""
+    fields, total, currencies = {}, Decimal("0.00"), []
     for index, raw in enumerate(rows(refund.get("transactions"))):
         transaction = obj(raw)
         if transaction.get("kind") != "refund" or transaction.get("status") != "success":
             continue
-        value = amount(transaction.get("amount"))
+        value, currency = amount(transaction.get("amount")), transaction.get("currency")
         if value is None:
-            fields[f"transactions.{index}.amount"] = "must be an amount with at most two decimals"
-        elif transaction.get("currency", "CNY") != "CNY":
-            fields[f"transactions.{index}.currency"] = "only CNY is accepted"
+            fields[f"transactions.{index}.amount"] = "must be an amount with at most three decimals"
+        elif currencies and currency not in (None, currencies[0]):
+            fields[f"transactions.{index}.currency"] = f"must be {currencies[0]}, like the refund's other transactions"
         else:
             total += value
+            if currency is not None and not currencies:
+                currencies.append(currency)
     refund_id, order_id = object_id(refund), whole(refund.get("order_id"))
     if refund_id is None:
         fields["id"] = "is required"
@@ -140,7 +145,8 @@ def refund_facts(refund: dict) -> ShopifyRefund:
         fields["order_id"] = "is required"
     if fields:
         raise unmappable("Shopify", fields)
-    return ShopifyRefund(refund_id=refund_id, order_id=str(order_id), amount=total, note=text(refund.get("note")),
+    return ShopifyRefund(refund_id=refund_id, order_id=str(order_id), amount=total,
+                         currency=currencies[0] if currencies else None, note=text(refund.get("note")),
                          created_at=time_or_none(refund.get("created_at")), processed_at=time_or_none(refund.get("processed_at")))
 
 

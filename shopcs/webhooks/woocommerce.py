@@ -7,7 +7,7 @@ import html
 from datetime import datetime
 
 from ..money import CENT
-from .mapping import amount, joined, obj, positive, rows, tax_line, text, time_or_none, unmappable, whole
+from .mapping import address_lines, amount, joined, obj, positive, rows, tax_line, text, time_or_none, unmappable, whole
 
 ORDER_TOPICS = ("order.created", "order.updated", "order.restored")
 _UNPAID = ("pending", "on-hold", "failed", "checkout-draft")
@@ -64,10 +64,9 @@ def _address(order: dict) -> dict:
     billing, shipping = obj(order.get("billing")), obj(order.get("shipping"))
     address = shipping if text(shipping.get("address_1")) else billing
     return {"recipient": joined(address.get("first_name"), address.get("last_name")),
-            "phone": text(address.get("phone") or billing.get("phone")),
-            "province": text(address.get("state") or address.get("country")), "city": text(address.get("city")),
-            "district": "", "detail": joined(address.get("address_1"), address.get("address_2")),
-            "postal_code": text(address.get("postcode"))}
+            "phone": text(address.get("phone") or billing.get("phone")), **address_lines(
+                address.get("country"), address.get("state"), address.get("city"), address.get("address_1"),
+                address.get("address_2"), address.get("postcode"))}
 
 
 def _unit_price(line: dict):

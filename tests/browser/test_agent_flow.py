@@ -93,7 +93,7 @@ def test_an_agent_finds_an_order_confirms_ships_refunds_and_sees_it_all_on_the_t
     expect(refund.locator("[data-test=refund-status]")).to_have_text("Requested")
     expect(refund).to_contain_text("¥30.00")
     expect(refund).to_contain_text("Size does not fit")
-    expect(page.locator("[data-test=refundable]")).to_have_text("¥90.00")
+    expect(page.locator("[data-test=refundable]")).to_have_text("CN¥90.00")  # Babel: yuan in English
     refund.locator("[data-test=refund-approve]").click()
     page.click("[data-test=approve-confirm-button]")  # approving asks first, like rejecting
     expect(page.locator("[data-test=refund-row][data-status=approved]")).to_have_count(1)
@@ -142,7 +142,7 @@ def test_an_agent_cannot_approve_a_refund_above_the_limit_but_a_supervisor_can(p
         document.body.appendChild(form);
         form.submit();
     }""", refund_id)
-    expect(page.locator(".flash-error")).to_have_text("Not allowed. Refunds above ¥200.00 need a supervisor's approval.")
+    expect(page.locator(".flash-error")).to_have_text("Not allowed. Refunds above CN¥200.00 need a supervisor's approval.")
     expect(page.locator("[data-test=refund-row]")).to_have_attribute("data-status", "requested")
     expect(_event(page, "refund.approved")).to_have_count(0)
 

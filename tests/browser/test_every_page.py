@@ -8,6 +8,7 @@ role, language and width keeps the whole file within a few minutes.
 import re
 
 import pytest
+from babel.numbers import get_currency_symbol, list_currencies
 
 from shopcs.orders.shipping import CARRIERS
 
@@ -22,8 +23,12 @@ TOP_BAR_ONE_ROW = 60  # px: the bar is 52 px high on one row
 # at 390 px these must not scroll sideways (agents answer on a phone); the other pages are screenshotted for a person
 PHONE_PAGES = {"orders.queue", "orders.order_page", "cases.queue", "cases.case_page"}
 
+# The letters of a currency's symbol as Chinese writes it (US$, JP¥, HK$; not a bare code): an amount abroad
+CURRENCY_SYMBOL_WORDS = {word for code in list_currencies() if (symbol := get_currency_symbol(code, locale="zh_CN")) != code
+                         for word in re.findall(r"[A-Za-z]{2,}", symbol)}
 # Latin words the Chinese UI may show: names of products, formats, keys, carriers and the language switch
 ALLOWED_WORDS = {*(word for code, carrier in CARRIERS.items() if code != "OTHER" for word in carrier.name_en.split()),
+    *CURRENCY_SYMBOL_WORDS,
     "GBK", "Alt", "Ctrl", "Esc", "Enter", "Tab",
     "ShopCS", "CSV", "API", "Shopify", "WooCommerce", "JSON", "SKU", "URL", "HTTP", "HTTPS", "Webhook", "Webhooks",
     "OpenAPI", "HMAC", "Bearer", "IMAP", "SMTP", "ERP", "ID", "English", "SF", "ZTO", "YTO", "STO", "EMS", "JD", "Yunda",
@@ -36,7 +41,8 @@ API_VOCABULARY = {"Authorization", "Bearer", "flask", "api-token", "create", "er
                   "json", "openapi", "Idempotency-Key", "Location", "token", "ISO", "key", "application", "true", "false",
                   "error.fields", "external_id", "order_no", "unpaid", "paid", "shipped", "completed", "cancelled", "closed",
                   "per_page", "updated_since", "page", "start", "end", "status", "kind", "by", "day", "customer", "channel",
-                  "case_created", "suggested_category", "confidence"}
+                  "case_created", "suggested_category", "confidence", "province", "district", "detail", "CN", "KWD",
+                  "FEDEX"}
 
 # Visible Latin words of the page, outside user data: <code>, <pre>, form fields and anything marked
 # translate="no" (order numbers, SKUs, e-mails, product titles) are skipped; a token with a digit or an @ is data.

@@ -82,7 +82,7 @@ def test_a_supervisor_changes_quiet_hours_and_sees_the_template_preview_update(p
     preview = page.locator("[data-test=preview-unpaid_reminder-en]")
     expect(preview).to_contain_text("T20261124001")  # the sample values fill the saved template
     editor.fill("Hello {buyer_name}, your total is {total}.")
-    expect(preview).to_have_text("Hello Alex, your total is CNY 128.00.")  # English sample values
+    expect(preview).to_have_text("Hello Alex, your total is CN¥128.00.")  # English sample values
     expect(page.locator("[data-test=settings-save]")).to_be_enabled()
 
     editor.fill("Hello {buyer_name}, pay before {deadline}.")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "taobao" / "ExportOrderList_gbk.csv"
 BAD_ROWS = [  # line, order no., the export's column, the reason (see tests/fixtures/taobao/README.md)
     ("5", "3051234567890123453", "订单状态", "is not a Taobao order status ShopCS knows: 退款中"),
-    ("8", "3051234567890123456", "买家应付货款", 'must be a number with at most two decimals, such as "12.50"'),
+    ("8", "3051234567890123456", "买家应付货款", 'must be a number with at most three decimals, such as "12.50"'),
 ]
 PAID_ORDER = "3051234567890123451"  # line 2: 李四, 浙江省 杭州市 西湖区 文三路 100 号(310000), two titles
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 FIRST_DAY = date(2025, 5, 1)  # shop-local days; far from the other browser tests' orders (March 2026)
 DAYS = 60
-PRODUCT_CSV_HEADER = "sku,title,paid_orders,refunded_orders,rate,paid_amount,refunded_amount"
+PRODUCT_CSV_HEADER = "sku,title,paid_orders,refunded_orders,rate,paid_amount_CNY,refunded_amount_CNY"  # one column per currency
 
 
 def _at_noon_in_shanghai(day: date) -> datetime:

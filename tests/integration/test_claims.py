@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from PIL import ExifTags, Image
 from sqlalchemy import select
 
@@ -303,3 +304,36 @@ def test_roles_who_may_open_add_photos_and_decide(app, settings, uploads):
     assert files_in(uploads) == [] and fresh(claim.id).status == "open"
     admin = as_user(make_user("root", role="admin"))
     assert claims.decide(claim.id, True, Decimal("10.00"), "", admin, NOW, LIMITS).status == "approved"
+
+
+# --- orders in any currency (issue 19) ---------------------------------------------------------------------------
+
+def english(message) -> str:
+    with force_locale("en"):
+        return str(message)
+
+
+def test_a_claim_on_a_jpy_order_refuses_decimals_naming_jpy_and_its_refund_is_in_yen(app):
+    order = make_order(total="5000", currency="JPY")
+    case = make_case(actor=PLATFORM, category="claim", order_no=order.order_no)
+    with pytest.raises(Invalid) as caught:
+        claims.open_claim(case.id, Decimal("12.50"), "damaged", PLATFORM, NOW)
+    assert english(caught.value.fields["amount"]) == "JPY has no decimals" and claim_counts()["Claim"] == 0
+    claim = claims.open_claim(case.id, Decimal("3000"), "damaged", PLATFORM, NOW)
+    lead = as_user(make_user("lead", role="supervisor"))
+    with pytest.raises(Invalid) as caught:
+        claims.decide(claim.id, True, Decimal("2999.50"), "", lead, NOW, LIMITS)
+    assert english(caught.value.fields["amount"]) == "JPY has no decimals"
+    assert (fresh(claim.id).status, claim_counts()["Refund"]) == ("open", 0)
+    decided = claims.decide(claim.id, True, Decimal("3000"), "", lead, NOW, LIMITS)
+    refund = db.session.get(Refund, decided.refund_id)
+    assert (refund.amount, refund.status) == (Decimal("3000"), "approved")  # a supervisor: JPY has no limit set
+
+
+def test_a_claim_above_what_a_usd_order_can_refund_is_refused_in_dollars(app):
+    order = make_order(total="59.45", currency="USD")
+    case = make_case(actor=PLATFORM, category="claim", order_no=order.order_no)
+    with pytest.raises(Invalid) as caught:
+        claims.open_claim(case.id, Decimal("60.00"), "lost", PLATFORM, NOW)
+    with force_locale("en"):
+        assert str(caught.value.fields["amount"]) == "At most $59.45 can still be refunded on this order."

@@ -75,3 +75,34 @@ def test_the_cli_prints_a_summary_and_the_row_errors_and_fails_when_a_row_failed
     assert bad.exit_code == 1
     assert "1 failed" in bad.output and "line 3, order T3: unit_price: must not be negative" in bad.output
     assert count(Order) == 2
+
+
+ABROAD_HEADER = HEADER + ",country,address_line2,currency"
+ABROAD = ("{no},paid,2026-03-04T09:00:00-05:00,2026-03-04T09:05:00-05:00,buyer-{no},Jane Doe,,,Jane Doe,(212) 555-0123,"
+          "NY,New York,,350 Fifth Avenue,10118,SKU-1,Scarf,1,{price},0,0,{price},{country},Suite 2,{currency}")
+
+
+def test_optional_columns_give_an_order_abroad_its_country_second_line_and_currency(app):
+    data = ("\n".join([ABROAD_HEADER, ABROAD.format(no="U1", price="59.45", country="US", currency="USD"),
+                       row("C1") + ",,,"]) + "\n").encode()
+    report = import_orders_csv(data, Actor.system("csv-import"), NOW, "Asia/Shanghai")
+    assert report.ok and sorted(report.created) == ["C1", "U1"]
+    abroad = db.session.scalar(select(Order).where(Order.order_no == "U1"))
+    assert (abroad.country, abroad.address_line2, abroad.currency, abroad.province) == ("US", "Suite 2", "USD", "NY")
+    assert (abroad.phone, abroad.phone_valid) == ("+12125550123", True)  # read with the buyer's country
+    home = db.session.scalar(select(Order).where(Order.order_no == "C1"))
+    assert (home.country, home.address_line2, home.currency) == ("CN", "", "CNY")  # blanks: the defaults
+
+
+def test_a_file_without_the_optional_columns_imports_orders_in_china_in_yuan(app):
+    report = import_orders_csv(csv_bytes(row("T1")), Actor.system("csv-import"), NOW, "Asia/Shanghai")
+    assert report.ok
+    assert db.session.execute(select(Order.country, Order.currency)).one() == ("CN", "CNY")
+
+
+def test_a_bad_country_or_currency_is_reported_by_its_column(app):
+    data = ("\n".join([ABROAD_HEADER, ABROAD.format(no="U1", price="59.45", country="XX", currency="USD"),
+                       ABROAD.format(no="U2", price="59.45", country="US", currency="ABC")]) + "\n").encode()
+    report = import_orders_csv(data, Actor.system("csv-import"), NOW, "Asia/Shanghai")
+    assert sorted(report.failed) == ["U1", "U2"] and count(Order) == 0
+    assert {(e.order_no, e.column) for e in report.errors} == {("U1", "country"), ("U2", "currency")}

@@ -33,8 +33,10 @@ def test_demo_seed_makes_users_of_every_role_and_orders_in_every_state_once(app)
     assert {case.category for case in cases} == {"tracking", "payment", "after_sales", "complaint", "pre_sale"}
     assert [case.escalation_reason for case in cases if case.escalated_at] == ["complaint"]
     assert {case.team for case in cases} == {"agents", "after_sales"}
+    abroad = dict(db.session.execute(select(Order.order_no, Order.currency).where(Order.country != "CN")).all())
+    assert abroad == {"DEMO-US-1001": "USD", "DEMO-AU-1002": "AUD", "DEMO-JP-1003": "JPY"}  # a cross-border shop's
     again = runner.invoke(args=["demo", "seed", "--orders", "120"])
-    assert again.exit_code == 0 and db.session.scalar(select(func.count()).select_from(Order)) == 120
+    assert again.exit_code == 0 and db.session.scalar(select(func.count()).select_from(Order)) == 120 + len(abroad)
     assert db.session.scalar(select(func.count()).select_from(Case)) == len(cases)
 
 

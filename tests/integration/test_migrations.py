@@ -11,6 +11,7 @@ from shopcs.cases.settings import load_promise_words, load_sla_settings
 from shopcs.cases.sla import SlaSettings
 from shopcs.extensions import db
 from shopcs.followup.settings import load_settings
+from shopcs.orders.models import Order
 from shopcs.reports.alerts import load_alert_settings
 
 from ..conftest import make_app
@@ -136,3 +137,38 @@ def test_the_shop_settings_migration_keeps_every_stored_value_and_gives_it_back_
     assert {key: json.loads(value) for key, value, _, _ in rows} == old
     assert {(str(at)[:19], by) for _, _, at, by in rows} == {("2026-03-01 10:00:00", "user:lead")}
     assert not shop_settings_left
+
+
+def test_the_money_migration_keeps_every_cny_figure_and_gives_the_fen_back_on_downgrade(empty_database_url):
+    """c6e8a0b2d4f7 moves money from integer fen to integer thousandths (a KWD amount has 3 decimals): every stored
+    CNY amount reads back the same through the models; orders get country CN; the downgrade restores the fen."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="b2d4f6a8c0e1")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO customers (id, external_id, name, phone, email, opted_out, created_at) "
+                              "VALUES (1, 'a', 'A', '', '', false, '2026-01-01 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO orders (id, order_no, status, customer_id, placed_at, paid_at, items_total, shipping_fee, "
+                "discount, total, currency, recipient, phone, phone_valid, province, city, district, detail, postal_code, "
+                "lock_version, created_at, updated_at) VALUES (1, 'M1', 'paid', 1, '2026-03-01 10:00:00', "
+                "'2026-03-01 10:05:00', 123456, 1000, 99, 124357, 'CNY', '', '', true, '浙江省', '', '', '', '', 0, "
+                "'2026-03-01 10:00:00', '2026-03-01 10:00:00')"))
+            conn.execute(text("INSERT INTO order_items (order_id, position, sku, title, quantity, unit_price) "
+                              "VALUES (1, 0, 'S', 'T', 2, 61728)"))
+            conn.execute(text("INSERT INTO refunds (order_id, amount, reason, with_return, status, note, requested_by, "
+                              "requested_at) VALUES (1, 1999, 'other', false, 'requested', '', 'x', '2026-03-02 10:00:00')"))
+        upgrade()
+        order = db.session.get(Order, 1)
+        figures = (order.items_total, order.shipping_fee, order.discount, order.total, order.items[0].unit_price,
+                   order.refunds[0].amount)
+        assert [str(value) for value in figures] == ["1234.56", "10.00", "0.99", "1243.57", "617.28", "19.99"]
+        assert (order.country, order.address_line2) == ("CN", "")
+        db.session.remove()
+        downgrade(revision="b2d4f6a8c0e1")
+        with db.engine.connect() as conn:
+            fen = conn.execute(text("SELECT items_total, shipping_fee, discount, total FROM orders")).one()
+            item, refund = (conn.execute(text(f"SELECT {c} FROM {t}")).scalar()
+                            for t, c in (("order_items", "unit_price"), ("refunds", "amount")))
+        db.engine.dispose()
+    assert (tuple(fen), item, refund) == ((123456, 1000, 99, 124357), 61728, 1999)

@@ -1,4 +1,6 @@
 """/api/v1/openapi.json: valid OpenAPI 3.1, every /api/v1/ rule in it, and real answers matching what it says."""
+from datetime import UTC, datetime, timedelta
+
 import jsonschema
 import pytest
 from openapi_spec_validator import validate
@@ -11,6 +13,7 @@ from shopcs.orders.schemas import ORDER_BODY
 from ..builders import make_order, make_token
 from .test_case_api import CASE
 from .test_order_api import PAYLOAD
+from .test_refund_rate_report import mixed_march
 
 
 @pytest.fixture
@@ -105,3 +108,19 @@ def test_real_answers_match_their_described_schemas(sqlite_app, document):
     for path, method, response in calls:
         _conforms(document, path, method, response)
     assert [r.status_code for _p, _m, r in calls][:6] == [201, 200, 404, 200, 422, 201]
+
+
+
+def test_report_answers_with_money_in_several_currencies_match_their_described_schemas(sqlite_app, document):
+    """A shop selling in CNY, USD and JPY (no decimals): each amount is a list of {currency, amount}."""
+    mixed_march()
+    march_10 = datetime(2026, 3, 10, 2, tzinfo=UTC)
+    make_order("J1", total="1200", currency="JPY", sku="SKU-J", placed_at=march_10, paid_at=march_10 + timedelta(hours=2))
+    client, headers = sqlite_app.test_client(), {"Authorization": f"Bearer {make_token('shop')}"}
+    for by in ("day", "product", "reason", "agent"):
+        answer = client.get(f"/api/v1/reports/refund-rate?start=2026-03-01&end=2026-03-31&by={by}", headers=headers)
+        assert [money["currency"] for money in answer.json["paid_amount"]] == ["CNY", "JPY", "USD"]
+        _conforms(document, "/api/v1/reports/refund-rate", "get", answer)
+    answer = client.get("/api/v1/reports/unpaid-recovery?start=2026-03-01&end=2026-03-31", headers=headers)
+    assert len(answer.json["recovered_amount"]) > 1 and {"currency": "JPY", "amount": "1200"} in answer.json["recovered_amount"]
+    _conforms(document, "/api/v1/reports/unpaid-recovery", "get", answer)

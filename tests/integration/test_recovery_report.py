@@ -37,12 +37,13 @@ from shopcs.extensions import db
 from shopcs.followup.settings import save_settings
 from shopcs.notify.models import OutboxMessage
 from shopcs.orders.models import Customer, Order, OrderItem
+from shopcs.reports.amounts import NO_MONEY, Amounts
 from shopcs.reports.dashboard import recovery_figures
 from shopcs.reports.unpaid_recovery import Recovery, by_step, median_seconds, median_seconds_to_pay, reminded_split, unpaid_recovery
 from shopcs.windows import Window
 
 from ..builders import make_order, make_token
-from .test_refund_rate_report import local
+from .test_refund_rate_report import cny, local
 
 ZONE = "Asia/Shanghai"
 MARCH = Window(date(2026, 3, 1), date(2026, 3, 31))
@@ -57,9 +58,9 @@ def reminder(order, step, sent_at=None, status="sent"):
     db.session.flush()
 
 
-def order(order_no, total, placed_at, paid_at=None, status=None):
+def order(order_no, total, placed_at, paid_at=None, status=None, currency="CNY"):
     made = make_order(order_no=order_no, total=total, placed_at=placed_at, paid_at=paid_at,
-                      status=status or ("paid" if paid_at else "unpaid"), commit=False)
+                      status=status or ("paid" if paid_at else "unpaid"), currency=currency, commit=False)
     made.paid_at = paid_at  # the builder would invent a payment for a closed order
     return made
 
@@ -110,28 +111,28 @@ def figures(part):
 def test_the_cohort_recovered_and_reminded_follow_the_definitions_at_every_edge(app):
     march()
     totals = unpaid_recovery(MARCH, ZONE, GRACE).totals
-    assert figures(totals.cohort) == (10, 7, D("0.7000"), D("1210.00"))
-    assert figures(totals.reminded) == (6, 4, D("0.6667"), D("1020.00"))
-    assert figures(totals.not_reminded) == (4, 3, D("0.7500"), D("190.00"))
+    assert figures(totals.cohort) == (10, 7, D("0.7000"), cny("1210.00"))
+    assert figures(totals.reminded) == (6, 4, D("0.6667"), cny("1020.00"))
+    assert figures(totals.not_reminded) == (4, 3, D("0.7500"), cny("190.00"))
     assert totals.median_seconds_to_pay == 1230
 
 
 def test_each_order_counts_under_the_step_of_its_last_reminder_before_payment(app):
     march()
     assert [(row.step, row.orders, row.recovered, row.rate, row.recovered_amount) for row in by_step(MARCH, ZONE, GRACE)] == [
-        ("1", 1, 1, D("1.0000"), D("300.00")),
-        ("2", 2, 1, D("0.5000"), D("200.00")),
-        ("hand", 3, 2, D("0.6667"), D("520.00")),
-        ("none", 4, 3, D("0.7500"), D("190.00")),
+        ("1", 1, 1, D("1.0000"), cny("300.00")),
+        ("2", 2, 1, D("0.5000"), cny("200.00")),
+        ("hand", 3, 2, D("0.6667"), cny("520.00")),
+        ("none", 4, 3, D("0.7500"), cny("190.00")),
     ]
 
 
 def test_the_dashboard_splits_the_cohort_as_the_report_does_without_the_steps(app):
     march()
-    assert tuple(map(figures, reminded_split(MARCH, ZONE, GRACE))) == ((6, 4, D("0.6667"), D("1020.00")),
-                                                                       (4, 3, D("0.7500"), D("190.00")))
+    assert tuple(map(figures, reminded_split(MARCH, ZONE, GRACE))) == ((6, 4, D("0.6667"), cny("1020.00")),
+                                                                       (4, 3, D("0.7500"), cny("190.00")))
     headline = recovery_figures(MARCH, ZONE, GRACE)
-    assert figures(headline.cohort) == (10, 7, D("0.7000"), D("1210.00"))
+    assert figures(headline.cohort) == (10, 7, D("0.7000"), cny("1210.00"))
     assert median_seconds_to_pay(MARCH, ZONE, GRACE) == 1230
     assert reminded_split(Window(date(2025, 1, 1), date(2025, 1, 31)), ZONE, GRACE) == (Recovery(), Recovery())
 
@@ -139,14 +140,14 @@ def test_the_dashboard_splits_the_cohort_as_the_report_does_without_the_steps(ap
 def test_the_grace_is_a_parameter(app):
     march()
     hour = unpaid_recovery(MARCH, ZONE, timedelta(hours=1)).totals  # F (paid after 30 min) is out; H (1 h) still in
-    assert figures(hour.cohort) == (9, 6, D("0.6667"), D("1160.00"))
+    assert figures(hour.cohort) == (9, 6, D("0.6667"), cny("1160.00"))
     assert figures(unpaid_recovery(MARCH, ZONE, timedelta(0)).totals.cohort)[:2] == (11, 8)  # E too
 
 
 def test_an_empty_window_has_no_rate_and_no_median(app):
     march()
     report = unpaid_recovery(Window(date(2025, 1, 1), date(2025, 1, 31)), ZONE, GRACE)
-    assert report.rows == [] and figures(report.totals.cohort) == (0, 0, None, D("0.00"))
+    assert report.rows == [] and figures(report.totals.cohort) == (0, 0, None, NO_MONEY)
     assert report.totals.reminded.rate is None and report.totals.not_reminded.rate is None
     assert report.totals.median_seconds_to_pay is None
 
@@ -165,21 +166,61 @@ def test_the_api_answers_with_the_current_grace_and_refuses_bad_ranges(app, clie
     body = client.get("/api/v1/reports/unpaid-recovery?start=2026-03-01&end=2026-03-31", headers=headers).json
     assert {k: v for k, v in body.items() if k != "rows"} == {
         "start": "2026-03-01", "end": "2026-03-31", "grace_seconds": 1800,
-        "orders": 10, "recovered": 7, "rate": "0.7000", "recovered_amount": "1210.00",
-        "reminded_orders": 6, "reminded_recovered": 4, "reminded_rate": "0.6667", "reminded_recovered_amount": "1020.00",
+        "orders": 10, "recovered": 7, "rate": "0.7000", "recovered_amount": [{"currency": "CNY", "amount": "1210.00"}],
+        "reminded_orders": 6, "reminded_recovered": 4, "reminded_rate": "0.6667",
+        "reminded_recovered_amount": [{"currency": "CNY", "amount": "1020.00"}],
         "not_reminded_orders": 4, "not_reminded_recovered": 3, "not_reminded_rate": "0.7500",
-        "not_reminded_recovered_amount": "190.00", "median_seconds_to_pay": 1230}
-    assert body["rows"][2] == {"step": "hand", "orders": 3, "recovered": 2, "rate": "0.6667", "recovered_amount": "520.00"}
+        "not_reminded_recovered_amount": [{"currency": "CNY", "amount": "190.00"}], "median_seconds_to_pay": 1230}
+    assert body["rows"][2] == {"step": "hand", "orders": 3, "recovered": 2, "rate": "0.6667",
+                               "recovered_amount": [{"currency": "CNY", "amount": "520.00"}]}
     # the page and the API take the grace from the follow-up settings
     save_settings({"first_reminder_minutes": 60}, Actor.system("test"), local(2026, 4, 2))
     hour = client.get("/api/v1/reports/unpaid-recovery?start=2026-03-01&end=2026-03-31", headers=headers).json
     assert (hour["grace_seconds"], hour["orders"]) == (3600, 9)
     empty = client.get("/api/v1/reports/unpaid-recovery?start=2025-01-01&end=2025-01-02", headers=headers).json
     assert (empty["rate"], empty["median_seconds_to_pay"], empty["rows"]) == (None, None, [])
+    assert empty["recovered_amount"] == [{"currency": "CNY", "amount": "0.00"}]
     for query, field in [("start=2026-03-02&end=2026-03-01", "end"), ("start=2026-13-01&end=2026-03-01", "start"),
                          ("start=2020-01-01&end=2026-03-01", "end"), ("end=2026-03-01", "start")]:
         answer = client.get(f"/api/v1/reports/unpaid-recovery?{query}", headers=headers)
         assert answer.status_code == 422 and field in answer.json["error"]["fields"], query
+
+
+def mixed_march():
+    """March above, and two USD orders: N placed 03-27 10:00, reminded (1) at 10:30, paid $59.45 at 12:00; P placed
+    03-28 10:00, never paid nor reminded. Cohort 12, recovered 8; step "1" C and N, "none" F H I M P."""
+    orders = march()
+    n = order("N", "59.45", local(2026, 3, 27, 10, 0), local(2026, 3, 27, 12, 0), currency="USD")
+    order("P", "25.00", local(2026, 3, 28, 10, 0), currency="USD")
+    db.session.flush()
+    reminder(n, "1", local(2026, 3, 27, 10, 30))
+    db.session.commit()
+    return orders
+
+
+def test_a_mixed_shop_counts_all_orders_and_keeps_recovered_money_per_currency(app):
+    mixed_march()
+    report = unpaid_recovery(MARCH, ZONE, GRACE)
+    both = Amounts.of({"CNY": D("1210.00"), "USD": D("59.45")})
+    assert figures(report.totals.cohort) == (12, 8, D("0.6667"), both)
+    assert figures(report.totals.reminded) == (7, 5, D("0.7143"), Amounts.of({"CNY": D("1020.00"), "USD": D("59.45")}))
+    assert figures(report.totals.not_reminded) == (5, 3, D("0.6000"), cny("190.00"))
+    assert [(row.step, row.orders, row.recovered, row.recovered_amount) for row in report.rows] == [
+        ("1", 2, 2, Amounts.of({"CNY": D("300.00"), "USD": D("59.45")})), ("2", 2, 1, cny("200.00")),
+        ("hand", 3, 2, cny("520.00")), ("none", 5, 3, cny("190.00"))]
+    assert report.totals.median_seconds_to_pay == 1860  # the middle of 0, 600, 1860, 5400 (the USD order), 43200 s
+    assert reminded_split(MARCH, ZONE, GRACE) == (report.totals.reminded, report.totals.not_reminded)
+
+
+def test_the_api_gives_a_mixed_shops_recovered_money_with_its_currency(app, client):
+    mixed_march()
+    headers = {"Authorization": f"Bearer {make_token('shop')}"}
+    body = client.get("/api/v1/reports/unpaid-recovery?start=2026-03-01&end=2026-03-31", headers=headers).json
+    assert (body["orders"], body["recovered"], body["rate"]) == (12, 8, "0.6667")
+    assert body["recovered_amount"] == [{"currency": "CNY", "amount": "1210.00"}, {"currency": "USD", "amount": "59.45"}]
+    assert body["not_reminded_recovered_amount"] == [{"currency": "CNY", "amount": "190.00"}]
+    assert body["rows"][0] == {"step": "1", "orders": 2, "recovered": 2, "rate": "1.0000", "recovered_amount": [
+        {"currency": "CNY", "amount": "300.00"}, {"currency": "USD", "amount": "59.45"}]}
 
 
 # -- random data against a brute-force count in Python ------------------------------------------------------
@@ -195,14 +236,14 @@ reminders = st.lists(st.tuples(st.sampled_from(["1", "2", "hand1", "hand2", "han
                                st.sampled_from(["sent", "sent", "sent", "pending", "cancelled", "failed"]),
                                st.integers(min_value=0, max_value=3 * 24 * 60)),
                      max_size=4, unique_by=lambda reminder: reminder[0])
-orders_strategy = st.lists(st.tuples(minutes, st.integers(0, 999_999), pay_after, st.integers(1, 50_000), reminders),
-                           max_size=20)
+orders_strategy = st.lists(st.tuples(minutes, st.integers(0, 999_999), pay_after, st.integers(1, 50_000),
+                                     st.sampled_from(["CNY", "CNY", "USD"]), reminders), max_size=20)
 
 
 def _brute_force(rows, window, grace):
-    """rows: (placed_at, paid_at, total, [(sequence, step, status, sent_at)])."""
+    """rows: (placed_at, paid_at, total, currency, [(sequence, step, status, sent_at)])."""
     steps, spans = {}, []
-    for placed_at, paid_at, total, sent in rows:
+    for placed_at, paid_at, total, currency, sent in rows:
         if not window.start <= placed_at.astimezone(ZoneInfo(ZONE)).date() <= window.end:
             continue
         if paid_at is not None and paid_at < placed_at + grace:
@@ -210,8 +251,9 @@ def _brute_force(rows, window, grace):
         before = [(at, n, step) for n, step, status, at in sent if status == "sent" and (paid_at is None or at <= paid_at)]
         last = max(before) if before else None
         step = "none" if last is None else "hand" if last[2].startswith("hand") else last[2]
-        orders, recovered, amount = steps.get(step, (0, 0, D("0.00")))
-        steps[step] = (orders + 1, recovered + (paid_at is not None), amount + (total if paid_at is not None else 0))
+        orders, recovered, amount = steps.get(step, (0, 0, NO_MONEY))
+        steps[step] = (orders + 1, recovered + (paid_at is not None),
+                       amount + Amounts.of([(currency, total if paid_at is not None else 0)]))
         if last is not None and paid_at is not None:
             spans.append(Fraction((paid_at - last[0]) // timedelta(microseconds=1), 10**6))
     return steps, round(statistics.median(spans)) if spans else None
@@ -223,10 +265,10 @@ def test_the_report_equals_a_brute_force_count_over_all_rows(app, data, first, l
     for table in (OutboxMessage, OrderItem, Order, Customer):
         db.session.execute(delete(table))
     rows, sequence = [], 0
-    for placed_minute, micro, pay, fen, planned in data:
+    for placed_minute, micro, pay, fen, currency, planned in data:
         placed_at = START + timedelta(minutes=placed_minute, microseconds=micro)
         paid_at = None if pay is None else placed_at + pay
-        made = order(None, str(D(fen) / 100), placed_at, paid_at)
+        made = order(None, str(D(fen) / 100), placed_at, paid_at, currency=currency)
         db.session.flush()
         sent = []
         for step, status, minute in planned:
@@ -234,7 +276,7 @@ def test_the_report_equals_a_brute_force_count_over_all_rows(app, data, first, l
             reminder(made, step, at, status)
             sequence += 1
             sent.append((sequence, step, status, at))
-        rows.append((placed_at, paid_at, D(fen) / 100, sent))
+        rows.append((placed_at, paid_at, D(fen) / 100, currency, sent))
     db.session.commit()
     window = Window(date(2026, 2, 1) + timedelta(days=first), date(2026, 2, 1) + timedelta(days=first + length - 1))
     grace = timedelta(minutes=grace_minutes)

@@ -135,3 +135,12 @@ def test_a_token_acts_for_the_platform_and_approves_split_refunds_on_one_order_w
            for i in range(3)]
     answers = [post(f"/api/v1/refunds/{refund_id}/approve") for refund_id in ids]
     assert [(a.status_code, a.json["status"]) for a in answers] == [(200, "approved")] * 3
+
+
+def test_a_jpy_refund_with_decimals_is_a_field_error_naming_jpy_and_writes_nothing(post):
+    make_order("T-JPY", total="5000", currency="JPY")
+    refused = post("/api/v1/orders/T-JPY/refunds", {"amount": "12.50", "reason": "size"})
+    assert refused.status_code == 422 and refused.json["error"]["fields"] == {"amount": "JPY has no decimals"}
+    assert refunds_count() == 0
+    created = post("/api/v1/orders/T-JPY/refunds", {"amount": "1200", "reason": "size"})
+    assert created.status_code == 201 and created.json["amount"] == "1200"

@@ -160,7 +160,7 @@ def test_an_agent_cannot_split_a_large_refund_into_three_approved_by_themselves(
     first, second, third = _three_refunds(order)
     approve_refund(first.id, AGENT, NOW, LIMITS)
     complete_refund(first.id, AGENT, NOW)  # paid out still counts
-    with force_locale("en"), pytest.raises(Forbidden, match="already approved ¥200.00 on this order"):
+    with force_locale("en"), pytest.raises(Forbidden, match="already approved CN¥200.00 on this order"):
         approve_refund(second.id, AGENT, NOW, LIMITS)
     assert db.session.get(Refund, second.id, populate_existing=True).status == "requested"
     assert approve_refund(second.id, Actor("user:bob", "agent"), NOW, LIMITS).status == "approved"
@@ -196,6 +196,66 @@ def test_four_eyes_on_the_requester_may_not_approve_above_the_setting_but_someon
 
 def test_four_eyes_off_by_default_the_requester_approves_their_own_refund(app):
     """The default config, as the edge hands it to the service (app_config.approval_limits)."""
-    assert approval_limits() == ApprovalLimits(limit=D("200.00"), four_eyes_above=None)
+    assert approval_limits() == ApprovalLimits({"CNY": D("200.00")}, four_eyes=None)
     refund = _three_refunds(make_order(total="1000.00"), amount="150.00")[0]
     assert approve_refund(refund.id, AGENT, NOW, approval_limits()).status == "approved"
+
+
+# Orders in any currency (issue 19)
+
+def test_a_jpy_refund_with_decimals_is_refused_naming_jpy_and_nothing_is_written(app):
+    order = make_order(total="5000", currency="JPY")
+    with pytest.raises(Invalid) as caught:
+        request_refund(order.order_no, RefundRequest(D("12.50"), "size"), AGENT, NOW)
+    with force_locale("en"):
+        assert str(caught.value.fields["amount"]) == "JPY has no decimals"
+    assert db.session.get(Order, order.id).refunds == []
+    refund, _ = request_refund(order.order_no, RefundRequest(D("1200"), "size"), AGENT, NOW)
+    assert refund.amount == D("1200")
+
+
+def test_a_usd_refund_above_what_is_left_is_refused_in_dollars(app):
+    order = make_order(total="59.45", currency="USD")
+    with pytest.raises(Invalid) as caught:
+        request_refund(order.order_no, RefundRequest(D("59.46"), "size"), AGENT, NOW)
+    with force_locale("en"):  # the message is worded when shown, in the reader's language
+        assert str(caught.value.fields["amount"]) == "At most $59.45 can still be refunded on this order."
+    with force_locale("zh_CN"):
+        assert "US$59.45" in str(caught.value.fields["amount"])
+
+
+def test_an_agent_approves_a_usd_refund_under_the_usd_limit_but_not_over_it(app):
+    limits = refund_limits(USD="30.00")
+    order = make_order(total="500.00", currency="USD")
+    under, _ = request_refund(order.order_no, RefundRequest(D("30.00"), "size"), AGENT, NOW)
+    over, _ = request_refund(order.order_no, RefundRequest(D("30.01"), "quality"), SUPERVISOR, NOW)
+    assert approve_refund(under.id, AGENT, NOW, limits).status == "approved"
+    with force_locale("en"), pytest.raises(Forbidden, match=r"one person approves at most \$30\.00 per order"):
+        approve_refund(over.id, AGENT, NOW, limits)
+    with force_locale("en"), pytest.raises(Forbidden, match=r"Refunds above \$30\.00 need a supervisor's approval"):
+        approve_refund(over.id, Actor("user:bob", "agent"), NOW, limits)
+    assert approve_refund(over.id, SUPERVISOR, NOW, limits).status == "approved"
+
+
+def test_in_a_currency_without_a_limit_an_agent_is_refused_and_a_supervisor_approves(app):
+    order = make_order(total="80.00", currency="EUR")
+    refund, _ = request_refund(order.order_no, RefundRequest(D("0.01"), "size"), AGENT, NOW)
+    with force_locale("en"), pytest.raises(Forbidden, match="No approval limit is set for EUR"):
+        approve_refund(refund.id, AGENT, NOW, LIMITS)
+    assert db.session.get(Refund, refund.id, populate_existing=True).status == "requested"
+    assert approve_refund(refund.id, SUPERVISOR, NOW, LIMITS).status == "approved"
+    other, _ = request_refund(order.order_no, RefundRequest(D("50.00"), "size"), AGENT, NOW)
+    assert approve_refund(other.id, PLATFORM, NOW, LIMITS).status == "approved"  # the platform token always may
+
+
+def test_the_configured_limits_per_currency_reach_the_service(app):
+    app.config["SHOPCS_REFUND_APPROVAL_LIMITS"] = {"USD": D("30.00")}
+    app.config["SHOPCS_REFUND_FOUR_EYES_ABOVE_LIMITS"] = {"USD": D("20.00")}
+    limits = approval_limits()
+    assert limits == ApprovalLimits({"CNY": D("200.00"), "USD": D("30.00")}, {"USD": D("20.00")})
+    assert limits.four_eyes_for("CNY") == D("0")  # four-eyes on, CNY has no amount of its own: every refund
+    order = make_order(total="100.00", currency="USD")
+    mine, _ = request_refund(order.order_no, RefundRequest(D("25.00"), "size"), AGENT, NOW)
+    with force_locale("en"), pytest.raises(Forbidden, match=r"Refunds above \$20\.00 are approved by someone other"):
+        approve_refund(mine.id, AGENT, NOW, limits)
+    assert approve_refund(mine.id, Actor("user:bob", "agent"), NOW, limits).status == "approved"

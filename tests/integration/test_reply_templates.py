@@ -255,3 +255,16 @@ def test_the_migration_s_rows_are_today_s_defaults():
     """The migration keeps its own copy (it must not change with the app); when replies.DEFAULT_TEMPLATES
     changes, existing databases need a data migration, and this test says so."""
     assert _migration_defaults() == tuple((t.key, t.category, t.language, t.title, t.body) for t in DEFAULT_TEMPLATES)
+
+
+def test_the_refund_amount_of_a_usd_order_is_in_dollars_in_the_templates_language(app):
+    actor = _supervisor()
+    english = service.create_template(_values(key="refund-en", language="en", title="Refund", body="Refunded {refund_amount}."),
+                                      actor, NOW)
+    chinese = service.create_template(_values(key="refund-zh", title="退款", body="已退款 {refund_amount}。"), actor, NOW)
+    order = make_order("T9010", total="120.00", currency="USD")
+    _refund(order, "59.45", "approved")
+    db.session.commit()
+    case = get_case(make_case(order_no="T9010").id)
+    assert service.render_for(english, case) == "Refunded $59.45."
+    assert service.render_for(chinese, case) == "已退款 US$59.45。"

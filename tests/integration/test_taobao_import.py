@@ -118,3 +118,8 @@ def test_the_cli_keeps_the_shopcs_format_as_the_default_and_refuses_the_wrong_la
     assert as_taobao.exit_code == 1 and "not a Taobao / Tmall order export" in as_taobao.output
     assert runner.invoke(args=["orders", "import", "--format", "jd", str(GBK)]).exit_code == 2
     assert count(Order) == 0
+
+
+def test_a_taobao_order_is_an_order_in_china_in_yuan(app):
+    run(UTF8)
+    assert set(db.session.execute(select(Order.country, Order.currency, Order.address_line2)).all()) == {("CN", "CNY", "")}

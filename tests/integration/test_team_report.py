@@ -36,6 +36,7 @@ from shopcs.cases.models import Case, CaseEvent
 from shopcs.cases.reply_status import mark_given
 from shopcs.extensions import db
 from shopcs.orders.refund_service import RefundRequest, approve_refund, complete_refund, request_refund
+from shopcs.reports.amounts import NO_MONEY, Amounts
 from shopcs.reports.team.report import report_json, team_report, week_window
 from shopcs.windows import Window, WindowError
 
@@ -44,6 +45,10 @@ from ..case_builders import PLATFORM, as_user, make_case
 
 ZONE = "Asia/Shanghai"
 WEEK = Window(date(2026, 3, 2), date(2026, 3, 8))
+
+
+def cny(amount) -> Amounts:
+    return Amounts.of({"CNY": D(amount)})
 
 
 def sh(*parts) -> datetime:
@@ -120,13 +125,29 @@ def test_complaints_escalations_activity_and_refunds(app):
     assert dict(amy.activity) == {"replies": 2, "notes": 1} and dict(bob.activity) == {"replies": 1, "resolved": 1}
     assert dict(sue.activity) == {"acknowledged": 1}
     assert dict(team.activity) == {"replies": 3, "notes": 1, "resolved": 1, "acknowledged": 1}
-    assert team.refund_actions == {"refund.requested": (2, D("70.00")), "refund.approved": (1, D("50.00")),
-                                   "refund.completed": (1, D("50.00"))}
-    assert (team.refunds_handled, team.refund_amount) == (2, D("70.00"))
-    assert [(f.refunds_handled, f.refund_amount) for f in (amy, bob, sue)] == [(1, D("50.00")), (1, D("20.00")), (1, D("50.00"))]
+    assert team.refund_actions == {"refund.requested": (2, cny("70.00")), "refund.approved": (1, cny("50.00")),
+                                   "refund.completed": (1, cny("50.00"))}
+    assert (team.refunds_handled, team.refund_amount) == (2, cny("70.00"))
+    assert [(f.refunds_handled, f.refund_amount) for f in (amy, bob, sue)] == [(1, cny("50.00")), (1, cny("20.00")), (1, cny("50.00"))]
     body = report_json(report, ZONE)
     assert [row["agent"] for row in body["rows"]] == ["amy", "bob", "sue", None]
-    assert body["rows"][-1]["within_target_share"] == "0.5714" and body["rows"][-1]["refund_amount"] == "70.00"
+    assert body["rows"][-1]["within_target_share"] == "0.5714"
+    assert body["rows"][-1]["refund_amount"] == [{"currency": "CNY", "amount": "70.00"}]
+    assert body["refund_actions"]["refund.approved"] == {"count": 1, "amount": [{"currency": "CNY", "amount": "50.00"}]}
+
+
+def test_refund_amounts_are_per_currency_never_summed_across_currencies(app):
+    the_week()
+    make_order("U1", placed_at=sh(2026, 3, 1, 9, 0), total="59.45", currency="USD")
+    request_refund("U1", RefundRequest(D("12.50"), "quality"), as_user(db.session.get(User, _user("bob"))), sh(2026, 3, 5, 9, 0))
+    report = team_report(WEEK, ZONE, NOW)
+    both = Amounts.of({"CNY": D("70.00"), "USD": D("12.50")})
+    assert (report.team.refunds_handled, report.team.refund_amount) == (3, both)
+    assert report.team.refund_actions["refund.requested"] == (3, both)
+    assert report.agents["bob"].refund_amount == Amounts.of({"CNY": D("20.00"), "USD": D("12.50")})
+    assert report.agents["amy"].refund_amount == cny("50.00")
+    body = report_json(report, ZONE)
+    assert body["rows"][-1]["refund_amount"] == [{"currency": "CNY", "amount": "70.00"}, {"currency": "USD", "amount": "12.50"}]
 
 
 def test_the_next_week_and_a_range_over_a_year(app):
@@ -191,9 +212,9 @@ def _brute(cases, refunds, window, now, users):
     for actor, action, refund_id, at, fen in refunds:
         if lo <= at < hi:
             for scope in ("team", actor[5:]) if actor.startswith("user:") else ("team",):
-                count, amount = f(scope)["actions"].get(action, (0, D("0.00")))
-                f(scope)["actions"][action] = (count + 1, amount + D(fen) / 100)
-                f(scope)["refunds"][refund_id] = D(fen) / 100
+                count, amount = f(scope)["actions"].get(action, (0, NO_MONEY))
+                f(scope)["actions"][action] = (count + 1, amount + cny(D(fen) / 100))
+                f(scope)["refunds"][refund_id] = cny(D(fen) / 100)  # an entry without an order: the shop's currency
     return out
 
 
@@ -253,7 +274,7 @@ def test_the_report_equals_a_brute_force_computation_over_all_rows(app, data, re
         want = expected.get(scope, empty)
         refunds = want.pop("refunds")
         assert _figures(g) == {**want, "spans": sorted(want["spans"]),
-                               "handled": (len(refunds), sum(refunds.values(), D("0.00")))}, scope
+                               "handled": (len(refunds), sum(refunds.values(), NO_MONEY))}, scope
 
 def _user(name):
     return db.session.scalar(select(User.id).where(User.username == name))

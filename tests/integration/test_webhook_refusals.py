@@ -38,12 +38,12 @@ def _row(source: str, delivery_id: str) -> WebhookDelivery:
 def test_a_signed_shopify_delivery_that_cannot_be_applied_is_recorded_as_refused_with_its_reason(client):
     before = counts()
 
-    response = post_shopify(client, "orders/cancelled", fixture_bytes("shopify", "orders_cancelled_usd"), "wh-usd")
+    response = post_shopify(client, "orders/cancelled", edited("shopify", "orders_cancelled_usd", currency="XAU"), "wh-usd")
 
     assert response.status_code == 422
     assert counts() == with_refusal(before)  # the refusal, and no order, customer, audit entry
     assert refusals() == [("shopify", "wh-usd", "orders/cancelled",
-                           "The order has invalid fields. currency: only CNY is accepted")]
+                           "The order has invalid fields. currency: XAU is not a currency orders are accepted in")]
     row = _row("shopify", "wh-usd")
     assert (row.object_id, row.order_no, row.received_at is not None) == (None, None, True)
 
@@ -79,7 +79,8 @@ def test_a_refund_refused_before_its_order_arrived_is_taken_when_shopify_retries
 
 
 def test_a_refused_woocommerce_delivery_is_recorded_and_its_retry_applied(client):
-    assert post_woocommerce(client, "order.created", fixture_bytes("woocommerce", "order_created_usd"), "d-1").status_code == 422
+    assert post_woocommerce(client, "order.created", edited("woocommerce", "order_created_usd", currency="BTC"),
+                            "d-1").status_code == 422
     assert [r[:3] for r in refusals()] == [("woocommerce", "d-1", "order.created")]
 
     fixed = post_woocommerce(client, "order.created", fixture_bytes("woocommerce", "order_created"), "d-1")

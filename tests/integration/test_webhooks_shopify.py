@@ -131,14 +131,26 @@ def test_orders_cancelled_cancels_an_unpaid_order(client):
     assert order(ORDER_NO).status == "cancelled"
 
 
-def test_the_published_example_in_dollars_is_422_and_writes_only_its_refusal(client):
+def test_the_published_example_in_dollars_is_taken_in_dollars_with_its_address_abroad(client):
+    response = send(client, "orders_cancelled_usd", "wh-1", topic="orders/cancelled")
+
+    assert response.status_code == 200 and response.get_json() == {"outcome": "created"}
+    found = order("SHOPIFY-1234")
+    assert (found.status, found.currency, found.total, found.shipping_fee) == (
+        "cancelled", "USD", Decimal("359.97"), Decimal("10.00"))
+    assert (found.country, found.province, found.city, found.detail, found.address_line2, found.postal_code) == (
+        "US", "Kentucky", "Shippington", "123 Shipping Street", "", "40003")
+
+
+def test_an_order_in_a_currency_orders_are_not_taken_in_is_422_and_writes_only_its_refusal(client):
     before = counts()
 
-    response = send(client, "orders_cancelled_usd", "wh-1", topic="orders/cancelled")
+    response = send(client, "orders_cancelled_usd", "wh-1", topic="orders/cancelled",
+                    body=edited("shopify", "orders_cancelled_usd", currency="XAU"))
 
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "validation_error"
-    assert response.get_json()["error"]["fields"] == {"currency": "only CNY is accepted"}
+    assert response.get_json()["error"]["fields"] == {"currency": "XAU is not a currency orders are accepted in"}
     assert counts() == with_refusal(before)
 
 

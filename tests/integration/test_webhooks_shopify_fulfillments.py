@@ -120,11 +120,18 @@ def test_a_wrongly_formatted_number_is_taken_and_flagged_not_refused(client, pai
     assert order(ORDER_NO).status == "shipped"
 
 
-def test_the_published_sample_with_a_carrier_shopcs_does_not_know_is_kept_by_name_and_flagged(client, paid_order):
+def test_the_published_ups_sample_is_taken_and_flagged_for_its_number_that_is_no_ups_number(client, paid_order):
     response = send(client, "wh-f1", fixture_bytes("shopify", "fulfillments_create_ups"))
 
     assert response.get_json() == {"outcome": "shipped"}
-    assert shipments() == [("OTHER", "UPS", "1Z827WK74630", "shopify", "123456", True, "unknown_carrier")]
+    assert shipments() == [("UPS", "UPS", "1Z827WK74630", "shopify", "123456", True, "format")]
+
+
+def test_a_carrier_shopcs_does_not_know_is_kept_by_name_and_flagged(client, paid_order):
+    send(client, "wh-f1", fulfilment(tracking_company="Yanwen", tracking_number="UG123456785YP",
+                                     tracking_numbers=["UG123456785YP"]))
+
+    assert shipments() == [("OTHER", "Yanwen", "UG123456785YP", "shopify", "123456", True, "unknown_carrier")]
 
 
 def test_several_tracking_numbers_keep_the_first_and_flag_the_rest_for_a_look(client, paid_order):

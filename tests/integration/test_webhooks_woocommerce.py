@@ -125,13 +125,23 @@ def test_statuses_after_a_pending_order(client, status, ours):
     assert order(ORDER_NO).status == ours
 
 
-def test_the_published_example_in_dollars_is_422_and_writes_only_its_refusal(client):
-    before = counts()
-
+def test_the_published_example_in_dollars_is_taken_in_dollars_with_its_address_abroad(client):
     response = post_woocommerce(client, "order.created", fixture_bytes("woocommerce", "order_created_usd"), "d-1")
 
+    assert response.status_code == 200 and response.get_json() == {"outcome": "created"}
+    found = order("WOO-727")
+    assert (found.currency, found.total, found.shipping_fee) == ("USD", Decimal("29.35"), Decimal("10.00"))
+    assert (found.country, found.province, found.city, found.detail, found.postal_code) == (
+        "US", "CA", "San Francisco", "969 Market", "94103")
+
+
+def test_an_order_in_a_currency_orders_are_not_taken_in_is_422_and_writes_only_its_refusal(client):
+    before = counts()
+
+    response = post_woocommerce(client, "order.created", edited("woocommerce", "order_created_usd", currency="BTC"), "d-1")
+
     assert response.status_code == 422
-    assert response.get_json()["error"]["fields"] == {"currency": "only CNY is accepted"}
+    assert response.get_json()["error"]["fields"] == {"currency": "BTC is not a currency orders are accepted in"}
     assert counts() == with_refusal(before)
 
 

@@ -30,6 +30,7 @@ from shopcs.followup.jobs import send_reminder_by_hand
 from shopcs.followup.notices import shipping_notices
 from shopcs.orders.handling import ShipmentInput, confirm_address, record_shipment
 from shopcs.orders.refund_service import RefundRequest, approve_refund, request_refund
+from shopcs.reports.amounts import Amounts
 from shopcs.reports.team.models import WorkLog
 from shopcs.reports.team.worklog import DayFigures, day_figures, get_log, save_notes, submit
 
@@ -88,7 +89,7 @@ def test_each_figure_of_the_day_counts_what_the_person_did_that_shop_day(app):
     assert [(i.case_id, i.seconds, i.met) for i in figures.items["answered"]] == [
         (ids["c1"], 180, True), (ids["c2"], 180, True), (ids["c4"], 1200, False)]
     assert figures.median_first_response == 180 and figures.within_target == 2
-    assert figures.refund_amount == D("50.00")
+    assert figures.refund_amount == Amounts.of({"CNY": D("50.00")})
     assert [i.detail for i in figures.items["refunds"]] == ["refund.requested", "refund.approved"]
     assert {i.order_no for key in ("address_confirmations", "shipping_notices", "refunds") for i in figures.items[key]} == {"O1"}
     assert [i.order_no for i in figures.items["reminders"]] == ["O3"]
@@ -122,7 +123,8 @@ def test_submitting_freezes_the_figures_locks_the_notes_and_leaves_a_trace(app):
     assert log.submitted_at == sh(2026, 3, 4, 18, 0)
     frozen = DayFigures.from_json(log.summary)
     assert frozen == day_figures(amy, DAY, ZONE) and log.summary["counts"]["answered"] == 3
-    assert log.summary["refund_amount"] == "50.00" and log.summary["median_first_response_seconds"] == 180
+    assert log.summary["refund_amount"] == [{"currency": "CNY", "amount": "50.00"}]
+    assert log.summary["median_first_response_seconds"] == 180
     services.add_note(ids["c1"], "later", as_user(amy), sh(2026, 3, 4, 19, 0))  # the snapshot does not change
     assert DayFigures.from_json(get_log(amy, DAY).summary) == frozen
     with pytest.raises(Conflict):
@@ -133,6 +135,22 @@ def test_submitting_freezes_the_figures_locks_the_notes_and_leaves_a_trace(app):
     entries = db.session.execute(select(AuditEntry.action, AuditEntry.actor).where(AuditEntry.action.like("worklog.%"))
                                  .order_by(AuditEntry.id)).all()
     assert entries == [("worklog.notes_saved", "user:amy"), ("worklog.submitted", "user:amy")]
+    trace = db.session.scalar(select(AuditEntry.after).where(AuditEntry.action == "worklog.submitted"))
+    assert trace["refund_amount"] == ["50.00 CNY"]
+
+
+def test_a_days_refund_amount_is_per_currency_and_frozen_with_its_currencies(app):
+    amy, _bob, _ids = the_day()
+    make_order("U1", placed_at=sh(2026, 3, 4, 8, 0), total="59.45", currency="USD")
+    request_refund("U1", RefundRequest(D("12.50"), "quality"), as_user(amy), sh(2026, 3, 4, 15, 0))
+    figures = day_figures(amy, DAY, ZONE)
+    assert figures.count("refunds") == 2
+    assert figures.refund_amount == Amounts.of({"CNY": D("50.00"), "USD": D("12.50")})
+    assert [(i.order_no, i.amount, i.currency) for i in figures.items["refunds"]] == [
+        ("O1", D("50.00"), "CNY"), ("O1", D("50.00"), "CNY"), ("U1", D("12.50"), "USD")]
+    log = submit(amy, DAY, as_user(amy), sh(2026, 3, 4, 18, 0), ZONE)
+    assert log.summary["refund_amount"] == [{"currency": "CNY", "amount": "50.00"}, {"currency": "USD", "amount": "12.50"}]
+    assert DayFigures.from_json(log.summary) == figures
 
 
 def test_bad_notes_someone_elses_log_and_a_future_day_are_refused_and_change_nothing(app):

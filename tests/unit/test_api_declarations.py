@@ -32,7 +32,7 @@ def test_every_problem_is_named_by_its_dotted_path_at_once():
            "rows": [{"n": 2}, {"n": 2.0}, {}, "x"]}
     _values, fields = check(BODY, bad)
     assert fields == {"name": "must be at most 10 characters",
-                      "price": 'must be a string with at most two decimals, such as "12.50"',
+                      "price": 'must be a string with at most three decimals, such as "12.50"',
                       "at": "needs an offset, such as +08:00", "kind": "must be one of a, b", "flag": "must be true or false",
                       "rows": "must hold at most 3 items", "rows.1.n": "must be a whole number", "rows.2.n": "is required",
                       "rows.3": "must be an object"}

@@ -82,7 +82,7 @@ def test_an_english_message_names_the_shop_by_its_english_name_else_its_chinese_
 
 def test_a_preview_fills_an_english_template_with_english_sample_values():
     english, chinese = sample_variables("en"), sample_variables("zh", "暖冬小铺")
-    assert (english["occasion"], english["shop_name"], english["total"]) == ("Happy Mid-Autumn Festival", "our shop", "CNY 128.00")
+    assert (english["occasion"], english["shop_name"], english["total"]) == ("Happy Mid-Autumn Festival", "our shop", "CN¥128.00")
     assert (chinese["occasion"], chinese["shop_name"]) == ("中秋快乐", "暖冬小铺")
     assert not any("\u4e00" <= char <= "\u9fff" for value in english.values() for char in str(value))
 
@@ -100,3 +100,10 @@ def test_a_shipping_notice_names_the_carrier_and_the_shop_in_the_messages_langua
     assert shipping_notice(**values, locale="en", shop_name="Warm Winter Shop") == (
         "Hello there, Warm Winter Shop shipped your order T1 on 2026-03-04 with SF Express, tracking number SF1234567890123. "
         "Thank you for your support!")
+
+
+@pytest.mark.parametrize("locale, expected", [("zh", "US$59.45"), ("en", "$59.45")])
+def test_the_reminders_total_is_in_the_orders_currency(locale, expected):
+    variables = reminder_variables(buyer_name="Alex", order_no="T1", items=[("Wool scarf", 1)], total=Decimal("59.45"),
+                                   closes_at=CLOSES, zone="Asia/Shanghai", locale=locale, currency="USD")
+    assert variables["total"] == expected

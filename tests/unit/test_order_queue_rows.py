@@ -97,3 +97,11 @@ def test_every_text_of_an_unpaid_row_is_escaped(order_no, recipient, words):
     assert parsed.tags.count("td") == 8 and parsed.cells[0] == order_no and parsed.cells[1] == recipient
     assert parsed.attrs[0] == ("tr", {"data-test": "queue-row", "data-order-no": order_no})
     assert parsed.cells[6] == words
+
+
+def test_the_total_is_in_the_orders_currency_as_the_reader_writes_it():
+    usd = a_row(total=Decimal("59.45"), currency="USD")
+    english = RowWords(FIXED, {}, {}, TODAY, "Asia/Shanghai", "en")
+    assert cells_of(rows_html([usd], WORDS)).cells[4] == "US$59.45"
+    assert cells_of(rows_html([usd], english)).cells[4] == "$59.45"
+    assert cells_of(rows_html([a_row(total=Decimal("1200.00"), currency="JPY")], english)).cells[4] == "¥1,200"

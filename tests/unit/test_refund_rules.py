@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from shopcs.config import load_config
+from shopcs.config import ConfigError, load_config
 from shopcs.orders import refunds as rules
 
 
@@ -143,3 +143,76 @@ def test_the_four_eyes_setting_is_off_unless_an_amount_is_set(tmp_path):
     assert load_config(str(tmp_path), env={})["SHOPCS_REFUND_FOUR_EYES_ABOVE"] is None
     assert load_config(str(tmp_path), env={"SHOPCS_REFUND_FOUR_EYES_ABOVE": " "})["SHOPCS_REFUND_FOUR_EYES_ABOVE"] is None
     assert load_config(str(tmp_path), env={"SHOPCS_REFUND_FOUR_EYES_ABOVE": "100"})["SHOPCS_REFUND_FOUR_EYES_ABOVE"] == D("100")
+
+
+# Orders in any currency (issue 19): amounts in the order's currency, an approval limit per currency.
+
+def test_a_jpy_refund_with_decimals_is_refused_naming_jpy():
+    with pytest.raises(rules.RefundRuleError, match="JPY has no decimals") as caught:
+        rules.check_request("paid", D("12.50"), D("5000"), "JPY")
+    assert caught.value.code == "decimals"
+    rules.check_request("paid", D("1200.00"), D("5000"), "JPY")  # platforms send whole yen with two zero decimals
+
+
+def test_a_usd_refund_may_have_cents_but_not_a_third_decimal():
+    rules.check_request("paid", D("12.34"), D("100.00"), "USD")
+    with pytest.raises(rules.RefundRuleError, match="USD has at most 2 decimals"):
+        rules.check_request("paid", D("12.345"), D("100.00"), "USD")
+
+
+def test_the_amount_left_is_named_in_the_orders_currency():
+    with pytest.raises(rules.RefundRuleError, match=r"At most \$40\.00 can still be refunded"):
+        rules.check_request("paid", D("40.01"), D("40.00"), "USD")
+
+
+USD_AND_CNY = rules.ApprovalLimits({"CNY": D("200.00"), "USD": D("30.00")})
+
+
+def test_the_limits_answer_the_limit_for_each_currency_and_none_for_a_currency_without_one():
+    assert (USD_AND_CNY.limit_for("CNY"), USD_AND_CNY.limit_for("USD"), USD_AND_CNY.limit_for("EUR")) == (
+        D("200.00"), D("30.00"), None)
+
+
+def test_an_agent_approves_a_usd_refund_up_to_the_usd_limit():
+    usd = USD_AND_CNY.limit_for("USD")
+    assert rules.approval_refusal("agent", D("30.00"), usd) is None
+    assert rules.approval_refusal("agent", D("30.01"), usd) == "limit"
+    assert rules.approval_refusal("agent", D("10.00"), usd, approved_before=D("25.00")) == "limit"
+
+
+@pytest.mark.parametrize("role,refusal", [("agent", "limit"), ("after_sales", "limit"), ("supervisor", None), ("admin", None)])
+def test_in_a_currency_without_a_limit_only_supervisors_and_admins_approve(role, refusal):
+    assert rules.approval_refusal(role, D("0.01"), USD_AND_CNY.limit_for("EUR")) == refusal
+    assert rules.approval_refusal(None, D("99999.00"), None, is_platform=True) is None
+
+
+def test_four_eyes_is_off_unless_set_and_on_covers_a_currency_without_its_own_amount_for_every_refund():
+    assert USD_AND_CNY.four_eyes_for("CNY") is None and USD_AND_CNY.four_eyes_for("EUR") is None
+    on = rules.ApprovalLimits(USD_AND_CNY.limits, {"CNY": D("100.00"), "USD": D("50.00")})
+    assert (on.four_eyes_for("CNY"), on.four_eyes_for("USD"), on.four_eyes_for("EUR")) == (D("100.00"), D("50.00"), D("0"))
+    mine = {"approver": "user:sam", "requester": "user:sam"}
+    assert rules.approval_refusal("supervisor", D("0.01"), None, four_eyes_above=on.four_eyes_for("EUR"), **mine) == "four_eyes"
+
+
+def test_the_limits_of_other_currencies_are_read_as_code_equals_amount(tmp_path):
+    config = load_config(str(tmp_path), env={"SHOPCS_REFUND_APPROVAL_LIMITS": "USD=30.00, EUR=25,JPY=4000",
+                                             "SHOPCS_REFUND_FOUR_EYES_ABOVE_LIMITS": "USD=50"})
+    assert config["SHOPCS_REFUND_APPROVAL_LIMITS"] == {"USD": D("30.00"), "EUR": D("25.00"), "JPY": D("4000")}
+    assert config["SHOPCS_REFUND_FOUR_EYES_ABOVE_LIMITS"] == {"USD": D("50.00")}
+    assert config["SHOPCS_REFUND_APPROVAL_LIMIT"] == D("200.00")  # CNY's, as before
+    assert load_config(str(tmp_path), env={})["SHOPCS_REFUND_APPROVAL_LIMITS"] == {}
+
+
+@pytest.mark.parametrize("name,value,words", [
+    ("SHOPCS_REFUND_APPROVAL_LIMITS", "USD=30.00,JPY=4000.5", "'JPY=4000.5': JPY has no decimals"),
+    ("SHOPCS_REFUND_APPROVAL_LIMITS", "usd=30", "'usd=30': must be an ISO 4217 currency code"),
+    ("SHOPCS_REFUND_APPROVAL_LIMITS", "USD 30", "'USD 30' is not CODE=amount"),
+    ("SHOPCS_REFUND_APPROVAL_LIMITS", "USD=30,USD=40", "USD is given twice"),
+    ("SHOPCS_REFUND_APPROVAL_LIMITS", "CNY=300", "its own setting, SHOPCS_REFUND_APPROVAL_LIMIT"),
+    ("SHOPCS_REFUND_FOUR_EYES_ABOVE_LIMITS", "EUR=-5", "'EUR=-5': must not be negative"),
+    ("SHOPCS_REFUND_APPROVAL_LIMIT", "200.005", "CNY has at most 2 decimals"),
+])
+def test_a_bad_limit_stops_the_app_at_start_naming_the_setting_and_the_entry(tmp_path, name, value, words):
+    with pytest.raises(ConfigError, match=f"^{name}: ") as caught:
+        load_config(str(tmp_path), env={name: value})
+    assert words in str(caught.value)

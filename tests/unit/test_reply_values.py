@@ -55,3 +55,11 @@ def test_the_picker_shows_the_ui_language_first_then_the_case_s_category_then_ge
                  t(4, "zh_CN", "tracking", "物流"), t(5, "en", None, "Greeting")]
     assert [x.id for x in picker_order(templates, "zh_CN", "tracking")] == [4, 2, 3, 1, 5]
     assert [x.id for x in picker_order(templates, "en", "payment")] == [5, 1, 3, 2, 4]
+
+
+@pytest.mark.parametrize("currency, language, expected", [
+    ("USD", "en", "$1,234.50"), ("USD", "zh_CN", "US$1,234.50"), ("JPY", "en", "¥1,235"), ("CNY", "zh_CN", "¥1,234.50"),
+])
+def test_the_refund_amount_is_in_the_orders_currency_as_the_templates_language_writes_it(currency, language, expected):
+    amount = Decimal("1235") if currency == "JPY" else Decimal("1234.5")
+    assert reply_values(case_no=1, refund_amount=amount, currency=currency, language=language)["refund_amount"] == expected

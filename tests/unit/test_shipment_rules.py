@@ -17,7 +17,7 @@ def test_a_carrier_named_as_a_platform_names_it_has_our_code(name, code):
     assert carrier_code(name) == code
 
 
-@pytest.mark.parametrize("name", ["UPS", "Best Express", "", "Other", "other"])
+@pytest.mark.parametrize("name", ["Yanwen", "Best Express", "", "Other", "other"])
 def test_a_carrier_we_do_not_know_has_no_code(name):
     assert carrier_code(name) is None
 

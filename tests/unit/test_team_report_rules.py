@@ -1,8 +1,10 @@
 """The team report's pure parts: weeks and months of shop days, the period's input, the median and the p90."""
 from datetime import date, datetime, timezone
+from decimal import Decimal as D
 
 import pytest
 
+from shopcs.reports.amounts import Amounts
 from shopcs.reports.team.report import month_window, p90_microseconds, parse_period, week_window
 from shopcs.reports.team.worklog import DayFigures, Item, assemble
 from shopcs.reports.unpaid_recovery import median_microseconds
@@ -53,11 +55,35 @@ def test_assembling_a_day_counts_a_refund_once_with_its_last_amount_and_first_re
               (2, "reply", 7, at.replace(minute=10), None, at, at, "O1", False),
               (3, "status", 7, at, {"status": {"before": "open", "after": "resolved"}}, at, at, None, False),
               (4, "status", 7, at, {"status": {"before": "open", "after": "waiting"}}, at, at, None, False)]
-    audits = [(1, "refund.requested", at, "O1", {"refund_id": 3, "amount": "80.00"}),
-              (2, "refund.approved", at.replace(minute=1), "O1", {"refund_id": 3, "amount": "60.00"}),
-              (3, "refund.requested", at, "O2", {"refund_id": 4, "amount": "5.50"})]
+    audits = [(1, "refund.requested", at, "O1", {"refund_id": 3, "amount": "80.00"}, "CNY"),
+              (2, "refund.approved", at.replace(minute=1), "O1", {"refund_id": 3, "amount": "60.00"}, "CNY"),
+              (3, "refund.requested", at, "O2", {"refund_id": 4, "amount": "5.50"}, "CNY")]
     figures = assemble("amy", TODAY, events, audits)
     assert figures.count("replies") == 2 and figures.count("answered") == 1 and figures.count("resolved") == 1
-    assert figures.count("refunds") == 2 and str(figures.refund_amount) == "65.50"
+    assert figures.count("refunds") == 2 and figures.refund_amount == Amounts.of({"CNY": D("65.50")})
+    assert figures.as_json()["refund_amount"] == [{"currency": "CNY", "amount": "65.50"}]
     assert figures.items["answered"][0] == Item(at, 7, "O1", "reply", 0, 0, True)
     assert DayFigures.from_json(figures.as_json()) == figures
+
+
+def test_a_days_refund_amount_is_per_currency_never_summed_across_currencies():
+    at = datetime(2026, 3, 4, 2, 0, tzinfo=timezone.utc)
+    audits = [(1, "refund.requested", at, "O1", {"refund_id": 3, "amount": "80.00"}, "CNY"),
+              (2, "refund.approved", at, "O2", {"refund_id": 4, "amount": "12.50"}, "USD"),
+              (3, "refund.approved", at, "O3", {"refund_id": 5, "amount": "1200"}, "JPY"),
+              (4, "refund.requested", at, "O4", {"refund_id": 6, "amount": "7.50"}, "USD")]
+    figures = assemble("amy", TODAY, [], audits)
+    assert figures.count("refunds") == 4
+    assert figures.refund_amount.pairs == (("CNY", D("80.00")), ("JPY", D("1200")), ("USD", D("20.00")))
+    assert figures.as_json()["refund_amount"] == [{"currency": "CNY", "amount": "80.00"}, {"currency": "JPY", "amount": "1200"},
+                                                  {"currency": "USD", "amount": "20.00"}]
+    assert DayFigures.from_json(figures.as_json()) == figures
+
+
+def test_a_snapshot_submitted_before_currencies_reads_its_refunds_in_the_shops_currency():
+    at = datetime(2026, 3, 4, 2, 0, tzinfo=timezone.utc)
+    old = {"username": "amy", "day": "2026-03-04", "refund_amount": "50.00",
+           "items": {"refunds": [{"at": at.isoformat(), "case_id": None, "order_no": "O1", "detail": "refund.approved",
+                                  "seconds": None, "microseconds": None, "met": None, "refund_id": 3, "amount": "50.00"}]}}
+    figures = DayFigures.from_json(old)
+    assert figures.refund_amount == Amounts.of({"CNY": D("50.00")}) and figures.items["refunds"][0].currency == "CNY"

@@ -127,8 +127,9 @@ def test_the_refund_amount_is_the_sum_of_its_successful_refund_transactions():
 
 
 @pytest.mark.parametrize("changes, field", [
-    ({"transactions": [{"kind": "refund", "status": "success", "amount": "1.00", "currency": "USD"}]},
-     "transactions.0.currency"),
+    ({"transactions": [{"kind": "refund", "status": "success", "amount": "1.00", "currency": "USD"},
+                       {"kind": "refund", "status": "success", "amount": "1.00", "currency": "CNY"}]},
+     "transactions.1.currency"),
     ({"transactions": [{"kind": "refund", "status": "success", "amount": 1.5}]}, "transactions.0.amount"),
     ({"order_id": None}, "order_id"),
 ])

@@ -158,5 +158,6 @@ def test_an_order_line_reads_as_its_title_and_quantity(sqlite_app, login):
     db.session.commit()
     html = client_as(sqlite_app, login, "supervisor").get("/audit?order_no=T-LINES", headers={"Accept-Language": "en"})
     text = html.get_data(as_text=True)
-    assert "<strong>items</strong>: 围巾 ×1 → 围巾 ×2" in text and "<strong>phone number valid</strong>: — → no" in text
+    assert ('<strong>items</strong>: <span translate="no">围巾 ×1</span> → <span translate="no">围巾 ×2</span>' in text
+            and "<strong>phone number valid</strong>: — → no" in text)
     assert "'sku'" not in text and "False" not in text

@@ -85,7 +85,7 @@ def test_the_panel_asks_for_an_amount_and_refuses_one_above_what_is_refundable(w
     client, _ = client_as(web, login, "agent")
     order = make_order(total="50.00")
     case = recent_case(category="claim", order_no=order.order_no)
-    for amount, words in (("", "Enter the amount the buyer claims."), ("50.01", "At most ¥50.00 can still be refunded")):
+    for amount, words in (("", "Enter the amount the buyer claims."), ("50.01", "At most CN¥50.00 can still be refunded")):
         response = post(client, f"/cases/{case.id}/claim", {"kind": "damaged", "amount": amount})
         assert response.status_code == 200 and words in response.get_data(as_text=True)
     assert claim_counts()["Claim"] == 0
@@ -212,3 +212,15 @@ def test_a_photo_above_the_app_wide_request_limit_but_within_the_photo_limit_is_
     assert send_photo(client, case.id, data).status_code == 302
     evidence = db.session.scalars(select(ClaimEvidence)).one()
     assert evidence.size == (uploads / "claims" / evidence.stored_name).stat().st_size and len(files_in(uploads)) == 1
+
+
+def test_a_claim_on_a_jpy_order_is_shown_in_yen_and_refuses_decimals_naming_jpy(web, login):
+    client, _ = client_as(web, login, "agent")
+    order = make_order(total="5000", currency="JPY")
+    case = recent_case(category="claim", order_no=order.order_no)
+    assert "At most ¥5,000 can still be refunded" in page(client, f"/cases/{case.id}")
+    refused = post(client, f"/cases/{case.id}/claim", {"kind": "damaged", "amount": "12.50"})
+    assert refused.status_code == 200 and "JPY has no decimals" in refused.get_data(as_text=True)
+    assert claim_counts()["Claim"] == 0
+    post(client, f"/cases/{case.id}/claim", {"kind": "damaged", "amount": "3000"})
+    assert 'data-test="claim-amount">¥3,000<' in page(client, f"/cases/{case.id}")

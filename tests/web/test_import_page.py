@@ -25,7 +25,7 @@ def test_an_agent_uploads_a_csv_and_sees_the_per_row_report(sqlite_app, login):
     page = upload(client, csv_bytes(row("T1"), row("T2", price="1.234")))
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'data-test="import-report"' in html
-    assert "T2" in html and "unit_price" in html and "at most two decimals" in html
+    assert "T2" in html and "unit_price" in html and "CNY has at most 2 decimals" in html
     assert db.session.scalars(select(Order.order_no)).all() == ["T1"]
 
 

@@ -95,8 +95,8 @@ def test_a_bad_range_is_explained_and_shows_no_figures(sqlite_app, login):
 
 EXPORTS = [
     (test_recovery_report.march, "/reports/unpaid-recovery", "unpaid-recovery-by-step",
-     "step,orders,recovered,rate,recovered_amount",
-     {"step": "1", "orders": "1", "recovered": "1", "rate": "1.0000", "recovered_amount": "300.00"}),
+     "step,orders,recovered,rate,recovered_amount_CNY",
+     {"step": "1", "orders": "1", "recovered": "1", "rate": "1.0000", "recovered_amount_CNY": "300.00"}),
     (test_repurchase_report.march, "/reports/repurchase", "repurchase-by-orders-paid", "orders_paid,customers,returning",
      {"orders_paid": "1", "customers": "2", "returning": "1"}),
     (test_concerns_report.march, "/reports/concerns", "concerns-by-category", "category,concerns,orders,paid_since,rate",
@@ -105,8 +105,16 @@ EXPORTS = [
 
 
 def _as_json(csv_row: dict) -> dict:
-    """A CSV row as the JSON export gives it: counts as numbers; steps, buckets, rates and money as text."""
-    return {k: int(v) if v.isdigit() and k not in ("step", "orders_paid") else v for k, v in csv_row.items()}
+    """A CSV row as the JSON export gives it: counts as numbers; steps, buckets and rates as text; money, one CSV column
+    per currency ("recovered_amount_CNY"), as a list of amounts with their currency."""
+    row = {}
+    for k, v in csv_row.items():
+        name, _, currency = k.rpartition("_")
+        if name.endswith("_amount"):
+            row.setdefault(name, []).append({"currency": currency, "amount": v})
+        else:
+            row[k] = int(v) if v.isdigit() and k not in ("step", "orders_paid") else v
+    return row
 
 
 @pytest.mark.parametrize(("march", "page", "name", "header", "first"), EXPORTS, ids=[e[1] for e in EXPORTS])
@@ -129,7 +137,7 @@ def test_every_table_exports_as_csv_with_a_bom_for_excel_and_as_json(sqlite_app,
 def test_an_empty_table_exports_as_its_header(sqlite_app, login):
     client = _client(sqlite_app, login, "operator")
     empty = client.get("/reports/unpaid-recovery/export?start=2025-01-01&end=2025-01-01").get_data(as_text=True)
-    assert empty == "\ufeffstep,orders,recovered,rate,recovered_amount\r\n"
+    assert empty == "\ufeffstep,orders,recovered,rate,recovered_amount_CNY\r\n"  # no money: the shop's currency
     assert client.get("/reports/concerns/export?start=2025-01-01&end=2025-01-01&format=json").json["rate"] is None
 
 

@@ -60,7 +60,7 @@ def test_an_agent_opens_a_partial_refund_and_is_sent_back_to_the_order(sqlite_ap
     [refund] = _refunds(order)
     assert (refund.amount, refund.reason, refund.with_return, refund.status, refund.note, refund.requested_by) == (
         D("30.00"), "size", True, "requested", "sleeve torn", "user:agent")
-    assert ("info", "Refund of ¥30.00 requested.") in _flashes(client)
+    assert ("info", "Refund of CN¥30.00 requested.") in _flashes(client)  # Babel's English for yuan
 
 
 def test_a_double_submit_with_the_same_idempotency_key_makes_one_refund(sqlite_app, login):
@@ -75,8 +75,8 @@ def test_a_double_submit_with_the_same_idempotency_key_makes_one_refund(sqlite_a
 
 
 @pytest.mark.parametrize("amount, expected", [
-    ("", "Enter the amount"), ("abc", "number"), ("-5", "negative"), ("1.234", "two decimals"),
-    ("100.01", "At most ¥100.00"), ("0", "above ¥0.00"),
+    ("", "Enter the amount"), ("abc", "number"), ("-5", "negative"), ("1.234", "CNY has at most 2 decimals"),
+    ("100.01", "At most CN¥100.00"), ("0", "above CN¥0.00"),
 ])
 def test_a_bad_amount_is_flashed_and_nothing_is_written(sqlite_app, login, amount, expected):
     order = make_order(total="100.00")
@@ -180,7 +180,7 @@ def test_the_partial_shows_refunds_the_maximum_and_a_form_with_a_fresh_key(sqlit
     html = _render(sqlite_app, "orders/_refunds.html", agent, order)
     assert f'data-test="refund-row" data-refund-id="{big.id}" data-status="requested"' in html
     assert "needs supervisor" in html and "Quality problem" in html and "¥250.00" in html
-    assert 'data-test="refundable">¥50.00<' in html
+    assert 'data-test="refundable">CN¥50.00<' in html
     assert 'data-test="refund-approve"' not in html and 'data-test="refund-reject"' in html
     assert html.count('<option value="') == 8 and "Changed mind" in html
     key = re.search(r'name="idempotency_key"[^>]*value="([0-9a-f]{32})"', html)
@@ -255,10 +255,10 @@ def test_an_agent_who_approved_200_on_an_order_sees_the_next_200_as_needing_a_su
     row = page[page.index(f'data-refund-id="{second.id}"'):]
     assert 'data-test="needs-supervisor"' in row[:row.index("</li>")] and 'data-test="refund-approve"' not in page
     confirm = agent.get(f"/refunds/{second.id}/approve").get_data(as_text=True)
-    assert 'data-test="approve-form"' not in confirm and "already approved ¥200.00 on this order" in confirm
+    assert 'data-test="approve-form"' not in confirm and "already approved CN¥200.00 on this order" in confirm
     agent.post(f"/refunds/{second.id}/approve")
     assert db.session.get(Refund, second.id, populate_existing=True).status == "requested"
-    assert any(c == "error" and "already approved ¥200.00" in m for c, m in _flashes(agent))
+    assert any(c == "error" and "already approved CN¥200.00" in m for c, m in _flashes(agent))
     colleague = _client(sqlite_app, login, "agent", name="bob")
     assert f'data-refund-id="{second.id}"' in colleague.get("/orders/" + order.order_no).get_data(as_text=True)
     colleague.post(f"/refunds/{second.id}/approve")
@@ -280,4 +280,58 @@ def test_with_four_eyes_on_the_requester_is_sent_to_someone_else_in_both_languag
     supervisor.post(f"/refunds/{refund.id}/approve")
     assert db.session.get(Refund, refund.id, populate_existing=True).status == "requested"
     _client(sqlite_app, login, "agent").post(f"/refunds/{refund.id}/approve")
+    assert db.session.get(Refund, refund.id, populate_existing=True).status == "approved"
+
+
+# Orders in any currency (issue 19)
+
+def test_a_usd_orders_refunds_are_shown_in_dollars_in_each_language(sqlite_app, login):
+    order = make_order(total="120.00", currency="USD")
+    refund = _requested(order, "59.45")
+    supervisor = _client(sqlite_app, login, "supervisor")
+    english = supervisor.get("/orders/" + order.order_no).get_data(as_text=True)
+    assert 'data-test="refundable">$60.55<' in english and '<strong class="refund-amount">$59.45</strong>' in english
+    assert 'data-test="confirm-amount">$59.45<' in supervisor.get(f"/refunds/{refund.id}/approve").get_data(as_text=True)
+    supervisor.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    chinese = supervisor.get("/orders/" + order.order_no).get_data(as_text=True)
+    assert 'data-test="refundable">US$60.55<' in chinese and '<strong class="refund-amount">US$59.45</strong>' in chinese
+    assert 'data-test="confirm-amount">US$59.45<' in supervisor.get(f"/refunds/{refund.id}/approve").get_data(as_text=True)
+
+
+def test_a_jpy_refund_with_decimals_is_flashed_naming_jpy_and_nothing_is_written(sqlite_app, login):
+    order = make_order(total="5000", currency="JPY")
+    client = _client(sqlite_app, login, "agent")
+    _open(client, order, amount="12.50")
+    assert _refunds(order) == [] and ("error", "Amount: JPY has no decimals") in _flashes(client)
+    _open(client, order, amount="1200", key="k-2")
+    assert [r.amount for r in _refunds(order)] == [D("1200")] and ("info", "Refund of ¥1,200 requested.") in _flashes(client)
+
+
+def test_the_refund_list_shows_each_refund_in_its_orders_currency_and_the_limits_of_those_currencies(app, login):
+    app.config["SHOPCS_REFUND_APPROVAL_LIMITS"] = {"USD": D("30.00")}
+    cny, usd, eur = (make_order(total="500.00"), make_order(total="100.00", currency="USD"),
+                     make_order(total="100.00", currency="EUR"))
+    in_yuan, in_dollars, in_euros = _requested(cny, "150.00"), _requested(usd, "40.00"), _requested(eur, "5.00")
+    listing = _client(app, login, "after_sales").get("/refunds").get_data(as_text=True)
+
+    def row(refund):
+        start = listing.index(f'data-refund-id="{refund.id}"')
+        return listing[start:listing.index("</tr>", start)]
+
+    assert "CN¥150.00" in row(in_yuan) and "$40.00" in row(in_dollars) and "€5.00" in row(in_euros)
+    assert 'data-test="needs-supervisor"' not in row(in_yuan)
+    assert 'data-test="needs-supervisor"' in row(in_dollars) and 'data-test="needs-supervisor"' in row(in_euros)
+    assert "An agent approves at most CN¥200.00, $30.00 per order in total" in listing
+    assert "No approval limit is set for EUR: a supervisor approves those refunds." in listing
+
+
+def test_an_agent_is_told_a_supervisor_approves_a_refund_in_a_currency_without_a_limit(sqlite_app, login):
+    order = make_order(total="100.00", currency="EUR")
+    refund = _requested(order, "5.00")
+    agent = _client(sqlite_app, login, "agent", name="bob")
+    confirm = agent.get(f"/refunds/{refund.id}/approve").get_data(as_text=True)
+    assert 'data-test="approve-needs-supervisor"' in confirm and "No approval limit is set for EUR" in confirm
+    agent.post(f"/refunds/{refund.id}/approve")
+    assert db.session.get(Refund, refund.id, populate_existing=True).status == "requested"
+    _client(sqlite_app, login, "supervisor").post(f"/refunds/{refund.id}/approve")
     assert db.session.get(Refund, refund.id, populate_existing=True).status == "approved"

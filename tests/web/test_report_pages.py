@@ -9,7 +9,7 @@ from shopcs.extensions import db
 from shopcs.timeutil import local_date, utcnow
 
 from ..builders import make_order, make_user
-from ..integration.test_refund_rate_report import local, march
+from ..integration.test_refund_rate_report import local, march, mixed_march
 
 MARCH = "start=2026-03-01&end=2026-03-31"
 
@@ -75,12 +75,45 @@ def test_every_table_exports_as_csv_with_a_bom_for_excel_and_as_json(sqlite_app,
     assert text.startswith("\ufeffsku,title,")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == {"sku": "SKU-A", "title": "'=HYPERLINK(\"http://evil\")", "paid_orders": "2", "refunded_orders": "1",
-                       "rate": "0.5000", "paid_amount": "500.00", "refunded_amount": "50.00"}
+                       "rate": "0.5000", "paid_amount_CNY": "500.00", "refunded_amount_CNY": "50.00"}
     assert rows[1]["rate"] == ""  # SKU-D: refunded but nothing paid in the range
     days = client.get(f"/reports/refund-rate/export?{MARCH}&table=day&format=json").json
     assert days["rate"] == "0.6667" and len(days["rows"]) == 31 and days["rows"][0]["date"] == "2026-03-01"
     assert client.get(f"/reports/refund-rate/export?{MARCH}&table=week").status_code == 422
     assert client.get("/reports/refund-rate/export?start=2026-03-02&end=2026-03-01").status_code == 422
+
+
+def test_a_mixed_shops_page_shows_money_per_currency_in_the_readers_language(app, login):
+    mixed_march()
+    client = _client(app, login, "operator")
+    for language, yuan, dollars in (("en", "CN¥300.00", "$79.45"), ("zh_CN", "¥300.00", "US$79.45")):
+        client.post(f"/lang/{language}", data={"next": "/"})
+        page = client.get(f"/reports/refund-rate?{MARCH}").get_data(as_text=True)
+        assert 'data-test="total-rate"><strong>50.00%</strong>' in page and 'data-test="total-paid">4<' in page
+        assert (f'data-test="total-paid-amount"><span data-currency="CNY" translate="no">{yuan}</span><br>'
+                f'<span data-currency="USD" translate="no">{dollars}</span></td>') in page
+        assert ('<span data-currency="CNY" translate="no">CNY 10.00%</span><br>'
+                '<span data-currency="USD" translate="no">USD 12.59%</span>') in page
+    assert ">SKU-U<" in page and '<span data-currency="USD" translate="no">US$20.00</span>' in page
+
+
+def test_a_mixed_shops_exports_carry_the_currency_on_each_amount(app, login):
+    mixed_march()
+    client = _client(app, login, "operator")
+    text = client.get(f"/reports/refund-rate/export?{MARCH}&table=product&format=csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert text.startswith("\ufeffsku,title,paid_orders,refunded_orders,rate,paid_amount_CNY,paid_amount_USD,"
+                           "refunded_amount_CNY,refunded_amount_USD\r\n")
+    assert [(r["sku"], r["paid_orders"], r["paid_amount_CNY"], r["paid_amount_USD"], r["refunded_amount_CNY"],
+             r["refunded_amount_USD"]) for r in rows] == [("SKU-A", "2", "100.00", "59.45", "30.00", "10.00"),
+                                                          ("SKU-B", "1", "200.00", "0.00", "0.00", "0.00"),
+                                                          ("SKU-U", "1", "0.00", "20.00", "0.00", "0.00")]
+    body = client.get(f"/reports/refund-rate/export?{MARCH}&table=reason&format=json").json
+    assert body["refunded_amount"] == [{"currency": "CNY", "amount": "30.00"}, {"currency": "USD", "amount": "10.00"}]
+    assert body["rows"] == [{"reason": "size", "refunded_orders": 1, "refunded_amount": [{"currency": "CNY", "amount": "30.00"}]},
+                            {"reason": "quality", "refunded_orders": 1, "refunded_amount": [{"currency": "USD", "amount": "10.00"}]}]
+    days = client.get(f"/reports/refund-rate/export?{MARCH}&table=day&format=csv").get_data(as_text=True)
+    assert days.startswith("\ufeffdate,paid_orders,refunded_orders,rate,rolling_30d_rate\r\n")  # no money, no currency
 
 
 def test_the_chinese_page_names_the_reasons(sqlite_app, login):

@@ -15,7 +15,7 @@ from .test_followup_pages import _settings_form
 ERP = Actor.for_token(type("Token", (), {"name": "erp"}))
 
 
-def _platform_shipment(order_no="T100", carrier="UPS", number="1Z827WK74630"):
+def _platform_shipment(order_no="T100", carrier="Yanwen", number="UG123456785YP"):
     make_order(order_no)
     shipment, _ = take_shipment(order_no, PlatformShipment(carrier, number, NOW, "api"), ERP, NOW, "Asia/Shanghai", None)
     return shipment
@@ -30,7 +30,7 @@ def test_a_flagged_shipment_shows_its_carrier_name_and_why_in_chinese(sqlite_app
     _platform_shipment()
     html = client_as(sqlite_app, login, "agent").get("/orders/T100", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     row = _flag_row(html)
-    assert "UPS" in html and "1Z827WK74630" in html
+    assert "Yanwen" in html and "UG123456785YP" in html
     assert "请核对此运单" in row and "承运商不在 ShopCS 的列表中" in row and 'data-test="clear-shipment-flag"' in row
 
 

@@ -38,7 +38,7 @@ def test_a_service_error_reaches_the_api_as_plain_text_in_the_client_language(cl
     en = client.post("/api/v1/orders/T1/refunds", json=body, headers={**headers, "Accept-Language": "en"})
     assert zh.status_code == en.status_code == 422
     assert zh.json["error"]["fields"]["amount"] == "该订单最多还可退款 ¥100.00。"
-    assert en.json["error"]["message"] == "At most ¥100.00 can still be refunded on this order."
+    assert en.json["error"]["message"] == "At most CN¥100.00 can still be refunded on this order."  # Babel: yuan in English
 
 
 def test_a_conflict_on_the_order_page_names_the_order_status_in_chinese(sqlite_app, login):

@@ -2,14 +2,19 @@
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 from flask import g
+from sqlalchemy import select
 
+from shopcs.auth.models import User
 from shopcs.cases import services
+from shopcs.extensions import db
+from shopcs.orders.refund_service import RefundRequest, request_refund
 from shopcs.reports.team.worklog import get_log
 from shopcs.timeutil import local_date, utcnow
 
-from ..builders import make_user
+from ..builders import make_order, make_user
 from ..case_builders import as_user, make_case
 from ..integration import test_team_report
 
@@ -102,6 +107,34 @@ def test_the_team_report_page_and_its_exports(sqlite_app, login):
     assert rows[-1]["p90_first_response_seconds"] == "300" and rows[-1]["within_target_share"] == "0.5000"  # now K10 is overdue too: 4 of 8
     body = client.get("/reports/team/export?period=month&day=2026-03-04&format=json").json
     assert body["period"] == "month" and body["start"] == "2026-03-01" and body["end"] == "2026-03-31"
+
+
+def test_the_team_report_keeps_refund_money_per_currency_on_the_page_and_in_the_csv(app, login):
+    test_team_report.the_week()
+    make_order("U1", placed_at=test_team_report.sh(2026, 3, 1, 9, 0), total="59.45", currency="USD")
+    bob = as_user(db.session.scalar(select(User).where(User.username == "bob")))
+    request_refund("U1", RefundRequest(Decimal("12.50"), "quality"), bob, test_team_report.sh(2026, 3, 5, 9, 0))
+    client, _ = _client(app, login, "boss", role="supervisor")
+    page = client.get("/reports/team?period=week&day=2026-03-04", headers=EN).get_data(as_text=True)
+    yuan, dollars = '<span data-currency="CNY" translate="no">CN¥70.00</span>', '<span data-currency="USD" translate="no">$12.50</span>'
+    assert f"{yuan}<br>{dollars}" in page  # the team row
+    assert f"({yuan} · {dollars})" in page  # refunds requested
+    text = client.get("/reports/team/export?period=week&day=2026-03-04&format=csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert text.rstrip("\r\n").split("\r\n")[0].endswith(",refunds_handled,refund_amount_CNY,refund_amount_USD")
+    assert [(r["agent"], r["refunds_handled"], r["refund_amount_CNY"], r["refund_amount_USD"]) for r in rows] == [
+        ("amy", "1", "50.00", "0.00"), ("bob", "2", "20.00", "12.50"), ("sue", "1", "50.00", "0.00"), ("", "3", "70.00", "12.50")]
+
+
+def test_a_days_log_shows_each_refund_in_its_currency(sqlite_app, login):
+    client, amy = _client(sqlite_app, login, "amy")
+    now = utcnow()
+    make_order("U2", placed_at=now - timedelta(hours=1), total="59.45", currency="USD")
+    request_refund("U2", RefundRequest(Decimal("12.50"), "quality"), as_user(amy), now)
+    for headers, dollars in ((EN, "$12.50"), ({"Accept-Language": "zh-CN"}, "US$12.50")):
+        page = client.get("/worklog/", headers=headers).get_data(as_text=True)
+        assert f'data-test="refund-amount"><span data-currency="USD" translate="no">{dollars}</span></dd>' in page
+        assert f"<span translate=\"no\">{dollars}</span></span>" in page  # the refund's badge
 
 
 def test_a_bad_period_or_date_is_explained(sqlite_app, login):

@@ -20,7 +20,7 @@ KIND_LABELS = {"damaged": _l("Damaged in transit"), "lost": _l("Lost in transit"
 STATUS_LABELS = {"open": _l("Waiting for a decision"), "approved": _l("Approved"), "rejected": _l("Rejected")}
 STATUS_BADGES = {"open": "badge-warn", "approved": "badge-ok", "rejected": "badge-muted"}
 # What the services' field problems say (English), as the form shows them: _l(text) puts them in the catalogue.
-FIELD_PROBLEMS = (_l("must be above ¥0.00"), _l("must not be above the amount claimed"),
+FIELD_PROBLEMS = (_l("must be above zero"), _l("must not be above the amount claimed"),
                   _l("is required to reject a claim"), _l("must be one of damaged, lost"))
 
 

@@ -7,6 +7,7 @@ from ...limits import NOTE_MAX
 # A damaged parcel is refunded as "damaged", a lost one as "not received" (orders.refunds.REASONS).
 REFUND_REASONS = {"damaged": "damaged", "lost": "not_received"}
 MAX_PHOTOS = 10
+ABOVE_ZERO = "must be above zero"  # in whatever currency the order is
 ORIGINAL_NAME_MAX = 200  # the column's length: the model takes it from here, so the rule stays pure
 
 
@@ -26,7 +27,7 @@ def decision_problems(approve: bool, amount: Decimal | None, note: str, claimed:
     fields = {}
     if approve:
         if amount is None or amount <= 0:
-            fields["amount"] = "must be above ¥0.00"
+            fields["amount"] = ABOVE_ZERO
         elif claimed is not None and amount > claimed:
             fields["amount"] = "must not be above the amount claimed"
     elif not note.strip():

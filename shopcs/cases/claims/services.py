@@ -10,11 +10,17 @@ from sqlalchemy import func, select
 from ...actor import Actor
 from ...errors import Conflict, Forbidden, Invalid, NotFound
 from ...extensions import db
-from ...money import format_cny
 from ...orders import refunds as refund_rules
 from ...orders.models import Order
 from ...orders.refund_queries import still_refundable
-from ...orders.refund_service import RefundRequest, approve_refund, may_approve_refund, reject_refund, request_refund
+from ...orders.refund_service import (
+    RefundRequest,
+    approve_refund,
+    may_approve_refund,
+    reject_refund,
+    request_refund,
+    rule_error,
+)
 from ...orders.refunds import ApprovalLimits
 from ..access import check_case_access
 from ..models import Case
@@ -46,12 +52,12 @@ def _check_open(claim: Claim) -> None:
 
 
 def open_claim(case_id: int, amount: Decimal | None, kind: str, actor: Actor, now: datetime) -> Claim:
-    """At most what the order can still refund (its paid total minus refunds open or done): a claim that no refund
-    could pay is refused now rather than at the decision."""
+    """At most what the order can still refund (its paid total minus refunds open or done), with no more decimals
+    than the order's currency has: a claim that no refund could pay is refused now rather than at the decision."""
     _check_may_work(actor)
     fields = {} if kind in KINDS else {"kind": f"must be one of {', '.join(KINDS)}"}
     if amount is None or amount <= 0:
-        fields["amount"] = "must be above ¥0.00"
+        fields["amount"] = claim_rules.ABOVE_ZERO
     if fields:
         raise Invalid(_l("The claim has invalid fields."), fields)
     with case_transaction():
@@ -63,14 +69,12 @@ def open_claim(case_id: int, amount: Decimal | None, kind: str, actor: Actor, no
             raise Conflict(_l("A claim needs the order it is about; this case has none."))
         if db.session.scalar(select(Claim.id).where(Claim.case_id == case.id)) is not None:
             raise Conflict(_l("This case already has a claim."))
-        available = still_refundable(case.order)
+        order = case.order
+        available = still_refundable(order)
         try:
-            refund_rules.check_request(case.order.status, amount, available)
+            refund_rules.check_request(order.status, amount, available, order.currency)
         except refund_rules.RefundRuleError as exc:
-            if exc.code != "amount":
-                raise Conflict(_l("Only a paid order can be refunded.")) from exc
-            message = _l("At most %(amount)s can still be refunded on this order.", amount=format_cny(available))
-            raise Invalid(message, {"amount": message}) from exc
+            raise rule_error(exc, amount, available, order.currency) from exc
         claim = Claim(case_id=case.id, kind=kind, status="open", amount_claimed=amount, decision_note="",
                       created_by=actor.label, created_at=now, updated_at=now)
         db.session.add(claim)

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
+from ...currency import DEFAULT, format_amount
 from ...errors import Invalid
-from ...money import format_cny
 from ...orders.shipping import CARRIERS
 from ..rules import CATEGORIES
 from .models import BODY_MAX, KEY_MAX, LANGUAGES, TITLE_MAX
@@ -62,15 +62,16 @@ def carrier_name(code: str | None, language: str) -> str:
 
 def reply_values(*, case_no: int | None, buyer_name: str = "", order_no: str = "", carrier: str | None = None,
                  tracking_no: str = "", ship_date: date | None = None, refund_amount: Decimal | None = None,
-                 agent_name: str = "", language: str = "zh_CN") -> dict[str, str]:
-    """Every variable of rules.VARIABLES as text; what the case does not have is an empty string."""
+                 currency: str = DEFAULT, agent_name: str = "", language: str = "zh_CN") -> dict[str, str]:
+    """Every variable of rules.VARIABLES as text; what the case does not have is an empty string. Money is in the
+    order's `currency` as a reader of the template's `language` (zh_CN or en) writes it: US$12.50 or $12.50."""
     return {
         "buyer_name": buyer_name or "",
         "order_no": order_no or "",
         "carrier": carrier_name(carrier, language),
         "tracking_no": tracking_no or "",
         "ship_date": ship_date.isoformat() if ship_date else "",
-        "refund_amount": format_cny(refund_amount) if refund_amount is not None else "",
+        "refund_amount": format_amount(refund_amount, currency, language) if refund_amount is not None else "",
         "agent_name": agent_name or "",
         "case_no": str(case_no) if case_no is not None else "",
     }

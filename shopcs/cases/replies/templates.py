@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ...actor import Actor
 from ...audit.services import changes, record
 from ...auth.models import User
+from ...currency import DEFAULT
 from ...errors import Invalid, NotFound
 from ...extensions import db
 from ..timeline import MAX_DB_ID
@@ -171,7 +172,8 @@ def values_for(case, agent=None, language: str = "zh_CN") -> dict[str, str]:
         order_no=order.order_no if order is not None else "",
         carrier=shipment.carrier if shipment else None, tracking_no=shipment.tracking_no if shipment else "",
         ship_date=shipment.shipped_on if shipment else None,
-        refund_amount=refunds[-1].amount if refunds else None, agent_name=_agent_name(agent), language=language)
+        refund_amount=refunds[-1].amount if refunds else None, currency=order.currency if order is not None else DEFAULT,
+        agent_name=_agent_name(agent), language=language)
 
 
 def render_for(template: ReplyTemplate, case, agent=None) -> str:

@@ -16,7 +16,8 @@ Definitions (the page shows them beside the figures):
 - activity: the person's own replies, notes, transfers, resolutions (status → resolved) and acknowledgements given
   in the window, whatever case they were on;
 - refunds (from the audit log): each refund action in the window with its amount; refunds handled: the distinct
-  refunds acted on, each refund's amount counted once (as at the last action on it in the window).
+  refunds acted on, each refund's amount counted once (as at the last action on it in the window). Amounts are per
+  currency (a refund's is its order's), never summed across currencies.
 """
 import calendar
 from collections import Counter
@@ -32,9 +33,12 @@ from ...auth.models import User
 from ...cases.models import Case, CaseEvent
 from ...cases.rules import CATEGORIES, CHANNELS
 from ...cases.sla_sql import breached
+from ...currency import DEFAULT
 from ...db_types import UTCDateTime
 from ...extensions import db
+from ...orders.models import Order
 from ...windows import Window, WindowError, parse_day, rate
+from ..amounts import NO_MONEY, Amounts
 from ..unpaid_recovery import median_microseconds
 
 MAX_DAYS = 366
@@ -43,7 +47,6 @@ REPLY_KINDS = ("reply", "reply_logged")
 REFUND_ACTIONS = ("refund.requested", "refund.approved", "refund.rejected", "refund.completed")
 ACTIVITY = {"reply": "replies", "reply_logged": "replies", "note": "notes", "transfer": "transfers",
             "acknowledgement": "acknowledged"}
-ZERO = Decimal("0.00")
 
 
 def week_window(day: date) -> Window:
@@ -87,9 +90,9 @@ class Figures:
     escalations: Counter = field(default_factory=Counter)  # reason → events
     acknowledgements: int = 0
     activity: Counter = field(default_factory=Counter)  # replies, notes, transfers, resolved, acknowledged
-    refund_actions: dict = field(default_factory=dict)  # action → (count, amount)
+    refund_actions: dict = field(default_factory=dict)  # action → (count, Amounts)
     refunds_handled: int = 0
-    refund_amount: Decimal = ZERO
+    refund_amount: Amounts = NO_MONEY
 
     @property
     def answered(self) -> int:
@@ -134,8 +137,9 @@ ACTIVITY_STATEMENT = (  # ix_case_events_actor: each person's range of occurred_
     .where(CaseEvent.actor.in_(bindparam("labels", expanding=True)), CaseEvent.occurred_at >= _LO, CaseEvent.occurred_at < _HI,
            CaseEvent.kind.in_((*ACTIVITY, "status")))
     .group_by(CaseEvent.actor, CaseEvent.kind))
-REFUNDS = (select(AuditEntry.actor, AuditEntry.action, AuditEntry.after).where(  # ix_audit_entries_at
-    AuditEntry.at >= _LO, AuditEntry.at < _HI, AuditEntry.action.in_(REFUND_ACTIONS)).order_by(AuditEntry.at, AuditEntry.id))
+REFUNDS = (select(AuditEntry.actor, AuditEntry.action, AuditEntry.after, Order.currency)  # ix_audit_entries_at
+           .outerjoin(Order, Order.id == AuditEntry.order_id)
+           .where(AuditEntry.at >= _LO, AuditEntry.at < _HI, AuditEntry.action.in_(REFUND_ACTIONS)).order_by(AuditEntry.at, AuditEntry.id))
 
 
 def _username(label: str | None) -> str | None:
@@ -162,13 +166,14 @@ def _add_cases(figures: Figures, rows: list) -> None:
 
 
 def _add_refunds(figures: Figures, entries: list) -> None:
+    """entries: (action, the audit entry's after, the refund's order's currency)."""
     last = {}
-    for action, after in entries:
-        amount = Decimal(str((after or {}).get("amount") or "0"))
-        count, total = figures.refund_actions.get(action, (0, ZERO))
-        figures.refund_actions[action] = (count + 1, total + amount)
-        last[(after or {}).get("refund_id")] = amount
-    figures.refunds_handled, figures.refund_amount = len(last), sum(last.values(), ZERO)
+    for action, after, currency in entries:
+        money = Amounts.of([(currency or DEFAULT, Decimal(str((after or {}).get("amount") or "0")))])
+        count, total = figures.refund_actions.get(action, (0, NO_MONEY))
+        figures.refund_actions[action] = (count + 1, total + money)
+        last[(after or {}).get("refund_id")] = money
+    figures.refunds_handled, figures.refund_amount = len(last), sum(last.values(), NO_MONEY)
 
 
 def team_report(window: Window, zone: str, now: datetime, period: str = "week") -> TeamReport:
@@ -204,9 +209,9 @@ def team_report(window: Window, zone: str, now: datetime, period: str = "week") 
         for figures in (team, agent(_username(actor))) if value else ():
             figures.activity[name] += value
     every, refunds = [], {}
-    for actor, action, after in connection.execute(REFUNDS, bounds):
-        every.append((action, after))
-        refunds.setdefault(actor, []).append((action, after))
+    for actor, action, after, currency in connection.execute(REFUNDS, bounds):
+        every.append((action, after, currency))
+        refunds.setdefault(actor, []).append((action, after, currency))
     _add_refunds(team, every)
     for actor, entries in refunds.items():
         if _username(actor):
@@ -231,7 +236,7 @@ def row_json(scope: str, agent: str | None, f: Figures) -> dict:
             "complaints": sum(f.complaints.values()), "escalations": sum(f.escalations.values()),
             "acknowledgements": f.acknowledgements, **{k: f.activity[k] for k in ("replies", "notes", "transfers", "resolved",
                                                                                      "acknowledged")},
-            "refunds_handled": f.refunds_handled, "refund_amount": str(f.refund_amount)}
+            "refunds_handled": f.refunds_handled, "refund_amount": f.refund_amount.as_json()}
 
 
 def report_json(report: TeamReport, zone: str) -> dict:
@@ -240,4 +245,5 @@ def report_json(report: TeamReport, zone: str) -> dict:
             "rows": [row_json("agent", name, f) for name, f in report.agents.items()] + [row_json("team", None, team)],
             "complaints": [{"severity": s, "status": st, "cases": n} for (s, st), n in sorted(team.complaints.items())],
             "escalations_by_reason": {str(reason): n for reason, n in sorted(team.escalations.items(), key=str)},
-            "refund_actions": {action: {"count": n, "amount": str(amount)} for action, (n, amount) in sorted(team.refund_actions.items())}}
+            "refund_actions": {action: {"count": n, "amount": amount.as_json()}
+                               for action, (n, amount) in sorted(team.refund_actions.items())}}

@@ -8,7 +8,8 @@ Definitions, all over the person's actions whose time falls in the shop-local da
 - resolved: their status changes to "resolved"; replies, notes, transfers: their case events of those kinds;
 - address confirmations, shipping notices ("shipment.created", which queues the notice), reminders sent by hand:
   their audit entries; refunds: distinct refunds they requested, approved, rejected or completed that day, the
-  amount counting each refund once (its amount at their last action on it that day).
+  amount counting each refund once (its amount at their last action on it that day), per currency (a refund's is its
+  order's; never summed across currencies).
 """
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,11 +26,13 @@ from ...audit.models import AuditEntry
 from ...audit.services import record
 from ...auth.models import User
 from ...cases.models import Case, CaseEvent
+from ...currency import DEFAULT
 from ...errors import Conflict, Forbidden, Invalid
 from ...extensions import db
 from ...orders.models import Order
 from ...timeutil import UTC, local_date
 from ...windows import Window
+from ..amounts import Amounts
 from ..unpaid_recovery import median_microseconds
 from .models import NOTES_MAX, WorkLog
 
@@ -55,6 +58,7 @@ class Item:
     met: bool | None = None  # answered: within target
     refund_id: int | None = None
     amount: Decimal | None = None
+    currency: str | None = None  # the amount's: its order's
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,9 @@ class DayFigures:
         return len(self.items.get(figure, ()))
 
     @property
-    def refund_amount(self) -> Decimal:
-        last = {item.refund_id: item.amount or Decimal("0.00") for item in self.items.get("refunds", ())}
-        return sum(last.values(), Decimal("0.00"))
+    def refund_amount(self) -> Amounts:
+        last = {item.refund_id: (item.currency or DEFAULT, item.amount or Decimal(0)) for item in self.items.get("refunds", ())}
+        return Amounts.of(last.values())
 
     @property
     def median_first_response(self) -> int | None:
@@ -83,7 +87,7 @@ class DayFigures:
 
     def as_json(self) -> dict:
         return {"username": self.username, "day": self.day.isoformat(),
-                "counts": {name: self.count(name) for name in FIGURES}, "refund_amount": str(self.refund_amount),
+                "counts": {name: self.count(name) for name in FIGURES}, "refund_amount": self.refund_amount.as_json(),
                 "median_first_response_seconds": self.median_first_response, "within_target": self.within_target,
                 "items": {name: [_item_json(item) for item in self.items.get(name, ())] for name in FIGURES}}
 
@@ -99,8 +103,10 @@ def _item_json(item: Item) -> dict:
 
 
 def _item_from(raw: dict) -> Item:
-    return Item(**{**raw, "at": datetime.fromisoformat(raw["at"]),
-                   "amount": None if raw["amount"] is None else Decimal(raw["amount"])})
+    """A snapshot's item; one submitted before orders had other currencies has its amount in the shop's."""
+    amount = None if raw["amount"] is None else Decimal(raw["amount"])
+    return Item(**{**raw, "at": datetime.fromisoformat(raw["at"]), "amount": amount,
+                   "currency": raw.get("currency") or (None if amount is None else DEFAULT)})
 
 
 def _utc(moment: datetime) -> datetime:
@@ -109,7 +115,7 @@ def _utc(moment: datetime) -> datetime:
 
 def assemble(username: str, day: date, events, audits) -> DayFigures:
     """Pure. events: (id, kind, case_id, occurred_at, data, received_at, due_at, order_no, is_first_reply);
-    audits: (id, action, at, order_no, after)."""
+    audits: (id, action, at, order_no, after, the order's currency)."""
     found: dict[str, list[tuple]] = {name: [] for name in FIGURES}
     for event_id, kind, case_id, at, data, received_at, due_at, order_no, first in events:
         if kind in EVENT_FIGURES:
@@ -120,11 +126,12 @@ def assemble(username: str, day: date, events, audits) -> DayFigures:
                                                          span, met=at <= due_at)))
         if kind == "status" and ((data or {}).get("status") or {}).get("after") == "resolved":
             found["resolved"].append((at, event_id, Item(_utc(at), case_id, order_no, kind)))
-    for entry_id, action, at, order_no, after in audits:
+    for entry_id, action, at, order_no, after, currency in audits:
         after = after or {}
         amount = after.get("amount") if action.startswith("refund.") else None
         item = Item(_utc(at), after.get("case_id") if action == "case.created" else None, order_no, action,
-                    refund_id=after.get("refund_id"), amount=None if amount is None else Decimal(str(amount)))
+                    refund_id=after.get("refund_id"), amount=None if amount is None else Decimal(str(amount)),
+                    currency=None if amount is None else currency or DEFAULT)
         found[AUDIT_FIGURES[action]].append((at, entry_id, item))
     return DayFigures(username, day, {name: tuple(item for *_, item in sorted(rows, key=lambda r: r[:2]))
                                       for name, rows in found.items()})
@@ -145,7 +152,7 @@ def day_figures(user: User, day: date, zone: str) -> DayFigures:
         .join(Case, Case.id == CaseEvent.case_id).outerjoin(Order, Order.id == Case.order_id)
         .where(CaseEvent.actor == label, CaseEvent.occurred_at >= lo, CaseEvent.occurred_at < hi)).all()
     audits = db.session.execute(  # ix_audit_entries_at
-        select(AuditEntry.id, AuditEntry.action, AuditEntry.at, Order.order_no, AuditEntry.after)
+        select(AuditEntry.id, AuditEntry.action, AuditEntry.at, Order.order_no, AuditEntry.after, Order.currency)
         .outerjoin(Order, Order.id == AuditEntry.order_id)
         .where(AuditEntry.at >= lo, AuditEntry.at < hi, AuditEntry.actor == label,
                AuditEntry.action.in_(tuple(AUDIT_FIGURES)))).all()
@@ -202,7 +209,7 @@ def submit(user: User, day: date, actor: Actor, now: datetime, zone: str) -> Wor
     log = _own_log(user, day, actor, now, zone)
     summary = day_figures(user, day, zone).as_json()
     _locked_update(log, submitted_at=now, summary=summary, updated_at=now)
-    record(actor, "worklog.submitted", now, after={"day": day, "counts": summary["counts"],
-                                                   "refund_amount": summary["refund_amount"]})
+    refund_amount = [f"{money['amount']} {money['currency']}" for money in summary["refund_amount"]]  # read on the audit log
+    record(actor, "worklog.submitted", now, after={"day": day, "counts": summary["counts"], "refund_amount": refund_amount})
     db.session.commit()
     return log
