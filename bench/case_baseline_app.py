@@ -4,11 +4,12 @@
 
 `/?tab=mine|unanswered` and `/?q=<phone>` send the statements the queue view (shopcs/cases/views.py) sends for the bench
 agent (bench/servers.py's user), in its order: the tab's (or search's) count and the page's rows (queue/pages.py,
-queue/search.py), the SLA settings, the unread marks of the page's cases (live/service.py unread_among: case_events
-joined to case_reads), the six tab counts in one statement (with "unassigned"), the agent's availability
-(owners.is_available) and the live cursor (live/service.py settled_cursor: max, then min of case_events.id). The rows
-are rendered with a small Jinja template (the first-response clock as minutes left or overdue, a dot on unread rows),
-with the availability switch and the live notice's cursor. No login, no CSRF token, no layout, no translations. Keep
+queue/search.py: a search is a UNION of its lookups, newest case first), the SLA settings, the unread marks of the
+page's cases (live/service.py unread_among: case_events joined to case_reads), the six tab counts in one statement
+(with "unassigned"), the agent's availability (owners.is_available) and the live cursor (live/service.py
+settled_cursor: max, then min of case_events.id). The rows are rendered with a small Jinja template (the
+first-response clock as minutes left or overdue, a dot on unread rows), with the availability switch and the live
+notice's cursor. No login, no CSRF token, no layout, no translations. Keep
 the SQL in step with the view; bench/case_bench.py checks it.
 """
 import os
@@ -29,10 +30,12 @@ TABS = {
     "escalated": "cases.escalated_at IS NOT NULL AND cases.escalation_acknowledged_at IS NULL",
     "open": OPEN,
 }
-SEARCH = ("cases.id IN (SELECT cases.id FROM cases WHERE cases.order_id IN (SELECT orders.id FROM orders WHERE "
-          "orders.order_no = :q) UNION ALL SELECT cases.id FROM cases WHERE cases.customer_id IN (SELECT customers.id FROM "
-          "customers WHERE customers.name = :q) UNION ALL SELECT cases.id FROM cases WHERE cases.customer_id IN "
-          "(SELECT customers.id FROM customers WHERE customers.phone = :q))")
+FOUND = ("SELECT cases.id{label} FROM cases WHERE cases.order_id IN (SELECT orders.id FROM orders WHERE "
+         "orders.order_no = :q) UNION SELECT cases.id{label} FROM cases WHERE cases.customer_id IN (SELECT customers.id "
+         "FROM customers WHERE customers.name = :q) UNION SELECT cases.id{label} FROM cases WHERE cases.customer_id IN "
+         "(SELECT customers.id FROM customers WHERE customers.phone = :q)")  # a phone's cases: queue/search.py search_ids
+SEARCH = f"cases.id IN ({FOUND.format(label='')})"
+SEARCH_COUNT = f"SELECT count(*) FROM ({FOUND.format(label=' AS id')}) AS anon_1"
 ROWS = ("SELECT cases.id, cases.subject, cases.category, cases.channel, cases.severity, cases.status, cases.team, "
         "cases.received_at, cases.first_response_due_at, cases.first_responded_at, cases.escalated_at, "
         "cases.escalation_acknowledged_at, customers.name, customers.external_id, customers.phone, orders.order_no, "
@@ -40,7 +43,8 @@ ROWS = ("SELECT cases.id, cases.subject, cases.category, cases.channel, cases.se
         "cases.suggested_confidence FROM cases "
         "LEFT OUTER JOIN customers ON customers.id = cases.customer_id LEFT OUTER JOIN orders ON orders.id = cases.order_id "
         "LEFT OUTER JOIN users ON users.id = cases.owner_id WHERE {where} "
-        "ORDER BY cases.first_response_due_at, cases.id LIMIT :limit OFFSET :offset")
+        "ORDER BY {order} LIMIT :limit OFFSET :offset")
+BY_URGENCY, BY_CASE_NO = "cases.first_response_due_at, cases.id", "cases.id DESC"  # a tab's order; a search's, newest case first
 SETTINGS = text('SELECT shop_settings.value FROM shop_settings WHERE shop_settings.area = :area AND shop_settings."key" = :key')
 BUYER, MESSAGES = "customer_message", ("customer_message", "reply", "reply_logged")  # as live/service.py
 UNREAD = text(  # one page's cases with a buyer message newer than what the agent saw and than the last answer
@@ -104,8 +108,10 @@ def create_app() -> Flask:
     moment = (lambda t: t.isoformat(" ", "microseconds")) if engine.dialect.name == "sqlite" else (lambda t: t)  # naive UTC
     app.jinja_env.filters.update(mask=_mask, clock=_clock)
     template = app.jinja_env.from_string(TEMPLATE)
-    rows_sql = {name: text(ROWS.format(where=where)) for name, where in {**TABS, "search": SEARCH}.items()}
-    count_sql = {name: text(f"SELECT count(*) FROM cases WHERE {where}") for name, where in {**TABS, "search": SEARCH}.items()}
+    rows_sql = {name: text(ROWS.format(where=where, order=BY_URGENCY)) for name, where in TABS.items()}
+    rows_sql["search"] = text(ROWS.format(where=SEARCH, order=BY_CASE_NO))
+    count_sql = {name: text(f"SELECT count(*) FROM cases WHERE {where}") for name, where in TABS.items()}
+    count_sql["search"] = text(SEARCH_COUNT)
 
     @app.route("/")
     def queue():

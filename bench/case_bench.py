@@ -9,7 +9,8 @@ only read. Queue: for each backend and size, gunicorn serves the real app (`app:
 before measuring, the baseline must send the same SQL statements as the real page (traced in process; the real page's
 user load aside) and both pages must show the same cases. Pages: the agent's default tab "Mine" (bench-agent owns about
 a hundred open cases at both sizes), "Unanswered", and a search by a buyer's phone (the newest customer with exactly five
-cases, so the page has the same length at both sizes). bench/load.py drives every server in shuffled rounds.
+cases, so the page has the same length at both sizes; a search lists the newest case first). bench/load.py drives every
+server in shuffled rounds.
 Ratios: real / baseline (bar 1.5) and real at the larger size / real at the smaller (bar 1.3).
 
 Report: in process, `team_report(week)` against raw `text()` SQL plus the least Python giving the same figures

@@ -3,6 +3,7 @@ against a bare HTTP loop, and reminder lateness over a simulated hour. Every fig
 bound measured in the same run.
 
     .venv/bin/python -m bench.followup_bench sweep drain lateness --backends sqlite,postgresql
+    .venv/bin/python -m bench.followup_bench cost --backends sqlite,postgresql   # issue 20: per due order
 """
 import argparse
 import sys
@@ -16,7 +17,9 @@ from .followup_common import NOW
 
 # -- 1. the sweep's cost follows what is due --------------------------------------------------------------
 
-def _time_sweeps(url: str, due: int, runs: int) -> list[float]:
+def _time_sweeps(url: str, due: int, runs: int, at_least: bool = False, cpu: list | None = None) -> list[float]:
+    """The sweep's timings; it must queue `due` reminders each run (`at_least`: the history may add its own).
+    `cpu`: receives this process's CPU time of each run (all of SQLite's work, none of PostgreSQL's server)."""
     from shopcs.extensions import db
     from shopcs.followup.jobs import sweep_unpaid
     from shopcs.notify.models import OutboxMessage
@@ -27,10 +30,12 @@ def _time_sweeps(url: str, due: int, runs: int) -> list[float]:
         for run in range(runs + 1):  # the first run warms caches and is not counted
             db.session.execute(delete(OutboxMessage))
             db.session.commit()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             counts = sweep_unpaid(NOW)
             elapsed = time.perf_counter() - started
-            if counts["queued"] != due:
+            if run and cpu is not None:
+                cpu.append(time.process_time() - cpu_started)
+            if counts["queued"] != due and not (at_least and counts["queued"] >= due):
                 raise SystemExit(f"sweep on {url} queued {counts}, expected {due}")
             if run:
                 timings.append(elapsed)
@@ -70,6 +75,74 @@ def bench_sweep(backends, sizes, due: int, runs: int, keep: bool) -> bool:
         verdict = "PASS" if ratio <= 1.5 else "FAIL"
         ok &= ratio <= 1.5
         print(f"  {backend:<10} sweep at {large:,} / at {small:,}: {ratio:.2f}  {verdict} (bar 1.5)")
+    return ok
+
+
+# -- 1b. set work: the cost per due order of the sweep and of the auto-close (issue 20) --------------------
+
+COST_BAR = 0.2e-3  # seconds per due order
+
+
+def _time_auto_close(url: str, runs: int, cpu: list) -> tuple[list[float], int]:
+    """auto_close_unpaid(now) over the filled history's old unpaid orders, undone after each run."""
+    from shopcs.audit.models import AuditEntry
+    from shopcs.extensions import db
+    from shopcs.followup.jobs import auto_close_unpaid
+    from shopcs.followup.unpaid import ACTION_CLOSED_HERE
+    from shopcs.orders.models import Order
+
+    app = common.make_app(url)
+    timings, closed = [], 0
+    with app.app_context():
+        for run in range(runs + 1):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            closed = auto_close_unpaid(NOW)["closed"]
+            elapsed = time.perf_counter() - started
+            if run:
+                cpu.append(time.process_time() - cpu_started)
+            db.session.execute(update(Order).where(Order.closed_here_at == NOW)
+                               .values(status="unpaid", closed_here_at=None, lock_version=Order.lock_version - 1))
+            db.session.execute(delete(AuditEntry).where(AuditEntry.action == ACTION_CLOSED_HERE, AuditEntry.at == NOW))
+            db.session.commit()
+            if run:
+                timings.append(elapsed)
+        db.session.remove()
+        db.engine.dispose()
+    return timings, closed
+
+
+def bench_cost(backends, size: int, dues: list[int], runs: int, keep: bool) -> bool:
+    print(f"== set work (issue 20): sweep_unpaid(now) and auto_close_unpaid(now) over {size:,} orders; "
+          f"cost per due order, median of {runs} runs; bar {COST_BAR * 1000:.1f} ms")
+    ok = True
+    for backend in backends:
+        url = common.url_for(backend, f"cost_{size}")
+        started = time.perf_counter()
+        common.fill(url, size)
+        print(f"  {backend:<10} {size:>9,} orders filled in {time.perf_counter() - started:5.1f} s")
+        placed = 0
+        for due in sorted(dues):
+            with common.make_app(url).app_context():  # step 1 due: placed 31 min to 11.5 h before now, spread evenly
+                spread = timedelta(hours=11) / max(due, 1)
+                common.add_unpaid_orders([NOW - timedelta(minutes=31) - spread * i for i in range(placed, due)],
+                                         f"BENCH-DUE-{due}")
+                from shopcs.extensions import db
+                db.session.remove()
+                db.engine.dispose()
+            placed = due
+            cpu = []
+            median = common.median(_time_sweeps(url, due, runs, at_least=True, cpu=cpu))
+            ok &= median / due <= COST_BAR
+            print(f"  {backend:<10} sweep, {due:>7,} due: {median * 1000:8.1f} ms = {median / due * 1000:.3f} ms per due order "
+                  f"(CPU here {common.median(cpu) / due * 1000:.3f})  {'PASS' if median / due <= COST_BAR else 'FAIL'}")
+        cpu = []
+        timings, closed = _time_auto_close(url, runs, cpu)
+        per_order = common.median(timings) / max(closed, 1)
+        ok &= per_order <= COST_BAR
+        print(f"  {backend:<10} auto-close, {closed:>7,} due: {common.median(timings) * 1000:8.1f} ms = {per_order * 1000:.3f} ms "
+              f"per order (CPU here {common.median(cpu) / max(closed, 1) * 1000:.3f})  {'PASS' if per_order <= COST_BAR else 'FAIL'}")
+        if not keep:
+            common.drop_database(url)
     return ok
 
 
@@ -212,10 +285,12 @@ def bench_lateness(backends, count: int, keep: bool) -> bool:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.followup_bench", description=__doc__.splitlines()[0])
-    parser.add_argument("benches", nargs="+", choices=("sweep", "drain", "lateness"))
+    parser.add_argument("benches", nargs="+", choices=("sweep", "cost", "drain", "lateness"))
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--due", type=int, default=100)
+    parser.add_argument("--cost-size", type=int, default=1_000_000, help="orders in the cost bench's database")
+    parser.add_argument("--cost-due", default="10000,100000", help="due orders in the cost bench, comma-separated")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
@@ -226,6 +301,8 @@ def main(argv=None) -> int:
     ok = True
     if "sweep" in args.benches:
         ok &= bench_sweep(backends, [int(s) for s in args.sizes.split(",")], args.due, args.runs, args.keep)
+    if "cost" in args.benches:
+        ok &= bench_cost(backends, args.cost_size, [int(d) for d in args.cost_due.split(",")], args.runs, args.keep)
     if "drain" in args.benches:
         ok &= bench_drain(backends, args.messages, args.rounds, args.keep)
     if "lateness" in args.benches:

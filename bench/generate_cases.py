@@ -37,6 +37,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.schema import CreateTable
 
+from shopcs.cases.wordsearch.build import rebuild
+
+from .fake import PRODUCT_MODS, PRODUCT_WORDS
 from .writers import BulkWriter
 
 ZONE, OFFSET = "Asia/Shanghai", timedelta(hours=8)
@@ -57,6 +60,7 @@ SUBJECTS = {
 }
 NOTES = ("已联系快递核实", "买家要求电话回访", "等仓库确认", "已申请补发", "转主管看一下")
 REPLIES = ("您好,已为您查询,请稍等", "您好,已经为您催促快递", "很抱歉给您带来不便,已为您登记", "谢谢您的耐心,已处理好了")
+FOLLOW_UPS = ("还有一个问题", "请尽快处理", "什么时候能退款", "能不能加急", "我再等一天")
 TEAM_OF = {"tracking": "shipping", "claim": "after_sales", "after_sales": "after_sales", "complaint": "after_sales"}
 OPEN_HOURS = {"chat": (8, 24, 5), "platform": (8, 24, 5), "phone": (9, 21, 3)}  # opens, closes (local hour), minutes
 
@@ -109,6 +113,19 @@ def check_due(start: datetime, span: float, samples: int = 3000) -> None:
                 received = received.replace(hour=rng.choice((0, 1, 12, 13, 15, 16)), minute=rng.choice((0, 55, 57, 59)))
             if fast_due(received, channel) != exact(received, channel):
                 raise SystemExit(f"fast_due differs from first_response_due for {channel} at {received}")
+
+
+def _detail(rng: random.Random, category: str) -> str:
+    """What a buyer adds half the time: a tracking number (one case's own), the product, the amount."""
+    if rng.random() < 0.5:
+        return ""
+    if category == "tracking":
+        return f", 快递单号 SF{rng.randrange(10**11, 10**12)}"
+    if category == "payment":
+        return f", 金额 {rng.randrange(10, 2000)} 元"
+    if category == "pre_sale":
+        return f", 想买{rng.choice(PRODUCT_WORDS)}"
+    return f", 买的是{rng.choice(PRODUCT_MODS)}{rng.choice(PRODUCT_WORDS)}"
 
 
 def _pick(rng: random.Random, weighted) -> str:
@@ -179,8 +196,10 @@ class CaseStory:
             responded = received + timedelta(seconds=wall * share)
             if responded >= now:
                 responded, status = None, "new"
+        words = random.Random(f"{self.seed}-words-{cid}")  # the messages' details: the other values stay as they were
         case = {"id": cid, "category": category, "channel": channel, "severity": severity, "status": status,
-                "subject": rng.choice(SUBJECTS[category]), "body": "买家留言: " + rng.choice(SUBJECTS[category]),
+                "subject": rng.choice(SUBJECTS[category]),
+                "body": "买家留言: " + rng.choice(SUBJECTS[category]) + _detail(words, category),
                 "customer_id": customer_id, "order_id": order_id, "owner_id": None, "team": team,
                 "received_at": received, "first_response_due_at": due, "first_responded_at": responded,
                 "resolved_at": None, "closed_at": None, "escalated_at": None, "escalation_reason": None,
@@ -223,7 +242,7 @@ class CaseStory:
                 timeline.append((last, "note", f"user:{replier}", rng.choice(NOTES), None))
             if rng.random() < 0.3:
                 last += timedelta(hours=rng.uniform(0.2, 8))
-                timeline.append((last, "customer_message", created_by, "还有一个问题", None))
+                timeline.append((last, "customer_message", created_by, words.choice(FOLLOW_UPS), None))
                 last += timedelta(minutes=rng.uniform(1, 30))
                 timeline.append((last, "reply", f"user:{replier}", rng.choice(REPLIES), None))
         if status in ("new", "open", "waiting"):
@@ -322,7 +341,8 @@ def generate_cases(url: str, cases: int, now: datetime, seed: int = 1, days: flo
                 conn.execute(text("DELETE FROM case_events"))
                 conn.execute(text("DELETE FROM cases"))
             else:
-                conn.execute(text("TRUNCATE case_events, cases CASCADE"))  # and the bench's (empty) tables that refer to cases
+                conn.execute(text("TRUNCATE case_events, cases CASCADE"))
+            conn.execute(text("DELETE FROM case_words"))  # and the bench's (empty) tables that refer to cases
     users = create_people(url)
     check_due(now - timedelta(days=days), days * DAY)
     orders, customers = load_orders(engine)
@@ -353,13 +373,17 @@ def generate_cases(url: str, cases: int, now: datetime, seed: int = 1, days: flo
             for name in ("cases", "case_events"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                   f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"))
+    log(f"indexes: {time.perf_counter() - loaded:.1f} s")
+    with engine.begin() as conn:  # the word search's index, as the app keeps it (shopcs.cases.wordsearch)
+        rebuild(conn, log=log)
     if analyze:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE cases"))
             if engine.dialect.name != "sqlite":
                 conn.execute(text("VACUUM ANALYZE case_events"))
+                conn.execute(text("VACUUM ANALYZE case_words"))
                 conn.execute(text("ANALYZE customers"))
-    log(f"indexes{' and ANALYZE' if analyze else ''}: {time.perf_counter() - loaded:.1f} s")
+    log(f"indexes, word index{' and ANALYZE' if analyze else ''}: {time.perf_counter() - loaded:.1f} s")
     with engine.connect() as conn:
         open_cases = conn.execute(text("SELECT count(*) FROM cases WHERE status IN ('new', 'open', 'waiting')")).scalar()
     engine.dispose()

@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from . import sqlite_pragmas
+from . import ops, sqlite_pragmas
 from .config import check_secret_key, load_config
 from .dbid import DatabaseIdConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["SHOPCS_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.url_map.converters["dbid"] = DatabaseIdConverter
+    ops.init_app(app)  # log lines, request ids and request metrics: before any other request hook
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -70,11 +71,13 @@ def _register_blueprints(app: Flask) -> None:
     from .followup.optout import bp as optout_bp
     from .followup.views import bp as followup_bp
     from .notify.api import bp as notify_api_bp
+    from .ops.views import bp as ops_bp
     from .orders.api import bp as orders_api_bp
     from .orders.import_views import bp as imports_bp
     from .orders.note_views import bp as notes_bp
     from .orders.refund_views import bp as refunds_bp
     from .orders.views import bp as orders_bp
+    from .privacy.views import bp as privacy_bp
     from .reports.api import bp as reports_api_bp
     from .reports.dashboard_views import bp as dashboard_bp
     from .reports.team.views import bp as worklog_bp
@@ -95,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notify_api_bp)
     csrf.exempt(notify_api_bp)
     app.register_blueprint(followup_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(optout_bp)
     app.register_blueprint(optout_api_bp)
     csrf.exempt(optout_api_bp)
@@ -121,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhook_log_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(api_docs_bp)
+    app.register_blueprint(ops_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -130,7 +135,10 @@ def _register_cli(app: Flask) -> None:
     from .conversations.cli import mail_cli
     from .demo import demo_cli
     from .followup.cli import followup_cli
+    from .maintenance.cli import backup_command
     from .orders.cli import orders_cli
+    from .privacy.cli import customers_cli
 
-    for group in (users_cli, token_cli, orders_cli, demo_cli, followup_cli, cases_cli, mail_cli, assistant_cli):
+    for group in (users_cli, token_cli, orders_cli, demo_cli, followup_cli, cases_cli, mail_cli, assistant_cli, backup_command):
         app.cli.add_command(group)
+    app.cli.add_command(customers_cli)

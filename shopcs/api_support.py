@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from .actor import Actor
 from .api_reasons import translated
-from .auth.services import find_api_token
-from .extensions import db
+from .auth.services import find_api_token, note_token_use
 from .timeutil import utcnow
 
 
@@ -55,8 +54,7 @@ def token_required(view):
         token = find_api_token(secret.strip()) if scheme.lower() == "bearer" else None
         if token is None:
             return error_response(401, "unauthorized", _l("A valid API token is required: Authorization: Bearer <token>."))
-        token.last_used_at = utcnow()
-        db.session.commit()
+        note_token_use(token, utcnow())
         g.actor = Actor.for_token(token)
         return view(*args, **kwargs)
 

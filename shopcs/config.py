@@ -59,7 +59,24 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "WTF_CSRF_TIME_LIMIT": CSRF_TOKEN_HOURS * 3600,
         **_outbox_config(env),
         "SHOPCS_IMAP_URL": _imap_url(env),
+        "SHOPCS_RETENTION_MONTHS": _retention_months(env),  # 0: off (shopcs.privacy.retention)
+        "SHOPCS_LOG_FORMAT": env.get("SHOPCS_LOG_FORMAT", "text"),  # text or json (checked by shopcs.ops.logs)
     }
+
+
+RETENTION_MONTHS_MAX = 1200  # a hundred years: anything larger is a typing mistake
+
+
+def _retention_months(env) -> int:
+    """Buyers with no order or case for this many months are erased by the scheduler (shopcs.privacy.retention); empty
+    or 0: never. A value that is not a whole number of months up to RETENTION_MONTHS_MAX stops the app at start."""
+    text = env.get("SHOPCS_RETENTION_MONTHS", "").strip()
+    if not text:
+        return 0
+    if not (text.isascii() and text.isdigit()) or int(text) > RETENTION_MONTHS_MAX:
+        raise ConfigError(f"SHOPCS_RETENTION_MONTHS must be a whole number of months up to {RETENTION_MONTHS_MAX} "
+                          f"(empty or 0: off), not {text!r}.")
+    return int(text)
 
 
 def _imap_url(env) -> str:

@@ -104,6 +104,12 @@ FIELD_LABELS = {
     "example_count": _l("examples learnt from"), "held_aside": _l("examples held aside"),
     "accuracy": _l("accuracy on those held aside"), "active_accuracy": _l("the active version's accuracy"),
     "active_version": _l("active version"),
+    # a buyer's erasure (shopcs.privacy): how many of each were erased
+    "again": _l("erased before"), "orders": _l("orders"), "cases": _l("cases"), "messages": _l("case messages"),
+    "handoff_notes": _l("hand-off notes"), "concerns": _l("concerns"), "refund_notes": _l("refund notes"),
+    "claim_notes": _l("claim notes"), "photos": _l("claim photos"), "outbox_messages": _l("messages to the buyer"),
+    "cancelled_messages": _l("messages cancelled"), "audit_entries": _l("audit entries"),
+    "assistant_examples": _l("assistant examples"),
 }
 
 
@@ -139,6 +145,8 @@ ACTION_LABELS = {
     "followup.promotion_deleted": _l("Promotion deleted"),
     "customer.opt_out": _l("Buyer opted out of messages"),
     "customer.opt_in": _l("Buyer opted in to messages again"),
+    "customer.erased": _l("Buyer's personal data erased"),  # shopcs.privacy: the counts, never the data
+    "order.buyer_erased": _l("Buyer's name, phone and address erased"),
     "carrier.exclusions": _l("Carrier coverage changed"),
     "report_alerts.settings_changed": _l("Refund-rate alert settings changed"),
     "case.created": _l("Case opened"),
@@ -201,6 +209,7 @@ MONEY_PROBLEMS = (  # money.MoneyError's texts, shown after "The amount" on the 
 # Why an outbox message was cancelled: stored in English (the API shows it as is), shown translated.
 CANCEL_REASONS = {
     "customer opted out": _l("the buyer opted out"),
+    "customer erased": _l("the buyer's personal data was erased"),
     "promotion deleted": _l("the promotion was deleted"),
     "order closed": _l("the order was closed"),
     "order paid": _l("the order was paid"),
@@ -227,6 +236,16 @@ WEBHOOK_OUTCOMES = {
     "stale": _l("Stale: the order had moved on"), "refunded": _l("Refund taken"),
     "ignored": _l("Noted, nothing changed"), "refused": _l("Refused"),
     "shipped": _l("Shipment taken"), "shipment_updated": _l("Shipment updated"),
+}
+
+
+# The scheduler's jobs (shopcs.followup.scheduler.JOBS), on the scheduler jobs page; a job without a label shows its id.
+JOB_LABELS = {
+    "unpaid_sweep": _l("Unpaid-order reminders"), "greeting_sweep": _l("Holiday greetings"),
+    "outbox_sender": _l("Outbox sender"), "auto_close": _l("Close unpaid orders"),
+    "refund_rate_alerts": _l("Refund-rate alerts"), "case_breach_sweep": _l("Escalate missed response targets"),
+    "assistant_retrain": _l("Assistant retraining"), "mail_poll": _l("Mailbox poll"),
+    "retention": _l("Erase inactive buyers"),  # shopcs.privacy.jobs
 }
 
 

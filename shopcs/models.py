@@ -8,6 +8,7 @@ from .cases.models import Case, CaseEvent  # noqa: F401
 from .cases.replies.models import ReplyTemplate  # noqa: F401
 from .conversations.models import MailboxPosition  # noqa: F401
 from .conversations.widget_models import WidgetConversation  # noqa: F401
+from .followup.job_runs import JobRun  # noqa: F401
 from .followup.models import BuyerConcern, Promotion  # noqa: F401
 from .notify.models import OutboxMessage  # noqa: F401
 from .orders import previous_payment  # noqa: F401 - keeps orders.previous_paid_at exact on every flush

@@ -30,6 +30,7 @@ NOT_PAGES = {
     "reply_templates.for_case",   # the reply box's template list (JSON for static/template_picker.js)
     "followup.preview",           # the settings page's live preview (JSON)
     "optout.unsubscribe",         # the buyer's link in a greeting, signed for one customer
+    "ops.metrics",                # Prometheus's scrape, with an API token
 }
 
 

@@ -1,7 +1,7 @@
 """Write and read the audit trail. Writing adds to the caller's transaction; the caller commits."""
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..actor import Actor
 from ..extensions import db
@@ -27,6 +27,15 @@ def record(actor: Actor, action: str, now: datetime, *, order_id=None, before=No
     )
     db.session.add(entry)
     return entry
+
+
+def record_many(actor: Actor, action: str, now: datetime, entries: list[dict]) -> None:
+    """The same action for many orders in one statement (a sweep's batch): `entries` are dicts with order_id and
+    optionally before/after."""
+    if entries:
+        db.session.execute(insert(AuditEntry), [
+            {"at": now, "actor": actor.label, "action": action, "order_id": entry["order_id"],
+             "before": _jsonable(entry.get("before")), "after": _jsonable(entry.get("after"))} for entry in entries])
 
 
 def changes(obj, fields: list[str], new_values: dict) -> tuple[dict, dict]:

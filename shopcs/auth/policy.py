@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "followup.settings": ("supervisor",),  # settings, templates' preview, promotions
     "customers.view": ("agent", "after_sales", "supervisor", "operator"),
     "customers.opt_out": ("agent", "after_sales", "supervisor"),
+    "customers.erase": (),  # a buyer's personal data, for good (shopcs.privacy): admins only
     "concerns.record": ("agent", "after_sales", "supervisor"),
     "reminders.send": ("agent", "supervisor"),
     # reports and the shop's administration
@@ -51,9 +52,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "webhooks.view_log": ("supervisor", "operator"),
     "api_docs.view": ("supervisor", "operator"),
     "accounts.manage": (),
+    "jobs.view": (),  # the scheduler jobs page
+    "metrics.read": (),  # GET /metrics: for the monitoring's API token (a platform action), no person's page
 }
 
-PLATFORM_ACTIONS = frozenset({"cases.work", "claims.work", "refunds.decide", "orders.change_address", "orders.ship"})
+PLATFORM_ACTIONS = frozenset({"cases.work", "claims.work", "refunds.decide", "orders.change_address", "orders.ship",
+                              "metrics.read"})
 
 
 def check_action(action: str) -> str:

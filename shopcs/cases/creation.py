@@ -19,6 +19,7 @@ from .models import Case
 from .settings import load_sla_settings
 from .sla import first_response_due
 from .timeline import add_event, trace
+from .wordsearch.index import add_text
 
 
 def _order(order_no: str) -> Order:
@@ -67,6 +68,7 @@ def create_case(data: CaseInput, actor: Actor, now: datetime, zone: str, externa
         db.session.add(case)
         add_event(case, "customer_message", actor, now, body=case.body, occurred_at=received_at, channel=data.channel,
                   external_id=external_id, data={"reading": data.reading.as_json()} if data.reading else None)
+        add_text(case.id, case.subject)  # the word search's (the message's text is added with its event)
         trace(case, "case.created", actor, now, after={
             "category": case.category, "channel": case.channel, "severity": case.severity, "subject": case.subject,
             "order_no": data.order_no, "customer": customer.external_id, "received_at": received_at,

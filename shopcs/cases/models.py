@@ -1,7 +1,7 @@
 """Customer cases (工单) and their timelines: every reply, note, transfer and change is a CaseEvent row."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -91,3 +91,16 @@ class CaseEvent(db.Model):
     external_id: Mapped[str | None] = mapped_column(String(EXTERNAL_ID_MAX), nullable=True)
 
     case: Mapped[Case] = relationship(back_populates="events")
+
+
+class CaseWord(db.Model):
+    """The word index (shopcs.cases.wordsearch): one row per gram (a pair of characters as a number, or a text's last character)
+    found in a case's subject or messages, written in the same transaction as the text. Derived data, like an index:
+    no foreign key (a check on every case delete without an index on case_id), rebuilt from the texts by its migration.
+    SQLite keeps it as its primary key's B-tree (WITHOUT ROWID): one copy of each row, in key order."""
+
+    __tablename__ = "case_words"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    gram: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

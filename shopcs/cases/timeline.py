@@ -11,6 +11,8 @@ from ..dbid import MAX_DB_ID
 from ..errors import NotFound
 from ..extensions import db
 from .models import Case, CaseEvent
+from .wordsearch.index import add_text
+from .wordsearch.rules import KINDS as MESSAGE_KINDS
 
 
 def lock_case(case_id: int) -> Case:
@@ -33,6 +35,8 @@ def add_event(case: Case, kind: str, actor: Actor, now: datetime, *, body: str =
     case.events.append(event)
     case.updated_at = now
     db.session.flush()
+    if kind in MESSAGE_KINDS:  # the word search finds the case by it (shopcs.cases.wordsearch)
+        add_text(case.id, body)
     return event
 
 

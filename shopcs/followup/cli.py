@@ -6,16 +6,16 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..app_config import shop_zone
+from ..ops.logs import configure_logging
 from ..timeutil import TimeError, parse_aware, utcnow
 
 followup_cli = AppGroup("followup", help="Unpaid-order reminders, greetings and the outbox sender.")
 
 
 def _configure_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """The app factory configured the lines (shopcs.ops.logs, SHOPCS_LOG_FORMAT); the scheduler logs every run."""
+    configure_logging(current_app.config["SHOPCS_LOG_FORMAT"])
     logging.getLogger("shopcs").setLevel(logging.INFO)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # our own lines say what each run did
 
 
 def _counts_line(counts: dict) -> str:

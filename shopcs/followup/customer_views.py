@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..auth.access import current_actor, may, permission_required
-from ..errors import NotFound, ServiceError
+from ..errors import Conflict, NotFound, ServiceError
 from ..orders.refund_views import order_url
 from ..timeutil import utcnow
 from . import concerns, queries, rules
@@ -37,7 +37,8 @@ def customer_page(external_id):
                            messages=queries.messages_for_customer(customer), order_url=order_url,
                            concerns=concerns.concerns_for_customer(customer.id),
                            form=OptOutForm(formdata=None, opted_out="0" if customer.opted_out else "1"),
-                           can_toggle=may("customers.opt_out"))
+                           can_toggle=may("customers.opt_out") and customer.erased_at is None,
+                           can_erase=may("customers.erase"))
 
 
 @permission_required("customers.opt_out")
@@ -48,6 +49,9 @@ def toggle_opt_out(external_id):
             customer = set_opted_out(external_id, form.opted_out.data == "1", current_actor(), utcnow())
         except NotFound:
             abort(404)
+        except Conflict as exc:
+            flash(str(exc.message), "error")
+            return redirect(url_for("followup.customer_page", external_id=external_id))
         flash(_("The customer no longer receives reminders, greetings or promotions.") if customer.opted_out
               else _("The customer receives reminders, greetings and promotions again."), "info")
     else:

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; named so that pybabel extracts its context
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..form_fields import DayField
@@ -72,6 +72,8 @@ class SettingsForm(FlaskForm):
     auto_close_hours = _number(_l("Close an unpaid order after this many hours"))
     quiet_start = _clock(_l("Quiet hours start"))
     quiet_end = _clock(_l("Quiet hours end"))
+    campaign_start = DateTimeLocalField(_l("Campaign window starts"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    campaign_end = DateTimeLocalField(_l("Campaign window ends"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     greeting_send_time = _clock(_l("Greetings go out at"))
     repeat_window_days = _number(_l("Repeat customer: last paid order within this many days"))
     greeting_gap_days = _number(_l("At most one greeting or promotion per customer in this many days"))
@@ -83,7 +85,8 @@ class SettingsForm(FlaskForm):
     notify_platform_shipments = BooleanField(_l("Also send the shipping notice for shipments the platform reports"))
 
     scalar_names = ("first_reminder_minutes", "second_reminder_hours", "max_reminders", "auto_close_hours",
-                    "quiet_start", "quiet_end", "greeting_send_time", "repeat_window_days", "greeting_gap_days",
+                    "quiet_start", "quiet_end", "campaign_start", "campaign_end",
+                    "greeting_send_time", "repeat_window_days", "greeting_gap_days",
                     "locale", "shop_name", "shop_name_en", "notify_platform_shipments")
 
 

@@ -45,5 +45,7 @@ Index("ix_outbox_order_kind", OutboxMessage.order_id, OutboxMessage.kind, Outbox
       OutboxMessage.id)
 # The dashboard's latest refund-rate alerts (one kind, newest first): a few rows of an outbox holding every message.
 Index("ix_outbox_kind_created", OutboxMessage.kind, OutboxMessage.created_at, OutboxMessage.id)
+# The follow-up page's "Sent today": today's sent messages, not every message ever sent (migration d4d6f8a0b2c3).
+Index("ix_outbox_status_sent", OutboxMessage.status, OutboxMessage.sent_at)
 # The concerns report: concerns recorded in a window, with their category and order, from the index alone.
 Index("ix_buyer_concerns_created", BuyerConcern.created_at, BuyerConcern.category, BuyerConcern.order_id)

@@ -51,6 +51,35 @@ def defer_out_of_quiet_hours(moment: datetime, settings: FollowupSettings, zone:
     return end
 
 
+def campaign_bounds(settings: FollowupSettings, zone: str) -> tuple[datetime, datetime] | None:
+    """The campaign window (e.g. 11.11 00:00–02:00, local wall-clock) as UTC instants, or None when none is set."""
+    if settings.campaign_start is None or settings.campaign_end is None:
+        return None
+    start, end = settings.campaign_start, settings.campaign_end
+    return wall_instant(start.date(), start.time(), zone), wall_instant(end.date(), end.time(), zone)
+
+
+def in_campaign(moment: datetime, settings: FollowupSettings, zone: str) -> bool:
+    window = campaign_bounds(settings, zone)
+    return window is not None and window[0] <= moment < window[1]
+
+
+def reminders_quiet(moment: datetime, settings: FollowupSettings, zone: str) -> bool:
+    """Whether a payment reminder must wait at `moment`: the quiet hours, except inside the campaign window (a
+    festival's midnight, when buyers are awake and paying). Greetings keep the quiet hours always."""
+    return in_quiet_hours(moment, settings, zone) and not in_campaign(moment, settings, zone)
+
+
+def defer_reminder(moment: datetime, settings: FollowupSettings, zone: str) -> datetime:
+    """When a reminder due at `moment` may go: `moment` itself, else the end of the quiet hours or the start of
+    the campaign window, whichever comes first."""
+    if not reminders_quiet(moment, settings, zone):
+        return moment
+    end = defer_out_of_quiet_hours(moment, settings, zone)
+    window = campaign_bounds(settings, zone)
+    return window[0] if window is not None and moment < window[0] < end else end
+
+
 def closes_at(placed_at: datetime, settings: FollowupSettings) -> datetime:
     return placed_at + settings.auto_close
 
@@ -63,13 +92,13 @@ def step_due_at(placed_at: datetime, step: int, settings: FollowupSettings) -> d
 class ReminderPlan:
     step: int
     due_at: datetime
-    send_at: datetime  # due_at moved out of quiet hours
+    send_at: datetime  # due_at moved out of quiet hours (not in the campaign window)
     drop_reason: str | None  # set when the order closes before send_at
 
 
 def plan_step(placed_at: datetime, step: int, settings: FollowupSettings, zone: str) -> ReminderPlan:
     due = step_due_at(placed_at, step, settings)
-    send_at = defer_out_of_quiet_hours(due, settings, zone)
+    send_at = defer_reminder(due, settings, zone)
     dropped = DROP_CLOSES_FIRST if send_at >= closes_at(placed_at, settings) else None
     return ReminderPlan(step=step, due_at=due, send_at=send_at, drop_reason=dropped)
 
@@ -115,10 +144,11 @@ def decide_reminder(*, placed_at: datetime, now: datetime, status: str, opted_ou
         return ReminderDecision("drop", step, reason=DROP_CAP)
     if plan.drop_reason:
         return ReminderDecision("drop", step, reason=plan.drop_reason)
-    if in_quiet_hours(now, settings, zone) or plan.send_at > now:
-        if defer_out_of_quiet_hours(now, settings, zone) >= close:
+    if reminders_quiet(now, settings, zone) or plan.send_at > now:
+        send_at = defer_reminder(now, settings, zone)
+        if send_at >= close:
             return ReminderDecision("drop", step, reason=DROP_CLOSES_FIRST)
-        return ReminderDecision("wait", step, send_at=defer_out_of_quiet_hours(now, settings, zone))
+        return ReminderDecision("wait", step, send_at=send_at)
     return ReminderDecision("send", step, send_at=plan.send_at)
 
 

@@ -7,14 +7,17 @@ repeated run is harmless; the scheduler only decides *when* to look.
 import dataclasses
 import importlib
 import logging
+import secrets
 import signal
 import threading
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from ..log_context import bind_request_id, unbind_request_id
 from ..timeutil import UTC, utcnow
 
 log = logging.getLogger("shopcs.followup.scheduler")
@@ -34,7 +37,8 @@ class PeriodicJob:
 
 
 JOBS = (
-    PeriodicJob("unpaid_sweep", 60, "shopcs.followup.jobs:sweep_unpaid"),
+    # every 30 s: a sweep with nothing due costs a few index reads, and a festival's first reminders wait half as long
+    PeriodicJob("unpaid_sweep", 30, "shopcs.followup.jobs:sweep_unpaid"),
     PeriodicJob("greeting_sweep", 600, "shopcs.followup.jobs:sweep_greetings"),
     PeriodicJob("outbox_sender", 15, "shopcs.followup.jobs:drain_outbox"),
     PeriodicJob("auto_close", 300, "shopcs.followup.jobs:auto_close_unpaid"),
@@ -42,6 +46,7 @@ JOBS = (
     PeriodicJob("case_breach_sweep", 60, "shopcs.followup.jobs:escalate_breaches"),  # a minute late at most
     PeriodicJob("assistant_retrain", 86400, "shopcs.assistant.training:retrain_job"),  # the shop's corrected cases
     PeriodicJob("mail_poll", 60, "shopcs.conversations.cli:poll_configured", needs="SHOPCS_IMAP_URL"),
+    PeriodicJob("retention", 86400, "shopcs.privacy.jobs:erase_inactive_buyers", needs="SHOPCS_RETENTION_MONTHS"),
 )
 
 
@@ -62,20 +67,38 @@ def counts_of(result) -> dict:
 
 
 def run_job(app, job: PeriodicJob) -> None:
-    """One run inside an app context with a fresh clock read; logs the counts, never raises."""
+    """One run inside an app context with a fresh clock read; logs the counts (each line naming the run) and records
+    the run (job_runs: outcome, duration, failures), never raises."""
     from ..extensions import db
+    from .job_runs import short_error
 
     with app.app_context():
-        now = utcnow()
+        bound, now, started, error = bind_request_id(f"{job.id}-{secrets.token_hex(4)}"), utcnow(), time.monotonic(), None
         try:
-            result = _resolve(job.target)(now)
-        except Exception:  # noqa: BLE001 - a failing run is logged and the next one tries again
-            db.session.rollback()
-            log.exception("job %s failed at %s", job.id, now.isoformat())
-        else:
-            log.info("job %s at %s: %s", job.id, now.isoformat(), counts_of(result))
+            try:
+                result = _resolve(job.target)(now)
+            except Exception as exc:  # noqa: BLE001 - a failing run is logged and the next one tries again
+                db.session.rollback()
+                error = short_error(exc)
+                log.exception("job %s failed at %s", job.id, now.isoformat())
+            else:
+                log.info("job %s at %s: %s", job.id, now.isoformat(), counts_of(result))
+            _record(job.id, now, now + timedelta(seconds=time.monotonic() - started), error)
         finally:
             db.session.remove()
+            unbind_request_id(bound)
+
+
+def _record(job_id: str, started_at: datetime, finished_at: datetime, error: str | None) -> None:
+    """The run in job_runs; a run that cannot be recorded (the database away) is logged, never raised."""
+    from ..extensions import db
+    from .job_runs import record_run
+
+    try:
+        record_run(job_id, started_at, finished_at, error)
+    except Exception:  # noqa: BLE001 - the job itself is done; the next run records again
+        db.session.rollback()
+        log.exception("job %s: its run could not be recorded", job_id)
 
 
 def build_scheduler(app, first_run: datetime | None = None) -> BlockingScheduler:

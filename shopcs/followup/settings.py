@@ -1,7 +1,7 @@
 """Load and save the follow-up settings: stored in the shop settings (the shop-wide ones in area "shop", the rest
 in area "followup"), validated, every change audited."""
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from types import MappingProxyType
 
 from flask_babel import lazy_gettext as _l
@@ -28,6 +28,8 @@ _RANGES = {  # field: (lowest, highest)
     "greeting_gap_days": (0, 365),
 }
 _TIMES = ("quiet_start", "quiet_end", "greeting_send_time")
+_MOMENTS = ("campaign_start", "campaign_end")  # local wall-clock datetimes, stored as "2026-11-11T00:00"
+LONGEST_CAMPAIGN = timedelta(hours=48)  # a festival's first nights, not a way to switch quiet hours off for good
 
 
 def _template_key(kind: str, locale: str) -> str:
@@ -42,13 +44,34 @@ def load_settings() -> FollowupSettings:
     values = {}
     for name in SCALAR_FIELDS:
         if name in rows:
-            values[name] = time.fromisoformat(rows[name]) if name in _TIMES else rows[name]
+            values[name] = _loaded(name, rows[name])
     templates = dict(defaults.templates)
     for kind in TEMPLATE_KINDS:
         for locale in LOCALES:
             if _template_key(kind, locale) in rows:
                 templates[(kind, locale)] = rows[_template_key(kind, locale)]
     return replace(defaults, **values, templates=MappingProxyType(templates))
+
+
+def _loaded(name: str, stored):
+    if name in _TIMES:
+        return time.fromisoformat(stored)
+    if name in _MOMENTS:
+        return None if stored is None else datetime.fromisoformat(stored)
+    return stored
+
+
+def _parse_moment(value) -> datetime | None:
+    """A local date and time from a form ("2026-11-11T00:00", "2026-11-11 00:00") or a naive datetime; "" is None."""
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    text = str(value or "").strip()
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        raise ValueError("a wall-clock time has no zone")
+    return moment.replace(second=0, microsecond=0)
 
 
 def _parse_time(value) -> time:
@@ -88,6 +111,12 @@ def parse_values(values: dict, current: FollowupSettings) -> FollowupSettings:
                 changes[name] = _parse_time(values[name])
             except ValueError:
                 errors[name] = _l("must be a time such as 22:00")
+    for name in _MOMENTS:
+        if name in values:
+            try:
+                changes[name] = _parse_moment(values[name])
+            except ValueError:
+                errors[name] = _l("must be a date and time such as 2026-11-11 00:00")
     if "locale" in values:
         if values["locale"] not in LOCALES:
             errors["locale"] = _l("must be one of %(choices)s", choices=", ".join(LOCALES))
@@ -116,16 +145,37 @@ def parse_values(values: dict, current: FollowupSettings) -> FollowupSettings:
     return result
 
 
+def _campaign_problem(start: datetime | None, end: datetime | None) -> str | None:
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        return _l("give both the start and the end of the campaign, or neither")
+    if end <= start:
+        return _l("must come after the campaign's start")
+    if end - start > LONGEST_CAMPAIGN:
+        return _l("a campaign window lasts at most %(hours)s hours", hours=int(LONGEST_CAMPAIGN.total_seconds() // 3600))
+    return None
+
+
 def _check_together(settings: FollowupSettings) -> None:
+    problem = _campaign_problem(settings.campaign_start, settings.campaign_end)
+    if problem:
+        raise Invalid(_l("Some settings are not valid."), {"campaign_end": problem})
     if settings.second_reminder_hours * 60 <= settings.first_reminder_minutes:
         raise Invalid(_l("Some settings are not valid."), {"second_reminder_hours": _l("must come after the first reminder")})
     if quiet_at_wall(settings.greeting_send_time, settings):
         raise Invalid(_l("Some settings are not valid."), {"greeting_send_time": _l("must be outside the quiet hours")})
 
 
+def _stored_value(value):
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
 def _stored(settings: FollowupSettings) -> dict:
     out = {name: getattr(settings, name) for name in SCALAR_FIELDS}
-    out = {name: value.strftime("%H:%M") if isinstance(value, time) else value for name, value in out.items()}
+    out = {name: _stored_value(value) for name, value in out.items()}
     out.update({_template_key(kind, locale): text for (kind, locale), text in settings.templates.items()})
     return out
 

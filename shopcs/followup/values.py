@@ -1,6 +1,6 @@
 """The follow-up settings as a value: cadence, quiet hours, greetings and templates. Pure, no database."""
 from dataclasses import dataclass, field, fields
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from types import MappingProxyType
 
 from .texts import DEFAULT_TEMPLATES
@@ -22,7 +22,11 @@ class FollowupSettings:
     locale: str = "zh"  # the language of messages to buyers
     shop_name: str = ""  # {shop_name} in Chinese messages; empty means "本店"
     shop_name_en: str = ""  # {shop_name} in English messages; empty means the Chinese name, else "our shop"
-    notify_platform_shipments: bool = False  # the platform usually told the buyer already (shipment_intake)
+    notify_platform_shipments: bool = False
+    # A campaign window (11.11 00:00–02:00): local wall-clock datetimes in the shop's zone, naive; inside it the
+    # quiet hours do not hold back payment reminders. None when no campaign is set.
+    campaign_start: datetime | None = None
+    campaign_end: datetime | None = None  # the platform usually told the buyer already (shipment_intake)
     templates: MappingProxyType = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_TEMPLATES)))
 
     @property

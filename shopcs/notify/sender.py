@@ -56,9 +56,11 @@ def default_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def drain(now: datetime, settings: SenderSettings, *, limit: int = 100, worker: str | None = None,
-          rng: random.Random | None = None, on_sent: OnSent | None = None) -> DrainReport:
-    """Send up to `limit` due messages. `now` is the drain's logical time; leases also count real time spent.
+def drain(now: datetime, settings: SenderSettings, *, limit: int | None = 100, worker: str | None = None,
+          rng: random.Random | None = None, on_sent: OnSent | None = None, budget: float | None = None) -> DrainReport:
+    """Send up to `limit` due messages (None: every one due). `now` is the drain's logical time; leases also count
+    real time spent. `budget`: seconds of real time after which no further batch is claimed (the batch in hand is
+    finished), so a long backlog is sent run after run without a run overlapping the next.
 
     `worker` names this sender in claimed_by and must differ between concurrent senders (default: host:pid:thread).
     `on_sent`: called for each message the channel took, and committed, before its "sent" is recorded: its effect
@@ -72,12 +74,16 @@ def drain(now: datetime, settings: SenderSettings, *, limit: int = 100, worker: 
     try:
         with _sender_connection() as connection:
             remaining = limit
-            while remaining > 0:
-                spent = timedelta(seconds=time.monotonic() - started)
-                ids = claim_due(now, limit=min(CLAIM_BATCH, remaining), worker=worker, lease=LEASE + spent, connection=connection)
+            while remaining is None or remaining > 0:
+                spent = time.monotonic() - started
+                if budget is not None and spent >= budget:
+                    break
+                batch = CLAIM_BATCH if remaining is None else min(CLAIM_BATCH, remaining)
+                ids = claim_due(now, limit=batch, worker=worker, lease=LEASE + timedelta(seconds=spent), connection=connection)
                 if not ids:
                     break
-                remaining -= len(ids)
+                if remaining is not None:
+                    remaining -= len(ids)
                 _send_batch(connection, ids, now, worker, channels, settings, rng, report, on_sent)
     finally:
         for channel in channels.values():

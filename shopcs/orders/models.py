@@ -21,6 +21,9 @@ class Customer(db.Model):
     email: Mapped[str] = mapped_column(String(200), default="")
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # when the buyer's personal data was erased (shopcs.privacy): the row stays, so their orders keep their buyer and
+    # the reports their figures; its external_id is then a pseudonym ("erased:…") and name, phone and e-mail are empty
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Order(db.Model):

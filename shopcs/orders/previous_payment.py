@@ -8,8 +8,8 @@ the window's customers are its orders with `previous_paid_at` null or before the
 those with `previous_paid_at` before the window, and the ones who paid twice or more have an order whose
 `previous_paid_at` is inside the window.
 
-Kept exact on every write through the ORM: after each flush, the orders of every customer who got a new or
-deleted order, or an order whose payment time or customer changed, are recomputed in one statement (a customer
+Kept exact on every write through the ORM: after each flush, the orders of every customer who got a new paid
+or deleted order, or an order whose payment time or customer changed, are recomputed in one statement (a customer
 has a handful of orders; the seek is ix_orders_customer). Bulk loads outside the ORM run `refresh_all` once.
 """
 from sqlalchemy import and_, event, func, inspect, or_, select, update
@@ -51,6 +51,8 @@ def _touched(session: Session) -> tuple[set[int], list[Order]]:
     for order in (*session.new, *session.dirty, *session.deleted):
         if not isinstance(order, Order):
             continue
+        if order in session.new and order.paid_at is None:
+            continue  # a new unpaid order: its own value is null and it precedes no payment, so nothing changes
         if order not in session.new and order not in session.deleted:
             state = inspect(order)
             moved = state.attrs.customer_id.history.has_changes() or state.attrs.customer.history.has_changes()

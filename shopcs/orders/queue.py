@@ -1,8 +1,9 @@
 """The order queue: which orders need something now.
 
 Every list is one index-backed query (orders joined to customers) with LIMIT/OFFSET, and every
-group count is one query restricted to that group's status, so cost grows with the page, not the
-table. Functions take `today` (the shop's local date) instead of reading a clock.
+group count is one query restricted to that group's status that stops at a cap (capped_counts: "999+"), so
+cost grows with the page, neither with the table nor with the open work. Functions take `today` (the shop's
+local date) instead of reading a clock.
 """
 import functools
 import re
@@ -11,8 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Date, bindparam, exists, false, func, literal, or_, select
+from sqlalchemy import Date, Integer, bindparam, exists, false, func, literal, literal_column, or_, select
 
+from ..capped_counts import COUNT_CAP, is_capped
 from ..countries import DOMESTIC
 from ..extensions import db
 from ..paging import PageCount
@@ -60,10 +62,13 @@ class QueueRow(NamedTuple):
 
 @dataclass(frozen=True)
 class QueuePage(PageCount):
+    """`total`: the rows counted; with `more`, the count stopped at its cap and there are at least that many."""
+
     rows: list[QueueRow]
     total: int
     page: int
     per_page: int = PER_PAGE
+    more: bool = False
 
 
 # The statements are built on the tables (SQLAlchemy Core), not the mapped classes: the page only reads
@@ -92,6 +97,18 @@ def group_conditions(group: str, today) -> list:
     if group == "unpaid":  # placed, not paid, not closed or cancelled: ix_orders_status_placed_at
         return [orders.c.status == "unpaid"]
     raise ValueError(f"unknown queue group {group!r}")
+
+
+# The index each group's count walks, by its columns after `status`: ordered by them, a capped count reads the
+# index from its start and stops at the cap. Without the order PostgreSQL may scan the table to fill the LIMIT,
+# and the open orders, the newest, lie at its end.
+_COUNT_ORDER = {
+    "confirm": (orders.c.address_confirmed_at, orders.c.paid_at),  # ix_orders_status_confirmed
+    "ship": (orders.c.address_confirmed_at, orders.c.paid_at),  # the same, its other half
+    "due": (orders.c.promised_ship_date,),  # ix_orders_status_promised
+    "flagged": (),  # ix_orders_status_phone_valid: two statuses, no one order; few rows
+    "unpaid": (orders.c.placed_at,),  # ix_orders_status_placed_at
+}
 
 
 def search_parameters(text: str) -> dict[str, str]:
@@ -171,12 +188,13 @@ class _Shape:
 def _statements(shape: _Shape):
     """(count, rows) for one shape, built once: there are at most a few hundred shapes, and building a statement
     (and its cache key) cost more per request than running it. Parameters: today, q, phone, provinces,
-    unreachable, limit, offset."""
+    unreachable, count_limit (where the count stops), limit, offset."""
     where = [] if shape.group == SEARCH else group_conditions(shape.group, bindparam("today", type_=Date))
     if shape.search:
         where.append(search_condition(shape.search == "phone"))
     where += filter_conditions(shape.province, shape.unreachable)
-    count = select(func.count()).select_from(orders).where(*where)
+    counted = select(literal_column("1")).select_from(orders).where(*where).order_by(*_COUNT_ORDER.get(shape.group, ()))
+    count = _capped(counted, bindparam("count_limit", type_=Integer))
     rows = (
         select(*_ROW_COLUMNS).select_from(orders).join(customers, customers.c.id == orders.c.customer_id)
         .where(*where).order_by(*_order_by(shape.group, shape.sort))
@@ -185,8 +203,13 @@ def _statements(shape: _Shape):
     return count, rows
 
 
-def list_page(query: QueueQuery, today: date, counts: dict[str, int] | None = None) -> QueuePage:
-    """One page of a group; pass group_counts() to spare the count query when nothing narrows the group."""
+def list_page(query: QueueQuery, today: date, counts: dict[str, int] | None = None, cap: int = COUNT_CAP) -> QueuePage:
+    """One page of a group; pass group_counts() to spare the count query when nothing narrows the group.
+
+    The count stops `cap` rows past the page's start (the first page: where the tab's count stops), so a page
+    past the cap still has its pager and a Next link, and a long list costs what its page costs."""
+    if cap <= PER_PAGE:
+        raise ValueError("the count must reach past the page, or the pager cannot tell that a next page exists")
     narrowing = search_parameters(query.q) | filter_parameters(query)
     if query.group == SEARCH and not narrowing:
         return QueuePage(rows=[], total=0, page=1)
@@ -195,32 +218,47 @@ def list_page(query: QueueQuery, today: date, counts: dict[str, int] | None = No
     search = ("phone" if "phone" in parameters else "text") if "q" in parameters else None
     count, rows = _statements(_Shape(query.group, search, "provinces" in parameters, unreachable, query.sort))
     connection = db.session.connection()
+    requested = max(1, query.page)
+    count_limit = (requested - 1) * PER_PAGE + cap
     unfiltered = not (query.q or query.province or query.unreachable is not None)
-    if counts is not None and unfiltered and query.group in counts:
-        total = counts[query.group]
+    known = counts.get(query.group) if counts is not None and unfiltered else None
+    if known is not None and (requested == 1 or not is_capped(known, cap)):  # the tab's count says it all
+        total = known
     else:
-        total = connection.execute(count, parameters).scalar_one()
-    page = min(max(1, query.page), max(1, -(-total // PER_PAGE)))
+        total = connection.execute(count, {**parameters, "count_limit": count_limit}).scalar_one()
+    more = is_capped(total, count_limit)
+    page = min(requested, max(1, -(-total // PER_PAGE)))
     result = connection.execute(rows, {**parameters, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE})
-    return QueuePage(rows=[QueueRow(*row) for row in result], total=total, page=page)
+    return QueuePage(rows=[QueueRow(*row) for row in result], total=total, page=page, more=more)
 
 
-def _count_statement(group: str, today):
-    if group == "refund":
-        return select(func.count(func.distinct(refunds.c.order_id))).where(refunds.c.status == "requested")
-    return select(func.count()).select_from(orders).where(*group_conditions(group, today))
+def _capped(rows, limit):
+    """count(*) of the first `limit` of `rows` (a SELECT 1 ... WHERE): the database stops reading at the cap."""
+    return select(func.count()).select_from(rows.limit(limit).subquery())
+
+
+def _count_rows(group: str, today):
+    """The rows a group's count reads, one per order: SELECT 1 ... WHERE the group's conditions."""
+    if group == "refund":  # an order with two open requests counts once, by its first (ix_refunds_order_id)
+        earlier = refunds.alias("earlier")
+        return select(literal_column("1")).select_from(refunds).where(
+            refunds.c.status == "requested",
+            ~exists().where(earlier.c.order_id == refunds.c.order_id, earlier.c.status == "requested", earlier.c.id < refunds.c.id),
+        ).order_by(refunds.c.completed_at, refunds.c.order_id)  # ix_refunds_status_completed
+    return select(literal_column("1")).select_from(orders).where(*group_conditions(group, today)).order_by(*_COUNT_ORDER[group])
 
 
 @functools.cache
 def _group_counts_statement():
-    """Built once: the page runs it on every request, with today's date as a parameter."""
-    today = bindparam("today", type_=Date)
-    return select(*[_count_statement(group, today).scalar_subquery().label(group) for group in GROUPS])
+    """Built once: the page runs it on every request, with today's date and the cap as parameters."""
+    today, cap = bindparam("today", type_=Date), bindparam("cap", type_=Integer)
+    return select(*[_capped(_count_rows(group, today), cap).scalar_subquery().label(group) for group in GROUPS])
 
 
-def group_counts(today: date) -> dict[str, int]:
-    """Every group's count in one round trip; each count is limited by its own indexed condition."""
-    row = db.session.connection().execute(_group_counts_statement(), {"today": today}).one()
+def group_counts(today: date, cap: int = COUNT_CAP) -> dict[str, int]:
+    """Every group's count in one round trip, each read from its own index and stopping at `cap` (999+): exact
+    below it, and as cheap with a hundred thousand open orders as with a thousand."""
+    row = db.session.connection().execute(_group_counts_statement(), {"today": today, "cap": cap}).one()
     return dict(zip(GROUPS, row, strict=True))
 
 

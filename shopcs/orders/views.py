@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ..app_config import outbox_channel, shop_zone
 from ..auth.access import current_actor, may, permission_required
+from ..capped_counts import at_least, is_capped, shown_count
 from ..countries import country_name, is_abroad
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..followup.notices import shipping_notices
@@ -40,8 +41,11 @@ shipment_views.register(bp)
 
 
 @bp.record_once
-def _share_status_badges(state):
+def _share_template_helpers(state):
     state.app.jinja_env.globals["STATUS_BADGES"] = STATUS_BADGES
+    # a count that stopped at its cap (capped_counts) reads "999+", "more than 999": the queues' tabs
+    state.app.jinja_env.filters.update(shown_count=shown_count, count_at_least=at_least)
+    state.app.jinja_env.tests["capped_count"] = is_capped
     state.app.jinja_env.filters["country_name"] = lambda code: country_name(code, template_language())
     state.app.jinja_env.tests["abroad"] = is_abroad
 

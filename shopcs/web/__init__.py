@@ -21,7 +21,7 @@ from ..extensions import db
 from ..phone import mask_phone
 from ..redirects import safe_local_path
 from ..timeutil import to_local
-from . import nav
+from . import form_catalogue, nav
 
 bp = Blueprint("web", __name__)
 
@@ -223,6 +223,7 @@ def register(app):
         app.register_error_handler(Exception, handle_unexpected)
     app.after_request(security_headers)
     _install_request_cached_gettext(app)
+    form_catalogue.install(app)  # WTForms' messages: the catalogue read once per language, not on every request
 
     zone = app.config["SHOPCS_TIMEZONE"]
     app.jinja_env.filters["money"] = money_text

@@ -62,6 +62,7 @@ MENUS = (
         Link("webhook_log.index", _l("Webhook deliveries"), "webhooks"),
         Link("api_docs.api_docs", _l("API"), "api"),
         Link("accounts.index", _l("Accounts"), "accounts"),
+        Link("ops.jobs", _l("Scheduler jobs"), "jobs"),
     )),
 )
 
@@ -70,7 +71,8 @@ _MENU_OF = {link.endpoint: menu.key for menu in MENUS for link in menu.links}
 _MENU_OF_BLUEPRINT = {"orders": "orders", "refunds": "orders", "notes": "orders", "imports": "orders", "cases": "cases",
                       "reply_templates": "cases", "complaints": "cases", "followup": "followup", "dashboard": "reports",
                       "reports": "reports", "worklog": "reports", "case_settings": "settings", "audit": "settings",
-                      "webhook_log": "settings", "api_docs": "settings", "accounts": "settings"}
+                      "webhook_log": "settings", "api_docs": "settings", "accounts": "settings",
+                      "ops": "settings"}
 
 
 def may_see(link: Link, role: str, view_functions) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..actor import Actor
@@ -46,36 +46,54 @@ def _this(delivery: Delivery):
     return WebhookDelivery.source == delivery.source, WebhookDelivery.delivery_id == delivery.delivery_id
 
 
-def _seen(delivery: Delivery) -> bool:
+# Built once and run on the session's connection: every order delivery runs both (see orders/ingest.py for the cost)
+_OUTCOME = select(WebhookDelivery.outcome).where(WebhookDelivery.source == bindparam("source"),
+                                                 WebhookDelivery.delivery_id == bindparam("delivery_id"))
+_CURRENT = select(Order.status, Order.paid_at, Order.closed_here_at, Order.platform_updated_at).where(
+    Order.order_no == bindparam("order_no"))
+
+
+def _earlier(delivery: Delivery) -> str | None:
+    """The outcome stored for the delivery id (REFUSED included); None for a new one."""
+    return db.session.connection().execute(
+        _OUTCOME, {"source": delivery.source, "delivery_id": delivery.delivery_id}).scalar()
+
+
+def _accepted(earlier: str | None) -> bool:
     """Whether the delivery id was accepted before; a refused one was not."""
-    return db.session.scalar(select(WebhookDelivery.id).where(*_this(delivery), WebhookDelivery.outcome != REFUSED)) is not None
+    return earlier not in (None, REFUSED)
 
 
-def _claim(delivery: Delivery, now: datetime, outcome: str, object_id=None, order_no=None) -> WebhookDelivery | None:
-    """The delivery's row, flushed in the open transaction; None when a concurrent request holds the id.
+def _claim(delivery: Delivery, now: datetime, outcome: str, earlier: str | None, object_id=None,
+           order_no=None) -> bool:
+    """Writes the delivery's row in the open transaction (`earlier`: what _earlier found); False when a concurrent
+    request holds the id. Written with its final outcome: one statement, not an insert and an update.
 
     A refused row is taken over by a conditional UPDATE: of two concurrent retries only one matches it
-    (PostgreSQL's second UPDATE waits, then finds the row no longer refused), the other is a duplicate."""
+    (PostgreSQL's second UPDATE waits, then finds the row no longer refused), the other is a duplicate. A new id is
+    inserted; a concurrent request that inserted it first makes this one a duplicate."""
     values = dict(topic=delivery.topic, received_at=now, outcome=outcome, object_id=object_id, order_no=order_no,
                   reason=None)
-    retried = db.session.execute(update(WebhookDelivery).where(*_this(delivery), WebhookDelivery.outcome == REFUSED)
-                                 .values(**values).execution_options(synchronize_session=False))
-    if retried.rowcount == 1:
-        return db.session.scalars(select(WebhookDelivery).where(*_this(delivery))
-                                  .execution_options(populate_existing=True)).one()
-    row = WebhookDelivery(source=delivery.source, delivery_id=delivery.delivery_id, **values)
-    db.session.add(row)
+    if earlier == REFUSED:
+        retried = db.session.execute(update(WebhookDelivery).where(*_this(delivery), WebhookDelivery.outcome == REFUSED)
+                                     .values(**values).execution_options(synchronize_session=False))
+        if retried.rowcount == 1:
+            return True
+        db.session.rollback()
+        return False
     try:
-        db.session.flush()
+        db.session.execute(insert(WebhookDelivery).values(source=delivery.source, delivery_id=delivery.delivery_id,
+                                                          **values))
     except IntegrityError:
         db.session.rollback()
-        return None
-    return row
+        return False
+    return True
 
 
 def record(delivery: Delivery, now: datetime, outcome: str) -> str:
     """A delivery that writes nothing else (ignored): its row alone, so a replay is recognised."""
-    if _seen(delivery) or _claim(delivery, now, outcome) is None:
+    earlier = _earlier(delivery)
+    if _accepted(earlier) or not _claim(delivery, now, outcome, earlier):
         return "duplicate"
     db.session.commit()
     return outcome
@@ -86,21 +104,20 @@ def apply_order(delivery: Delivery, order_no: str, object_id: str | None, build:
     """`build(known_paid_at)` maps the platform JSON to the order API's payload; validate_order and
     ingest_order do the rest, as for the API. `platform_updated_at`: the platform's time of this version of the
     order, None when the payload has none; `zone`: the shop's. Returns the outcome: created, updated, stale or duplicate."""
-    if _seen(delivery):
-        return "duplicate"
-    row = _claim(delivery, now, "pending", object_id, order_no)
-    if row is None:
+    earlier = _earlier(delivery)
+    if _accepted(earlier):
         return "duplicate"
     try:
-        current = db.session.execute(select(Order.status, Order.paid_at, Order.closed_here_at, Order.platform_updated_at)
-                                     .where(Order.order_no == order_no)).first()
+        current = db.session.connection().execute(_CURRENT, {"order_no": order_no}).first()
         data = validate_order(order_no, build(current.paid_at if current else None))
-        if current is not None and (is_older(platform_updated_at, current.platform_updated_at)
-                                    or not can_move(current.status, data.status, current.closed_here_at is not None)):
-            row.outcome = "stale"
+        stale = current is not None and (is_older(platform_updated_at, current.platform_updated_at)
+                                         or not can_move(current.status, data.status, current.closed_here_at is not None))
+        outcome = "stale" if stale else "created" if current is None else "updated"
+        if not _claim(delivery, now, outcome, earlier, object_id, order_no):
+            return "duplicate"
+        if stale:
             db.session.commit()
             return "stale"
-        outcome = row.outcome = "created" if current is None else "updated"
     except Exception:
         db.session.rollback()
         raise
@@ -130,7 +147,8 @@ def apply_refund(delivery: Delivery, refund: PlatformRefund, actor: Actor, now: 
     """A refund the platform has already paid: requested, approved and completed through the refund service,
     once per platform refund id (its idempotency key). Each step commits; a failure leaves no delivery row,
     and the retry resumes where it stopped."""
-    if _seen(delivery):
+    earlier = _earlier(delivery)
+    if _accepted(earlier):
         return "duplicate"
     order_no = order_no_for(delivery.source, refund.object_id)
     if order_no is None:
@@ -150,7 +168,7 @@ def apply_refund(delivery: Delivery, refund: PlatformRefund, actor: Actor, now: 
         if found.status == "approved":
             refund_service.complete_refund(found.id, actor, now, refund.completed_at)
         outcome = "refunded"
-    if _claim(delivery, now, outcome, refund.object_id, order_no) is None:
+    if not _claim(delivery, now, outcome, earlier, refund.object_id, order_no):
         return "duplicate"
     db.session.commit()
     return outcome

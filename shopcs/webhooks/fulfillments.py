@@ -15,7 +15,7 @@ from ..orders.handling import ShippingNotice
 from ..orders.models import Order
 from ..orders.shipment_intake import PlatformShipment, flag_shipment, take_shipment
 from ..orders.shipping import CANCELLED, SEVERAL_NUMBERS
-from .deliveries import Delivery, _claim, _seen, order_no_for
+from .deliveries import Delivery, _accepted, _claim, _earlier, order_no_for
 from .shopify import ShopifyFulfillment
 
 SOURCE = "shopify"
@@ -53,11 +53,12 @@ def _apply(facts: ShopifyFulfillment, order_no: str, actor: Actor, now: datetime
 
 def apply_fulfillment(delivery: Delivery, facts: ShopifyFulfillment, actor: Actor, now: datetime, zone: str,
                       notify: ShippingNotice | None) -> str:
-    if _seen(delivery):
+    earlier = _earlier(delivery)
+    if _accepted(earlier):
         return "duplicate"
     order_no = _order_no(facts)
     outcome = _apply(facts, order_no, actor, now, zone, notify)
-    if _claim(delivery, now, outcome, facts.order_id, order_no) is None:
+    if not _claim(delivery, now, outcome, earlier, facts.order_id, order_no):
         return "duplicate"
     db.session.commit()
     return outcome

@@ -138,3 +138,12 @@ def test_backoff_grows_with_each_failure_and_the_last_attempt_is_dead_lettered(a
     assert delays[0] < delays[1] < delays[2]
     assert len(receiver.requests) == 4
     assert drain_outbox(at + timedelta(days=1), worker="w1").sent == 0 and len(receiver.requests) == 4
+
+
+def test_a_scheduled_run_sends_every_due_message_not_just_a_hundred_and_stops_claiming_when_its_time_is_up(app, receiver):
+    for n in range(130):
+        enqueue(kind="shipping_notice", dedupe_key=f"shipping_notice:many:{n}", body="您的订单已发出", now=NOW, channel="webhook")
+    db.session.commit()
+    assert drain_outbox(NOW, worker="w1", budget=0).sent == 0  # no time left: nothing claimed
+    assert drain_outbox(NOW, worker="w1").sent == 130  # the scheduler's run: the whole backlog
+    assert len({request["headers"]["Idempotency-Key"] for request in receiver.requests}) == 130

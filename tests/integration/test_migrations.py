@@ -9,6 +9,7 @@ from sqlalchemy import inspect, text
 
 from shopcs.cases.settings import load_promise_words, load_sla_settings
 from shopcs.cases.sla import SlaSettings
+from shopcs.cases.wordsearch.rules import case_grams
 from shopcs.extensions import db
 from shopcs.followup.settings import load_settings
 from shopcs.orders.models import Order
@@ -172,3 +173,32 @@ def test_the_money_migration_keeps_every_cny_figure_and_gives_the_fen_back_on_do
                             for t, c in (("order_items", "unit_price"), ("refunds", "amount")))
         db.engine.dispose()
     assert (tuple(fen), item, refund) == ((123456, 1000, 99, 124357), 61728, 1999)
+
+
+def test_the_word_search_migration_indexes_the_subjects_and_messages_already_there(empty_database_url):
+    """d2b4c6e8f0a1 fills case_words from the existing cases: the grams the app's rules give their subjects and
+    messages (not notes), each case's own; the downgrade drops the table."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="d1a3c5e7f9b0")
+        with db.engine.begin() as conn:
+            for case_id, subject in ((1, "包裹破损"), (2, "İnvoice ΟΔΟΣ")):
+                conn.execute(text(
+                    "INSERT INTO cases (id, category, channel, severity, status, subject, body, team, received_at, "
+                    "first_response_due_at, created_by, created_at, updated_at, lock_version) VALUES (:id, 'claim', "
+                    "'chat', 'normal', 'new', :subject, 'b', 'agents', '2026-03-01 10:00:00', '2026-03-01 10:05:00', "
+                    "'x', '2026-03-01 10:00:00', '2026-03-01 10:00:00', 0)"), {"id": case_id, "subject": subject})
+            events = [(1, "customer_message", "外箱压坏了"), (1, "note", "内部备注"), (2, "reply", "Sent AGAIN")]
+            for case_id, kind, body in events:
+                conn.execute(text("INSERT INTO case_events (case_id, kind, actor, body, occurred_at, created_at) VALUES "
+                                  "(:case_id, :kind, 'x', :body, '2026-03-01 10:00:00', '2026-03-01 10:00:00')"),
+                             {"case_id": case_id, "kind": kind, "body": body})
+        upgrade(revision="d2b4c6e8f0a1")
+        with db.engine.connect() as conn:
+            found = {(case_id, gram) for gram, case_id in conn.execute(text("SELECT gram, case_id FROM case_words"))}
+        expected = {(1, gram) for gram in case_grams(["包裹破损", "外箱压坏了"])} | {
+            (2, gram) for gram in case_grams(["İnvoice ΟΔΟΣ", "Sent AGAIN"])}
+        downgrade(revision="d1a3c5e7f9b0")
+        table_left = inspect(db.engine).has_table("case_words")
+        db.engine.dispose()
+    assert found == expected and not table_left

@@ -120,7 +120,7 @@ def test_the_scheduler_has_the_seven_jobs_that_coalesce_and_never_overlap(sqlite
     scheduler = build_scheduler(sqlite_app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     intervals = {job_id: job.trigger.interval.total_seconds() for job_id, job in jobs.items()}
-    assert intervals == {"unpaid_sweep": 60, "greeting_sweep": 600, "outbox_sender": 15, "auto_close": 300,
+    assert intervals == {"unpaid_sweep": 30, "greeting_sweep": 600, "outbox_sender": 15, "auto_close": 300,
                          "refund_rate_alerts": 900, "case_breach_sweep": 60, "assistant_retrain": 86400}
     for job in jobs.values():
         assert job.coalesce is True and job.max_instances == 1
@@ -129,7 +129,8 @@ def test_the_scheduler_has_the_seven_jobs_that_coalesce_and_never_overlap(sqlite
                                             "shopcs.followup.jobs:drain_outbox", "shopcs.followup.jobs:auto_close_unpaid",
                                             "shopcs.followup.jobs:send_refund_rate_alerts", "shopcs.followup.jobs:escalate_breaches",
                                             "shopcs.conversations.cli:poll_configured",
-                                            "shopcs.assistant.training:retrain_job"}
+                                            "shopcs.assistant.training:retrain_job",
+                                            "shopcs.privacy.jobs:erase_inactive_buyers"}  # with SHOPCS_RETENTION_MONTHS
     assert not scheduler.running
 
 

@@ -46,8 +46,9 @@ def test_operators_read_reports_and_orders_but_change_nothing_on_them():
                                                                "notes.write", "cases.work", "followup.work"))
 
 
-def test_only_accounts_are_for_admins_alone():
-    assert [action for action in PERMISSIONS if _holders(action) == ["admin"]] == ["accounts.manage"]
+def test_only_accounts_scheduler_jobs_and_metrics_are_for_admins_alone():
+    assert [action for action in PERMISSIONS if _holders(action) == ["admin"]] == ["customers.erase", "accounts.manage",
+                                                                                   "jobs.view", "metrics.read"]
 
 
 def test_marking_a_note_done_is_for_whoever_works_one_of_the_inboxes():

@@ -143,6 +143,19 @@ def test_a_supervisor_changes_the_quiet_hours_and_the_change_is_audited(sqlite_a
     assert entry.after == {"quiet_start": "21:30", "quiet_end": "07:45"}
 
 
+def test_a_supervisor_sets_a_campaign_window_and_a_half_given_one_is_refused(sqlite_app, login):
+    supervisor = _client(sqlite_app, login, "supervisor")
+    page = supervisor.get("/followup/settings").get_data(as_text=True)
+    assert 'name="campaign_start"' in page and 'type="datetime-local"' in page
+    half = supervisor.post("/followup/settings", data=_settings_form(page, campaign_start="2026-11-11T00:00"))
+    assert half.status_code == 422 and 'data-test="error-campaign_end"' in half.get_data(as_text=True)
+    assert load_settings().campaign_start is None
+    saved = supervisor.post("/followup/settings", data=_settings_form(page, campaign_start="2026-11-11T00:00",
+                                                                       campaign_end="2026-11-11T02:00"))
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert 'value="2026-11-11T02:00"' in supervisor.get("/followup/settings").get_data(as_text=True)
+
+
 def test_a_template_with_an_unknown_variable_is_refused_and_nothing_is_saved(sqlite_app, login):
     supervisor = _client(sqlite_app, login, "supervisor")
     page = supervisor.get("/followup/settings").get_data(as_text=True)

@@ -3,6 +3,10 @@
 Every list is one query on `cases` joined to its customer, order and owner, with LIMIT/OFFSET; every tab count
 is one COUNT with the same conditions. After-sales and shipping staff see only their team's cases or their own
 (the rule of access.check_case_access, here as a WHERE clause), in every tab, count and search.
+
+A search (queue/search.py) lists the newest case first by default and reads the word index only as far as the page
+it shows; "most urgent first" lists the open cases it finds by their clocks, then the others newest first. A word
+search counts up to COUNT_LIMIT cases ("more than 500") and pages on past them.
 """
 import re
 from dataclasses import dataclass
@@ -10,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, String, bindparam, false, func, literal_column, or_, select
+from sqlalchemy import Integer, String, bindparam, case, false, func, literal_column, or_, select
 
 from ...auth.models import User
 from ...auth.policy import allows, roles_allowed
@@ -21,7 +25,7 @@ from ..access import RESTRICTED_ROLES, team_of_role
 from ..escalation import OPEN_STATUSES
 from ..models import Case
 from ..rules import CATEGORIES, CHANNELS, SEVERITIES, STATUSES, TEAMS
-from .search import MAX_QUERY, search_condition, search_terms
+from .search import COUNT_LIMIT, MAX_QUERY, choose_grams, has_words, search_ids, search_terms
 
 TABS = ("mine", "unassigned", "team", "unanswered", "escalated", "open")
 SEARCH = "search"  # pseudo-tab: a search across every case the viewer may see, in any status
@@ -95,6 +99,13 @@ class CasePage(PageCount):
     total: int
     page: int
     per_page: int = PER_PAGE
+    more: bool = False  # a word search found more than `total` (COUNT_LIMIT) cases: counted no further
+
+    @property
+    def pages(self) -> int:
+        """Past the counted cases, one more page while this one is full."""
+        counted = max(1, -(-self.total // self.per_page))
+        return max(counted, self.page + 1) if self.more and len(self.rows) == self.per_page else counted
 
 
 def query_from_args(args: dict[str, str], viewer: Viewer, page: int) -> CaseQuery:
@@ -105,7 +116,7 @@ def query_from_args(args: dict[str, str], viewer: Viewer, page: int) -> CaseQuer
         tab = "mine"
     team = args.get("team", "") if viewer.may_pick_team and args.get("team") in TEAMS else viewer.own_team
     chosen = {name: args.get(name, "") if args.get(name, "") in choices else "" for name, choices in FILTERS.items()}
-    sort = args.get("sort") if args.get("sort") in SORTS else "urgent"
+    sort = args.get("sort") if args.get("sort") in SORTS else "newest" if tab == SEARCH else "urgent"
     return CaseQuery(tab=tab, team=team, q=q, sort=sort, page=page, **chosen)
 
 
@@ -179,18 +190,22 @@ _ROW = (Case.id, Case.subject, Case.category, Case.channel, Case.severity, Case.
 
 def list_page(query: CaseQuery, viewer: Viewer, per_page: int = PER_PAGE) -> CasePage:
     """The tab's (or search's) count and one page of rows: two statements built once per shape (tab, viewer's
-    restriction, filters given, search kind, sort), the values as parameters; Core rows on the session's connection."""
+    restriction, filters given, search kind, sort), the values as parameters; Core rows on the session's connection.
+    A word search counts up to COUNT_LIMIT cases and, newest first, reads only as far as the page it shows."""
+    offset = (query.page - 1) * per_page
     params = {"viewer_id": viewer.user_id, "viewer_team": query.team, "status_filter": query.status,
-              "limit": per_page, "offset": (query.page - 1) * per_page}
+              "limit": per_page, "offset": offset, "window": offset + per_page, "count_window": COUNT_LIMIT + 1}
     filters = {name: value for name, value in query.filters().items() if name != "status"}
     params.update({f"filter_{name}": value for name, value in filters.items()})
-    terms = search_terms(query.q) if query.tab == SEARCH else {}
+    connection = db.session.connection()
+    terms = choose_grams(connection, search_terms(query.q)) if query.tab == SEARCH else {}
     params.update(terms)
     count, rows = _list_statements(query.tab, viewer.role if viewer.restricted else None, viewer.user_id is not None,
                                    bool(query.status), tuple(sorted(filters)), frozenset(terms), query.sort)
-    connection = db.session.connection()
     total = connection.scalar(count, params)
-    return CasePage([CaseRow(*row) for row in connection.execute(rows, params)], total, query.page, per_page)
+    more = has_words(frozenset(terms)) and total > COUNT_LIMIT
+    return CasePage([CaseRow(*row) for row in connection.execute(rows, params)], COUNT_LIMIT if more else total,
+                    query.page, per_page, more)
 
 
 @lru_cache(maxsize=256)
@@ -199,16 +214,27 @@ def _list_statements(tab: str, restricted_role: str | None, has_user: bool, stat
     viewer = Viewer(user_id=bindparam("viewer_id", type_=Integer) if has_user else None, role=restricted_role or "agent")
     where = [*visible_to(viewer), *tab_conditions(tab, viewer, bindparam("viewer_team", type_=String),
                                                   bindparam("status_filter", type_=String) if status else "")]
-    if tab == SEARCH:
-        where.append(search_condition(search))
     where.extend(getattr(Case, name) == bindparam(f"filter_{name}", type_=String) for name in filters)
     order = (Case.first_response_due_at, Case.id) if sort == "urgent" else (Case.received_at.desc(), Case.id.desc())
+    if tab == SEARCH:  # the conditions go inside each branch of the search (search.search_ids)
+        count = select(func.count()).select_from(
+            search_ids(search, where, bindparam("count_window", type_=Integer)).subquery())
+        window = bindparam("window", type_=Integer)
+        if sort == "urgent":  # the open cases by their clocks, then the others newest first
+            is_open = is_one_of(Case.status, OPEN_STATUSES)
+            where = [Case.id.in_(search_ids(search, where, window, is_open))]
+            order = (case((is_open, 0), else_=1), case((is_open, Case.first_response_due_at)), Case.id.desc())
+        else:  # by case no., newest first: the word index's own order, read no further than the page
+            where = [Case.id.in_(search_ids(search, where, window))]
+            order = (Case.id.desc(),)
+    else:
+        count = select(func.count()).select_from(Case).where(*where)
     rows = (select(*_ROW).select_from(Case)
             .outerjoin(Customer, Customer.id == Case.customer_id).outerjoin(Order, Order.id == Case.order_id)
             .outerjoin(User, User.id == Case.owner_id)
             .where(*where).order_by(*order).limit(bindparam("limit", type_=Integer))
             .offset(bindparam("offset", type_=Integer)))
-    return select(func.count()).select_from(Case).where(*where), rows
+    return count, rows
 
 
 def cases_of_order(order_id: int, viewer: Viewer) -> list[CaseRow]:
