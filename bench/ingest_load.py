@@ -3,11 +3,13 @@ behind gunicorn, while 10 agents load the order queue.
 
     .venv/bin/python -m bench.ingest_load                          # 300 order writes/s offered, -w 4, 2 × (20 s + 20 s)
     .venv/bin/python -m bench.ingest_load --rate 0 --phase 15      # as fast as 16 senders go: the ceiling
+    .venv/bin/python -m bench.ingest_load --ingest-pool 4          # the writes to their own gunicorn at nice 10
     .venv/bin/python -m bench.ingest_load --profile /tmp/ingest-prof   # cProfile (CPU) of each gunicorn worker too
 
 A fresh database `shopcs_bench_ingest_load` (dropped afterwards unless --keep) holding `--history` orders over the
 last 7.3 days (bench.generate: the queue bench's 10,000-order shop), 10 agents and an API token; one gunicorn of
-`--workers` sync workers serves everything, as in the issue's trial. Phases of `--phase` seconds alternate quiet and
+`--workers` sync workers serves everything, as in the issue's trial (with `--ingest-pool`, the writes go to a second
+gunicorn at a lower CPU priority, as the conversation bench's widget pool does). Phases of `--phase` seconds alternate quiet and
 busy (quiet, busy, quiet, busy). All the time each agent loads the queue's first page or a search by a buyer's phone,
 then thinks 1 s. While busy, another process sends order writes at `--rate` a second (an open loop: each request has
 its start time, so a slow server shows as lateness, not as a slower client), cycling through a new order by the
@@ -47,6 +49,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--phase", type=float, default=20, help="seconds per phase")
     parser.add_argument("--phases", type=int, default=4, help="quiet and busy alternating, quiet first")
     parser.add_argument("--senders", type=int, default=16, help="sender threads (requests in flight at most)")
+    parser.add_argument("--ingest-pool", type=int, default=0, metavar="WORKERS",
+                        help="send the writes to a gunicorn of their own with this many workers at nice 10")
     parser.add_argument("--history", type=int, default=10_000, help="orders in the shop before the bench")
     parser.add_argument("--profile", metavar="DIR", help="cProfile each gunicorn worker (CPU time) into DIR")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -146,10 +150,14 @@ def run(args, url: str, secret: str, token: str, phone: str) -> bool:
             if name.startswith("worker-") and name.endswith(".prof"):
                 os.remove(os.path.join(args.profile, name))
         os.environ["BENCH_PROFILE_DIR"] = args.profile
-    server = Server(REAL_APP, url, secret, args.workers, "/tmp/shopcs-bench-ingest-gunicorn.log", extra=extra)
+    log = "/tmp/shopcs-bench-ingest-gunicorn.log"
+    server = Server(REAL_APP, url, secret, args.workers, log, extra=extra)
+    pool = Server(REAL_APP, url, secret, args.ingest_pool, log, extra=extra, prefix=("nice", "-n", "10")) \
+        if args.ingest_pool else server
     try:
         server.wait_ready()
-        host, port = "127.0.0.1", server.port
+        pool.wait_ready()
+        host, port = "127.0.0.1", pool.port
         ingest_senders.warm_up(host, port, token, args.workers * 4)
         spawn = multiprocessing.get_context("spawn")
         inbox, out = spawn.Queue(), spawn.Queue()
@@ -164,7 +172,8 @@ def run(args, url: str, secret: str, token: str, phone: str) -> bool:
         time.sleep(3)  # every agent logged in and working before the first phase
         start = time.time() + 1
         inbox.put([(start + k * args.phase, start + (k + 1) * args.phase) for k in range(args.phases) if k % 2 == 1])
-        workers, backends = children(server.process.pid), backend_pids(url)
+        workers = children(server.process.pid) + (children(pool.process.pid) if pool is not server else [])
+        backends = backend_pids(url)
         cpu = []
         for k in range(args.phases + 1):
             time.sleep(max(0.0, start + k * args.phase - time.time()))
@@ -174,6 +183,8 @@ def run(args, url: str, secret: str, token: str, phone: str) -> bool:
         sender.join()
     finally:
         server.stop()
+        if pool is not server:
+            pool.stop()
     if args.profile:
         files = [os.path.join(args.profile, name) for name in os.listdir(args.profile) if name.endswith(".prof")]
         pstats.Stats(*files).sort_stats("cumulative").print_stats(40)
@@ -192,6 +203,8 @@ def report(args, start: float, agents: Agents, sent: list[dict], cpu: list[tuple
     quiet_p95, busy_p95 = percentile(pages["quiet"], 0.95), percentile(pages["busy"], 0.95)
     ratio = busy_p95 / quiet_p95
     latency = [ms for p in sent for ms in p["latency"]]
+    if args.ingest_pool:
+        print(f"the writes go to a gunicorn of their own: -w {args.ingest_pool} at nice 10")
     print(f"gunicorn -w {args.workers}, PostgreSQL, {args.history:,} orders before, {args.agents} agents, "
           f"{args.phases} phases of {args.phase:.0f} s, offered {args.rate:.0f} writes/s" if args.rate else
           f"gunicorn -w {args.workers}, PostgreSQL, {args.history:,} orders before, {args.agents} agents, "

@@ -45,7 +45,8 @@ from shopcs.followup import cli, scheduler
 from shopcs.notify import sender
 sender.LEASE = timedelta(seconds=float(os.environ["CRASH_TEST_LEASE_SECONDS"]))
 scheduler.JOBS = (scheduler.PeriodicJob("outbox_sender", 1, "shopcs.followup.jobs:drain_outbox"),)
-cli._configure_logging()
+with app.app_context():  # as the flask CLI runs the command
+    cli._configure_logging()
 scheduler.run_scheduler(app)
 """
 
