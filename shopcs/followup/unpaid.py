@@ -145,6 +145,8 @@ def _items_of(order_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
 
 def _queue_batch(decided: list, settings: FollowupSettings, zone: str, now: datetime, channel: str) -> dict:
     """Queue one batch's reminders to send and record its drops, in one INSERT; counts what was new."""
+    if not decided:  # a sweep with nothing to queue (most of them) reads no items
+        return {"queued": 0, "dropped": 0}
     unpaid = _still_unpaid([row.id for row, decision in decided if decision.action == "send"])
     wanted = [(row, decision) for row, decision in decided if decision.action == "drop" or row.id in unpaid]
     items = _items_of([row.id for row, _decision in wanted])
